@@ -1,0 +1,1 @@
+"""Wiring: settings, the Slack app factory, the scheduler and the `learning-bot` command line."""

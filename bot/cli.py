@@ -1,0 +1,223 @@
+"""The `learning-bot` command line: a thin click layer over `knowledge/` (and, for `serve`, the Slack app).
+
+Slack libraries are imported only by the commands that need them, so `ask` starts fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from knowledge import formatting
+from knowledge.base import KnowledgeBase, NotFoundError
+from knowledge.loading import DataError, load_knowledge
+from knowledge.store import BuildError, build, default_data_dir, default_db_path
+
+
+class Context:
+    """Options shared by every command, and the knowledge base opened on first use."""
+
+    def __init__(self, db: Path | None, data: Path | None) -> None:
+        self.db_path = db or default_db_path()
+        self.data_dir = data or default_data_dir()
+        self._kb: KnowledgeBase | None = None
+
+    def kb(self) -> KnowledgeBase:
+        if self._kb is None:
+            try:
+                self._kb = KnowledgeBase.open(self.db_path, data_dir=self.data_dir)
+            except DataError as exc:
+                fail_data(exc)
+            except BuildError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return self._kb
+
+
+def fail_data(exc: DataError) -> None:
+    for line in exc.lines:
+        click.echo(line, err=True)
+    click.echo(f"{len(exc.lines)} problem(s) in the data files; nothing was built.", err=True)
+    sys.exit(1)
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="LEARNING_BOT_DB",
+    help="Knowledge database file (default: a per-user data directory; env LEARNING_BOT_DB).",
+)
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LEARNING_BOT_DATA",
+    help="Data directory with the YAML files (default: the bundled data; env LEARNING_BOT_DATA).",
+)
+@click.version_option(package_name="safeguarding-learning-bot")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None, data: Path | None) -> None:
+    """The audit-learning bot: a safeguarding board's multi-agency audit learning, where practitioners ask."""
+    ctx.obj = Context(db, data)
+
+
+@cli.command("check")
+@pass_context
+def check_command(ctx: Context) -> None:
+    """Validate every data file without building; print each problem as `file: record: field: message`."""
+    try:
+        knowledge = load_knowledge(ctx.data_dir)
+    except DataError as exc:
+        fail_data(exc)
+    click.echo(
+        f"OK: {len(knowledge.audits)} audits, {len(knowledge.items)} items, {len(knowledge.agencies)} agencies,"
+        f" {len(knowledge.themes)} themes, {len(knowledge.glossary)} glossary terms,"
+        f" {len(knowledge.thesaurus)} thesaurus entries ({ctx.data_dir})"
+    )
+
+
+@cli.command("build")
+@pass_context
+def build_command(ctx: Context) -> None:
+    """Build the knowledge database from the data files (atomically: a failed build keeps the old one)."""
+    try:
+        knowledge = build(ctx.db_path, data_dir=ctx.data_dir)
+    except DataError as exc:
+        fail_data(exc)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Built {ctx.db_path}: {len(knowledge.audits)} audits, {len(knowledge.items)} items.")
+
+
+@cli.command("ask")
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Most results to show.")
+@click.option("--explain", is_flag=True, help="Show why each result matched and how it was scored.")
+@pass_context
+def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain: bool) -> None:
+    """Answer QUESTION with the best-matching learning points and the audits they come from."""
+    kb = ctx.kb()
+    answer = kb.ask(question, limit=limit, explain=explain)
+    if as_json:
+        print_json(answer.to_json())
+    else:
+        click.echo(formatting.answer_text(answer, kb, explain=explain))
+
+
+@cli.command("recommendations")
+@click.argument("agency", required=False, default="")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
+    """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
+    kb = ctx.kb()
+    agency_id = kb.resolve_agency(agency) if agency.strip() else None
+    if agency_id is None:
+        if as_json:
+            print_json({"agency": None, "query": agency, "agencies": [a.__dict__ for a in kb.agencies()]})
+        else:
+            if agency.strip():
+                click.echo(f"No agency called {agency!r}.")
+            click.echo(formatting.agencies_text(kb.agencies()))
+        if agency.strip():
+            sys.exit(2)
+        return
+    groups = kb.recommendations(agency_id)
+    if as_json:
+        print_json(
+            {
+                "agency": {"id": agency_id, "name": kb.agency_name(agency_id)},
+                "groups": [
+                    {
+                        "audit": {"id": g.audit.id, "title": g.audit.title, "completed": g.audit.completed},
+                        "recommendations": [
+                            {**result.to_json(), "all_agencies": for_all} for result, for_all in g.items
+                        ],
+                    }
+                    for g in groups
+                ],
+            }
+        )
+    else:
+        click.echo(formatting.recommendations_text(agency_id, groups, kb))
+
+
+@cli.command("themes")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def themes_command(ctx: Context, as_json: bool) -> None:
+    """List the learning themes and how many learning points each has."""
+    themes = ctx.kb().themes()
+    if as_json:
+        print_json([theme.__dict__ for theme in themes])
+    else:
+        click.echo(formatting.themes_text(themes))
+
+
+@cli.command("audits")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def audits_command(ctx: Context, as_json: bool) -> None:
+    """List the audits: title, month completed, cases audited, business-plan priority."""
+    audits = ctx.kb().audits()
+    if as_json:
+        print_json(audits)
+    else:
+        click.echo(formatting.audits_text(audits))
+
+
+@cli.command("glossary")
+@click.argument("term", required=False, default="")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
+    """Explain an acronym or term of art (all of them without TERM)."""
+    entries = ctx.kb().glossary(term)
+    if as_json:
+        print_json(entries)
+        return
+    if not entries:
+        click.echo(f"No glossary entry for {term!r}. Run `learning-bot glossary` for the full list.")
+        sys.exit(2)
+    click.echo(formatting.glossary_text(entries))
+
+
+def main() -> None:
+    try:
+        cli()
+    except NotFoundError as exc:
+        raise SystemExit(str(exc)) from exc
+
+
+@cli.command("eval")
+@click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--check", is_flag=True, help="Exit 1 unless the quality targets are met (for CI).")
+@pass_context
+def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool) -> None:
+    """Measure search quality on QUESTIONS_FILE: MRR@5, hit@1, recall@5, out-of-scope rejection, latency.
+
+    A plain FTS5 BM25 baseline over the same passages is scored in the same run.
+    """
+    from knowledge.evaluation import EvalError, evaluate, load_questions, report_text
+
+    try:
+        report = evaluate(ctx.kb(), load_questions(questions_file))
+    except EvalError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        click.echo(report_text(report))
+    if check and report.failures():
+        sys.exit(1)

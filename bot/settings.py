@@ -1,0 +1,59 @@
+"""Settings from the environment and `.env`, with pydantic-settings.
+
+Tokens are `SecretStr`: they never print in logs, reprs or error messages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+SLACK_API_URL = "https://slack.com/api/"
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+def default_state_path() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("learning-bot", appauthor=False)) / "state.db"
+
+
+class Settings(BaseSettings):
+    """Everything the bot is configured with. Environment variable names are the upper-case field names."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
+
+    slack_bot_token: SecretStr | None = None
+    slack_signing_secret: SecretStr | None = None
+    slack_app_token: SecretStr | None = None
+    slack_api_url: str = SLACK_API_URL
+
+    learning_bot_db: Path | None = None
+    learning_bot_data: Path | None = None
+    learning_bot_state: Path = Field(default_factory=default_state_path)
+
+    admin_user_ids: CommaList = ()
+    answer_channels: CommaList = ()
+
+    # Privacy: question text is never logged unless this is set explicitly.
+    log_question_text: bool = False
+
+    @field_validator("admin_user_ids", "answer_channels", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    def secret(self, name: str) -> str | None:
+        """The plain value of a token setting, for handing to Slack's clients only."""
+        value = getattr(self, name)
+        return value.get_secret_value() if value is not None else None

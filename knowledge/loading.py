@@ -1,0 +1,256 @@
+"""Read and validate the knowledge-base data files (YAML) into one `Knowledge` value.
+
+Errors are collected across all files and reported as ``file: record: field: message`` lines.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from .models import (
+    ALL_AGENCIES,
+    Agency,
+    AgencyFile,
+    Audit,
+    GlossaryFile,
+    GlossaryTerm,
+    Item,
+    Theme,
+    ThemeFile,
+    ThesaurusEntry,
+    ThesaurusFile,
+)
+
+AUDIT_ADAPTER = TypeAdapter(Audit)
+AGENCY_ADAPTER = TypeAdapter(AgencyFile)
+THEME_ADAPTER = TypeAdapter(ThemeFile)
+GLOSSARY_ADAPTER = TypeAdapter(GlossaryFile)
+THESAURUS_ADAPTER = TypeAdapter(ThesaurusFile)
+
+VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
+    "agencies.yaml": AGENCY_ADAPTER,
+    "themes.yaml": THEME_ADAPTER,
+    "glossary.yaml": GLOSSARY_ADAPTER,
+    "thesaurus.yaml": THESAURUS_ADAPTER,
+}
+AUDITS_DIR = "audits"
+
+
+class DataError(Exception):
+    """The data files are invalid; `lines` holds one ``file: record: field: message`` line per problem."""
+
+    def __init__(self, lines: Iterable[str]) -> None:
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))
+
+
+def bundled_data_dir() -> Path:
+    """The data directory shipped inside the `knowledge` package."""
+    return Path(str(resources.files("knowledge") / "data"))
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every data file of a data directory, in a stable order."""
+    files = [data_dir / name for name in VOCABULARY_FILES]
+    files += sorted((data_dir / AUDITS_DIR).glob("*.yaml"))
+    return files
+
+
+def content_hash(data_dir: Path) -> str:
+    """A hash of the data files' names and bytes: the database is rebuilt when it changes."""
+    digest = hashlib.sha256()
+    for path in data_files(data_dir):
+        digest.update(path.relative_to(data_dir).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """All validated data: audits with their items, and the controlled vocabularies."""
+
+    audits: tuple[Audit, ...]
+    agencies: tuple[Agency, ...]
+    themes: tuple[Theme, ...]
+    glossary: tuple[GlossaryTerm, ...]
+    thesaurus: tuple[ThesaurusEntry, ...]
+    content_hash: str = ""
+
+    @cached_property
+    def items(self) -> tuple[tuple[Audit, Item], ...]:
+        return tuple((audit, item) for audit in self.audits for item in audit.items)
+
+    @cached_property
+    def agency_by_id(self) -> dict[str, Agency]:
+        return {agency.id: agency for agency in self.agencies}
+
+    @cached_property
+    def theme_by_id(self) -> dict[str, Theme]:
+        return {theme.id: theme for theme in self.themes}
+
+
+def _record_label(raw: Any, loc: tuple[Any, ...], top: str) -> tuple[str, tuple[Any, ...]]:
+    """Split a pydantic error location into a record label and the field path within it."""
+    if len(loc) >= 2 and isinstance(loc[0], str) and isinstance(loc[1], int):
+        collection, index = loc[0], loc[1]
+        record = f"{collection}[{index}]"
+        try:
+            record_id = raw[collection][index].get("id")
+        except (AttributeError, IndexError, KeyError, TypeError):
+            record_id = None
+        if record_id:
+            record = f"{collection.rstrip('s') if collection != 'agencies' else 'agency'} {record_id}"
+        return record, loc[2:]
+    return top, loc
+
+
+def _validation_lines(path: Path, raw: Any, error: ValidationError, top: str) -> Iterator[str]:
+    for problem in error.errors(include_url=False):
+        record, rest = _record_label(raw, tuple(problem["loc"]), top)
+        field_path = ".".join(str(part) for part in rest) or "(record)"
+        yield f"{path}: {record}: {field_path}: {problem['msg']}"
+
+
+def _read_yaml(path: Path, errors: list[str]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        errors.append(f"{path}: (file): (file): missing")
+        return None
+    except UnicodeDecodeError as exc:
+        errors.append(f"{path}: (file): (file): not UTF-8 text ({exc.reason} at byte {exc.start})")
+        return None
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        problem = getattr(exc, "problem", None) or str(exc)
+        errors.append(f"{path}: {where}: (yaml): {problem}")
+        return None
+    if not isinstance(raw, dict):
+        errors.append(f"{path}: (file): (file): expected a mapping at the top level, found {type(raw).__name__}")
+        return None
+    return raw
+
+
+def _validate(path: Path, adapter: TypeAdapter[Any], top: str, errors: list[str]) -> BaseModel | None:
+    raw = _read_yaml(path, errors)
+    if raw is None:
+        return None
+    if top == "audit" and isinstance(raw.get("id"), str):
+        top = f"audit {raw['id']}"
+    try:
+        return adapter.validate_python(raw)
+    except ValidationError as exc:
+        errors.extend(_validation_lines(path, raw, exc, top))
+        return None
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated: list[str] = []
+    for value in ids:
+        if value in seen and value not in repeated:
+            repeated.append(value)
+        seen.add(value)
+    return repeated
+
+
+def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Path]) -> Iterator[str]:
+    agencies_path = data_dir / "agencies.yaml"
+    themes_path = data_dir / "themes.yaml"
+    agency_ids = {agency.id for agency in knowledge.agencies}
+    theme_ids = {theme.id for theme in knowledge.themes}
+
+    for dup in _duplicates(agency.id for agency in knowledge.agencies):
+        yield f"{agencies_path}: agency {dup}: id: duplicate id"
+    for dup in _duplicates(theme.id for theme in knowledge.themes):
+        yield f"{themes_path}: theme {dup}: id: duplicate id"
+    for dup in _duplicates(term.id for term in knowledge.glossary):
+        yield f"{data_dir / 'glossary.yaml'}: term {dup}: id: duplicate id"
+    for dup in _duplicates(entry.id for entry in knowledge.thesaurus):
+        yield f"{data_dir / 'thesaurus.yaml'}: entry {dup}: id: duplicate id"
+    if ALL_AGENCIES not in agency_ids:
+        yield f"{agencies_path}: agency {ALL_AGENCIES}: id: required (recommendations to every agency use it)"
+    for agency in knowledge.agencies:
+        if agency.parent is not None and agency.parent not in agency_ids:
+            yield f"{agencies_path}: agency {agency.id}: parent: unknown agency '{agency.parent}'"
+
+    for dup in _duplicates(audit.id for audit in knowledge.audits):
+        yield f"{audit_paths[dup]}: audit {dup}: id: duplicate audit id"
+    item_owner: dict[str, str] = {}
+    for audit in knowledge.audits:
+        path = audit_paths[audit.id]
+        item_ids = {item.id for item in audit.items}
+        for item in audit.items:
+            if item.id in item_owner:
+                yield f"{path}: item {item.id}: id: duplicate id (also in audit {item_owner[item.id]})"
+            item_owner[item.id] = audit.id
+            for agency in item.agencies:
+                if agency not in agency_ids:
+                    yield f"{path}: item {item.id}: agencies: unknown agency '{agency}'"
+            for theme in item.themes:
+                if theme not in theme_ids:
+                    yield f"{path}: item {item.id}: themes: unknown theme '{theme}'"
+        for index, fact in enumerate(audit.facts):
+            if fact.item is not None and fact.item not in item_ids:
+                yield f"{path}: facts[{index}]: item: unknown item '{fact.item}' in audit {audit.id}"
+
+    thesaurus_path = data_dir / "thesaurus.yaml"
+    for entry in knowledge.thesaurus:
+        for agency in entry.agencies:
+            if agency not in agency_ids:
+                yield f"{thesaurus_path}: entry {entry.id}: agencies: unknown agency '{agency}'"
+        for theme in entry.themes:
+            if theme not in theme_ids:
+                yield f"{thesaurus_path}: entry {entry.id}: themes: unknown theme '{theme}'"
+
+
+def load_knowledge(data_dir: Path | None = None) -> Knowledge:
+    """Load and validate every data file; raise `DataError` listing every problem found."""
+    data_dir = Path(data_dir) if data_dir is not None else bundled_data_dir()
+    errors: list[str] = []
+    if not data_dir.is_dir():
+        raise DataError([f"{data_dir}: (directory): (directory): not a directory"])
+
+    vocab: dict[str, Any] = {}
+    for name, adapter in VOCABULARY_FILES.items():
+        vocab[name] = _validate(data_dir / name, adapter, name.removesuffix(".yaml"), errors)
+
+    audits: list[Audit] = []
+    audit_paths: dict[str, Path] = {}
+    paths = sorted((data_dir / AUDITS_DIR).glob("*.yaml"))
+    if not paths:
+        errors.append(f"{data_dir / AUDITS_DIR}: (directory): (directory): no audit files (*.yaml)")
+    for path in paths:
+        audit = _validate(path, AUDIT_ADAPTER, "audit", errors)
+        if isinstance(audit, Audit):
+            audits.append(audit)
+            audit_paths.setdefault(audit.id, path)
+    if errors:
+        raise DataError(errors)
+
+    knowledge = Knowledge(
+        audits=tuple(sorted(audits, key=lambda audit: (audit.completed, audit.id))),
+        agencies=vocab["agencies.yaml"].agencies,
+        themes=vocab["themes.yaml"].themes,
+        glossary=vocab["glossary.yaml"].terms,
+        thesaurus=vocab["thesaurus.yaml"].entries,
+        content_hash=content_hash(data_dir),
+    )
+    problems = list(_cross_check(data_dir, knowledge, audit_paths))
+    if problems:
+        raise DataError(problems)
+    return knowledge

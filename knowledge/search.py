@@ -1,0 +1,308 @@
+"""Matching practitioners' questions to learning points.
+
+The pipeline, in order:
+
+1. *Analyse* the question: strip Slack markup, cut it to a sane length, split it into words, correct typos
+   against the knowledge vocabulary (rapidfuzz), and group words into *units*: a phrase that names a concept
+   (thesaurus entry, agency, theme, glossary term, audit) or a single content word.
+2. *Retrieve* candidates with FTS5/BM25 over the stemmed passages and their tags (themes, agencies, audit),
+   querying each unit's own stems, its concepts' report phrases and its concepts' tags.
+3. *Score* each candidate by how much of the question it covers: every unit carries an IDF weight and earns
+   full credit when its own words are in the passage, less when only a thesaurus expansion is, less again when
+   only a tag matches. Words the knowledge base has never seen weigh against the question, which is how
+   out-of-scope questions ("how do I book leave") get nothing. BM25 breaks ties; naming an audit or asking for
+   recommendations nudges those up.
+4. *Threshold*: nothing is returned unless the best coverage passes `MIN_COVERAGE`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from .text import (
+    FINDING_CUES,
+    MAX_QUESTION_CHARS,
+    RECOMMENDATION_CUES,
+    STOPWORDS,
+    normalise,
+    stem,
+    strip_slack_markup,
+    words,
+)
+from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, Concept, Vocabulary, tag_token
+
+# Credit a unit earns, by how it matched a passage.
+CREDIT_OWN = 1.0
+CREDIT_CORRECTED = 0.9
+CREDIT_EXPANSION = 0.8
+CREDIT_AUDIT = 0.8
+CREDIT_TAG = 0.6
+CREDIT_PARTIAL = 0.5
+# Weight of a word the knowledge base has never seen, relative to the rarest known word.
+UNKNOWN_WEIGHT = 0.6
+MIN_COVERAGE = 0.4
+RELATIVE_CUTOFF = 0.5
+BM25_SHARE = 0.15
+KIND_BONUS = 0.05
+CANDIDATES = 200
+MAX_FTS_TERMS = 60
+
+
+@dataclass
+class Unit:
+    """One meaningful piece of a question: a concept phrase or a single word."""
+
+    typed: tuple[str, ...]
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    weight: float = 0.0
+    corrected: bool = False
+    concept: Concept | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class Query:
+    """A question after analysis."""
+
+    question: str
+    units: list[Unit]
+    corrections: dict[str, str]
+    notice: str | None = None
+    wants_kind: str | None = None
+    truncated: bool = False
+
+    @property
+    def themes(self) -> set[str]:
+        return {theme for unit in self.units if unit.concept for theme in unit.concept.themes}
+
+    @property
+    def agencies(self) -> set[str]:
+        return {agency for unit in self.units if unit.concept for agency in unit.concept.agencies}
+
+    @property
+    def audits(self) -> set[str]:
+        return {audit for unit in self.units if unit.concept for audit in unit.concept.audits}
+
+
+@dataclass
+class Match:
+    """How one unit matched one passage."""
+
+    unit: str
+    weight: float
+    credit: float
+    via: str
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    """A scored passage, with the parts of its score."""
+
+    rowid: int
+    item_id: str
+    coverage: float
+    bm25: float
+    bonus: float
+    score: float
+    matches: list[Match]
+
+
+def _fts_phrase(stems: tuple[str, ...]) -> str:
+    return '"' + " ".join(stems) + '"'
+
+
+class Searcher:
+    """Answers questions against one knowledge database connection."""
+
+    def __init__(self, conn: sqlite3.Connection, vocabulary: Vocabulary | None = None) -> None:
+        self.conn = conn
+        self.vocab = vocabulary or Vocabulary(conn)
+
+    # -- 1. analysis -------------------------------------------------------------------------------------------
+    def analyse(self, question: str) -> Query:
+        text = strip_slack_markup(question or "")
+        truncated = len(text) > MAX_QUESTION_CHARS
+        text = text[:MAX_QUESTION_CHARS]
+        typed = [word for word in words(text) if word not in STOPWORDS]
+        raw_words = set(words(text))
+        query = Query(question=question, units=[], corrections={}, truncated=truncated)
+        if not normalise(text).strip():
+            query.notice = "empty"
+            return query
+        if raw_words & RECOMMENDATION_CUES:
+            query.wants_kind = "recommendation"
+        elif raw_words & FINDING_CUES:
+            query.wants_kind = "finding"
+
+        fixed: list[str] = []
+        for word in typed:
+            correction = self.vocab.correct(word)
+            if correction is not None and correction not in STOPWORDS:
+                query.corrections[word] = correction
+                fixed.append(correction)
+            else:
+                fixed.append(word)
+        stems = [stem(word) for word in fixed]
+
+        position = 0
+        while position < len(stems):
+            unit = None
+            for length in range(min(self.vocab.max_phrase, len(stems) - position), 0, -1):
+                key = tuple(stems[position : position + length])
+                concept = self.vocab.concepts.get(key)
+                if concept is not None:
+                    unit = Unit(
+                        typed=tuple(typed[position : position + length]),
+                        words=tuple(fixed[position : position + length]),
+                        stems=key,
+                        concept=concept,
+                    )
+                    break
+            if unit is None:
+                unit = Unit(typed=(typed[position],), words=(fixed[position],), stems=(stems[position],))
+            unit.corrected = unit.typed != unit.words
+            # A word repeated in the question counts once.
+            if all(existing.stems != unit.stems for existing in query.units):
+                query.units.append(unit)
+            position += len(unit.stems)
+
+        for unit in query.units:
+            unit.weight = self._weight(unit)
+        if not query.units:
+            query.notice = "no-content-words"
+        return query
+
+    def _weight(self, unit: Unit) -> float:
+        vocab = self.vocab
+        known = [vocab.idf(part) for part in unit.stems if part in vocab.stem_df]
+        if known:
+            return max(known)
+        if unit.concept is not None:
+            expansions = [sum(vocab.idf(part) for part in key) / len(key) for key in unit.concept.expansions if key]
+            if expansions:
+                return max(expansions)
+            if unit.concept.themes or unit.concept.agencies or unit.concept.audits:
+                return vocab.idf_max * UNKNOWN_WEIGHT
+        return vocab.idf_max * UNKNOWN_WEIGHT
+
+    # -- 2. retrieval ------------------------------------------------------------------------------------------
+    def _fts_query(self, query: Query) -> str:
+        text_terms: list[str] = []
+        tag_terms: list[str] = []
+        for unit in query.units:
+            for part in unit.stems:
+                if part in self.vocab.stem_df:
+                    text_terms.append(_fts_phrase((part,)))
+            if unit.concept is not None:
+                text_terms.extend(_fts_phrase(key) for key in sorted(unit.concept.expansions))
+                tag_terms += [tag_token(THEME_TAG, theme) for theme in sorted(unit.concept.themes)]
+                tag_terms += [tag_token(AGENCY_TAG, agency) for agency in sorted(unit.concept.agencies)]
+                tag_terms += [tag_token(AUDIT_TAG, audit) for audit in sorted(unit.concept.audits)]
+        text_terms = list(dict.fromkeys(text_terms))[:MAX_FTS_TERMS]
+        tag_terms = [term for term in dict.fromkeys(tag_terms) if term in self.vocab.stem_df]
+        parts = []
+        if text_terms:
+            parts.append("stems : (" + " OR ".join(text_terms) + ")")
+        if tag_terms:
+            parts.append("tags : (" + " OR ".join(f'"{term}"' for term in tag_terms) + ")")
+        return " OR ".join(parts)
+
+    def _candidates(self, query: Query) -> list[tuple[int, str, str, str, str, str, float]]:
+        match = self._fts_query(query)
+        if not match:
+            return []
+        return self.conn.execute(
+            "SELECT items.rowid, items.id, items.stems, items.tags, items.kind, items.audit_id,"
+            " bm25(items_fts, 1.0, 0.3) AS rank"
+            " FROM items_fts JOIN items ON items.rowid = items_fts.rowid"
+            " WHERE items_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, CANDIDATES),
+        ).fetchall()
+
+    # -- 3. scoring --------------------------------------------------------------------------------------------
+    def _match(self, unit: Unit, stems: set[str], tags: set[str], audit_id: str) -> Match:
+        own = [part for part in unit.stems if part in stems]
+        if own and len(own) == len(unit.stems):
+            credit = CREDIT_CORRECTED if unit.corrected else CREDIT_OWN
+            return Match(unit.text, unit.weight, credit, "typo-corrected word" if unit.corrected else "word", own)
+        concept = unit.concept
+        if concept is not None:
+            expansions = [key for key in concept.expansions if all(part in stems for part in key)]
+            if expansions:
+                best = max(expansions, key=len)
+                return Match(unit.text, unit.weight, CREDIT_EXPANSION, "thesaurus", [" ".join(best)])
+            if audit_id in concept.audits:
+                return Match(unit.text, unit.weight, CREDIT_AUDIT, "audit", [audit_id])
+            tag_hits = [
+                name
+                for name in (
+                    *(f"theme:{theme}" for theme in concept.themes if tag_token(THEME_TAG, theme) in tags),
+                    *(f"agency:{ag}" for ag in concept.agencies if tag_token(AGENCY_TAG, ag) in tags),
+                )
+            ]
+            if tag_hits:
+                return Match(unit.text, unit.weight, CREDIT_TAG, "tag", tag_hits)
+        if own:
+            credit = CREDIT_PARTIAL * len(own) / len(unit.stems)
+            return Match(unit.text, unit.weight, credit, "part of phrase", own)
+        return Match(unit.text, unit.weight, 0.0, "none")
+
+    def score(self, query: Query) -> list[Hit]:
+        """Every candidate passage with its score parts, best first (no threshold applied)."""
+        rows = self._candidates(query)
+        if not rows:
+            return []
+        total_weight = sum(unit.weight for unit in query.units) or 1.0
+        best_bm25 = min(row[6] for row in rows) or -1.0  # bm25() is negative: lower is better
+        audits = query.audits
+        hits: list[Hit] = []
+        for rowid, item_id, stems_text, tags_text, kind, audit_id, rank in rows:
+            stems = set(stems_text.split())
+            tags = set(tags_text.split())
+            matches = [self._match(unit, stems, tags, audit_id) for unit in query.units]
+            coverage = sum(m.weight * m.credit for m in matches) / total_weight
+            bm25 = rank / best_bm25 if best_bm25 else 0.0
+            bonus = 0.0
+            if query.wants_kind and kind == query.wants_kind:
+                bonus += KIND_BONUS
+            if audits and audit_id in audits:
+                bonus += KIND_BONUS
+            score = coverage + BM25_SHARE * bm25 + bonus
+            hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches))
+        hits.sort(key=lambda hit: (-hit.score, hit.rowid))
+        return hits
+
+    # -- 4. threshold ------------------------------------------------------------------------------------------
+    def search(self, question: str) -> tuple[Query, list[Hit]]:
+        """Analyse, retrieve, score and threshold: the relevant passages, best first (possibly none)."""
+        query = self.analyse(question)
+        if not query.units:
+            return query, []
+        hits = self.score(query)
+        if not hits:
+            return query, []
+        best = max(hit.coverage for hit in hits)
+        if best < MIN_COVERAGE:
+            return query, []
+        cutoff = max(MIN_COVERAGE, best * RELATIVE_CUTOFF)
+        return query, [hit for hit in hits if hit.coverage >= cutoff]
+
+
+def baseline_search(conn: sqlite3.Connection, question: str, *, limit: int = 5) -> list[str]:
+    """Plain FTS5 BM25 over the passage text: no thesaurus, no typo correction, no threshold."""
+    terms = list(dict.fromkeys(stem(word) for word in words(strip_slack_markup(question or ""))))
+    if not terms:
+        return []
+    match = "stems : (" + " OR ".join(_fts_phrase((term,)) for term in terms) + ")"
+    rows = conn.execute(
+        "SELECT items.id FROM items_fts JOIN items ON items.rowid = items_fts.rowid"
+        " WHERE items_fts MATCH ? ORDER BY bm25(items_fts, 1.0, 0.0) LIMIT ?",
+        (match, limit),
+    ).fetchall()
+    return [row[0] for row in rows]

@@ -1,0 +1,83 @@
+"""The durable state database: what the bot has done and been told (event deduplication, digest log, ...).
+
+It is separate from the knowledge database, which is derived data and thrown away on every rebuild. Each
+feature declares its tables with `register_schema`; `StateStore` creates them on open (idempotently).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_SCHEMAS: dict[str, str] = {}
+
+register_schema_lock = threading.Lock()
+
+
+def register_schema(name: str, sql: str) -> None:
+    """Declare tables (CREATE TABLE IF NOT EXISTS ...) that `StateStore` creates on open."""
+    with register_schema_lock:
+        _SCHEMAS[name] = sql
+
+
+register_schema(
+    "events",
+    """
+    CREATE TABLE IF NOT EXISTS processed_events (
+        key TEXT PRIMARY KEY,
+        received_at REAL NOT NULL
+    );
+    """,
+)
+
+
+class StateStore:
+    """A SQLite file opened in WAL mode; one connection per thread; safe across processes."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        with self.transaction() as conn:
+            for sql in _SCHEMAS.values():
+                conn.executescript(sql)
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA busy_timeout=30000")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """An IMMEDIATE transaction: writers from other threads and processes wait their turn."""
+        conn = self.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+    def claim_event(self, key: str) -> bool:
+        """Record that an event is being handled; False if it was already claimed (a retry or duplicate)."""
+        with self.transaction() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", (key, time.time())
+            )
+            return cursor.rowcount == 1
+
+    def forget_events_before(self, cutoff: float) -> int:
+        """Drop deduplication records older than `cutoff` (Slack stops retrying after minutes)."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM processed_events WHERE received_at < ?", (cutoff,)).rowcount

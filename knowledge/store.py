@@ -1,0 +1,278 @@
+"""The knowledge database: built from the data files with sqlite-utils, replaced atomically, rebuilt on change."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from .loading import DataError, Knowledge, bundled_data_dir, content_hash, load_knowledge
+from .text import stemmed_text, words
+from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
+
+logger = logging.getLogger(__name__)
+
+# Bump when the database layout or the text processing changes: older databases are rebuilt.
+SCHEMA_VERSION = "3"
+FTS_TABLE = "items_fts"
+
+
+class BuildError(Exception):
+    """The database could not be built; the previous database, if any, is untouched."""
+
+
+def default_db_path() -> Path:
+    """The knowledge database location: `LEARNING_BOT_DB`, else a per-user data directory."""
+    configured = os.environ.get("LEARNING_BOT_DB")
+    if configured:
+        return Path(configured).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("learning-bot", appauthor=False)) / "knowledge.db"
+
+
+def default_data_dir() -> Path:
+    """The data directory: `LEARNING_BOT_DATA`, else the data bundled with the package."""
+    configured = os.environ.get("LEARNING_BOT_DATA")
+    return Path(configured).expanduser() if configured else bundled_data_dir()
+
+
+def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
+    for position, (audit, item) in enumerate(knowledge.items, start=1):
+        yield {
+            "rowid": position,
+            "id": item.id,
+            "audit_id": audit.id,
+            "position": position,
+            "kind": item.kind.value,
+            "section": item.section,
+            "text": item.text,
+            "stems": stemmed_text(item.text),
+            "tags": tag_text(audit.id, item.themes, item.agencies),
+            "agencies": json.dumps(list(item.agencies)),
+            "themes": json.dumps(list(item.themes)),
+            "notes": json.dumps(list(item.notes)),
+        }
+
+
+def tag_text(audit_id: str, themes: Iterable[str], agencies: Iterable[str]) -> str:
+    """The tag tokens of an item, indexed beside its text so tags count as search evidence."""
+    tokens = [tag_token(AUDIT_TAG, audit_id)]
+    tokens += [tag_token(THEME_TAG, theme) for theme in themes]
+    tokens += [tag_token(AGENCY_TAG, agency) for agency in agencies]
+    return " ".join(tokens)
+
+
+def word_counts(texts: Iterable[str]) -> Counter[str]:
+    """Document frequency of each surface word: the vocabulary typo correction draws on."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(words(text)))
+    return counts
+
+
+def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows: Iterable[dict] | None = None) -> None:
+    """Write every table of the knowledge database into an empty database."""
+    db["meta"].insert_all(
+        [
+            {"key": "schema_version", "value": SCHEMA_VERSION},
+            {"key": "content_hash", "value": knowledge.content_hash},
+            {"key": "built_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
+        ],
+        pk="key",
+    )
+    db["audits"].insert_all(
+        (
+            {
+                "id": audit.id,
+                "title": audit.title,
+                "short_title": audit.short_title,
+                "priority": audit.priority,
+                "cases_audited": audit.cases_audited,
+                "completed": audit.completed,
+                "completed_label": audit.completed_label,
+                "purpose": audit.purpose,
+                "notes": json.dumps(list(audit.notes)),
+            }
+            for audit in knowledge.audits
+        ),
+        pk="id",
+    )
+    db["facts"].insert_all(
+        (
+            {"audit_id": audit.id, "label": fact.label, "value": fact.value, "item_id": fact.item}
+            for audit in knowledge.audits
+            for fact in audit.facts
+        ),
+        foreign_keys=[("audit_id", "audits", "id")],
+    )
+    db["agencies"].insert_all(
+        (
+            {
+                "id": agency.id,
+                "name": agency.name,
+                "description": agency.description,
+                "parent": agency.parent,
+                "aliases": json.dumps(list(agency.aliases)),
+            }
+            for agency in knowledge.agencies
+        ),
+        pk="id",
+    )
+    db["themes"].insert_all(
+        (
+            {
+                "id": theme.id,
+                "position": position,
+                "name": theme.name,
+                "description": theme.description,
+                "why_it_matters": theme.why_it_matters,
+                "keywords": json.dumps(list(theme.keywords)),
+                "discussion_questions": json.dumps(list(theme.discussion_questions)),
+            }
+            for position, theme in enumerate(knowledge.themes, start=1)
+        ),
+        pk="id",
+    )
+    db["glossary"].insert_all(
+        (
+            {
+                "id": term.id,
+                "term": term.term,
+                "expansion": term.expansion,
+                "definition": term.definition,
+                "aliases": json.dumps(list(term.aliases)),
+            }
+            for term in knowledge.glossary
+        ),
+        pk="id",
+    )
+    db["thesaurus"].insert_all(
+        (
+            {
+                "id": entry.id,
+                "terms": json.dumps(list(entry.terms)),
+                "variants": json.dumps(list(entry.variants)),
+                "themes": json.dumps(list(entry.themes)),
+                "agencies": json.dumps(list(entry.agencies)),
+            }
+            for entry in knowledge.thesaurus
+        ),
+        pk="id",
+    )
+    rows = list(item_rows if item_rows is not None else _item_rows(knowledge))
+    db["items"].insert_all(rows, pk="rowid", batch_size=2000)
+    db["items"].create_index(["id"], unique=True)
+    db["item_agencies"].insert_all(
+        ({"item_id": row["id"], "agency_id": agency} for row in rows for agency in json.loads(row["agencies"])),
+        pk=("item_id", "agency_id"),
+        batch_size=5000,
+    )
+    db["item_themes"].insert_all(
+        ({"item_id": row["id"], "theme_id": theme} for row in rows for theme in json.loads(row["themes"])),
+        pk=("item_id", "theme_id"),
+        batch_size=5000,
+    )
+    db["item_themes"].create_index(["theme_id"])
+    db["item_agencies"].create_index(["agency_id"])
+    counts = word_counts(row["text"] for row in rows)
+    db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
+    # The full-text index holds the stemmed text (stems are computed in Python, so questions are stemmed
+    # identically); plain unicode61 tokenising keeps those stems as they are.
+    db.execute(
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(stems, tags, content='items', content_rowid='rowid',"
+        " tokenize='unicode61 remove_diacritics 2', detail='full')"
+    )
+    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+    db.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE}_vocab USING fts5vocab({FTS_TABLE}, row)")
+
+
+def build(
+    db_path: Path,
+    *,
+    data_dir: Path | None = None,
+    knowledge: Knowledge | None = None,
+    item_rows: Iterable[dict] | None = None,
+) -> Knowledge:
+    """Validate the data and build the database into a temporary file, then replace `db_path` atomically.
+
+    Raises `DataError` for invalid data and `BuildError` for anything else; either way an existing
+    database at `db_path` is left as it was.
+    """
+    if knowledge is None:
+        knowledge = load_knowledge(data_dir if data_dir is not None else default_data_dir())
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
+    os.close(handle)
+    temp_path = Path(temp_name)
+    try:
+        conn = sqlite3.connect(temp_path)
+        try:
+            conn.execute("PRAGMA journal_mode=OFF")
+            conn.execute("PRAGMA synchronous=OFF")
+            db = sqlite_utils.Database(conn)
+            with conn:
+                write_database(db, knowledge, item_rows=item_rows)
+            conn.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            conn.close()
+        with open(temp_path, "rb") as built:
+            os.fsync(built.fileno())
+        os.replace(temp_path, db_path)
+    except sqlite3.Error as exc:
+        raise BuildError(f"could not build {db_path}: {exc}") from exc
+    finally:
+        temp_path.unlink(missing_ok=True)
+    logger.info("built knowledge database %s (%d items)", db_path, len(knowledge.items))
+    return knowledge
+
+
+def read_meta(db_path: Path) -> dict[str, str]:
+    """The meta table of a database, or {} when the file is missing or not a knowledge database."""
+    if not Path(db_path).exists():
+        return {}
+    try:
+        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            return dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return {}
+
+
+def is_current(db_path: Path, data_dir: Path) -> bool:
+    """Whether the database exists and was built by this code from exactly these data files."""
+    meta = read_meta(db_path)
+    return meta.get("schema_version") == SCHEMA_VERSION and meta.get("content_hash") == content_hash(data_dir)
+
+
+def ensure_database(db_path: Path | None = None, *, data_dir: Path | None = None) -> Path:
+    """Build the database when it is missing or out of date; return its path.
+
+    When the data files are invalid but an older database exists, the older one is kept and used (with a
+    warning); with no database at all, the `DataError` propagates.
+    """
+    db_path = Path(db_path) if db_path is not None else default_db_path()
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    if is_current(db_path, data_dir):
+        return db_path
+    try:
+        build(db_path, data_dir=data_dir)
+    except DataError:
+        if read_meta(db_path):
+            logger.warning("data files are invalid; using the previous knowledge database %s", db_path)
+            return db_path
+        raise
+    return db_path

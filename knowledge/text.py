@@ -1,0 +1,393 @@
+"""Turning text into words and stems, the same way for passages, vocabularies and questions."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+# Slack markup that must not reach the search: user/channel mentions, links, special mentions.
+_SLACK_MARKUP = re.compile(r"<([@#!][^>|]*)(?:\|([^>]*))?>|<(https?://[^>|]*)(?:\|([^>]*))?>")
+_TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
+_POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+
+# Irregular plurals the stemmer does not fold onto their singular.
+_LEMMAS = {
+    "children": "child",
+    "childrens": "child",
+    "men": "man",
+    "women": "woman",
+    "people": "person",
+    "peoples": "person",
+    "babies": "baby",
+    "families": "family",
+    "feet": "foot",
+}
+
+# Function words and question scaffolding: they carry no meaning for retrieval.
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "across",
+        "after",
+        "again",
+        "against",
+        "all",
+        "almost",
+        "also",
+        "although",
+        "always",
+        "am",
+        "among",
+        "an",
+        "and",
+        "any",
+        "anyone",
+        "anything",
+        "are",
+        "aren",
+        "around",
+        "as",
+        "at",
+        "be",
+        "became",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "cannot",
+        "could",
+        "couldn",
+        "did",
+        "didn",
+        "do",
+        "does",
+        "doesn",
+        "doing",
+        "don",
+        "done",
+        "down",
+        "during",
+        "each",
+        "either",
+        "else",
+        "etc",
+        "even",
+        "ever",
+        "every",
+        "for",
+        "from",
+        "further",
+        "get",
+        "gets",
+        "getting",
+        "give",
+        "given",
+        "go",
+        "goes",
+        "going",
+        "got",
+        "had",
+        "hadn",
+        "has",
+        "hasn",
+        "have",
+        "haven",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "however",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "isn",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "let",
+        "like",
+        "ll",
+        "made",
+        "make",
+        "makes",
+        "many",
+        "may",
+        "maybe",
+        "me",
+        "might",
+        "mine",
+        "more",
+        "most",
+        "much",
+        "must",
+        "my",
+        "myself",
+        "need",
+        "needs",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "often",
+        "on",
+        "once",
+        "one",
+        "only",
+        "onto",
+        "or",
+        "other",
+        "others",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "per",
+        "please",
+        "quite",
+        "rather",
+        "re",
+        "really",
+        "s",
+        "same",
+        "say",
+        "says",
+        "said",
+        "shall",
+        "she",
+        "should",
+        "shouldn",
+        "since",
+        "so",
+        "some",
+        "something",
+        "still",
+        "such",
+        "t",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "though",
+        "through",
+        "thus",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "upon",
+        "us",
+        "use",
+        "used",
+        "using",
+        "ve",
+        "very",
+        "via",
+        "was",
+        "wasn",
+        "way",
+        "we",
+        "were",
+        "weren",
+        "what",
+        "whatever",
+        "when",
+        "where",
+        "whether",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "within",
+        "without",
+        "won",
+        "would",
+        "wouldn",
+        "yes",
+        "yet",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "tell",
+        "show",
+        "find",
+        "found",
+        "know",
+        "knew",
+        "think",
+        "want",
+        "wants",
+        "wanted",
+        "looking",
+        "look",
+        "ask",
+        "asking",
+        "asked",
+        "anybody",
+        "somebody",
+        "thing",
+        "things",
+        "stuff",
+        "lot",
+        "lots",
+        "kind",
+        "sort",
+        "bit",
+        "dont",
+        "doesnt",
+        "didnt",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "wont",
+        "cant",
+        "couldnt",
+        "shouldnt",
+        "wouldnt",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "im",
+        "ive",
+        "id",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "cheers",
+        "ok",
+        "okay",
+        "pls",
+        "audit",
+        "audits",
+        "audited",
+        "report",
+        "reports",
+        "board",
+        "lscb",
+        "say",
+        "said",
+        "says",
+        "mention",
+        "mentioned",
+        "mentions",
+        "learn",
+        "learnt",
+        "learned",
+        "learning",
+        "finding",
+        "findings",
+        "recommend",
+        "recommends",
+        "recommended",
+        "recommendation",
+        "recommendations",
+    ]
+)
+
+# Words that mark a question as asking for recommendations rather than findings.
+RECOMMENDATION_CUES = frozenset(
+    [
+        "recommend",
+        "recommends",
+        "recommended",
+        "recommendation",
+        "recommendations",
+        "should",
+        "must",
+        "improve",
+        "improvement",
+        "action",
+        "actions",
+        "todo",
+    ]
+)
+FINDING_CUES = frozenset(["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"])
+
+MAX_QUESTION_CHARS = 500
+
+
+def strip_slack_markup(text: str) -> str:
+    """Replace Slack mentions and links by their visible label (or nothing), so they are never searched."""
+
+    def _label(match: re.Match[str]) -> str:
+        return f" {match.group(2) or match.group(4) or ''} "
+
+    return _SLACK_MARKUP.sub(_label, text)
+
+
+def normalise(text: str) -> str:
+    """Unicode-normalise, lower-case and unify apostrophes."""
+    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+
+
+def words(text: str) -> list[str]:
+    """The words of a text: lower-case, possessives folded ("child's" -> "child"), hyphens split."""
+    text = _POSSESSIVE.sub("", normalise(text)).replace("'", "")
+    return _TOKEN.findall(text)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The stem of one lower-case word (irregular plurals folded first)."""
+    word = _LEMMAS.get(word, word)
+    return _STEMMER.stemWord(word) if word.isalpha() else word
+
+
+def stems(text: str) -> list[str]:
+    """Stems of every word in a text, stopwords included (phrases need them)."""
+    return [stem(word) for word in words(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a text that carry meaning (stopwords removed)."""
+    return [word for word in words(text) if word not in STOPWORDS]
+
+
+def stemmed_text(text: str) -> str:
+    """The text as space-separated stems: what the full-text index stores."""
+    return " ".join(stems(text))

@@ -1,0 +1,177 @@
+"""What the search knows about words: the concepts practitioners' words stand for, and typo correction.
+
+A *concept* is anything a question can name: a thesaurus entry (lay words -> the report's words), an agency
+(by name or alias), a theme (by name or keyword), a glossary term (acronym <-> expansion) or an audit (by title).
+Concepts that share a key phrase are merged, so "CSE" fires the theme, the glossary entry and the audit at once.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from .text import STOPWORDS, stem, words
+
+MAX_PHRASE = 6
+AUDIT_TAG = "auditx"
+THEME_TAG = "themex"
+AGENCY_TAG = "agencyx"
+
+
+def tag_token(prefix: str, value: str) -> str:
+    """The full-text token that stands for a tag (e.g. theme `voice-of-the-child` -> `themexvoiceofthechild`)."""
+    return prefix + "".join(ch for ch in value if ch.isalnum())
+
+
+def key_of(text: str) -> tuple[str, ...]:
+    """The stemmed content words of a phrase: how concept keys and query words are compared."""
+    return tuple(stem(word) for word in words(text) if word not in STOPWORDS)
+
+
+@dataclass
+class Concept:
+    """What a key phrase stands for: report phrases to look for, and tags that count as evidence."""
+
+    labels: list[str] = field(default_factory=list)
+    expansions: set[tuple[str, ...]] = field(default_factory=set)
+    themes: set[str] = field(default_factory=set)
+    agencies: set[str] = field(default_factory=set)
+    audits: set[str] = field(default_factory=set)
+
+    def merge(self, other: Concept) -> None:
+        self.labels.extend(label for label in other.labels if label not in self.labels)
+        self.expansions |= other.expansions
+        self.themes |= other.themes
+        self.agencies |= other.agencies
+        self.audits |= other.audits
+
+
+class Vocabulary:
+    """Concept index, corpus statistics and typo correction, loaded once from a knowledge database."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.doc_count = conn.execute("SELECT count(*) FROM items").fetchone()[0] or 1
+        self.stem_df: dict[str, int] = dict(conn.execute("SELECT term, doc FROM items_fts_vocab"))
+        self.idf_max = self._idf(0)
+        self.concepts: dict[tuple[str, ...], Concept] = {}
+        self.known_words: set[str] = set(STOPWORDS)
+        word_df: dict[str, int] = dict(conn.execute("SELECT word, df FROM words"))
+        self.known_words.update(word_df)
+        self._load_concepts(conn)
+        for key_text in self._key_texts:
+            self.known_words.update(words(key_text))
+        # Choices for typo correction: the corpus words and every word of a concept key (preprocessed once).
+        choices = dict(word_df)
+        for key_text in self._key_texts:
+            for word in words(key_text):
+                if word not in STOPWORDS:
+                    choices.setdefault(word, 1)
+        self._choices = {word: word for word in choices if len(word) >= 4 and word.isalpha() and word not in STOPWORDS}
+        self._choice_df = choices
+        self._key_texts = []
+        self.max_phrase = max((len(key) for key in self.concepts), default=1)
+
+    # -- statistics -------------------------------------------------------------------------------------------
+    def _idf(self, df: int) -> float:
+        n = self.doc_count
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def idf(self, stem_: str) -> float:
+        return self._idf(self.stem_df.get(stem_, 0))
+
+    def in_corpus(self, phrase: tuple[str, ...]) -> bool:
+        return all(part in self.stem_df for part in phrase)
+
+    # -- concepts ---------------------------------------------------------------------------------------------
+    def _add(self, key_text: str, concept: Concept) -> None:
+        self._key_texts.append(key_text)
+        key = key_of(key_text)
+        if not key or len(key) > MAX_PHRASE:
+            return
+        existing = self.concepts.get(key)
+        if existing is None:
+            self.concepts[key] = Concept()
+            existing = self.concepts[key]
+        existing.merge(concept)
+
+    def _load_concepts(self, conn: sqlite3.Connection) -> None:
+        self._key_texts: list[str] = []
+        for row in conn.execute("SELECT id, terms, variants, themes, agencies FROM thesaurus"):
+            entry_id, terms, variants, themes, agencies = row
+            terms, variants = json.loads(terms), json.loads(variants)
+            concept = Concept(
+                labels=[f"thesaurus:{entry_id}"],
+                expansions={key for key in map(key_of, terms) if key},
+                themes=set(json.loads(themes)),
+                agencies=set(json.loads(agencies)),
+            )
+            for phrase in (*terms, *variants):
+                self._add(phrase, concept)
+
+        children: dict[str, list[str]] = defaultdict(list)
+        agencies = conn.execute("SELECT id, name, parent, aliases FROM agencies").fetchall()
+        for agency_id, _name, parent, _aliases in agencies:
+            if parent:
+                children[parent].append(agency_id)
+
+        def family(agency_id: str) -> set[str]:
+            found = {agency_id}
+            for child in children.get(agency_id, []):
+                found |= family(child)
+            return found
+
+        for agency_id, name, _parent, aliases in agencies:
+            phrases = [name, *json.loads(aliases)]
+            concept = Concept(
+                labels=[f"agency:{agency_id}"],
+                expansions={key for key in map(key_of, phrases) if key},
+                agencies=family(agency_id),
+            )
+            for phrase in phrases:
+                self._add(phrase, concept)
+
+        for theme_id, name, keywords in conn.execute("SELECT id, name, keywords FROM themes"):
+            phrases = [name, *json.loads(keywords)]
+            concept = Concept(
+                labels=[f"theme:{theme_id}"],
+                expansions={key for key in map(key_of, phrases) if key},
+                themes={theme_id},
+            )
+            for phrase in phrases:
+                self._add(phrase, concept)
+
+        for term_id, term, expansion, aliases in conn.execute("SELECT id, term, expansion, aliases FROM glossary"):
+            phrases = [term, *([expansion] if expansion else []), *json.loads(aliases)]
+            concept = Concept(labels=[f"glossary:{term_id}"], expansions={key for key in map(key_of, phrases) if key})
+            for phrase in phrases:
+                self._add(phrase, concept)
+
+        for audit_id, title, short_title in conn.execute("SELECT id, title, short_title FROM audits"):
+            concept = Concept(labels=[f"audit:{audit_id}"], audits={audit_id})
+            for phrase in {title, short_title}:
+                self._add(phrase, concept)
+
+        # Only report phrases that occur in the passages are worth searching for.
+        for concept in self.concepts.values():
+            concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
+
+    # -- typo correction --------------------------------------------------------------------------------------
+    def correct(self, word: str) -> str | None:
+        """The vocabulary word a misspelt word most likely means, or None when it is known or too far off."""
+        if word in self.known_words or len(word) < 4 or not word.isalpha() or stem(word) in self.stem_df:
+            return None
+        cutoff = 85 if len(word) <= 5 else 80
+        matches = process.extract(word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8)
+        best: tuple[float, int, str] | None = None
+        for choice, score, _key in matches:
+            if choice[0] != word[0] and score < 90:
+                continue
+            rank = (score, self._choice_df.get(choice, 0), choice)
+            if best is None or rank > best:
+                best = rank
+        return best[2] if best else None

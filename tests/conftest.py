@@ -1,0 +1,59 @@
+"""Shared fixtures: a knowledge base built from the bundled data, and a fake Slack Web API."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+from knowledge.loading import bundled_data_dir
+from knowledge.store import build
+
+from .fakeslack import FakeSlack
+
+# A verbatim copy of the board's report (shared/seeds/), so the tests stand on their own.
+SEED = Path(__file__).resolve().parent / "data" / "lscb-multi-agency-audits-2016-17.txt"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the developer's own databases or `.env` from a test."""
+    base = tmp_path_factory.mktemp("paths")
+    monkeypatch.setenv("LEARNING_BOT_DB", str(base / "knowledge.db"))
+    monkeypatch.setenv("LEARNING_BOT_STATE", str(base / "state.db"))
+    monkeypatch.delenv("LEARNING_BOT_DATA", raising=False)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def kb_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("kb") / "knowledge.db"
+    build(path, data_dir=bundled_data_dir())
+    return path
+
+
+@pytest.fixture(scope="session")
+def kb(kb_path: Path) -> KnowledgeBase:
+    """The bundled knowledge base, built once per test session."""
+    return KnowledgeBase(kb_path)
+
+
+@pytest.fixture
+def fake_slack() -> Iterator[FakeSlack]:
+    server = FakeSlack().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    return SEED.read_text(encoding="utf-8")
+
+
+os.environ.setdefault("TZ", "UTC")

@@ -1,0 +1,178 @@
+"""A local fake of Slack's Web API (and of `response_url`s), for tests that need Slack.
+
+Point the app's `SLACK_API_URL` at `FakeSlack.url`; every call is recorded with its parsed arguments.
+Responses can be queued per method (e.g. a 429 with Retry-After, or an error), else a sensible default
+success is returned. `conversations.history` returns what was posted to the channel, metadata included.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+BOT_USER_ID = "UBOT0001"
+BOT_ID = "BBOT0001"
+TEAM_ID = "T0000001"
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    headers: dict[str, str]
+    at: float = field(default_factory=time.time)
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class FakeSlack:
+    """A threaded HTTP server on 127.0.0.1 that plays Slack's Web API."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.queued: dict[str, list[Reply]] = {}
+        self.posted: dict[str, list[dict[str, Any]]] = {}
+        self._ts = itertools.count(1)
+        self._lock = threading.Condition()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/api/"
+
+    def response_url(self, name: str = "hook") -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}/response/{name}"
+
+    def start(self) -> FakeSlack:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    # -- test helpers ------------------------------------------------------------------------------------------
+    def queue(self, method: str, *, status: int = 200, body: dict[str, Any] | None = None, **headers: str) -> None:
+        """Make the next call to `method` get this reply (header names with '_' become '-')."""
+        reply = Reply(status, body, {name.replace("_", "-"): value for name, value in headers.items()})
+        with self._lock:
+            self.queued.setdefault(method, []).append(reply)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Block until `method` has been called `count` times; return those calls (fails on timeout)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [call for call in self.calls if call.method == method]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"expected {count} call(s) to {method}, got {len(found)}")
+                self._lock.wait(remaining)
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.queued.clear()
+            self.posted.clear()
+
+    # -- the server --------------------------------------------------------------------------------------------
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(request.path)
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        args: dict[str, Any] = dict(parse_qsl(parsed.query))
+        content_type = request.headers.get("Content-Type", "")
+        if raw:
+            if "json" in content_type:
+                args.update(json.loads(raw.decode("utf-8")))
+            else:
+                args.update(dict(parse_qsl(raw.decode("utf-8"))))
+        for key in ("blocks", "metadata", "view", "attachments"):
+            if isinstance(args.get(key), str):
+                with contextlib.suppress(json.JSONDecodeError):
+                    args[key] = json.loads(args[key])
+        method = parsed.path.removeprefix("/api/").lstrip("/")
+        with self._lock:
+            self.calls.append(Call(method, args, dict(request.headers.items())))
+            queued = self.queued.get(method)
+            reply = queued.pop(0) if queued else None
+            if reply is None or (reply.status == 200 and reply.body is None):
+                reply = Reply(200, self._default(method, args), reply.headers if reply else {})
+            self._lock.notify_all()
+        body = json.dumps(reply.body if reply.body is not None else {"ok": False, "error": "ratelimited"})
+        request.send_response(reply.status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        for name, value in reply.headers.items():
+            request.send_header(name, value)
+        request.send_header("Content-Length", str(len(body.encode())))
+        request.end_headers()
+        request.wfile.write(body.encode())
+
+    def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "team_id": TEAM_ID,
+                "user": "learning-bot",
+            }
+        if method == "chat.postMessage":
+            ts = f"{int(time.time())}.{next(self._ts):06d}"
+            message = {
+                "type": "message",
+                "ts": ts,
+                "text": args.get("text", ""),
+                "bot_id": BOT_ID,
+                "user": BOT_USER_ID,
+            }
+            if "metadata" in args:
+                message["metadata"] = args["metadata"]
+            if "blocks" in args:
+                message["blocks"] = args["blocks"]
+            if "thread_ts" in args:
+                message["thread_ts"] = args["thread_ts"]
+            self.posted.setdefault(str(args.get("channel")), []).append(message)
+            return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+        if method == "conversations.history":
+            messages = list(reversed(self.posted.get(str(args.get("channel")), [])))
+            oldest = float(args.get("oldest") or 0)
+            messages = [m for m in messages if float(m["ts"]) >= oldest]
+            return {"ok": True, "messages": messages, "has_more": False}
+        if method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
+        return {"ok": True}
