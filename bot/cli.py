@@ -221,3 +221,37 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
         click.echo(report_text(report))
     if check and report.failures():
         sys.exit(1)
+
+
+@cli.command("bench")
+@click.option(
+    "--passages", type=click.IntRange(min=1), default=100_000, show_default=True, help="Passages to generate."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic knowledge base.")
+@click.option(
+    "--repeats", type=click.IntRange(min=1), default=30, show_default=True, help="Timed runs of each question."
+)
+@click.option(
+    "--cold-runs", type=click.IntRange(min=0), default=5, show_default=True, help="Cold `ask` processes to time."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@pass_context
+def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_runs: int, as_json: bool) -> None:
+    """Benchmark search on a synthetic knowledge base of PASSAGES items against plain BM25 and rapidfuzz.
+
+    The synthetic data is built in a temporary directory and deleted afterwards; it is never knowledge.
+    """
+    from knowledge.bench import BenchError, report_text, run_bench
+
+    try:
+        knowledge = load_knowledge(ctx.data_dir)
+    except DataError as exc:
+        fail_data(exc)
+    try:
+        report = run_bench(knowledge, passages=passages, seed=seed, repeats=repeats, cold_runs=cold_runs)
+    except BenchError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if as_json:
+        print_json(report)
+    else:
+        click.echo(report_text(report))

@@ -8,7 +8,7 @@ import os
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -46,22 +46,48 @@ def default_data_dir() -> Path:
     return Path(configured).expanduser() if configured else bundled_data_dir()
 
 
+def item_row(
+    *,
+    rowid: int,
+    item_id: str,
+    audit_id: str,
+    kind: str,
+    section: str,
+    text: str,
+    agencies: Sequence[str],
+    themes: Sequence[str],
+    notes: Sequence[str] = (),
+) -> dict[str, Any]:
+    """One row of the `items` table: the passage, its stems and tag tokens for the full-text index."""
+    return {
+        "rowid": rowid,
+        "id": item_id,
+        "audit_id": audit_id,
+        "position": rowid,
+        "kind": kind,
+        "section": section,
+        "text": text,
+        "stems": stemmed_text(text),
+        "tags": tag_text(audit_id, themes, agencies),
+        "agencies": json.dumps(list(agencies)),
+        "themes": json.dumps(list(themes)),
+        "notes": json.dumps(list(notes)),
+    }
+
+
 def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
     for position, (audit, item) in enumerate(knowledge.items, start=1):
-        yield {
-            "rowid": position,
-            "id": item.id,
-            "audit_id": audit.id,
-            "position": position,
-            "kind": item.kind.value,
-            "section": item.section,
-            "text": item.text,
-            "stems": stemmed_text(item.text),
-            "tags": tag_text(audit.id, item.themes, item.agencies),
-            "agencies": json.dumps(list(item.agencies)),
-            "themes": json.dumps(list(item.themes)),
-            "notes": json.dumps(list(item.notes)),
-        }
+        yield item_row(
+            rowid=position,
+            item_id=item.id,
+            audit_id=audit.id,
+            kind=item.kind.value,
+            section=item.section,
+            text=item.text,
+            agencies=item.agencies,
+            themes=item.themes,
+            notes=item.notes,
+        )
 
 
 def tag_text(audit_id: str, themes: Iterable[str], agencies: Iterable[str]) -> str:
