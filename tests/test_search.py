@@ -126,7 +126,7 @@ def test_more_pages_through_results(kb: KnowledgeBase) -> None:
 
 
 def test_explain_names_the_parts_of_the_score(kb: KnowledgeBase) -> None:
-    result = kb.ask("polce investigashun", explain=True).results[0]
+    result = kb.ask("polce investigaton", explain=True).results[0]
     explanation = result.explanation
     assert explanation["corrections"]["polce"] == "police"
     assert {unit["via"] for unit in explanation["units"]} <= {
