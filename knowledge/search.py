@@ -47,7 +47,8 @@ FILLER_WEIGHT = 0.15
 KNOWN_FILLER_WEIGHT = 0.35
 MAX_FULL_PHRASE = 6
 MIN_COVERAGE = 0.45
-RELATIVE_CUTOFF = 0.5
+MIN_RESULT_COVERAGE = 0.25
+RELATIVE_CUTOFF = 0.4
 BM25_SHARE = 0.15
 KIND_BONUS = 0.05
 CANDIDATES = 200
@@ -367,7 +368,7 @@ class Searcher:
         best = max(hit.coverage for hit in hits)
         if best < MIN_COVERAGE:
             return query, []
-        cutoff = max(MIN_COVERAGE, best * RELATIVE_CUTOFF)
+        cutoff = max(MIN_RESULT_COVERAGE, best * RELATIVE_CUTOFF)
         return query, [hit for hit in hits if hit.coverage >= cutoff]
 
 

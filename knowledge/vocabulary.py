@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -169,7 +170,10 @@ class Vocabulary:
 
         for audit_id, title, short_title in conn.execute("SELECT id, title, short_title FROM audits"):
             concept = Concept(labels=[f"audit:{audit_id}"], audits={audit_id})
-            for phrase in {title, short_title}:
+            # "CSE/MASE", "Children with Disabilities (CWD)", "Families with Multiple Needs: Parental ...":
+            # people name an audit by any part of its title.
+            parts = {title, short_title, *re.split(r"[/:()]", title), re.sub(r"\(.*?\)", "", title)}
+            for phrase in sorted(part.strip() for part in parts if part.strip()):
                 self._add(phrase, concept)
 
         # Only report phrases that occur in the passages are worth searching for.
