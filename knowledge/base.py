@@ -137,6 +137,7 @@ class KnowledgeBase:
             for alias in (agency["id"].replace("-", " "), agency["name"], *json.loads(agency["aliases"])):
                 self._agency_choices[utils.default_process(alias)] = agency["id"]
         self._glossary = [dict(row) for row in self.conn.execute("SELECT * FROM glossary ORDER BY term")]
+        self._themes: list[NamedCount] | None = None
 
     @classmethod
     def open(cls, db_path: Path | None = None, *, data_dir: Path | None = None) -> KnowledgeBase:
@@ -240,11 +241,15 @@ class KnowledgeBase:
 
     def themes(self) -> list[NamedCount]:
         """Themes that have at least one learning point, in the data's order, with their item counts."""
-        rows = self.conn.execute(
-            "SELECT themes.id, themes.name, themes.description, count(item_themes.item_id) AS n FROM themes"
-            " JOIN item_themes ON item_themes.theme_id = themes.id GROUP BY themes.id ORDER BY themes.position"
-        )
-        return [NamedCount(row["id"], row["name"], row["description"], row["n"]) for row in rows]
+        # Counted once per knowledge base (the database is read-only): every unanswered question lists the
+        # themes, and counting them takes ~100 ms at 100,000 passages.
+        if self._themes is None:
+            rows = self.conn.execute(
+                "SELECT themes.id, themes.name, themes.description, count(item_themes.item_id) AS n FROM themes"
+                " JOIN item_themes ON item_themes.theme_id = themes.id GROUP BY themes.id ORDER BY themes.position"
+            )
+            self._themes = [NamedCount(row["id"], row["name"], row["description"], row["n"]) for row in rows]
+        return list(self._themes)
 
     def theme(self, theme_id: str) -> dict[str, Any]:
         row = self.conn.execute("SELECT * FROM themes WHERE id = ?", (theme_id,)).fetchone()
