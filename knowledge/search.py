@@ -18,6 +18,7 @@ The pipeline, in order:
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .text import (
@@ -53,6 +54,12 @@ BM25_SHARE = 0.15
 KIND_BONUS = 0.1
 CANDIDATES = 200
 MAX_FTS_TERMS = 60
+# Retrieval reads every posting of every term it searches for; at 100,000 passages a common word ("child",
+# "plan") or tag has tens of thousands. Above this many, the commonest terms are left out of the candidate query.
+POSTINGS_BUDGET = 20_000
+TERMS_PER_DOUBLING = 64
+# When leaving terms out, a unit's own word is kept over a thesaurus phrase or tag this many times rarer.
+OWN_WORD_KEEP = 0.25
 
 
 @dataclass
@@ -128,6 +135,10 @@ def _filler_discount(zipf: float) -> float:
         return FILLER_WEIGHT
     share = (zipf - DISTINCTIVE_ZIPF) / (FILLER_ZIPF - DISTINCTIVE_ZIPF)
     return 1.0 - share * (1.0 - FILLER_WEIGHT)
+
+
+# A term to retrieve candidates by: (column, stems, indexes of the units it stands for).
+Route = tuple[str, tuple[str, ...], set[int]]
 
 
 def _fts_phrase(stems: tuple[str, ...]) -> str:
@@ -253,25 +264,85 @@ class Searcher:
 
     # -- 2. retrieval ------------------------------------------------------------------------------------------
     def _fts_query(self, query: Query) -> str:
-        text_terms: list[str] = []
-        tag_terms: list[str] = []
-        for unit in query.units:
+        # Each term ("route") is a unit's own stem, a report phrase its concepts expand to, or a tag; a route
+        # may serve several units.
+        text_terms: dict[tuple[str, ...], set[int]] = {}
+        tag_terms: dict[str, set[int]] = {}
+        for index, unit in enumerate(query.units):
             for part in unit.stems:
                 if part in self.vocab.stem_df:
-                    text_terms.append(_fts_phrase((part,)))
+                    text_terms.setdefault((part,), set()).add(index)
             if unit.concept is not None:
-                text_terms.extend(_fts_phrase(key) for key in sorted(unit.concept.expansions))
-                tag_terms += [tag_token(THEME_TAG, theme) for theme in sorted(unit.concept.themes)]
-                tag_terms += [tag_token(AGENCY_TAG, agency) for agency in sorted(unit.concept.agencies)]
-                tag_terms += [tag_token(AUDIT_TAG, audit) for audit in sorted(unit.concept.audits)]
-        text_terms = list(dict.fromkeys(text_terms))[:MAX_FTS_TERMS]
-        tag_terms = [term for term in dict.fromkeys(tag_terms) if term in self.vocab.stem_df]
+                for key in sorted(unit.concept.expansions):
+                    text_terms.setdefault(key, set()).add(index)
+                tokens = [tag_token(THEME_TAG, theme) for theme in sorted(unit.concept.themes)]
+                tokens += [tag_token(AGENCY_TAG, agency) for agency in sorted(unit.concept.agencies)]
+                tokens += [tag_token(AUDIT_TAG, audit) for audit in sorted(unit.concept.audits)]
+                for token in tokens:
+                    tag_terms.setdefault(token, set()).add(index)
+        text_keys = list(text_terms)[:MAX_FTS_TERMS]
+        tag_keys = [term for term in tag_terms if term in self.vocab.stem_df]
+        routes = [("stems", key, text_terms[key]) for key in text_keys]
+        routes += [("tags", (term,), tag_terms[term]) for term in tag_keys]
+        routes = self._within_budget(query, routes)
+        text_part = [_fts_phrase(key) for column, key, _ in routes if column == "stems"]
+        tag_part = [_fts_phrase(key) for column, key, _ in routes if column == "tags"]
         parts = []
-        if text_terms:
-            parts.append("stems : (" + " OR ".join(text_terms) + ")")
-        if tag_terms:
-            parts.append("tags : (" + " OR ".join(f'"{term}"' for term in tag_terms) + ")")
+        if text_part:
+            parts.append("stems : (" + " OR ".join(text_part) + ")")
+        if tag_part:
+            parts.append("tags : (" + " OR ".join(tag_part) + ")")
         return " OR ".join(parts)
+
+    def _cost(self, routes: list[Route]) -> float:
+        """Roughly how much work the full-text index does for these terms, in postings read.
+
+        A phrase reads (some of) each of its words' postings; every term also adds to the work done for each
+        matching passage (the OR and bm25() visit every term), about 1/TERMS_PER_DOUBLING of it.
+        """
+        df = self.vocab.stem_df
+        postings = sum(sum(df.get(part, 0) for part in key) / len(key) for _, key, _ in routes)
+        return postings * (1 + len(routes) / TERMS_PER_DOUBLING)
+
+    def _within_budget(self, query: Query, routes: list[Route]) -> list[Route]:
+        """The terms to retrieve candidates by: all of them, unless they cost more than POSTINGS_BUDGET.
+
+        Then each phrase is searched by its rarest word instead (a superset of its passages, read far more
+        cheaply; scoring checks every word anyway), and the commonest terms are left out (they still count when
+        the candidates are scored), a unit's own words last. Each unit keeps a term, except that units weighing
+        together less than MIN_RESULT_COVERAGE of the question may lose theirs: passages matching nothing else
+        could never be shown.
+        """
+        if self._cost(routes) <= POSTINGS_BUDGET:
+            return routes
+        df = self.vocab.stem_df
+        own = {(part,) for unit in query.units for part in unit.stems}
+        merged: dict[tuple[str, tuple[str, ...]], set[int]] = {}
+        for column, key, owners in routes:
+            rarest = (min(key, key=lambda part: (df.get(part, 0), part)),)
+            merged.setdefault((column, rarest), set()).update(owners)
+        postings = sum(df.get(key[0], 0) for _, key in merged)
+        left = Counter(unit for owners in merged.values() for unit in owners)
+        total_weight = sum(unit.weight for unit in query.units) or 1.0
+        orphaned = 0.0
+
+        def expendable(route: tuple[str, tuple[str, ...]]) -> tuple[float, tuple[str, ...]]:
+            column, key = route
+            own_word = column == "stems" and key in own
+            return (-df.get(key[0], 0) * (OWN_WORD_KEEP if own_word else 1.0), key)
+
+        for route in sorted(merged, key=expendable):
+            if postings * (1 + len(merged) / TERMS_PER_DOUBLING) <= POSTINGS_BUDGET:
+                break
+            owners = merged[route]
+            lost = sum(query.units[unit].weight for unit in owners if left[unit] == 1)
+            if (orphaned + lost) / total_weight >= MIN_RESULT_COVERAGE:
+                continue
+            del merged[route]
+            postings -= df.get(route[1][0], 0)
+            orphaned += lost
+            left.subtract(owners)
+        return [(column, key, owners) for (column, key), owners in merged.items()]
 
     def _candidates(self, query: Query) -> list[tuple[int, str, str, str, str, str, float]]:
         match = self._fts_query(query)
