@@ -46,6 +46,23 @@ def default_data_dir() -> Path:
     return Path(configured).expanduser() if configured else bundled_data_dir()
 
 
+# The columns of the `items` table, in order: what `item_row` returns.
+ITEM_COLUMNS: dict[str, type] = {
+    "rowid": int,
+    "id": str,
+    "audit_id": str,
+    "position": int,
+    "kind": str,
+    "section": str,
+    "text": str,
+    "stems": str,
+    "tags": str,
+    "agencies": str,
+    "themes": str,
+    "notes": str,
+}
+
+
 def item_row(
     *,
     rowid: int,
@@ -96,6 +113,20 @@ def tag_text(audit_id: str, themes: Iterable[str], agencies: Iterable[str]) -> s
     tokens += [tag_token(THEME_TAG, theme) for theme in themes]
     tokens += [tag_token(AGENCY_TAG, agency) for agency in agencies]
     return " ".join(tokens)
+
+
+def _bulk_insert(
+    db: sqlite_utils.Database,
+    table: str,
+    columns: dict[str, type],
+    pk: str | tuple[str, ...],
+    values: Iterable[tuple[Any, ...]],
+) -> None:
+    """Create a table with sqlite-utils and insert rows given as tuples in `columns` order."""
+    db[table].create(columns, pk=pk)
+    names = ", ".join(f'"{name}"' for name in columns)
+    marks = ", ".join("?" * len(columns))
+    db.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
 
 
 def word_counts(texts: Iterable[str]) -> Counter[str]:
@@ -220,17 +251,23 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
         pk="id",
     )
     rows = list(item_rows if item_rows is not None else _item_rows(knowledge))
-    db["items"].insert_all(rows, pk="rowid", batch_size=2000)
+    # The item tables are created by sqlite-utils and filled with executemany: inserting 100,000 rows through
+    # insert_all spends most of its time building statements in Python.
+    _bulk_insert(db, "items", ITEM_COLUMNS, "rowid", (tuple(row[name] for name in ITEM_COLUMNS) for row in rows))
     db["items"].create_index(["id"], unique=True)
-    db["item_agencies"].insert_all(
-        ({"item_id": row["id"], "agency_id": agency} for row in rows for agency in json.loads(row["agencies"])),
-        pk=("item_id", "agency_id"),
-        batch_size=5000,
+    _bulk_insert(
+        db,
+        "item_agencies",
+        {"item_id": str, "agency_id": str},
+        ("item_id", "agency_id"),
+        ((row["id"], agency) for row in rows for agency in json.loads(row["agencies"])),
     )
-    db["item_themes"].insert_all(
-        ({"item_id": row["id"], "theme_id": theme} for row in rows for theme in json.loads(row["themes"])),
-        pk=("item_id", "theme_id"),
-        batch_size=5000,
+    _bulk_insert(
+        db,
+        "item_themes",
+        {"item_id": str, "theme_id": str},
+        ("item_id", "theme_id"),
+        ((row["id"], theme) for row in rows for theme in json.loads(row["themes"])),
     )
     db["item_themes"].create_index(["theme_id"])
     db["item_agencies"].create_index(["agency_id"])

@@ -14,6 +14,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 _SLACK_MARKUP = re.compile(r"<([@#!][^>|]*)(?:\|([^>]*))?>|<(https?://[^>|]*)(?:\|([^>]*))?>")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
+_DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 
@@ -94,13 +95,20 @@ def strip_slack_markup(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Unicode-normalise, lower-case and unify apostrophes."""
+    if text.isascii():
+        # NFKC leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
+        return text.replace("`", "'").lower()
     return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
 
 
 def words(text: str) -> list[str]:
     """The words of a text: lower-case, possessives folded ("child's" -> "child"), hyphens split."""
-    text = _POSSESSIVE.sub("", normalise(text)).replace("'", "")
-    text = _AGE.sub(_age_word, text)
+    text = normalise(text)
+    # The checks before each substitution only save time: building 100,000 passages calls this twice each.
+    if "'" in text:
+        text = _POSSESSIVE.sub("", text).replace("'", "")
+    if _DIGIT.search(text):
+        text = _AGE.sub(_age_word, text)
     return _TOKEN.findall(text)
 
 

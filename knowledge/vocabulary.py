@@ -13,6 +13,7 @@ import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -26,6 +27,7 @@ THEME_TAG = "themex"
 AGENCY_TAG = "agencyx"
 
 
+@lru_cache(maxsize=65_536)
 def tag_token(prefix: str, value: str) -> str:
     """The full-text token that stands for a tag (e.g. theme `voice-of-the-child` -> `themexvoiceofthechild`)."""
     return prefix + "".join(ch for ch in value if ch.isalnum())
