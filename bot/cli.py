@@ -221,3 +221,42 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
         click.echo(report_text(report))
     if check and report.failures():
         sys.exit(1)
+
+
+@cli.command("serve")
+@click.option("--http", "use_http", is_flag=True, help="Serve Slack's HTTP mode (default: Socket Mode).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=3000,
+    show_default=True,
+    envvar="PORT",
+    help="Port for --http (0 picks a free one; env PORT).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address for --http to listen on.")
+@pass_context
+def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
+    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or HTTP mode with --http.
+
+    HTTP mode serves POST /slack/events (events, slash commands, buttons) and GET /healthz.
+    """
+    import logging
+
+    from slack_bolt.error import BoltError
+
+    from bot.app import SECRET_FILTER
+    from bot.server import MissingSettings, serve
+    from bot.settings import Settings
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
+    settings = Settings()
+    try:
+        serve(settings, ctx.kb(), http=use_http, host=host, port=port)
+    except MissingSettings as exc:
+        raise click.ClickException(str(exc)) from exc
+    except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
+        raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
