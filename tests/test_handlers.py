@@ -82,6 +82,21 @@ def test_mention_is_answered_in_the_thread_of_the_question(questions: Questions)
     assert ctx[REPLY_TO] == Target(CHANNEL, "100.000001")
 
 
+def test_a_bare_mention_is_asked_for_a_question(questions: Questions) -> None:
+    event = {**mention(""), "text": f"<@{BOT_USER_ID}>"}
+    say = Mock(Say)
+    questions.on_mention(event=event, body=body_of(event), say=say, context=context(), logger=LOGGER)
+    shown = json.dumps(said(say)["blocks"])
+    assert "Ask a question about the audits" in shown and "Themes you can ask about" in shown
+
+
+def test_dm_in_a_thread_is_answered_in_that_thread(questions: Questions) -> None:
+    event = message("and for babies?", thread_ts="1.000001")
+    say = Mock(Say)
+    questions.on_message(event=event, body=body_of(event), say=say, context=context(), logger=LOGGER)
+    assert said(say)["thread_ts"] == "1.000001"
+
+
 def test_mention_inside_a_thread_answers_in_that_thread(questions: Questions) -> None:
     event = mention("and for babies?", ts="200.000002", thread_ts="100.000001")
     say = Mock(Say)
