@@ -120,7 +120,8 @@ def start_scheduler(digests: Digests, *, clock: Clock = utc_now, catch_up: bool 
             args=(digests, clock),
             id="digest-catch-up",
             name="weekly digest catch-up",
-            next_run_time=clock(),
+            next_run_time=datetime.now(schedule.timezone),  # APScheduler runs on the wall clock; `clock` is ours
+            misfire_grace_time=CATCH_UP_MINUTES * 60,
         )
     scheduler.start()
     logger.info("Weekly digest scheduled: %s, to %s", schedule.description, ", ".join(digests.channels))

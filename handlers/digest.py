@@ -44,9 +44,15 @@ def register(
     clock: Callable[[], datetime] | None = None,
 ) -> None:
     """Register the `/digest` command."""
+    app.command(COMMAND)(digest_listener(kb=kb, settings=settings, state=state, clock=clock))
+
+
+def digest_listener(
+    *, kb: KnowledgeBase, settings: Settings, state: StateStore, clock: Callable[[], datetime] | None = None
+) -> Callable[..., None]:
+    """The `/digest` listener, with its dependencies bound (Bolt fills the arguments by name)."""
     now = clock or (lambda: datetime.now(UTC))
 
-    @app.command(COMMAND)
     def digest_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         user = command.get("user_id", "")
         if user not in settings.admin_user_ids:
@@ -56,11 +62,10 @@ def register(
         from bot.scheduler import make_digests
 
         digests = make_digests(settings, kb, state, client=client)
-        respond(
-            response_type="ephemeral",
-            replace_original=False,
-            **reply(command.get("text", ""), digests=digests, user=user, now=now()),
-        )
+        answer = reply(command.get("text", ""), digests=digests, user=user, now=now())
+        respond(response_type="ephemeral", replace_original=False, **answer)
+
+    return digest_command
 
 
 def reply(text: str, *, digests: Digests, user: str, now: datetime) -> dict[str, Any]:
