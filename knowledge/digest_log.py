@@ -159,8 +159,14 @@ class DigestLog:
                     "SELECT channel, ts FROM digest_posts WHERE week = ? AND status = 'sent'", (week,)
                 )
             }
-            row = conn.execute("SELECT theme FROM digest_weeks WHERE week = ?", (week,)).fetchone()
+            row = conn.execute("SELECT theme, decided_by FROM digest_weeks WHERE week = ?", (week,)).fetchone()
             theme = row["theme"] if row is not None and sent else None
+            if row is not None and not sent and row["decided_by"] == "choice" and self._choice(conn) is None:
+                # An admin chose this week's theme: it moves on to the next week rather than back into the queue.
+                conn.execute(
+                    "INSERT INTO digest_choice (id, theme, chosen_by, chosen_at) VALUES (1, ?, ?, ?)",
+                    (row["theme"], by, now),
+                )
             conn.execute(
                 "INSERT INTO digest_weeks (week, theme, skipped, decided_at, decided_by) VALUES (?, ?, 1, ?, ?)"
                 " ON CONFLICT (week) DO UPDATE SET theme = excluded.theme, skipped = 1,"

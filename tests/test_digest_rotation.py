@@ -109,3 +109,12 @@ def test_skipping_a_week_already_posted_somewhere_reports_where(tmp_path: Path) 
     assert log.skip("2026-W05", by="UADMIN1", now=2.0) == {"C1": "1.5"}
     assert log.claim("C2", "2026-W05", themes=THEMES, owner="y", now=3.0).status == "skipped"
     assert next_theme(THEMES, [theme for _, theme, _ in log.history() if theme]) == "b"  # "a" was shown
+
+
+def test_skipping_a_week_whose_theme_an_admin_chose_moves_the_choice_to_the_next_week(tmp_path: Path) -> None:
+    log = DigestLog(StateStore(tmp_path / "state.db"))
+    log.choose_next("c", by="UADMIN1", now=1.0)
+    assert log.claim("C1", "2026-W01", themes=THEMES, owner="x", now=2.0).theme == "c"  # decided, then Slack failed
+    log.skip("2026-W01", by="UADMIN2", now=3.0)
+    assert log.pending_choice() == "c"
+    assert weeks(log, 2, themes=THEMES, start=2) == ["c", "a"]
