@@ -149,18 +149,22 @@ def serve(settings: Settings, kb: KnowledgeBase, *, http: bool, host: str, port:
         raise MissingSettings(problem)
     state = StateStore(settings.learning_bot_state)
     app = create_app(settings, kb, state)
-    start_background_jobs(settings, kb, state, app.client)
+    jobs = start_background_jobs(settings, kb, state, app.client)
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finish, then exit
-    if http:
-        server = HttpServer(app, kb, host=host, port=port)
-        logger.info("Listening on %s (POST %s, GET %s)", server.url, EVENTS_PATH, HEALTH_PATH)
-        server.run()
-        logger.info("Stopped.")
-    else:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    try:
+        if http:
+            server = HttpServer(app, kb, host=host, port=port)
+            logger.info("Listening on %s (POST %s, GET %s)", server.url, EVENTS_PATH, HEALTH_PATH)
+            server.run()
+        else:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-        logger.info("Connecting to Slack in Socket Mode")
-        SocketModeHandler(app, settings.secret("slack_app_token")).start()
+            logger.info("Connecting to Slack in Socket Mode")
+            SocketModeHandler(app, settings.secret("slack_app_token")).start()
+    finally:
+        if jobs is not None:
+            jobs.shutdown(wait=False)
+        logger.info("Stopped.")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:

@@ -13,9 +13,10 @@ if TYPE_CHECKING:
 
 
 def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
-    """Register every listener on the app."""
-    from . import actions, commands, questions
+    """Register every listener group on the app."""
+    from . import actions, commands, digest, questions
 
     questions.register(app, kb=kb, settings=settings, state=state)
     commands.register(app, kb=kb, settings=settings, state=state)
     actions.register(app, kb=kb, settings=settings, state=state)
+    digest.register(app, kb=kb, settings=settings, state=state)

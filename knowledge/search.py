@@ -50,7 +50,7 @@ MIN_COVERAGE = 0.45
 MIN_RESULT_COVERAGE = 0.25
 RELATIVE_CUTOFF = 0.4
 BM25_SHARE = 0.15
-KIND_BONUS = 0.05
+KIND_BONUS = 0.1
 CANDIDATES = 200
 MAX_FTS_TERMS = 60
 
@@ -167,6 +167,7 @@ class Searcher:
             else:
                 fixed.append(word)
         corrected = set(fixed)
+        zipf.update(self.english(corrected - present - STOPWORDS))
         if query.wants_kind is None and corrected & RECOMMENDATION_CUES:
             query.wants_kind = "recommendation"
         elif query.wants_kind is None and corrected & FINDING_CUES:
@@ -219,7 +220,8 @@ class Searcher:
                 query.units.append(unit)
 
         for unit in query.units:
-            unit.commonness = max((zipf.get(word, 0.0) for word in unit.typed), default=0.0)
+            # A corrected typo is as common as the word it was corrected to.
+            unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self._weight(unit)
         if not query.units:
             query.notice = "no-content-words"

@@ -42,9 +42,9 @@ class StateStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        # Not inside transaction(): executescript() commits any open transaction first. CREATE ... IF NOT EXISTS
+        # is idempotent, so processes opening the same file at once are fine.
         for sql in _SCHEMAS.values():
-            # not inside transaction(): executescript() commits first, which ended that transaction early and
-            # made its COMMIT fail ("no transaction is active"); CREATE ... IF NOT EXISTS is idempotent anyway
             self.conn.executescript(sql)
 
     @property

@@ -154,11 +154,9 @@ class Vocabulary:
 
         for theme_id, name, keywords in conn.execute("SELECT id, name, keywords FROM themes"):
             phrases = [name, *json.loads(keywords)]
-            concept = Concept(
-                labels=[f"theme:{theme_id}"],
-                expansions={key for key in map(key_of, phrases) if key},
-                themes={theme_id},
-            )
+            # Theme keywords are related words, not synonyms of one another: naming one counts the theme's
+            # tag as evidence, but does not search for all the others.
+            concept = Concept(labels=[f"theme:{theme_id}"], themes={theme_id})
             for phrase in phrases:
                 self._add(phrase, concept)
 
