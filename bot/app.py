@@ -169,8 +169,8 @@ def describe(body: dict[str, Any]) -> str:
     if body.get("command"):
         return f"the command {body['command']}"
     if isinstance(body.get("event"), dict):
-        return f"a {body['event'].get('type')} event ({body.get('event_id')})"
-    return f"a {body.get('type') or 'Slack'} request"
+        return f"the {body['event'].get('type')} event {body.get('event_id')}"
+    return f"the {body.get('type') or 'Slack'} request"
 
 
 def summary(error: BaseException) -> str:

@@ -279,7 +279,7 @@ def test_a_web_api_error_is_logged_without_secrets_and_the_user_is_told(
     bot.drain()
     assert apology.args["text"] == blocks.APOLOGY
     assert (apology.args["channel"], apology.args["thread_ts"]) == (CHANNEL, event["ts"])
-    assert "Failed to handle a app_mention event" in caplog.text
+    assert "Failed to handle the app_mention event Ev" in caplog.text
     assert "Traceback" in caplog.text  # logger.exception
     assert "invalid_blocks" in caplog.text
     assert BOT_TOKEN not in caplog.text and SIGNING_SECRET not in caplog.text
