@@ -1,0 +1,735 @@
+"""Finding the audits in a report: the summary table, each audit's heading, its sections and its bullets.
+
+The reports this reads (one board's yearly "key findings and learning from multi-agency audits", and the like
+from other partnerships) share a shape:
+
+* a summary table, one row per audit: its title, "N cases audited", "Completed Month YYYY", usually followed by
+  a line giving the audit's purpose or its business-plan priority;
+* then, per audit, a heading (worded like the table's title, not always the same: "CSE/MASE" in the table is
+  "Child Sexual Exploitation (CSE) and MASE Panel" in the body), optional introductory text or bullets
+  (`context`), and "Findings" and "Learning/Recommendations" sections of bullets.
+
+Headings are matched to the table's titles by their words (stemmed, with acronyms), not by position, and a
+heading followed by a Findings or Recommendations section counts as an audit even when the table is missing.
+Everything that cannot be placed is reported with its line (or Word paragraph) number; nothing is dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from .base import KnowledgeBase
+from .drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
+from .models import Kind, normalise_whitespace
+from .report_reader import BULLET, HEADING, ROW, TEXT, Paragraph, Report, read_report
+from .suggestions import Suggester
+from .text import STOPWORDS, normalise, stem, words
+
+TITLE_MATCH_CUTOFF = 80
+MAX_HEADING_WORDS = 15
+MAX_HEADING_CHARS = 120
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+NUMBER_WORDS = {
+    word: number
+    for number, word in enumerate(
+        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+        start=1,
+    )
+}
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH_YEAR = re.compile(r"\b(" + _MONTH_NAMES + r")\.?,?\s+((?:19|20)\d{2})\b", re.I)
+_YEAR_MONTH = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])\b|\b(0?[1-9]|1[0-2])/((?:19|20)\d{2})\b")
+_CASES_BEFORE = re.compile(
+    r"\b(\d{1,4}|" + "|".join(NUMBER_WORDS) + r")\s+(?:[a-z][a-z-]*\s+)?(?:cases?|case files|families)\b", re.I
+)
+_CASES_AFTER = re.compile(r"\bcases?(?:\s+audited)?\s*[:=–-]?\s*(\d{1,4})\b", re.I)
+_PRIORITY = re.compile(r"^(?:[\w&-]+\s+){0,4}priorit(?:y|ies)\b", re.I)
+_PURPOSE_CUE = re.compile(
+    r"\b(?:purpose|aims?|aimed|objectives?|was to|were to|to establish|to identify|to assess|to review|to examine"
+    r"|to understand|to evaluate|to consider|to explore)\b",
+    re.I,
+)
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
+# Words every audit title may carry ("Early Years Multi-Agency Audits"): they say nothing about which audit.
+_GENRE_WORDS = frozenset(stem(word) for word in ("audit", "audits", "multi", "agency", "review", "report", "key"))
+
+_FINDING_HEADINGS = re.compile(
+    r"^(?:(?:key|main|audit|summary of(?: the)?)\s+)?(?:findings?|what (?:we|the audit) found|strengths"
+    r"|good practice|what worked well|what went well)$"
+)
+_RECOMMENDATION_HEADINGS = re.compile(
+    r"^(?:(?:key|main)\s+)?(?:learning|lessons(?: learn(?:ed|t))?|recommendations?|learning points"
+    r"|learning\s*(?:/|and)\s*recommendations?|recommendations?\s*(?:/|and)\s*learning"
+    r"|actions?(?: points| required| plan)?|next steps|areas (?:for|of|requiring) (?:improvement|development)"
+    r"|what (?:needs|needed) to (?:improve|change))$"
+)
+
+
+# -- what a paragraph is ----------------------------------------------------------------------------------------
+def section_kind(text: str) -> Kind | None:
+    """The kind of bullet a section heading introduces ("Findings:" -> finding), or None for other text."""
+    key = normalise_whitespace(text.replace("&", " and ")).lower().rstrip(":.").strip()
+    key = re.sub(r"\s*/\s*", "/", key)
+    if _FINDING_HEADINGS.match(key):
+        return Kind.FINDING
+    if _RECOMMENDATION_HEADINGS.match(key):
+        return Kind.RECOMMENDATION
+    return None
+
+
+def heading_label(text: str) -> str:
+    """A heading as the data files record it: whitespace normalised, trailing ':' or '.' dropped."""
+    return normalise_whitespace(text).rstrip(":. ").strip()
+
+
+def heading_like(paragraph: Paragraph) -> bool:
+    """Whether a paragraph reads as a heading: styled as one, or one short line that is not a sentence."""
+    if paragraph.style == HEADING:
+        return True
+    if paragraph.style != TEXT:
+        return False
+    text = paragraph.text.strip()
+    count = len(text.split())
+    if len(text) > MAX_HEADING_CHARS or count > MAX_HEADING_WORDS or text.endswith((",", ";")):
+        return False
+    if re.search(r"[.!?]\s", text.rstrip(":. ")):
+        return False  # more than one sentence
+    return not (text.endswith(".") and count > 8)
+
+
+# -- the summary table --------------------------------------------------------------------------------------------
+def parse_month(text: str) -> str | None:
+    """The first month named in a text as "YYYY-MM" ("Completed August 2016" -> "2016-08"), else None."""
+    if match := _MONTH_YEAR.search(text):
+        return f"{match.group(2)}-{MONTHS[match.group(1).lower()]:02d}"
+    if match := _YEAR_MONTH.search(text):
+        if match.group(1):
+            return f"{match.group(1)}-{match.group(2)}"
+        return f"{match.group(4)}-{int(match.group(3)):02d}"
+    return None
+
+
+def parse_cases(text: str) -> int | None:
+    """The number of cases a text gives ("10 cases audited." -> 10, "Cases audited: 8" -> 8), else None."""
+    for pattern in (_CASES_BEFORE, _CASES_AFTER):
+        if match := pattern.search(text):
+            value = match.group(1).lower()
+            number = NUMBER_WORDS.get(value) or int(value)
+            if number >= 1:
+                return number
+    return None
+
+
+@dataclass
+class TableEntry:
+    """One audit as the report's summary table lists it."""
+
+    title: str
+    number: int
+    cases: int | None
+    completed: str | None
+    priority: str | None = None
+    purpose: str | None = None
+    priority_number: int | None = None
+    purpose_number: int | None = None
+    extra: list[Paragraph] = field(default_factory=list)
+
+
+@dataclass
+class _Columns:
+    title: int | None
+    cases: int | None
+    completed: int | None
+
+
+def _header_columns(cells: tuple[str, ...]) -> _Columns | None:
+    """Column positions when a row is a table header ("Audit | Cases audited | Completed")."""
+    lowered = [cell.lower() for cell in cells]
+    cases = next((i for i, cell in enumerate(lowered) if "case" in cell and not re.search(r"\d", cell)), None)
+    completed = next(
+        (i for i, cell in enumerate(lowered) if re.search(r"complet|date|month|when", cell) and not parse_month(cell)),
+        None,
+    )
+    if cases is None and completed is None:
+        return None
+    named = re.compile(r"audit|title|name|topic|theme|subject")
+    title = next((i for i, cell in enumerate(lowered) if named.search(cell) and i not in {cases, completed}), None)
+    return _Columns(title, cases, completed)
+
+
+def _entry_from_row(paragraph: Paragraph, columns: _Columns | None) -> TableEntry | None:
+    """A summary-table entry from a row with a title and "N cases audited" or "Completed Month YYYY"."""
+    cells = paragraph.cells
+    cases: int | None = None
+    completed: str | None = None
+    title = ""
+    reserved: set[int] = set()
+    if columns is not None:
+        if columns.cases is not None and columns.cases < len(cells):
+            reserved.add(columns.cases)
+            cell = cells[columns.cases].strip()
+            cases = parse_cases(cell) or (int(cell) if cell.isdigit() and int(cell) > 0 else None)
+        if columns.completed is not None and columns.completed < len(cells):
+            reserved.add(columns.completed)
+            completed = parse_month(cells[columns.completed])
+        if columns.title is not None and columns.title < len(cells):
+            reserved.add(columns.title)
+            title = cells[columns.title]
+    for index, cell in enumerate(cells):
+        if index in reserved or not cell:
+            continue
+        short = len(cell.split()) <= 5
+        if short and cases is None and (found := parse_cases(cell)) is not None:
+            cases = found
+        elif short and completed is None and (month := parse_month(cell)) is not None:
+            completed = month
+        elif not title:
+            title = cell
+    if not title or (cases is None and completed is None):
+        return None
+    return TableEntry(title=normalise_whitespace(title), number=paragraph.number, cases=cases, completed=completed)
+
+
+def _describe(entry: TableEntry, paragraph: Paragraph) -> None:
+    text = normalise_whitespace(paragraph.text)
+    if _PRIORITY.match(text) and entry.priority is None:
+        entry.priority, entry.priority_number = text, paragraph.number
+    elif entry.purpose is None and not _PRIORITY.match(text):
+        entry.purpose, entry.purpose_number = text, paragraph.number
+    else:
+        entry.extra.append(paragraph)
+
+
+def find_table(report: Report) -> tuple[list[TableEntry], set[int]]:
+    """The summary table's entries, and the indexes of the paragraphs they were read from."""
+    entries: list[TableEntry] = []
+    used: set[int] = set()
+    paragraphs = report.paragraphs
+    columns: _Columns | None = None
+    index = 0
+    while index < len(paragraphs):
+        paragraph = paragraphs[index]
+        if paragraph.style != ROW:
+            columns = None
+            index += 1
+            continue
+        header = _header_columns(paragraph.cells)
+        if header is not None and _entry_from_row(paragraph, None) is None:
+            columns = header
+            used.add(index)
+            index += 1
+            continue
+        entry = _entry_from_row(paragraph, columns)
+        if entry is None:
+            index += 1
+            continue
+        entries.append(entry)
+        used.add(index)
+        index += 1
+        last = paragraph
+        # The lines straight after an audit's row describe it (its purpose or business-plan priority).
+        while index < len(paragraphs):
+            following = paragraphs[index]
+            one_cell_row = following.style == ROW and sum(1 for cell in following.cells if cell) == 1
+            adjacent_line = (
+                following.style == TEXT
+                and report.unit == "line"
+                and following.number == last.number + 1
+                and not heading_like(following)
+            )
+            if not (one_cell_row or adjacent_line) or _entry_from_row(following, columns) is not None:
+                break
+            _describe(entry, following)
+            used.add(index)
+            last = following
+            index += 1
+    return entries, used
+
+
+# -- matching headings to table titles ----------------------------------------------------------------------------
+def title_key(text: str) -> frozenset[str]:
+    """The words that identify an audit title: stems of its content words, plus its acronyms.
+
+    Acronyms come from parentheses ("(CWD)") and from the initials of runs of capitalised words ("Child Sexual
+    Exploitation" -> "cse"), so a heading and a table title that name an audit differently still meet.
+    """
+    content = [word for word in words(text) if word not in STOPWORDS]
+    key = {stem(word) for word in content}
+    for inner in _PARENTHESES.findall(text):
+        key.update(word for word in words(inner) if word not in STOPWORDS)
+    run: list[str] = []
+    for token in [*re.findall(r"[A-Za-z][\w'’]*", text), ""]:
+        if token[:1].isupper() and token.lower() not in STOPWORDS:
+            run.append(token)
+            continue
+        if token.lower() in STOPWORDS and run:
+            continue
+        if len(run) >= 2:
+            key.add("".join(word[0] for word in run).lower())
+        run = []
+    specific = key - _GENRE_WORDS
+    return frozenset(specific or key)
+
+
+def title_score(heading: str, title: str) -> float:
+    """How well a body heading names a table title, 0-100 (token-set similarity over `title_key`s)."""
+    ours, theirs = title_key(heading), title_key(title)
+    shared = ours & theirs
+    if len(shared) < min(2, len(ours), len(theirs)):
+        return 0.0
+    return fuzz.token_set_ratio(" ".join(sorted(ours)), " ".join(sorted(theirs)), processor=None)
+
+
+def match_entry(heading: str, entries: list[TableEntry], taken: set[int]) -> int | None:
+    """The index of the unmatched table entry a heading names best (at least `TITLE_MATCH_CUTOFF`), or None."""
+    best_rank: tuple[float, int, int] | None = None
+    best_index: int | None = None
+    ours = title_key(heading)
+    for index, entry in enumerate(entries):
+        if index in taken:
+            continue
+        score = title_score(heading, entry.title)
+        if score >= TITLE_MATCH_CUTOFF:
+            rank = (score, len(ours & title_key(entry.title)), -index)
+            if best_rank is None or rank > best_rank:
+                best_rank, best_index = rank, index
+    return best_index
+
+
+# -- the audits ---------------------------------------------------------------------------------------------------
+@dataclass
+class DraftItem:
+    """A bullet placed under an audit: its kind, section label and verbatim text."""
+
+    kind: Kind
+    section: str
+    text: str
+    number: int
+    agencies: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+
+@dataclass
+class DraftAudit:
+    """An audit found in a report, before it is written as a data file."""
+
+    heading: str
+    number: int
+    level: int
+    entry: TableEntry | None
+    intro: list[Paragraph] = field(default_factory=list)
+    items: list[DraftItem] = field(default_factory=list)
+    sections_seen: int = 0
+
+    @property
+    def title(self) -> str:
+        return self.entry.title if self.entry else heading_label(self.heading)
+
+    def count(self, kind: Kind) -> int:
+        return sum(1 for item in self.items if item.kind is kind)
+
+    @property
+    def short_title(self) -> str:
+        """The shortest plain form of the table title and the body heading ("CSE/MASE", "Early Years")."""
+        names = [plain_title(name) for name in (self.title, self.heading)]
+        names = [name for name in names if name] or [self.title]
+        return min(names, key=lambda name: (len(name), names.index(name)))
+
+    @property
+    def id(self) -> str:
+        return slug(self.short_title)
+
+    @property
+    def prefix(self) -> str:
+        """The item-id prefix: the title's acronym in brackets ("(CWD)" -> "cwd"), an acronym title's first
+        part ("CSE/MASE" -> "cse"), else the short title's initials ("Families with Multiple Needs" -> "fmn")."""
+        for name in (self.title, self.heading):
+            for inner in _PARENTHESES.findall(name):
+                if re.fullmatch(r"[A-Za-z]{2,8}", inner.strip()):
+                    return inner.strip().lower()
+        first = (self.short_title.split() or [""])[0]
+        if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}(?:[/&-][A-Za-z0-9]+)*", first):
+            return slug(re.split(r"[/&-]", first)[0])
+        content = [word for word in words(self.short_title) if word not in _MINOR_WORDS]
+        if len(content) >= 2:
+            return slug("".join(word[0] for word in content)[:6])
+        return slug(content[0])[:8] if content else "audit"
+
+    def purpose(self) -> tuple[str | None, str, int]:
+        """The audit's purpose, verbatim, what it was taken from and where (paragraph number).
+
+        In order: the summary table's purpose line; the first introductory paragraph or context bullet that
+        states an aim ("The purpose of the audit was...", "...was to..."); the first introductory paragraph;
+        the table's priority line. (None, "", 0) when the report gives none.
+        """
+        if self.entry and self.entry.purpose:
+            return self.entry.purpose, "the summary table", self.entry.purpose_number or self.entry.number
+        candidates = [(normalise_whitespace(p.text), p.number, "introduction") for p in self.intro]
+        candidates += [(item.text, item.number, "context bullet") for item in self.items if item.kind is Kind.CONTEXT]
+        candidates.sort(key=lambda candidate: candidate[1])
+        for text, number, what in candidates:
+            for sentence in re.split(r"(?<=[.!?])\s+", text):
+                if _PURPOSE_CUE.search(sentence):
+                    return text, f"the audit's {what}", number
+        for text, number, what in candidates:
+            if what == "introduction":
+                return text, f"the audit's {what}", number
+        if self.entry and self.entry.priority:
+            return self.entry.priority, "the summary table's priority line", self.entry.priority_number or 0
+        return None, "", 0
+
+
+_GENRE_PHRASE = re.compile(
+    r"^\s*(?:multi[- ]?agency\s+)?(?:case\s+)?audits?\s+(?:of|on|into)\s+"
+    r"|\s+(?:multi[- ]?agency\s+)?(?:case\s+)?audits?\s*$",
+    re.I,
+)
+_MINOR_WORDS = frozenset(
+    ["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
+)
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+
+
+def plain_title(text: str) -> str:
+    """A title without its acronym in brackets, sub-title after a colon, trailing stop or "audit" wording."""
+    text = normalise_whitespace(_PARENTHESES.sub(" ", text))
+    head, colon, _rest = text.partition(":")
+    if colon and head.strip():
+        text = head
+    text = _GENRE_PHRASE.sub("", text.strip().rstrip(".:;")).strip()
+    return normalise_whitespace(text)
+
+
+def slug(text: str, *, limit: int = 60) -> str:
+    """A data-file id from a title ("CSE/MASE" -> "cse-mase")."""
+    ascii_text = normalise(text).replace("&", " and ").replace("'", "").replace("’", "")
+    value = _SLUG_CHARS.sub("-", ascii_text).strip("-")
+    if len(value) > limit:
+        value = value[:limit].rsplit("-", 1)[0]
+    return value or "audit"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something in the report that was not placed in any draft, or that a reviewer should know."""
+
+    number: int
+    message: str
+
+
+@dataclass
+class Reading:
+    """What was found in a report: its audits, what could not be placed, and what a reviewer should know."""
+
+    report: Report
+    entries: list[TableEntry]
+    audits: list[DraftAudit]
+    unplaced: list[Notice]
+    remarks: list[Notice] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[DraftItem]:
+        return [item for audit in self.audits for item in audit.items]
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = normalise_whitespace(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _Walker:
+    """One pass over a report's paragraphs, placing each in an audit and section (or reporting it)."""
+
+    def __init__(self, report: Report, entries: list[TableEntry], table_rows: set[int]) -> None:
+        self.report = report
+        self.paragraphs = report.paragraphs
+        self.entries = entries
+        self.table_rows = table_rows
+        self.taken: set[int] = set()
+        self.audits: list[DraftAudit] = []
+        self.unplaced: list[Notice] = []
+        self.remarks: list[Notice] = []
+        self.audit: DraftAudit | None = None
+        self.kind: Kind | None = None
+        self.section = ""
+
+    def _leads_to_section(self, index: int, *, bullets_count: bool) -> bool:
+        """Whether the paragraphs after a heading reach a Findings/Recommendations heading (or a bullet)
+        before the next heading."""
+        heading = self.paragraphs[index]
+        for position in range(index + 1, len(self.paragraphs)):
+            paragraph = self.paragraphs[position]
+            if position in self.table_rows:
+                continue
+            if paragraph.style == BULLET and bullets_count:
+                return True
+            if not heading_like(paragraph):
+                continue
+            if section_kind(paragraph.text) is not None:
+                return True
+            if heading.level and paragraph.level > heading.level:
+                continue  # a sub-heading of this heading
+            return False
+        return False
+
+    def _start(self, paragraph: Paragraph, entry_index: int | None) -> None:
+        entry = None
+        if entry_index is not None:
+            self.taken.add(entry_index)
+            entry = self.entries[entry_index]
+        self.audit = DraftAudit(heading_label(paragraph.text), paragraph.number, paragraph.level, entry)
+        self.audits.append(self.audit)
+        self.kind, self.section = None, ""
+
+    def _note(self, paragraph: Paragraph, message: str) -> None:
+        self.unplaced.append(Notice(paragraph.number, message))
+
+    def _remark(self, paragraph: Paragraph, message: str) -> None:
+        self.remarks.append(Notice(paragraph.number, message))
+
+    def _heading(self, index: int, paragraph: Paragraph) -> None:
+        kind = section_kind(paragraph.text)
+        if kind is not None:
+            if self.audit is None:
+                self._note(paragraph, f"section heading {_short(paragraph.text)!r} is not under any audit heading")
+                self.kind, self.section = None, ""
+                return
+            self.kind, self.section = kind, heading_label(paragraph.text)
+            self.audit.sections_seen += 1
+            return
+        entry_index = match_entry(paragraph.text, self.entries, self.taken)
+        if entry_index is not None and self._leads_to_section(index, bullets_count=True):
+            self._start(paragraph, entry_index)
+            return
+        opening = self.audit is None or self.audit.sections_seen > 0
+        if opening and self._leads_to_section(index, bullets_count=False):
+            self._start(paragraph, None)
+            if self.entries:
+                self._remark(
+                    paragraph,
+                    f"audit heading {_short(paragraph.text)!r} matches no row of the summary table: its draft has"
+                    " no cases audited or completion month unless the text gives them",
+                )
+            return
+        if self.audit is None:
+            return
+        if paragraph.level and self.audit.level and paragraph.level <= self.audit.level:
+            self.audit, self.kind, self.section = None, None, ""  # a new top-level part of the report
+            return
+        if self.kind is not None:
+            self._remark(
+                paragraph,
+                f"sub-heading {_short(paragraph.text)!r} inside {self.audit.title!r} / {self.section}: the bullets"
+                " after it are kept in that section",
+            )
+
+    def walk(self) -> Reading:
+        for index, paragraph in enumerate(self.paragraphs):
+            if index in self.table_rows:
+                continue
+            if heading_like(paragraph):
+                self._heading(index, paragraph)
+            elif paragraph.style == BULLET:
+                self._bullet(paragraph)
+            elif self.audit is not None:
+                self._other(paragraph)
+        for index, entry in enumerate(self.entries):
+            if index not in self.taken:
+                self.unplaced.append(
+                    Notice(
+                        entry.number,
+                        f"audit {entry.title!r} is in the summary table but no heading in the body matches it;"
+                        " no draft was written for it",
+                    )
+                )
+        for audit in self.audits:
+            if not audit.items:
+                self.unplaced.append(
+                    Notice(audit.number, f"audit {audit.title!r} has no bullets; no draft was written for it")
+                )
+        audits = [audit for audit in self.audits if audit.items]
+        unplaced = sorted(self.unplaced, key=lambda notice: notice.number)
+        return Reading(self.report, self.entries, audits, unplaced, self.remarks)
+
+    def _bullet(self, paragraph: Paragraph) -> None:
+        text = normalise_whitespace(paragraph.text)
+        if not text:
+            return
+        if self.audit is None:
+            self._note(paragraph, f"bullet outside any audit: {_short(text)!r}")
+            return
+        if self.kind is None:
+            self.audit.items.append(DraftItem(Kind.CONTEXT, self.audit.heading, text, paragraph.number))
+        else:
+            self.audit.items.append(DraftItem(self.kind, self.section, text, paragraph.number))
+
+    def _other(self, paragraph: Paragraph) -> None:
+        assert self.audit is not None
+        if self.kind is None and paragraph.style == TEXT:
+            self.audit.intro.append(paragraph)
+        elif paragraph.style == ROW:
+            self._note(paragraph, f"table row inside audit {self.audit.title!r} not placed: {_short(paragraph.text)!r}")
+        else:
+            self._note(
+                paragraph,
+                f"paragraph in {self.audit.title!r} / {self.section} is not a bullet, not placed:"
+                f" {_short(paragraph.text)!r}",
+            )
+
+
+def read_audits(report: Report) -> Reading:
+    """Find the audits of a report, their metadata, sections and bullets; report what could not be placed."""
+    entries, table_rows = find_table(report)
+    reading = _Walker(report, entries, table_rows).walk()
+    for entry in entries:
+        for paragraph in entry.extra:
+            reading.unplaced.append(
+                Notice(paragraph.number, f"extra line under {entry.title!r} in the summary table not placed")
+            )
+    reading.unplaced.sort(key=lambda notice: notice.number)
+    return reading
+
+
+# -- from report to draft files -------------------------------------------------------------------------------------
+def summary_text(result: IngestResult, *, out_dir: Path) -> str:
+    """What `learning-bot ingest` tells the person who ran it."""
+    reading = result.reading
+    report = reading.report
+    items = reading.items
+    counts = ", ".join(f"{sum(1 for i in items if i.kind is kind)} {kind.value}" for kind in Kind)
+    found = f"{len(reading.audits)} audit(s), {len(items)} item(s) ({counts})"
+    lines = [f"Read {report.path.name} ({report.format}): {found}."]
+    lines.append(f"{'Wrote' if result.written else 'Would write'} {len(result.drafts)} draft(s) to {out_dir}:")
+    for draft in result.drafts:
+        audit = draft.audit
+        parts = ", ".join(f"{audit.count(kind)} {kind.value}" for kind in Kind if audit.count(kind))
+        exists = " [exists: needs --force]" if not result.written and draft.path.exists() else ""
+        lines.append(f"  {draft.path.name}: {audit.title} ({report.where(audit.number)}; {parts}){exists}")
+    if not result.written:
+        lines.append("Nothing was written (--dry-run).")
+    if reading.unplaced:
+        lines.append(f"Not placed ({len(reading.unplaced)}):")
+        lines.extend(f"  {report.where(notice.number)}: {notice.message}" for notice in reading.unplaced)
+    if reading.remarks:
+        lines.append(f"To check ({len(reading.remarks)}):")
+        lines.extend(f"  {report.where(notice.number)}: {notice.message}" for notice in reading.remarks)
+    if result.problems:
+        lines.append("Fill these in before `learning-bot check` passes:")
+        lines.extend(f"  {problem}" for problem in result.problems)
+    lines.append(
+        'Next: confirm or correct the lines marked "# suggested: confirm", then run `learning-bot check` and'
+        " `learning-bot build`."
+    )
+    return "\n".join(lines)
+
+
+class IngestError(ValueError):
+    """Nothing in the report could be ingested (no audits found); nothing was written."""
+
+
+@dataclass
+class IngestResult:
+    """What `ingest_report` found and wrote."""
+
+    reading: Reading
+    drafts: list[DraftFile]
+    written: bool
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for draft in self.drafts for problem in draft.problems]
+
+
+def _taken_prefixes(kb: KnowledgeBase, out_dir: Path, replacing: set[str], targets: set[Path]) -> set[str]:
+    """Item-id prefixes other audits already use (in the knowledge base and in `out_dir`)."""
+    taken = {
+        item_id.rsplit("-", 1)[0]
+        for item_id, audit_id in kb.conn.execute("SELECT id, audit_id FROM items")
+        if audit_id not in replacing and "-" in item_id
+    }
+    others = [path for path in sorted(out_dir.glob("*.yaml")) if path not in targets] if out_dir.is_dir() else []
+    return taken | item_prefixes(others)
+
+
+def plan_drafts(reading: Reading, *, kb: KnowledgeBase, out_dir: Path) -> list[DraftFile]:
+    """A draft file for each audit found, with suggested tags, unique ids and what check will say of it."""
+    suggester = Suggester(kb)
+    ids: list[str] = []
+    for audit in reading.audits:
+        ids.append(unique(audit.id, set(ids), separator="-"))
+    targets = {out_dir / f"{audit_id}.yaml" for audit_id in ids}
+    taken = _taken_prefixes(kb, out_dir, set(ids), targets)
+    report = reading.report
+    drafts: list[DraftFile] = []
+    for audit, audit_id in zip(reading.audits, ids, strict=True):
+        prefix = unique(audit.prefix, taken)
+        taken.add(prefix)
+        audit_themes = suggester.title_themes([audit.short_title, plain_title(audit.heading)])
+        suggestions = [suggester.suggest(item.text, audit_themes=audit_themes) for item in audit.items]
+        for item, suggestion in zip(audit.items, suggestions, strict=True):
+            item.agencies, item.themes = suggestion.agencies, suggestion.themes
+        path = out_dir / f"{audit_id}.yaml"
+        text = render_audit(
+            audit,
+            audit_id=audit_id,
+            prefix=prefix,
+            source=repr(report.path.name),
+            where=report.where(audit.number),
+            suggestions=suggestions,
+            unit=report.unit,
+        )
+        drafts.append(DraftFile(audit, audit_id, prefix, path, text, problems_of(path, text)))
+    return drafts
+
+
+def ingest_report(
+    path: Path, *, kb: KnowledgeBase, out_dir: Path, force: bool = False, dry_run: bool = False
+) -> IngestResult:
+    """Read a report and write one draft audit file per audit into `out_dir` (all or none).
+
+    Raises `ReportError` for an unreadable report, `IngestError` when no audit is found, and
+    `ExistingFilesError` when a draft would replace an existing file and `force` is false.
+    """
+    report = read_report(path)
+    reading = read_audits(report)
+    if not reading.audits:
+        if reading.entries:
+            raise IngestError(
+                f"{report.path.name}: the summary table lists {len(reading.entries)} audit(s) but no audit heading"
+                " in the body is followed by Findings or Learning/Recommendations bullets; nothing was written"
+            )
+        raise IngestError(
+            f"{report.path.name}: found no audits (expected audit headings followed by 'Findings' or"
+            " 'Learning/Recommendations' sections of bullets); nothing was written"
+        )
+    drafts = plan_drafts(reading, kb=kb, out_dir=out_dir)
+    if dry_run:
+        return IngestResult(reading, drafts, written=False)
+    write_drafts(drafts, force=force)
+    return IngestResult(reading, drafts, written=True)
