@@ -91,14 +91,17 @@ def render_audit(
         lines.append(f"priority: {scalar(entry.priority)}")
     else:
         lines.append("priority: null  # no priority found in the summary table")
-    if entry and entry.cases is not None:
-        lines.append(f"cases_audited: {entry.cases}")
-    else:
+    cases, cases_at = audit.cases()
+    if cases is None:
         lines.append("cases_audited: null  # not found in the report: fill in the number of cases audited")
-    if entry and entry.completed:
-        lines.append(f'completed: "{entry.completed}"')
     else:
+        lines.append(_marked(f"cases_audited: {cases}", f"{SUGGESTED} ({unit} {cases_at})" if cases_at else None))
+    completed, completed_at = audit.completed()
+    if completed is None:
         lines.append('completed: null  # not found in the report: fill in the month completed as "YYYY-MM"')
+    else:
+        comment = f"{SUGGESTED} ({unit} {completed_at})" if completed_at else None
+        lines.append(_marked(f'completed: "{completed}"', comment))
     if purpose is None:
         lines.append("purpose: null  # not found in the report: fill in")
     else:

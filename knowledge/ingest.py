@@ -76,6 +76,7 @@ _PURPOSE_CUE = re.compile(
     re.I,
 )
 _PARENTHESES = re.compile(r"\(([^()]*)\)")
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
 # Words every audit title may carry ("Early Years Multi-Agency Audits"): they say nothing about which audit.
 _GENRE_WORDS = frozenset(stem(word) for word in ("audit", "audits", "multi", "agency", "review", "report", "key"))
 
@@ -381,6 +382,35 @@ class DraftAudit:
             return slug("".join(word[0] for word in content)[:6])
         return slug(content[0])[:8] if content else "audit"
 
+    def _introduction(self) -> list[tuple[str, int]]:
+        texts = [(normalise_whitespace(p.text), p.number) for p in self.intro]
+        texts += [(item.text, item.number) for item in self.items if item.kind is Kind.CONTEXT]
+        return sorted(texts, key=lambda pair: pair[1])
+
+    def cases(self) -> tuple[int | None, int | None]:
+        """Cases audited, and the paragraph number it was read from when not from the summary table.
+
+        Without a table row, a sentence of the introduction that counts cases and says "audit" is used
+        ("... for 8 cases being audited.").
+        """
+        if self.entry and self.entry.cases is not None:
+            return self.entry.cases, None
+        for text, number in self._introduction():
+            for sentence in _SENTENCES.split(text):
+                if re.search(r"\baudit", sentence, re.I) and (found := parse_cases(sentence)) is not None:
+                    return found, number
+        return None, None
+
+    def completed(self) -> tuple[str | None, int | None]:
+        """The month completed ("YYYY-MM"), and the paragraph number it was read from when not from the table."""
+        if self.entry and self.entry.completed:
+            return self.entry.completed, None
+        for text, number in self._introduction():
+            for sentence in _SENTENCES.split(text):
+                if re.search(r"\bcomplet", sentence, re.I) and (found := parse_month(sentence)) is not None:
+                    return found, number
+        return None, None
+
     def purpose(self) -> tuple[str | None, str, int]:
         """The audit's purpose, verbatim, what it was taken from and where (paragraph number).
 
@@ -390,11 +420,13 @@ class DraftAudit:
         """
         if self.entry and self.entry.purpose:
             return self.entry.purpose, "the summary table", self.entry.purpose_number or self.entry.number
-        candidates = [(normalise_whitespace(p.text), p.number, "introduction") for p in self.intro]
-        candidates += [(item.text, item.number, "context bullet") for item in self.items if item.kind is Kind.CONTEXT]
-        candidates.sort(key=lambda candidate: candidate[1])
+        intro_numbers = {paragraph.number for paragraph in self.intro}
+        candidates = [
+            (text, number, "introduction" if number in intro_numbers else "context bullet")
+            for text, number in self._introduction()
+        ]
         for text, number, what in candidates:
-            for sentence in re.split(r"(?<=[.!?])\s+", text):
+            for sentence in _SENTENCES.split(text):
                 if _PURPOSE_CUE.search(sentence):
                     return text, f"the audit's {what}", number
         for text, number, what in candidates:
@@ -480,22 +512,16 @@ class _Walker:
         self.section = ""
 
     def _leads_to_section(self, index: int, *, bullets_count: bool) -> bool:
-        """Whether the paragraphs after a heading reach a Findings/Recommendations heading (or a bullet)
-        before the next heading."""
-        heading = self.paragraphs[index]
+        """Whether the paragraphs after a heading reach a Findings/Recommendations heading (or, when
+        `bullets_count`, a bullet) before any other heading."""
         for position in range(index + 1, len(self.paragraphs)):
             paragraph = self.paragraphs[position]
             if position in self.table_rows:
                 continue
             if paragraph.style == BULLET and bullets_count:
                 return True
-            if not heading_like(paragraph):
-                continue
-            if section_kind(paragraph.text) is not None:
-                return True
-            if heading.level and paragraph.level > heading.level:
-                continue  # a sub-heading of this heading
-            return False
+            if heading_like(paragraph):
+                return section_kind(paragraph.text) is not None
         return False
 
     def _start(self, paragraph: Paragraph, entry_index: int | None) -> None:
