@@ -21,309 +21,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
-
 from .base import KnowledgeBase
 from .drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
+from .headings import MINOR_WORDS, PARENTHESES, heading_label, heading_like, plain_title, section_kind, slug
 from .models import Kind, normalise_whitespace
-from .report_reader import BULLET, HEADING, ROW, TEXT, Paragraph, Report, read_report
+from .report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
 from .suggestions import Suggester
-from .text import STOPWORDS, normalise, stem, words
+from .summary_table import TableEntry, find_table, match_entry, parse_cases, parse_month
+from .text import words
 
-TITLE_MATCH_CUTOFF = 80
-MAX_HEADING_WORDS = 15
-MAX_HEADING_CHARS = 120
-
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sept", "sep"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-NUMBER_WORDS = {
-    word: number
-    for number, word in enumerate(
-        ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
-        start=1,
-    )
-}
-_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-_MONTH_YEAR = re.compile(r"\b(" + _MONTH_NAMES + r")\.?,?\s+((?:19|20)\d{2})\b", re.I)
-_YEAR_MONTH = re.compile(r"\b((?:19|20)\d{2})-(0[1-9]|1[0-2])\b|\b(0?[1-9]|1[0-2])/((?:19|20)\d{2})\b")
-_CASES_BEFORE = re.compile(
-    r"\b(\d{1,4}|" + "|".join(NUMBER_WORDS) + r")\s+(?:[a-z][a-z-]*\s+)?(?:cases?|case files|families)\b", re.I
-)
-_CASES_AFTER = re.compile(r"\bcases?(?:\s+audited)?\s*[:=–-]?\s*(\d{1,4})\b", re.I)
-_PRIORITY = re.compile(r"^(?:[\w&-]+\s+){0,4}priorit(?:y|ies)\b", re.I)
 _PURPOSE_CUE = re.compile(
     r"\b(?:purpose|aims?|aimed|objectives?|was to|were to|to establish|to identify|to assess|to review|to examine"
     r"|to understand|to evaluate|to consider|to explore)\b",
     re.I,
 )
-_PARENTHESES = re.compile(r"\(([^()]*)\)")
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
-# Words every audit title may carry ("Early Years Multi-Agency Audits"): they say nothing about which audit.
-_GENRE_WORDS = frozenset(stem(word) for word in ("audit", "audits", "multi", "agency", "review", "report", "key"))
-
-_FINDING_HEADINGS = re.compile(
-    r"^(?:(?:key|main|audit|summary of(?: the)?)\s+)?(?:findings?|what (?:we|the audit) found|strengths"
-    r"|good practice|what worked well|what went well)$"
-)
-_RECOMMENDATION_HEADINGS = re.compile(
-    r"^(?:(?:key|main)\s+)?(?:learning|lessons(?: learn(?:ed|t))?|recommendations?|learning points"
-    r"|learning\s*(?:/|and)\s*recommendations?|recommendations?\s*(?:/|and)\s*learning"
-    r"|actions?(?: points| required| plan)?|next steps|areas (?:for|of|requiring) (?:improvement|development)"
-    r"|what (?:needs|needed) to (?:improve|change))$"
-)
 
 
-# -- what a paragraph is ----------------------------------------------------------------------------------------
-def section_kind(text: str) -> Kind | None:
-    """The kind of bullet a section heading introduces ("Findings:" -> finding), or None for other text."""
-    key = normalise_whitespace(text.replace("&", " and ")).lower().rstrip(":.").strip()
-    key = re.sub(r"\s*/\s*", "/", key)
-    if _FINDING_HEADINGS.match(key):
-        return Kind.FINDING
-    if _RECOMMENDATION_HEADINGS.match(key):
-        return Kind.RECOMMENDATION
-    return None
-
-
-def heading_label(text: str) -> str:
-    """A heading as the data files record it: whitespace normalised, trailing ':' or '.' dropped."""
-    return normalise_whitespace(text).rstrip(":. ").strip()
-
-
-def heading_like(paragraph: Paragraph) -> bool:
-    """Whether a paragraph reads as a heading: styled as one, or one short line that is not a sentence."""
-    if paragraph.style == HEADING:
-        return True
-    if paragraph.style != TEXT:
-        return False
-    text = paragraph.text.strip()
-    count = len(text.split())
-    if len(text) > MAX_HEADING_CHARS or count > MAX_HEADING_WORDS or text.endswith((",", ";")):
-        return False
-    if re.search(r"[.!?]\s", text.rstrip(":. ")):
-        return False  # more than one sentence
-    return not (text.endswith(".") and count > 8)
-
-
-# -- the summary table --------------------------------------------------------------------------------------------
-def parse_month(text: str) -> str | None:
-    """The first month named in a text as "YYYY-MM" ("Completed August 2016" -> "2016-08"), else None."""
-    if match := _MONTH_YEAR.search(text):
-        return f"{match.group(2)}-{MONTHS[match.group(1).lower()]:02d}"
-    if match := _YEAR_MONTH.search(text):
-        if match.group(1):
-            return f"{match.group(1)}-{match.group(2)}"
-        return f"{match.group(4)}-{int(match.group(3)):02d}"
-    return None
-
-
-def parse_cases(text: str) -> int | None:
-    """The number of cases a text gives ("10 cases audited." -> 10, "Cases audited: 8" -> 8), else None."""
-    for pattern in (_CASES_BEFORE, _CASES_AFTER):
-        if match := pattern.search(text):
-            value = match.group(1).lower()
-            number = NUMBER_WORDS.get(value) or int(value)
-            if number >= 1:
-                return number
-    return None
-
-
-@dataclass
-class TableEntry:
-    """One audit as the report's summary table lists it."""
-
-    title: str
-    number: int
-    cases: int | None
-    completed: str | None
-    priority: str | None = None
-    purpose: str | None = None
-    priority_number: int | None = None
-    purpose_number: int | None = None
-    extra: list[Paragraph] = field(default_factory=list)
-
-
-@dataclass
-class _Columns:
-    title: int | None
-    cases: int | None
-    completed: int | None
-
-
-def _header_columns(cells: tuple[str, ...]) -> _Columns | None:
-    """Column positions when a row is a table header ("Audit | Cases audited | Completed")."""
-    lowered = [cell.lower() for cell in cells]
-    cases = next((i for i, cell in enumerate(lowered) if "case" in cell and not re.search(r"\d", cell)), None)
-    completed = next(
-        (i for i, cell in enumerate(lowered) if re.search(r"complet|date|month|when", cell) and not parse_month(cell)),
-        None,
-    )
-    if cases is None and completed is None:
-        return None
-    named = re.compile(r"audit|title|name|topic|theme|subject")
-    title = next((i for i, cell in enumerate(lowered) if named.search(cell) and i not in {cases, completed}), None)
-    return _Columns(title, cases, completed)
-
-
-def _entry_from_row(paragraph: Paragraph, columns: _Columns | None) -> TableEntry | None:
-    """A summary-table entry from a row with a title and "N cases audited" or "Completed Month YYYY"."""
-    cells = paragraph.cells
-    cases: int | None = None
-    completed: str | None = None
-    title = ""
-    reserved: set[int] = set()
-    if columns is not None:
-        if columns.cases is not None and columns.cases < len(cells):
-            reserved.add(columns.cases)
-            cell = cells[columns.cases].strip()
-            cases = parse_cases(cell) or (int(cell) if cell.isdigit() and int(cell) > 0 else None)
-        if columns.completed is not None and columns.completed < len(cells):
-            reserved.add(columns.completed)
-            completed = parse_month(cells[columns.completed])
-        if columns.title is not None and columns.title < len(cells):
-            reserved.add(columns.title)
-            title = cells[columns.title]
-    for index, cell in enumerate(cells):
-        if index in reserved or not cell:
-            continue
-        short = len(cell.split()) <= 5
-        if short and cases is None and (found := parse_cases(cell)) is not None:
-            cases = found
-        elif short and completed is None and (month := parse_month(cell)) is not None:
-            completed = month
-        elif not title:
-            title = cell
-    if not title or (cases is None and completed is None):
-        return None
-    return TableEntry(title=normalise_whitespace(title), number=paragraph.number, cases=cases, completed=completed)
-
-
-def _describe(entry: TableEntry, paragraph: Paragraph) -> None:
-    text = normalise_whitespace(paragraph.text)
-    if _PRIORITY.match(text) and entry.priority is None:
-        entry.priority, entry.priority_number = text, paragraph.number
-    elif entry.purpose is None and not _PRIORITY.match(text):
-        entry.purpose, entry.purpose_number = text, paragraph.number
-    else:
-        entry.extra.append(paragraph)
-
-
-def find_table(report: Report) -> tuple[list[TableEntry], set[int]]:
-    """The summary table's entries, and the indexes of the paragraphs they were read from."""
-    entries: list[TableEntry] = []
-    used: set[int] = set()
-    paragraphs = report.paragraphs
-    columns: _Columns | None = None
-    index = 0
-    while index < len(paragraphs):
-        paragraph = paragraphs[index]
-        if paragraph.style != ROW:
-            columns = None
-            index += 1
-            continue
-        header = _header_columns(paragraph.cells)
-        if header is not None and _entry_from_row(paragraph, None) is None:
-            columns = header
-            used.add(index)
-            index += 1
-            continue
-        entry = _entry_from_row(paragraph, columns)
-        if entry is None:
-            index += 1
-            continue
-        entries.append(entry)
-        used.add(index)
-        index += 1
-        last = paragraph
-        # The lines straight after an audit's row describe it (its purpose or business-plan priority).
-        while index < len(paragraphs):
-            following = paragraphs[index]
-            one_cell_row = following.style == ROW and sum(1 for cell in following.cells if cell) == 1
-            adjacent_line = (
-                following.style == TEXT
-                and report.unit == "line"
-                and following.number == last.number + 1
-                and not heading_like(following)
-            )
-            if not (one_cell_row or adjacent_line) or _entry_from_row(following, columns) is not None:
-                break
-            _describe(entry, following)
-            used.add(index)
-            last = following
-            index += 1
-    return entries, used
-
-
-# -- matching headings to table titles ----------------------------------------------------------------------------
-def title_key(text: str) -> frozenset[str]:
-    """The words that identify an audit title: stems of its content words, plus its acronyms.
-
-    Acronyms come from parentheses ("(CWD)") and from the initials of runs of capitalised words ("Child Sexual
-    Exploitation" -> "cse"), so a heading and a table title that name an audit differently still meet.
-    """
-    content = [word for word in words(text) if word not in STOPWORDS]
-    key = {stem(word) for word in content}
-    for inner in _PARENTHESES.findall(text):
-        key.update(word for word in words(inner) if word not in STOPWORDS)
-    run: list[str] = []
-    for token in [*re.findall(r"[A-Za-z][\w'’]*", text), ""]:
-        if token[:1].isupper() and token.lower() not in STOPWORDS:
-            run.append(token)
-            continue
-        if token.lower() in STOPWORDS and run:
-            continue
-        if len(run) >= 2:
-            key.add("".join(word[0] for word in run).lower())
-        run = []
-    specific = key - _GENRE_WORDS
-    return frozenset(specific or key)
-
-
-def title_score(heading: str, title: str) -> float:
-    """How well a body heading names a table title, 0-100 (token-set similarity over `title_key`s)."""
-    ours, theirs = title_key(heading), title_key(title)
-    shared = ours & theirs
-    if len(shared) < min(2, len(ours), len(theirs)):
-        return 0.0
-    return fuzz.token_set_ratio(" ".join(sorted(ours)), " ".join(sorted(theirs)), processor=None)
-
-
-def match_entry(heading: str, entries: list[TableEntry], taken: set[int]) -> int | None:
-    """The index of the unmatched table entry a heading names best (at least `TITLE_MATCH_CUTOFF`), or None."""
-    best_rank: tuple[float, int, int] | None = None
-    best_index: int | None = None
-    ours = title_key(heading)
-    for index, entry in enumerate(entries):
-        if index in taken:
-            continue
-        score = title_score(heading, entry.title)
-        if score >= TITLE_MATCH_CUTOFF:
-            rank = (score, len(ours & title_key(entry.title)), -index)
-            if best_rank is None or rank > best_rank:
-                best_rank, best_index = rank, index
-    return best_index
-
-
-# -- the audits ---------------------------------------------------------------------------------------------------
 @dataclass
 class DraftItem:
     """A bullet placed under an audit: its kind, section label and verbatim text."""
@@ -371,13 +85,13 @@ class DraftAudit:
         """The item-id prefix: the title's acronym in brackets ("(CWD)" -> "cwd"), an acronym title's first
         part ("CSE/MASE" -> "cse"), else the short title's initials ("Families with Multiple Needs" -> "fmn")."""
         for name in (self.title, self.heading):
-            for inner in _PARENTHESES.findall(name):
+            for inner in PARENTHESES.findall(name):
                 if re.fullmatch(r"[A-Za-z]{2,8}", inner.strip()):
                     return inner.strip().lower()
         first = (self.short_title.split() or [""])[0]
         if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}(?:[/&-][A-Za-z0-9]+)*", first):
             return slug(re.split(r"[/&-]", first)[0])
-        content = [word for word in words(self.short_title) if word not in _MINOR_WORDS]
+        content = [word for word in words(self.short_title) if word not in MINOR_WORDS]
         if len(content) >= 2:
             return slug("".join(word[0] for word in content)[:6])
         return slug(content[0])[:8] if content else "audit"
@@ -435,36 +149,6 @@ class DraftAudit:
         if self.entry and self.entry.priority:
             return self.entry.priority, "the summary table's priority line", self.entry.priority_number or 0
         return None, "", 0
-
-
-_GENRE_PHRASE = re.compile(
-    r"^\s*(?:multi[- ]?agency\s+)?(?:case\s+)?audits?\s+(?:of|on|into)\s+"
-    r"|\s+(?:multi[- ]?agency\s+)?(?:case\s+)?audits?\s*$",
-    re.I,
-)
-_MINOR_WORDS = frozenset(
-    ["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
-)
-_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
-
-
-def plain_title(text: str) -> str:
-    """A title without its acronym in brackets, sub-title after a colon, trailing stop or "audit" wording."""
-    text = normalise_whitespace(_PARENTHESES.sub(" ", text))
-    head, colon, _rest = text.partition(":")
-    if colon and head.strip():
-        text = head
-    text = _GENRE_PHRASE.sub("", text.strip().rstrip(".:;")).strip()
-    return normalise_whitespace(text)
-
-
-def slug(text: str, *, limit: int = 60) -> str:
-    """A data-file id from a title ("CSE/MASE" -> "cse-mase")."""
-    ascii_text = normalise(text).replace("&", " and ").replace("'", "").replace("’", "")
-    value = _SLUG_CHARS.sub("-", ascii_text).strip("-")
-    if len(value) > limit:
-        value = value[:limit].rsplit("-", 1)[0]
-    return value or "audit"
 
 
 @dataclass(frozen=True)

@@ -408,5 +408,3 @@ def docx_paragraphs(data: bytes, *, name: str) -> list[Paragraph]:
 
     walk(body)
     return paragraphs
-
-
