@@ -61,33 +61,55 @@ def heading_like(paragraph: Paragraph) -> bool:
     return not (text.endswith(".") and count > 8)
 
 
-def title_key(text: str) -> frozenset[str]:
-    """The words that identify an audit title: stems of its content words, plus its acronyms.
+def acronyms(text: str) -> set[str]:
+    """Acronyms a title could go by: initials of its runs of capitalised (not all-capital) words, with and
+    without the small words inside ("Children with Disabilities" -> "cwd", "cd"), and of each part between small words
+    ("Child Sexual Exploitation and MASE Panel" -> "cse", "mp")."""
+    found: set[str] = set()
+    runs: list[list[str]] = [[]]
+    for token in re.findall(r"[A-Za-z][\w'’]*", text):
+        if token[:1].isupper() and not token.isupper() and token.lower() not in MINOR_WORDS:
+            runs[-1].append(token)
+        elif token.lower() in MINOR_WORDS and runs[-1]:
+            runs[-1].append(token.lower())
+        else:
+            runs.append([])
+    for run in runs:
+        while run and run[-1].islower():
+            run.pop()
+        capitalised = [word for word in run if not word.islower()]
+        if len(capitalised) < 2:
+            continue
+        found.add("".join(word[0] for word in run).lower())
+        found.add("".join(word[0] for word in capitalised).lower())
+        part: list[str] = []
+        for word in [*run, ""]:
+            if word and not word.islower():
+                part.append(word)
+                continue
+            if len(part) >= 2:
+                found.add("".join(item[0] for item in part).lower())
+            part = []
+    return found
 
-    Acronyms come from parentheses ("(CWD)") and from the initials of runs of capitalised words ("Child Sexual
-    Exploitation" -> "cse"), so a heading and a table title that name an audit differently still meet.
-    """
-    content = [word for word in words(text) if word not in STOPWORDS]
-    key = {stem(word) for word in content}
+
+def title_key(text: str) -> frozenset[str]:
+    """The words that identify an audit title: stems of its content words and of any acronym in brackets,
+    without the words every audit title may carry ("multi-agency audits")."""
+    key = {stem(word) for word in words(text) if word not in STOPWORDS}
     for inner in PARENTHESES.findall(text):
         key.update(word for word in words(inner) if word not in STOPWORDS)
-    run: list[str] = []
-    for token in [*re.findall(r"[A-Za-z][\w'’]*", text), ""]:
-        if token[:1].isupper() and token.lower() not in STOPWORDS:
-            run.append(token)
-            continue
-        if token.lower() in STOPWORDS and run:
-            continue
-        if len(run) >= 2:
-            key.add("".join(word[0] for word in run).lower())
-        run = []
     specific = key - _GENRE_WORDS
     return frozenset(specific or key)
 
 
 def title_score(heading: str, title: str) -> float:
-    """How well a body heading names a table title, 0-100 (token-set similarity over `title_key`s)."""
-    ours, theirs = title_key(heading), title_key(title)
+    """How well a body heading names a table title, 0-100: token-set similarity of their `title_key`s, where
+    an acronym of one side's words counts as shared when it is a word of the other ("Child Sexual
+    Exploitation ..." and "CSE/MASE" share "cse"). At least two words (or all, if fewer) must be shared."""
+    ours, theirs = set(title_key(heading)), set(title_key(title))
+    ours |= acronyms(heading) & theirs
+    theirs |= acronyms(title) & ours
     shared = ours & theirs
     if len(shared) < min(2, len(ours), len(theirs)):
         return 0.0
