@@ -142,10 +142,16 @@ def _looks_wrapped(previous: str) -> bool:
 def _continues(previous: str, line: str) -> bool:
     """Whether `line` (no blank line before it) continues the bullet on `previous`.
 
-    An indented line does; so does any line when the bullet has not ended its sentence. A line after a
-    finished sentence that is not indented (a heading such as "Findings") starts something new.
+    An indented line does; so does any other line when the bullet has not ended its sentence, unless it is a
+    short capitalised line (a heading such as "Findings"). A line after a finished sentence that is not
+    indented starts something new.
     """
-    return line[:1].isspace() or not previous.rstrip().endswith(_SENTENCE_END)
+    if line[:1].isspace():
+        return True
+    stripped = line.strip()
+    if len(stripped.split()) <= 6 and stripped[:1].isupper():
+        return False  # a short capitalised line ("Learning/Recommendations") is a heading, not a wrap
+    return not previous.rstrip().endswith(_SENTENCE_END)
 
 
 def text_paragraphs(text: str) -> list[Paragraph]:

@@ -89,7 +89,9 @@ def test_text_lines_bullets_rows_and_continuations(tmp_path: Path) -> None:
         "1) A numbered bullet.\n"
         "(b) A lettered bullet.\n"
         "2.5 To improve is not a bullet\n"
-        "Business Plan Priority 2.5 To improve\n",
+        "Business Plan Priority 2.5 To improve\n"
+        "- A last bullet without a full stop\n"
+        "Learning/Recommendations\n",
     )
     assert shape(path) == [
         (1, ROW, "Audit title 6 cases audited. Completed May 2017"),
@@ -100,6 +102,8 @@ def test_text_lines_bullets_rows_and_continuations(tmp_path: Path) -> None:
         (8, BULLET, "A lettered bullet."),
         (9, TEXT, "2.5 To improve is not a bullet"),
         (10, TEXT, "Business Plan Priority 2.5 To improve"),
+        (11, BULLET, "A last bullet without a full stop"),
+        (12, TEXT, "Learning/Recommendations"),
     ]
 
 
