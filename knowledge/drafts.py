@@ -8,6 +8,7 @@ confirmed. Fields the report does not give (no summary-table row, so no cases au
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -188,6 +189,9 @@ def write_drafts(drafts: Sequence[DraftFile], *, force: bool = False) -> None:
     existing = [draft.path for draft in drafts if draft.path.exists()]
     if existing and not force:
         raise ExistingFilesError(existing)
+    for path in existing:
+        if not path.is_file():
+            raise DraftWriteError(f"could not write the drafts ({path} is not a file); nothing was written")
     staged: list[tuple[Path, Path]] = []
     backups: list[tuple[Path, Path]] = []
     placed: list[Path] = []
@@ -217,4 +221,5 @@ def write_drafts(drafts: Sequence[DraftFile], *, force: bool = False) -> None:
         for temp, _target in staged:
             temp.unlink(missing_ok=True)
     for backup, _target in backups:
-        backup.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # the drafts are in place; a leftover hidden backup is harmless
+            backup.unlink(missing_ok=True)

@@ -325,3 +325,35 @@ def test_section_headings(heading: str, kind: Kind | None) -> None:
     from knowledge.headings import section_kind
 
     assert section_kind(heading) is kind
+
+
+def test_a_failed_write_restores_replaced_files_and_leaves_nothing_behind(
+    kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from knowledge import drafts
+    from knowledge.drafts import DraftWriteError
+
+    (tmp_path / "early-years.yaml").write_text("# edited by a reviewer\n", encoding="utf-8")
+    real_replace = os.replace
+
+    def failing_replace(source: str | Path, target: str | Path) -> None:
+        if Path(target).name == "cse-mase.yaml":  # the disk fills up on the third draft
+            raise OSError(28, "No space left on device")
+        real_replace(source, target)
+
+    monkeypatch.setattr(drafts.os, "replace", failing_replace)
+    with pytest.raises(DraftWriteError, match=r"No space left on device\); nothing was written"):
+        ingest_report(SEED, kb=kb, out_dir=tmp_path, force=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["early-years.yaml"]
+    assert (tmp_path / "early-years.yaml").read_text(encoding="utf-8") == "# edited by a reviewer\n"
+
+
+def test_a_directory_in_the_way_is_a_clear_error(kb: KnowledgeBase, tmp_path: Path) -> None:
+    from knowledge.drafts import DraftWriteError
+
+    (tmp_path / "cse-mase.yaml").mkdir()
+    with pytest.raises(DraftWriteError, match=r"cse-mase.yaml is not a file\); nothing was written"):
+        ingest_report(SEED, kb=kb, out_dir=tmp_path, force=True)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["cse-mase.yaml"]
