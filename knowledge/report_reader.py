@@ -83,7 +83,8 @@ def read_report(path: Path) -> Report:
     try:
         size = path.stat().st_size
         if size > MAX_REPORT_BYTES:
-            raise ReportError(f"{path.name} is {size // (1024 * 1024)} MB; reports over 20 MB are not read")
+            limit = MAX_REPORT_BYTES // (1024 * 1024)
+            raise ReportError(f"{path.name} is {size // (1024 * 1024)} MB; reports over {limit} MB are not read")
         data = path.read_bytes()
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc.strerror or exc}") from exc

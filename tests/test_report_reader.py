@@ -188,3 +188,17 @@ def test_word_numbering_styles_outline_levels_and_revisions(tmp_path: Path) -> N
         (7, BULLET, "Typed bullet"),
         (9, ROW, "Neglect 7 cases"),
     ]
+
+
+def test_text_in_an_unknown_encoding(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match=r"^odd.txt is not UTF-8 or Windows-1252 text$"):
+        read_report(write(tmp_path, "odd.txt", b"Findings \x81\x8d\x8f\x90\x9d"))
+
+
+def test_a_report_that_is_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from knowledge import report_reader
+
+    monkeypatch.setattr(report_reader, "MAX_REPORT_BYTES", 1024 * 1024)
+    path = write(tmp_path, "huge.txt", b"- a bullet\n" * 200_000)
+    with pytest.raises(ReportError, match=r"^huge.txt is 2 MB; reports over 1 MB are not read$"):
+        read_report(path)
