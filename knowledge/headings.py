@@ -12,6 +12,9 @@ from .models import Kind, normalise_whitespace
 from .report_reader import HEADING, TEXT, Paragraph
 from .text import STOPWORDS, normalise, stem, words
 
+_ENUMERATOR = re.compile(
+    r"^(?:(?:audit|section|part|chapter)\s+)?(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,5}|[a-z])[.):]\s+", re.I
+)
 MAX_HEADING_WORDS = 15
 MAX_HEADING_CHARS = 120
 PARENTHESES = re.compile(r"\(([^()]*)\)")
@@ -42,8 +45,10 @@ def section_kind(text: str) -> Kind | None:
 
 
 def heading_label(text: str) -> str:
-    """A heading as the data files record it: whitespace normalised, trailing ':' or '.' dropped."""
-    return normalise_whitespace(text).rstrip(":. ").strip()
+    """A heading as the data files record it: whitespace normalised, its number ("1.", "Audit 2:") and a
+    trailing ':' or '.' dropped."""
+    label = normalise_whitespace(text).rstrip(":. ").strip()
+    return _ENUMERATOR.sub("", label, count=1) or label
 
 
 def heading_like(paragraph: Paragraph) -> bool:

@@ -60,7 +60,7 @@ class DraftAudit:
     entry: TableEntry | None
     intro: list[Paragraph] = field(default_factory=list)
     items: list[DraftItem] = field(default_factory=list)
-    sections_seen: int = 0
+    section_levels: list[int] = field(default_factory=list)  # heading levels of its sections (0: unknown)
 
     @property
     def title(self) -> str:
@@ -217,6 +217,14 @@ class _Walker:
         self.audits.append(self.audit)
         self.kind, self.section = None, ""
 
+    def _above_sections(self, paragraph: Paragraph) -> bool:
+        """Whether a section heading is outside the current audit: styled as high as the audit's heading in a
+        report whose sections so far sat below their audit's heading (a closing "Next steps")."""
+        audit = self.audit
+        if audit is None or not paragraph.level or not audit.level or paragraph.level > audit.level:
+            return False
+        return any(level > audit.level for level in audit.section_levels)
+
     def _note(self, paragraph: Paragraph, message: str) -> None:
         self.unplaced.append(Notice(paragraph.number, message))
 
@@ -225,19 +233,21 @@ class _Walker:
 
     def _heading(self, index: int, paragraph: Paragraph) -> None:
         kind = section_kind(paragraph.text)
+        if kind is not None and self.audit is not None and self._above_sections(paragraph):
+            self.audit, self.kind, self.section = None, None, ""  # "Next steps" for the whole report
         if kind is not None:
             if self.audit is None:
                 self._note(paragraph, f"section heading {_short(paragraph.text)!r} is not under any audit heading")
                 self.kind, self.section = None, ""
                 return
             self.kind, self.section = kind, heading_label(paragraph.text)
-            self.audit.sections_seen += 1
+            self.audit.section_levels.append(paragraph.level)
             return
         entry_index = match_entry(paragraph.text, self.entries, self.taken)
         if entry_index is not None and self._leads_to_section(index, bullets_count=True):
             self._start(paragraph, entry_index)
             return
-        opening = self.audit is None or self.audit.sections_seen > 0
+        opening = self.audit is None or bool(self.audit.section_levels)
         if opening and self._leads_to_section(index, bullets_count=False):
             self._start(paragraph, None)
             if self.entries:

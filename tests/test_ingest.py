@@ -357,3 +357,74 @@ def test_a_directory_in_the_way_is_a_clear_error(kb: KnowledgeBase, tmp_path: Pa
     with pytest.raises(DraftWriteError, match=r"cse-mase.yaml is not a file\); nothing was written"):
         ingest_report(SEED, kb=kb, out_dir=tmp_path, force=True)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["cse-mase.yaml"]
+
+
+def test_another_boards_layout(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """Numbered audit headings, a header row with bare numbers, other section names and bullet marks, and a
+    report-level "Next steps" after the last audit (its bullets are reported, not given to that audit)."""
+    path = tmp_path / "other-board.md"
+    path.write_text(
+        "\n".join(
+            [
+                "# Multi-agency case audits 2018/19",  # 1
+                "",
+                "| Audit | Cases | Date completed |",  # 3
+                "|---|---|---|",
+                "| Neglect | 9 | June 2018 |",  # 5
+                "| Aim: to test how agencies identify neglect early. | | |",  # 6
+                "| Missing from education | six cases | Nov 2018 |",  # 7
+                "",
+                "## 1. Neglect",  # 9
+                "",
+                "### Key findings",  # 11
+                "",
+                f"• {seed_line(106)[2:]}",  # 13
+                "",
+                "### Good practice",  # 15
+                "",
+                f"• {seed_line(82)[2:]}",  # 17
+                "",
+                "### Recommendations",  # 19
+                "",
+                f"1. {seed_line(117)[2:]}",  # 21
+                "",
+                "## 2. Missing from Education (MfE)",  # 23
+                "",
+                "### Findings",  # 25
+                "",
+                f"- {seed_line(107)[2:]}",  # 27
+                "",
+                "### Learning and recommendations",  # 29
+                "",
+                f"- {seed_line(118)[2:]}",  # 31
+                "",
+                "## Next steps",  # 33
+                "",
+                f"- {seed_line(116)[2:]}",  # 35
+            ]
+        ),
+        encoding="utf-8",
+    )
+    result = ingest_report(path, kb=kb, out_dir=tmp_path / "out")
+    neglect, education = result.reading.audits
+    assert (neglect.title, neglect.heading, neglect.id, neglect.prefix) == ("Neglect", "Neglect", "neglect", "neglect")
+    assert (education.id, education.prefix) == ("missing-from-education", "mfe")
+    assert (neglect.cases(), neglect.completed()) == ((9, None), ("2018-06", None))
+    assert (education.cases(), education.completed()) == ((6, None), ("2018-11", None))
+    assert neglect.purpose()[0] == "Aim: to test how agencies identify neglect early."
+    assert [(item.kind, item.section, item.number) for item in neglect.items] == [
+        (Kind.FINDING, "Key findings", 13),
+        (Kind.FINDING, "Good practice", 17),
+        (Kind.RECOMMENDATION, "Recommendations", 21),
+    ]
+    assert [(item.kind, item.section) for item in education.items] == [
+        (Kind.FINDING, "Findings"),
+        (Kind.RECOMMENDATION, "Learning and recommendations"),
+    ]
+    assert [notice.number for notice in result.reading.unplaced] == [33, 35]
+    # No purpose anywhere for the second audit: the draft says so, and check will name the field.
+    assert result.problems == [
+        f"{tmp_path / 'out' / 'missing-from-education.yaml'}: audit missing-from-education: purpose:"
+        " Input should be a valid string"
+    ]
+    assert "purpose: null  # not found in the report: fill in" in result.drafts[1].text
