@@ -42,9 +42,10 @@ class StateStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self.transaction() as conn:
-            for sql in _SCHEMAS.values():
-                conn.executescript(sql)
+        # Not inside transaction(): executescript() commits any open transaction first. CREATE ... IF NOT EXISTS
+        # is idempotent, so processes opening the same file at once are fine.
+        for sql in _SCHEMAS.values():
+            self.conn.executescript(sql)
 
     @property
     def conn(self) -> sqlite3.Connection:
