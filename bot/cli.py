@@ -196,6 +196,58 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     click.echo(formatting.glossary_text(entries))
 
 
+@cli.command("ingest")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the drafts (default: the audits/ folder of the data directory).",
+)
+@click.option("--force", is_flag=True, help="Replace audit files that already exist (default: refuse, write nothing).")
+@click.option("--dry-run", is_flag=True, help="Report what would be written, and write nothing.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Also measure how the suggested agencies and themes agree with the curated items of the same text.",
+)
+@pass_context
+def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
+    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+
+    Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
+    heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word
+    lists), kept verbatim. Whatever could not be placed is listed with its line number.
+
+    \b
+    Agencies and themes are suggested from the vocabularies, on lines marked
+    "# suggested: confirm" for a person to check.
+
+    Existing files are never replaced without --force; all drafts are written or none. Then run
+    `learning-bot check` and `learning-bot build` to make the new audits searchable.
+    """
+    from knowledge.drafts import DraftWriteError, ExistingFilesError
+    from knowledge.ingest import IngestError, ingest_report, summary_text
+    from knowledge.loading import AUDITS_DIR
+    from knowledge.report_reader import ReportError
+    from knowledge.suggestions import compare_tags
+
+    kb = ctx.kb()
+    out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
+    try:
+        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run)
+    except (ReportError, IngestError, ExistingFilesError, DraftWriteError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary_text(result, out_dir=out))
+    if compare:
+        items = [(item.text, item.agencies, item.themes) for item in result.reading.items]
+        agreements = compare_tags(kb, items)
+        if not agreements:
+            click.echo("Compare: no item of the report is in the knowledge base yet; nothing to compare.")
+        for found in agreements:
+            click.echo(f"Compare with the curated items: {found.line()}")
+
+
 def main() -> None:
     try:
         cli()
