@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from knowledge import formatting
 from knowledge.base import KnowledgeBase, NotFoundError
 from knowledge.loading import DataError, load_knowledge
 from knowledge.store import BuildError, build, default_data_dir, default_db_path
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 class Context:
@@ -192,6 +196,58 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     click.echo(formatting.glossary_text(entries))
 
 
+@cli.command("ingest")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the drafts (default: the audits/ folder of the data directory).",
+)
+@click.option("--force", is_flag=True, help="Replace audit files that already exist (default: refuse, write nothing).")
+@click.option("--dry-run", is_flag=True, help="Report what would be written, and write nothing.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Also measure how the suggested agencies and themes agree with the curated items of the same text.",
+)
+@pass_context
+def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
+    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+
+    Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
+    heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word
+    lists), kept verbatim. Whatever could not be placed is listed with its line number.
+
+    \b
+    Agencies and themes are suggested from the vocabularies, on lines marked
+    "# suggested: confirm" for a person to check.
+
+    Existing files are never replaced without --force; all drafts are written or none. Then run
+    `learning-bot check` and `learning-bot build` to make the new audits searchable.
+    """
+    from knowledge.drafts import DraftWriteError, ExistingFilesError
+    from knowledge.ingest import IngestError, ingest_report, summary_text
+    from knowledge.loading import AUDITS_DIR
+    from knowledge.report_reader import ReportError
+    from knowledge.suggestions import compare_tags
+
+    kb = ctx.kb()
+    out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
+    try:
+        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run)
+    except (ReportError, IngestError, ExistingFilesError, DraftWriteError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary_text(result, out_dir=out))
+    if compare:
+        items = [(item.text, item.agencies, item.themes) for item in result.reading.items]
+        agreements = compare_tags(kb, items)
+        if not agreements:
+            click.echo("Compare: no item of the report is in the knowledge base yet; nothing to compare.")
+        for found in agreements:
+            click.echo(f"Compare with the curated items: {found.line()}")
+
+
 def main() -> None:
     try:
         cli()
@@ -220,6 +276,119 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
     else:
         click.echo(report_text(report))
     if check and report.failures():
+        sys.exit(1)
+
+
+@cli.command("serve")
+@click.option("--http", "use_http", is_flag=True, help="Serve Slack's HTTP mode (default: Socket Mode).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=3000,
+    show_default=True,
+    envvar="PORT",
+    help="Port for --http (0 picks a free one; env PORT).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address for --http to listen on.")
+@pass_context
+def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
+    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or HTTP mode with --http.
+
+    HTTP mode serves POST /slack/events (events, slash commands, buttons) and GET /healthz.
+    """
+    import logging
+
+    from slack_bolt.error import BoltError
+
+    from bot.app import SECRET_FILTER
+    from bot.server import MissingSettings, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
+    settings = settings_or_exit()
+    try:
+        serve(settings, ctx.kb(), http=use_http, host=host, port=port)
+    except MissingSettings as exc:
+        raise click.ClickException(str(exc)) from exc
+    except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
+        raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+
+
+@cli.group("digest")
+def digest_group() -> None:
+    """The weekly learning-theme digest: preview the next post, or post this week's (once per channel)."""
+
+
+def settings_or_exit() -> Settings:
+    """The bot's settings; invalid ones end the command with one `SETTING: problem` line each (never a value)."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException("invalid settings:\n" + "\n".join(exc.lines)) from None
+
+
+@digest_group.command("preview")
+@click.option("--theme", default=None, help="Preview this theme (id or name; typos are fine) instead of the next.")
+@pass_context
+def digest_preview_command(ctx: Context, theme: str | None) -> None:
+    """Print the next digest post as text, without sending anything (no Slack needed)."""
+    from bot.scheduler import make_digests, utc_now
+    from knowledge.digest import digest_text
+    from knowledge.state import StateStore
+
+    settings = settings_or_exit()
+    kb = ctx.kb()
+    digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
+    theme_id = None
+    if theme is not None:
+        theme_id = kb.resolve_theme(theme)
+        if theme_id is None or theme_id not in digests.theme_ids():
+            click.echo(f"No theme with learning points called {theme!r}.", err=True)
+            click.echo(formatting.themes_text(kb.themes()), err=True)
+            sys.exit(2)
+    upcoming, digest = digests.preview(utc_now(), theme=theme_id)
+    where = ", ".join(settings.digest_channel) or "no channel (DIGEST_CHANNEL is not set)"
+    when = upcoming.at.strftime("%A %-d %B %Y %H:%M %Z")
+    if theme_id is None:
+        state = f"due since {when} (late: the next run posts it)" if upcoming.late else when
+        click.echo(f"Next digest: {upcoming.week}, {state} · {digests.schedule.description} · to {where}")
+        week = upcoming.week
+    else:
+        click.echo(f"Preview of the {digest.name} digest (the next one, {upcoming.week}, is {upcoming.theme_name})")
+        week = upcoming.week if theme_id == upcoming.theme else None
+    click.echo("")
+    click.echo(digest_text(digest, week=week))
+
+
+@digest_group.command("post")
+@pass_context
+def digest_post_command(ctx: Context) -> None:
+    """Post this ISO week's digest to DIGEST_CHANNEL unless already posted there (one run: for cron or a
+    Kubernetes CronJob). Needs SLACK_BOT_TOKEN and DIGEST_CHANNEL. Exits 1 if a channel could not be posted to."""
+    import logging
+
+    from bot.scheduler import make_digests, utc_now
+    from knowledge.state import StateStore
+
+    settings = settings_or_exit()
+    missing = [
+        name
+        for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token), ("DIGEST_CHANNEL", settings.digest_channel))
+        if not value
+    ]
+    if missing:
+        raise click.ClickException(f"set {' and '.join(missing)} to post the digest")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    digests = make_digests(settings, ctx.kb(), StateStore(settings.learning_bot_state))
+    outcomes = digests.post_current(utc_now())
+    for outcome in outcomes:
+        click.echo(outcome.describe(slack=False))
+    if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
         sys.exit(1)
 
 
