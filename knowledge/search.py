@@ -160,6 +160,7 @@ class Searcher:
     def __init__(self, conn: sqlite3.Connection, vocabulary: Vocabulary | None = None) -> None:
         self.conn = conn
         self.vocab = vocabulary or Vocabulary(conn)
+        self._strengths: dict[tuple[str, ...], float] = {}
 
     # -- 1. analysis -------------------------------------------------------------------------------------------
     def analyse(self, question: str) -> Query:
@@ -381,12 +382,11 @@ class Searcher:
             return Match(unit.text, unit.weight, credit, "typo-corrected word" if unit.corrected else "word", own)
         concept = unit.concept
         if concept is not None:
-            expansions = [key for key in concept.expansions if all(part in stems for part in key)]
+            expansions = [key for key in concept.expansions if stems.issuperset(key)]
             if expansions:
                 # A rare report phrase is strong evidence; a common single word ("families") is weak.
-                strength = {key: sum(self.vocab.idf(part) for part in key) for key in expansions}
-                best = max(expansions, key=lambda key: (strength[key], key))
-                credit = CREDIT_EXPANSION * min(1.0, strength[best] / unit.weight) if unit.weight else 0.0
+                best = max(expansions, key=lambda key: (self._strength(key), key))
+                credit = CREDIT_EXPANSION * min(1.0, self._strength(best) / unit.weight) if unit.weight else 0.0
                 if credit >= CREDIT_TAG or not self._tagged(concept, tags, audit_id):
                     return Match(unit.text, unit.weight, credit, "thesaurus", [" ".join(best)])
             if audit_id in concept.audits:
@@ -404,6 +404,13 @@ class Searcher:
             credit = CREDIT_PARTIAL * len(own) / len(unit.stems)
             return Match(unit.text, unit.weight, credit, "part of phrase", own)
         return Match(unit.text, unit.weight, 0.0, "none")
+
+    def _strength(self, key: tuple[str, ...]) -> float:
+        """How distinctive a report phrase is: the sum of its words' IDF (memoised: scored for every candidate)."""
+        strength = self._strengths.get(key)
+        if strength is None:
+            strength = self._strengths[key] = sum(self.vocab.idf(part) for part in key)
+        return strength
 
     @staticmethod
     def _tagged(concept: Concept, tags: set[str], audit_id: str) -> bool:
