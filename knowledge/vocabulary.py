@@ -20,6 +20,8 @@ from rapidfuzz import fuzz, process
 from .text import META_WORDS, STOPWORDS, stem, words
 
 MAX_PHRASE = 6
+PASSAGES_PER_WORD = 20_000
+TYPO_RATIO = 100
 # An English word at least this common (Zipf scale) is a real word, not a typo to correct.
 REAL_WORD_ZIPF = 2.0
 AUDIT_TAG = "auditx"
@@ -73,8 +75,13 @@ class Vocabulary:
         self.idf_max = self._idf(0)
         self.concepts: dict[tuple[str, ...], Concept] = {}
         self.known_words: set[str] = set(STOPWORDS)
-        word_df: dict[str, int] = dict(conn.execute("SELECT word, df FROM words"))
-        self.known_words.update(word_df)
+        # A large collection holds its own typos and one-off names ("complince", "profesional"), so being in the
+        # passages does not make a word right: a typed word is corrected to a close word TYPO_RATIO times more
+        # common in the passages, and only words in at least one passage in PASSAGES_PER_WORD are offered as
+        # corrections. (With the bundled report no word is that much more common: corpus words stay as typed.)
+        self.min_word_df = 1 + self.doc_count // PASSAGES_PER_WORD
+        self.word_df: dict[str, int] = dict(conn.execute("SELECT word, df FROM words"))
+        word_df = {word: df for word, df in self.word_df.items() if df >= self.min_word_df}
         key_texts = self._load_concepts(conn)
         # Choices for typo correction: the corpus words, every word of a concept key, and the words people
         # use about the audits themselves ("recomendations" -> "recommendations").
@@ -87,8 +94,10 @@ class Vocabulary:
         self._choice_df = choices
         self._choices = {word: word for word in choices if len(word) >= 4 and word.isalpha() and word not in STOPWORDS}
         self._choices.update({word: word for word in META_WORDS})
+        self._max_choice_df = max((choices.get(word, 0) for word in self._choices), default=0)
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
-        self.known_stems: set[str] = set(self.stem_df) | {part for key in self.concepts for part in key}
+        self.concept_stems: set[str] = {part for key in self.concepts for part in key}
+        self.known_stems: set[str] = set(self.stem_df) | self.concept_stems
 
     # -- statistics -------------------------------------------------------------------------------------------
     def _idf(self, df: int) -> float:
@@ -191,7 +200,12 @@ class Vocabulary:
         """
         if len(word) < 4 or not word.isalpha() or word in self.known_words:
             return None
-        if stem(word) in self.known_stems:
+        stemmed = stem(word)
+        if stemmed in self.concept_stems:
+            return None
+        # How often the passages use the word as typed: a typo needs a correction far more common than that.
+        support = max(self.word_df.get(word, 0), self.stem_df.get(stemmed, 0))
+        if support * TYPO_RATIO > self._max_choice_df:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
@@ -202,6 +216,8 @@ class Vocabulary:
             if choice[0] != word[0] and score < 90:
                 continue
             if choice.startswith(word) or word.startswith(choice):
+                continue
+            if support and self._choice_df.get(choice, 0) < support * TYPO_RATIO:
                 continue
             rank = (score, self._choice_df.get(choice, 0), choice)
             if best is None or rank > best:
