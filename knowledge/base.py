@@ -219,7 +219,9 @@ class KnowledgeBase:
         )
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
-        suggestions = [f'Read "{typed}" as "{fixed}"' for typed, fixed in query.corrections.items()]
+        if found:
+            return tuple(f'Read "{typed}" as "{fixed}"' for typed, fixed in query.corrections.items())
+        suggestions = []
         if not found:
             suggestions.append("Themes you can ask about: " + ", ".join(t.name for t in self.themes()))
             suggestions.extend(f"Try: {example}" for example in EXAMPLE_QUESTIONS)

@@ -235,8 +235,12 @@ class Searcher:
         if concept is not None:
             expansions = [key for key in concept.expansions if all(part in stems for part in key)]
             if expansions:
-                best = max(expansions, key=len)
-                return Match(unit.text, unit.weight, CREDIT_EXPANSION, "thesaurus", [" ".join(best)])
+                # A rare report phrase is strong evidence; a common single word ("families") is weak.
+                strength = {key: sum(self.vocab.idf(part) for part in key) for key in expansions}
+                best = max(expansions, key=lambda key: (strength[key], key))
+                credit = CREDIT_EXPANSION * min(1.0, strength[best] / unit.weight) if unit.weight else 0.0
+                if credit >= CREDIT_TAG or not self._tagged(concept, tags, audit_id):
+                    return Match(unit.text, unit.weight, credit, "thesaurus", [" ".join(best)])
             if audit_id in concept.audits:
                 return Match(unit.text, unit.weight, CREDIT_AUDIT, "audit", [audit_id])
             tag_hits = [
@@ -252,6 +256,14 @@ class Searcher:
             credit = CREDIT_PARTIAL * len(own) / len(unit.stems)
             return Match(unit.text, unit.weight, credit, "part of phrase", own)
         return Match(unit.text, unit.weight, 0.0, "none")
+
+    @staticmethod
+    def _tagged(concept: Concept, tags: set[str], audit_id: str) -> bool:
+        return (
+            audit_id in concept.audits
+            or any(tag_token(THEME_TAG, theme) in tags for theme in concept.themes)
+            or any(tag_token(AGENCY_TAG, agency) in tags for agency in concept.agencies)
+        )
 
     def score(self, query: Query) -> list[Hit]:
         """Every candidate passage with its score parts, best first (no threshold applied)."""

@@ -29,8 +29,16 @@ def tag_token(prefix: str, value: str) -> str:
 
 
 def key_of(text: str) -> tuple[str, ...]:
-    """The stemmed content words of a phrase: how concept keys and query words are compared."""
-    return tuple(stem(word) for word in words(text) if word not in STOPWORDS)
+    """The stemmed content words of a phrase: how concept keys and query words are compared.
+
+    A phrase that only stopwords turn into several words ("think family", "multiple needs") keeps them: its
+    lone content word would otherwise stand for the whole phrase and fire on every "family".
+    """
+    all_words = words(text)
+    content = [word for word in all_words if word not in STOPWORDS]
+    if len(all_words) > 1 and len(content) == 1:
+        content = all_words
+    return tuple(stem(word) for word in content)
 
 
 @dataclass
@@ -75,6 +83,7 @@ class Vocabulary:
         self._choice_df = choices
         self._key_texts = []
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
+        self.known_stems: set[str] = set(self.stem_df) | {part for key in self.concepts for part in key}
 
     # -- statistics -------------------------------------------------------------------------------------------
     def _idf(self, df: int) -> float:
@@ -162,14 +171,25 @@ class Vocabulary:
 
     # -- typo correction --------------------------------------------------------------------------------------
     def correct(self, word: str) -> str | None:
-        """The vocabulary word a misspelt word most likely means, or None when it is known or too far off."""
-        if word in self.known_words or len(word) < 4 or not word.isalpha() or stem(word) in self.stem_df:
+        """The vocabulary word a misspelt word most likely means, or None when it is known or too far off.
+
+        Conservative on purpose: a real word the knowledge base does not use ("party", "leave") must stay
+        unknown, so that out-of-scope questions are recognised as such. A candidate that merely adds or drops
+        letters at the end of the word ("part", "leaver") is a different word, not a typo.
+        """
+        if len(word) < 4 or not word.isalpha() or word in self.known_words:
             return None
-        cutoff = 85 if len(word) <= 5 else 80
-        matches = process.extract(word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8)
+        if stem(word) in self.known_stems:
+            return None
+        cutoff = 86 if len(word) <= 6 else 80
+        matches = process.extract(
+            word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8
+        )
         best: tuple[float, int, str] | None = None
         for choice, score, _key in matches:
             if choice[0] != word[0] and score < 90:
+                continue
+            if choice.startswith(word) or word.startswith(choice):
                 continue
             rank = (score, self._choice_df.get(choice, 0), choice)
             if best is None or rank > best:

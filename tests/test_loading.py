@@ -59,7 +59,7 @@ def test_the_bundled_data_is_valid() -> None:
         (lambda raw: raw["items"][2].pop("text"), "item ey-f3: text: Field required"),
         (
             lambda raw: raw["items"][3].update(agencies=[]),
-            "item ey-f4: agencies: List should have at least 1 item",
+            "item ey-f4: agencies: Tuple should have at least 1 item",
         ),
         (
             lambda raw: raw.update(completed="August 2016"),

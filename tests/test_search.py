@@ -1,0 +1,135 @@
+"""The search pipeline, layer by layer: words, typos, thesaurus, tags, threshold, awkward input."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.base import KnowledgeBase
+from knowledge.search import baseline_search
+from knowledge.text import stem, strip_slack_markup, words
+
+
+def top_ids(kb: KnowledgeBase, question: str, n: int = 5) -> list[str]:
+    return [result.id for result in kb.ask(question, limit=n).results]
+
+
+def first_text(kb: KnowledgeBase, question: str) -> str:
+    answer = kb.ask(question, limit=1)
+    assert answer.results, f"nothing found for {question!r}"
+    return answer.results[0].text
+
+
+# -- text layer ------------------------------------------------------------------------------------------------
+def test_words_fold_possessives_and_split_hyphens() -> None:
+    assert words("The child’s voice; pre-verbal children's A&E") == [
+        "the", "child", "voice", "pre", "verbal", "children", "a&e",
+    ]
+
+
+def test_stems_fold_irregular_plurals() -> None:
+    assert stem("children") == stem("child")
+    assert stem("assessments") == stem("assessment")
+
+
+def test_slack_markup_is_stripped_before_searching() -> None:
+    assert "U123" not in strip_slack_markup("<@U123> what about <!here> dads <https://x.test|link>")
+    assert "dads" in strip_slack_markup("<@U123> what about dads")
+
+
+# -- typo correction -------------------------------------------------------------------------------------------
+def test_a_typo_is_corrected_against_the_vocabulary(kb: KnowledgeBase) -> None:
+    answer = kb.ask("profesional curiousity")
+    assert answer.corrections["profesional"] == "professional"
+    assert answer.results[0].text.startswith("Throughout the audits and case discussion")
+
+
+def test_real_words_the_audits_do_not_use_are_not_corrected(kb: KnowledgeBase) -> None:
+    for word in ("party", "leave", "password", "football"):
+        assert kb.vocabulary.correct(word) is None, word
+
+
+# -- thesaurus ---------------------------------------------------------------------------------------------------
+def test_a_lay_word_finds_the_reports_word(kb: KnowledgeBase) -> None:
+    assert first_text(kb, "dads").startswith("In 4 out of 6 there were significant males")
+
+
+def test_lay_phrase_for_disguised_compliance(kb: KnowledgeBase) -> None:
+    assert "disguised compliance" in first_text(kb, "parents faking cooperation going through the motions")
+
+
+def test_an_acronym_finds_its_expansion(kb: KnowledgeBase) -> None:
+    # The report writes "Looked After Children"; practitioners write LAC.
+    assert first_text(kb, "LAC flags on hospital systems").startswith("BHRUT systems did not flag up")
+
+
+def test_an_expansion_finds_its_acronym(kb: KnowledgeBase) -> None:
+    assert "CAMHS" in first_text(kb, "child and adolescent mental health service")
+
+
+# -- tags and filters --------------------------------------------------------------------------------------------
+def test_naming_an_agency_favours_its_items(kb: KnowledgeBase) -> None:
+    results = kb.ask("what should police do", limit=3).results
+    assert results
+    assert all("police" in result.agencies for result in results)
+
+
+def test_naming_an_audit_favours_its_items(kb: KnowledgeBase) -> None:
+    results = kb.ask("what did the CSE audit find about social workers", limit=2).results
+    assert results[0].audit.id == "cse-mase"
+    assert "social worker" in results[0].text
+
+
+def test_theme_tags_count_as_evidence(kb: KnowledgeBase) -> None:
+    answer = kb.ask("toxic trio", limit=5)
+    assert answer.results
+    assert all("toxic-trio" in result.themes for result in answer.results[:3])
+
+
+# -- threshold ---------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    ["how do I book annual leave", "what's the wifi password", "who won the football last night",
+     "can I claim mileage for home visits?", "where do I park at the civic centre"],
+)
+def test_out_of_scope_questions_get_nothing(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert answer.results == ()
+    assert any("Themes you can ask about" in suggestion for suggestion in answer.suggestions)
+
+
+def test_the_baseline_returns_something_for_out_of_scope(kb: KnowledgeBase) -> None:
+    # Plain BM25 has no threshold: this is why the pipeline needs one.
+    assert baseline_search(kb.conn, "how do I change the time of the team meeting")
+
+
+# -- awkward input -----------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    ['"voice of the child', "voice AND child", "NEAR(voice child)", "stems: voice", "tags : x", "*", "-police",
+     "child)", "(", "^", "voice OR", "NOT", "a" * 10_000, "🧒" * 50],
+)
+def test_fts_syntax_and_huge_input_never_raise(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert isinstance(answer.results, tuple)
+
+
+def test_fts_operators_are_searched_as_words(kb: KnowledgeBase) -> None:
+    assert first_text(kb, '"voice of the child" AND (pre-verbal OR babies)').startswith("Specific consideration")
+
+
+def test_more_pages_through_results(kb: KnowledgeBase) -> None:
+    first = kb.ask("SMART child protection plans", limit=2)
+    second = kb.ask("SMART child protection plans", limit=2, offset=2)
+    assert first.total == second.total >= 4
+    assert first.has_more
+    assert not {r.id for r in first.results} & {r.id for r in second.results}
+
+
+def test_explain_names_the_parts_of_the_score(kb: KnowledgeBase) -> None:
+    result = kb.ask("polce investigashun", explain=True).results[0]
+    explanation = result.explanation
+    assert explanation["corrections"]["polce"] == "police"
+    assert {unit["via"] for unit in explanation["units"]} <= {
+        "word", "typo-corrected word", "thesaurus", "audit", "tag", "part of phrase", "none",
+    }
+    assert explanation["score"] == pytest.approx(result.score, abs=1e-3)
