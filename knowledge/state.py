@@ -42,9 +42,12 @@ class StateStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with self.transaction() as conn:
-            for sql in _SCHEMAS.values():
-                conn.executescript(sql)
+        with register_schema_lock:
+            schemas = list(_SCHEMAS.values())
+        # Not inside `transaction()`: on Python 3.11 `executescript` COMMITs any open transaction first, so the
+        # closing COMMIT would fail. Every schema is CREATE ... IF NOT EXISTS, so running each on its own is safe.
+        for sql in schemas:
+            self.conn.executescript(sql)
 
     @property
     def conn(self) -> sqlite3.Connection:
