@@ -40,11 +40,17 @@ CREDIT_AUDIT = 0.8
 CREDIT_TAG = 0.6
 CREDIT_PARTIAL = 0.5
 # Weight of a word the knowledge base has never seen, relative to the rarest known word.
-UNKNOWN_WEIGHT = 0.6
-MIN_COVERAGE = 0.4
-RELATIVE_CUTOFF = 0.5
+UNKNOWN_WEIGHT = 1.0
+DISTINCTIVE_ZIPF = 3.5
+FILLER_ZIPF = 4.8
+FILLER_WEIGHT = 0.15
+KNOWN_FILLER_WEIGHT = 0.35
+MAX_FULL_PHRASE = 6
+MIN_COVERAGE = 0.45
+MIN_RESULT_COVERAGE = 0.25
+RELATIVE_CUTOFF = 0.4
 BM25_SHARE = 0.15
-KIND_BONUS = 0.05
+KIND_BONUS = 0.1
 CANDIDATES = 200
 MAX_FTS_TERMS = 60
 
@@ -57,6 +63,7 @@ class Unit:
     words: tuple[str, ...]
     stems: tuple[str, ...]
     weight: float = 0.0
+    commonness: float = 0.0
     corrected: bool = False
     concept: Concept | None = None
 
@@ -113,6 +120,16 @@ class Hit:
     matches: list[Match]
 
 
+def _filler_discount(zipf: float) -> float:
+    """1.0 for a rare or unlisted word, falling to FILLER_WEIGHT for the most everyday words."""
+    if zipf <= DISTINCTIVE_ZIPF:
+        return 1.0
+    if zipf >= FILLER_ZIPF:
+        return FILLER_WEIGHT
+    share = (zipf - DISTINCTIVE_ZIPF) / (FILLER_ZIPF - DISTINCTIVE_ZIPF)
+    return 1.0 - share * (1.0 - FILLER_WEIGHT)
+
+
 def _fts_phrase(stems: tuple[str, ...]) -> str:
     return '"' + " ".join(stems) + '"'
 
@@ -129,67 +146,108 @@ class Searcher:
         text = strip_slack_markup(question or "")
         truncated = len(text) > MAX_QUESTION_CHARS
         text = text[:MAX_QUESTION_CHARS]
-        typed = [word for word in words(text) if word not in STOPWORDS]
-        raw_words = set(words(text))
+        typed = words(text)
         query = Query(question=question, units=[], corrections={}, truncated=truncated)
         if not normalise(text).strip():
             query.notice = "empty"
             return query
-        if raw_words & RECOMMENDATION_CUES:
+        present = set(typed)
+        if present & RECOMMENDATION_CUES:
             query.wants_kind = "recommendation"
-        elif raw_words & FINDING_CUES:
+        elif present & FINDING_CUES:
             query.wants_kind = "finding"
 
+        zipf = self.english(present - STOPWORDS)
         fixed: list[str] = []
         for word in typed:
-            correction = self.vocab.correct(word)
-            if correction is not None and correction not in STOPWORDS:
+            correction = None if word in STOPWORDS else self.vocab.correct(word, zipf=zipf.get(word))
+            if correction is not None:
                 query.corrections[word] = correction
                 fixed.append(correction)
             else:
                 fixed.append(word)
+        corrected = set(fixed)
+        if query.wants_kind is None and corrected & RECOMMENDATION_CUES:
+            query.wants_kind = "recommendation"
+        elif query.wants_kind is None and corrected & FINDING_CUES:
+            query.wants_kind = "finding"
         stems = [stem(word) for word in fixed]
+        content = [word not in STOPWORDS for word in fixed]
 
+        spans: list[tuple[list[int], Concept | None]] = []
+        taken = [False] * len(stems)
+        # Phrases that only stopwords make into phrases ("turning up") are matched on the full word sequence.
         position = 0
-        while position < len(stems):
-            unit = None
-            for length in range(min(self.vocab.max_phrase, len(stems) - position), 0, -1):
-                key = tuple(stems[position : position + length])
-                concept = self.vocab.concepts.get(key)
-                if concept is not None:
-                    unit = Unit(
-                        typed=tuple(typed[position : position + length]),
-                        words=tuple(fixed[position : position + length]),
-                        stems=key,
-                        concept=concept,
-                    )
+        while self.vocab.full_keys and position < len(stems):
+            for length in range(min(MAX_FULL_PHRASE, len(stems) - position), 1, -1):
+                concept = self.vocab.concepts.get(tuple(stems[position : position + length]))
+                if concept is not None and tuple(stems[position : position + length]) in self.vocab.full_keys:
+                    spans.append((list(range(position, position + length)), concept))
+                    taken[position : position + length] = [True] * length
+                    position += length
                     break
-            if unit is None:
-                unit = Unit(typed=(typed[position],), words=(fixed[position],), stems=(stems[position],))
+            else:
+                position += 1
+        # Other phrases are matched on the content words, across stopwords ("voice of the child").
+        runs: list[list[int]] = [[]]
+        for index, is_content in enumerate(content):
+            if taken[index]:
+                runs.append([])
+            elif is_content:
+                runs[-1].append(index)
+        for run in runs:
+            cursor = 0
+            while cursor < len(run):
+                for length in range(min(self.vocab.max_phrase, len(run) - cursor), 0, -1):
+                    key = tuple(stems[index] for index in run[cursor : cursor + length])
+                    concept = self.vocab.concepts.get(key)
+                    if concept is not None or length == 1:
+                        spans.append((run[cursor : cursor + length], concept))
+                        cursor += length
+                        break
+
+        for picked, concept in sorted(spans, key=lambda span: span[0][0]):
+            unit = Unit(
+                typed=tuple(typed[index] for index in picked),
+                words=tuple(fixed[index] for index in picked),
+                stems=tuple(stems[index] for index in picked),
+                concept=concept,
+            )
             unit.corrected = unit.typed != unit.words
             # A word repeated in the question counts once.
             if all(existing.stems != unit.stems for existing in query.units):
                 query.units.append(unit)
-            position += len(unit.stems)
 
         for unit in query.units:
+            unit.commonness = max((zipf.get(word, 0.0) for word in unit.typed), default=0.0)
             unit.weight = self._weight(unit)
         if not query.units:
             query.notice = "no-content-words"
         return query
 
+    def english(self, words_: set[str]) -> dict[str, float]:
+        """How common each word is in ordinary English (Zipf scale); words not listed are absent."""
+        if not words_:
+            return {}
+        placeholders = ",".join("?" * len(words_))
+        return dict(self.conn.execute(f"SELECT word, zipf FROM english WHERE word IN ({placeholders})", sorted(words_)))
+
     def _weight(self, unit: Unit) -> float:
         vocab = self.vocab
         known = [vocab.idf(part) for part in unit.stems if part in vocab.stem_df]
+        if known and unit.concept is None:
+            # An everyday word the passages happen to use ("common", "known") is weak evidence either way.
+            return max(known) * max(_filler_discount(unit.commonness), KNOWN_FILLER_WEIGHT)
         if known:
             return max(known)
         if unit.concept is not None:
             expansions = [sum(vocab.idf(part) for part in key) / len(key) for key in unit.concept.expansions if key]
             if expansions:
                 return max(expansions)
-            if unit.concept.themes or unit.concept.agencies or unit.concept.audits:
-                return vocab.idf_max * UNKNOWN_WEIGHT
-        return vocab.idf_max * UNKNOWN_WEIGHT
+            return vocab.idf_max * UNKNOWN_WEIGHT
+        # A word the knowledge base has never seen: distinctive words ("radicalisation", "wifi") say the
+        # question is about something else; everyday filler ("actually", "days") says little.
+        return vocab.idf_max * UNKNOWN_WEIGHT * _filler_discount(unit.commonness)
 
     # -- 2. retrieval ------------------------------------------------------------------------------------------
     def _fts_query(self, query: Query) -> str:
@@ -299,10 +357,18 @@ class Searcher:
         hits = self.score(query)
         if not hits:
             return query, []
+        # Only passages that match something specific count: a concept, or a word that is not everyday
+        # English ("when is the next team meeting" matches only "team" and "meeting").
+        specific = {
+            index for index, unit in enumerate(query.units) if unit.concept is not None or unit.commonness < FILLER_ZIPF
+        }
+        hits = [hit for hit in hits if any(m.credit > 0 and i in specific for i, m in enumerate(hit.matches))]
+        if not hits:
+            return query, []
         best = max(hit.coverage for hit in hits)
         if best < MIN_COVERAGE:
             return query, []
-        cutoff = max(MIN_COVERAGE, best * RELATIVE_CUTOFF)
+        cutoff = max(MIN_RESULT_COVERAGE, best * RELATIVE_CUTOFF)
         return query, [hit for hit in hits if hit.coverage >= cutoff]
 
 

@@ -22,7 +22,7 @@ from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "5"
 FTS_TABLE = "items_fts"
 
 
@@ -78,6 +78,30 @@ def word_counts(texts: Iterable[str]) -> Counter[str]:
     for text in texts:
         counts.update(set(words(text)))
     return counts
+
+
+ENGLISH_MIN_ZIPF = 1.0
+
+
+def english_frequencies() -> Iterator[tuple[str, float]]:
+    """How common each ordinary English word is, as a Zipf value (log10 of occurrences per billion words).
+
+    The search uses it to tell filler words ("actually", "days") from distinctive ones ("radicalisation",
+    "wifi") that the audits do not cover, and never to "correct" a real word. The list is pyspellchecker's
+    English frequency resource, read at build time only.
+    """
+    import gzip
+    import math
+    from importlib import resources
+
+    resource = resources.files("spellchecker") / "resources" / "en.json.gz"
+    with resource.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as text:
+        counts: dict[str, int] = json.load(text)
+    total = sum(counts.values()) or 1
+    for word, count in counts.items():
+        zipf = math.log10(count / total * 1e9)
+        if zipf >= ENGLISH_MIN_ZIPF and word.isalpha():
+            yield word, round(zipf, 2)
 
 
 def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows: Iterable[dict] | None = None) -> None:
@@ -186,6 +210,8 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["item_agencies"].create_index(["agency_id"])
     counts = word_counts(row["text"] for row in rows)
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
+    db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
+    db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
     # The full-text index holds the stemmed text (stems are computed in Python, so questions are stemmed
     # identically); plain unicode61 tokenising keeps those stems as they are.
     db.execute(

@@ -27,6 +27,9 @@ _LEMMAS = {
     "babies": "baby",
     "families": "family",
     "feet": "foot",
+    "kids": "child",
+    "kid": "child",
+    "info": "information",
 }
 
 # Function words and question scaffolding: they carry no meaning for retrieval.
@@ -48,7 +51,7 @@ STOPWORDS = frozenset(
     thanks thank cheers ok okay pls audit audits audited report reports board lscb say said says mention
     mentioned mentions learn learnt learned learning finding findings recommend recommends recommended
     recommendation recommendations
-    """.split()  # noqa: SIM905
+    """.split()
 )
 
 # Words that mark a question as asking for recommendations rather than findings.
@@ -69,6 +72,11 @@ RECOMMENDATION_CUES = frozenset(
     ]
 )
 FINDING_CUES = frozenset(["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"])
+
+# Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
+META_WORDS = frozenset(
+    "recommendation recommendations recommend recommended finding findings audit audits learning".split()
+)
 
 MAX_QUESTION_CHARS = 500
 

@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from .text import STOPWORDS, stem, words
+from .text import META_WORDS, STOPWORDS, stem, words
 
 MAX_PHRASE = 6
+# An English word at least this common (Zipf scale) is a real word, not a typo to correct.
+REAL_WORD_ZIPF = 2.0
 AUDIT_TAG = "auditx"
 THEME_TAG = "themex"
 AGENCY_TAG = "agencyx"
@@ -70,18 +73,18 @@ class Vocabulary:
         self.known_words: set[str] = set(STOPWORDS)
         word_df: dict[str, int] = dict(conn.execute("SELECT word, df FROM words"))
         self.known_words.update(word_df)
-        self._load_concepts(conn)
-        for key_text in self._key_texts:
-            self.known_words.update(words(key_text))
-        # Choices for typo correction: the corpus words and every word of a concept key (preprocessed once).
+        key_texts = self._load_concepts(conn)
+        # Choices for typo correction: the corpus words, every word of a concept key, and the words people
+        # use about the audits themselves ("recomendations" -> "recommendations").
         choices = dict(word_df)
-        for key_text in self._key_texts:
+        for key_text in key_texts:
             for word in words(key_text):
+                self.known_words.add(word)
                 if word not in STOPWORDS:
                     choices.setdefault(word, 1)
-        self._choices = {word: word for word in choices if len(word) >= 4 and word.isalpha() and word not in STOPWORDS}
         self._choice_df = choices
-        self._key_texts = []
+        self._choices = {word: word for word in choices if len(word) >= 4 and word.isalpha() and word not in STOPWORDS}
+        self._choices.update({word: word for word in META_WORDS})
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
         self.known_stems: set[str] = set(self.stem_df) | {part for key in self.concepts for part in key}
 
@@ -102,14 +105,19 @@ class Vocabulary:
         key = key_of(key_text)
         if not key or len(key) > MAX_PHRASE:
             return
+        if len(key) > 1 and key != tuple(stem(w) for w in words(key_text) if w not in STOPWORDS):
+            # Only stopwords make this a phrase ("turning up"): it is matched against the full question.
+            self.full_keys.add(key)
         existing = self.concepts.get(key)
         if existing is None:
             self.concepts[key] = Concept()
             existing = self.concepts[key]
         existing.merge(concept)
 
-    def _load_concepts(self, conn: sqlite3.Connection) -> None:
+    def _load_concepts(self, conn: sqlite3.Connection) -> list[str]:
+        """Index every concept by its key phrases; return the phrases' texts."""
         self._key_texts: list[str] = []
+        self.full_keys: set[tuple[str, ...]] = set()
         for row in conn.execute("SELECT id, terms, variants, themes, agencies FROM thesaurus"):
             entry_id, terms, variants, themes, agencies = row
             terms, variants = json.loads(terms), json.loads(variants)
@@ -146,11 +154,9 @@ class Vocabulary:
 
         for theme_id, name, keywords in conn.execute("SELECT id, name, keywords FROM themes"):
             phrases = [name, *json.loads(keywords)]
-            concept = Concept(
-                labels=[f"theme:{theme_id}"],
-                expansions={key for key in map(key_of, phrases) if key},
-                themes={theme_id},
-            )
+            # Theme keywords are related words, not synonyms of one another: naming one counts the theme's
+            # tag as evidence, but does not search for all the others.
+            concept = Concept(labels=[f"theme:{theme_id}"], themes={theme_id})
             for phrase in phrases:
                 self._add(phrase, concept)
 
@@ -162,15 +168,19 @@ class Vocabulary:
 
         for audit_id, title, short_title in conn.execute("SELECT id, title, short_title FROM audits"):
             concept = Concept(labels=[f"audit:{audit_id}"], audits={audit_id})
-            for phrase in {title, short_title}:
+            # "CSE/MASE", "Children with Disabilities (CWD)", "Families with Multiple Needs: Parental ...":
+            # people name an audit by any part of its title.
+            parts = {title, short_title, *re.split(r"[/:()]", title), re.sub(r"\(.*?\)", "", title)}
+            for phrase in sorted(part.strip() for part in parts if part.strip()):
                 self._add(phrase, concept)
 
         # Only report phrases that occur in the passages are worth searching for.
         for concept in self.concepts.values():
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
+        return self._key_texts
 
     # -- typo correction --------------------------------------------------------------------------------------
-    def correct(self, word: str) -> str | None:
+    def correct(self, word: str, *, zipf: float | None = None) -> str | None:
         """The vocabulary word a misspelt word most likely means, or None when it is known or too far off.
 
         Conservative on purpose: a real word the knowledge base does not use ("party", "leave") must stay
@@ -181,10 +191,10 @@ class Vocabulary:
             return None
         if stem(word) in self.known_stems:
             return None
+        if zipf is not None and zipf >= REAL_WORD_ZIPF:
+            return None
         cutoff = 86 if len(word) <= 6 else 80
-        matches = process.extract(
-            word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8
-        )
+        matches = process.extract(word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8)
         best: tuple[float, int, str] | None = None
         for choice, score, _key in matches:
             if choice[0] != word[0] and score < 90:
