@@ -19,6 +19,7 @@ from knowledge.loading import DataError, load_knowledge
 from knowledge.store import BuildError, build, default_data_dir, default_db_path
 
 if TYPE_CHECKING:
+    from bot.settings import Settings
     from knowledge.state import StateStore
 
 
@@ -228,6 +229,81 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
         sys.exit(1)
 
 
+@cli.group("digest")
+def digest_group() -> None:
+    """The weekly learning-theme digest: preview the next post, or post this week's (once per channel)."""
+
+
+def settings_or_exit() -> Settings:
+    """The bot's settings; invalid ones end the command with one `SETTING: problem` line each (never a value)."""
+    from bot.settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException("invalid settings:\n" + "\n".join(exc.lines)) from None
+
+
+@digest_group.command("preview")
+@click.option("--theme", default=None, help="Preview this theme (id or name; typos are fine) instead of the next.")
+@pass_context
+def digest_preview_command(ctx: Context, theme: str | None) -> None:
+    """Print the next digest post as text, without sending anything (no Slack needed)."""
+    from bot.scheduler import make_digests, utc_now
+    from knowledge.digest import digest_text
+    from knowledge.state import StateStore
+
+    settings = settings_or_exit()
+    kb = ctx.kb()
+    digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
+    theme_id = None
+    if theme is not None:
+        theme_id = kb.resolve_theme(theme)
+        if theme_id is None or theme_id not in digests.theme_ids():
+            click.echo(f"No theme with learning points called {theme!r}.", err=True)
+            click.echo(formatting.themes_text(kb.themes()), err=True)
+            sys.exit(2)
+    upcoming, digest = digests.preview(utc_now(), theme=theme_id)
+    where = ", ".join(settings.digest_channel) or "no channel (DIGEST_CHANNEL is not set)"
+    when = upcoming.at.strftime("%A %-d %B %Y %H:%M %Z")
+    if theme_id is None:
+        state = f"due since {when} (late: the next run posts it)" if upcoming.late else when
+        click.echo(f"Next digest: {upcoming.week}, {state} · {digests.schedule.description} · to {where}")
+        week = upcoming.week
+    else:
+        click.echo(f"Preview of the {digest.name} digest (the next one, {upcoming.week}, is {upcoming.theme_name})")
+        week = upcoming.week if theme_id == upcoming.theme else None
+    click.echo("")
+    click.echo(digest_text(digest, week=week))
+
+
+@digest_group.command("post")
+@pass_context
+def digest_post_command(ctx: Context) -> None:
+    """Post this ISO week's digest to DIGEST_CHANNEL unless already posted there (one run: for cron or a
+    Kubernetes CronJob). Needs SLACK_BOT_TOKEN and DIGEST_CHANNEL. Exits 1 if a channel could not be posted to."""
+    import logging
+
+    from bot.scheduler import make_digests, utc_now
+    from knowledge.state import StateStore
+
+    settings = settings_or_exit()
+    missing = [
+        name
+        for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token), ("DIGEST_CHANNEL", settings.digest_channel))
+        if not value
+    ]
+    if missing:
+        raise click.ClickException(f"set {' and '.join(missing)} to post the digest")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    digests = make_digests(settings, ctx.kb(), StateStore(settings.learning_bot_state))
+    outcomes = digests.post_current(utc_now())
+    for outcome in outcomes:
+        click.echo(outcome.describe(slack=False))
+    if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
+        sys.exit(1)
+
+
 # -- practitioner care: feedback and insights (read the state database; never any question text) --------------
 state_option = click.option(
     "--state",
@@ -243,9 +319,7 @@ def open_state(state_path: Path | None) -> StateStore:
     from knowledge.state import StateStore
 
     if state_path is None:
-        from bot.settings import Settings
-
-        state_path = Settings().learning_bot_state
+        state_path = settings_or_exit().learning_bot_state
     if not state_path.is_file():
         raise click.ClickException(
             f"no state database at {state_path}: nothing has been recorded there yet"

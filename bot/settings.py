@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     # Privacy: question text is never logged unless this is set explicitly.
     log_question_text: bool = False
 
+    # The weekly learning-theme digest: where, and when (day/time in a timezone, or a cron expression).
+    digest_channel: CommaList = ()
+    digest_day: str = "mon"
+    digest_time: str = "09:00"
+    digest_timezone: str = "Europe/London"
+    digest_cron: str | None = None
+
     # Practitioner care: questions one person may ask per minute (0 = no limit); in memory, per process.
     questions_per_minute: int = Field(default=10, ge=0)
 
@@ -51,6 +58,23 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
         return value
 
+    @field_validator("digest_channel", mode="before")
+    @classmethod
+    def _split_channels(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("digest_day", "digest_time", "digest_timezone", "digest_cron")
+    @classmethod
+    def _valid_schedule(cls, value: str | None, info: ValidationInfo) -> str | None:
+        from knowledge.schedule import ScheduleError, check_schedule_field
+
+        try:
+            return check_schedule_field(info.field_name or "", value)
+        except ScheduleError as exc:
+            raise ValueError(str(exc)) from exc
+
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
@@ -60,3 +84,23 @@ class Settings(BaseSettings):
         """The plain value of a token setting, for handing to Slack's clients only."""
         value = getattr(self, name)
         return value.get_secret_value() if value is not None else None
+
+
+class SettingsError(ValueError):
+    """Settings that cannot be used; `lines` has one `SETTING: problem` per problem (values are never shown)."""
+
+    def __init__(self, lines: list[str]) -> None:
+        super().__init__("; ".join(lines))
+        self.lines = lines
+
+
+def load_settings() -> Settings:
+    """Settings from the environment and `.env`; raises SettingsError naming each bad setting."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise SettingsError(
+            [f"{'.'.join(str(part) for part in error['loc']).upper()}: {error['msg']}" for error in exc.errors()]
+        ) from None

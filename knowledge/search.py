@@ -167,6 +167,7 @@ class Searcher:
             else:
                 fixed.append(word)
         corrected = set(fixed)
+        zipf.update(self.english(corrected - present - STOPWORDS))
         if query.wants_kind is None and corrected & RECOMMENDATION_CUES:
             query.wants_kind = "recommendation"
         elif query.wants_kind is None and corrected & FINDING_CUES:
@@ -219,7 +220,8 @@ class Searcher:
                 query.units.append(unit)
 
         for unit in query.units:
-            unit.commonness = max((zipf.get(word, 0.0) for word in unit.typed), default=0.0)
+            # A corrected typo is as common as the word it was corrected to.
+            unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self._weight(unit)
         if not query.units:
             query.notice = "no-content-words"

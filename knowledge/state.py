@@ -42,11 +42,9 @@ class StateStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        with register_schema_lock:
-            schemas = list(_SCHEMAS.values())
-        # Not inside `transaction()`: on Python 3.11 `executescript` COMMITs any open transaction first, so the
-        # closing COMMIT would fail. Every schema is CREATE ... IF NOT EXISTS, so running each on its own is safe.
-        for sql in schemas:
+        # Not inside transaction(): executescript() commits any open transaction first. CREATE ... IF NOT EXISTS
+        # is idempotent, so processes opening the same file at once are fine.
+        for sql in _SCHEMAS.values():
             self.conn.executescript(sql)
 
     @property

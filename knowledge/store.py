@@ -22,7 +22,7 @@ from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 FTS_TABLE = "items_fts"
 
 

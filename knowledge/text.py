@@ -13,6 +13,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 # Slack markup that must not reach the search: user/channel mentions, links, special mentions.
 _SLACK_MARKUP = re.compile(r"<([@#!][^>|]*)(?:\|([^>]*))?>|<(https?://[^>|]*)(?:\|([^>]*))?>")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
+_AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 
@@ -50,7 +51,8 @@ STOPWORDS = frozenset(
     didnt isnt arent wasnt werent wont cant couldnt shouldnt wouldnt hasnt havent hadnt im ive id hi hello hey
     thanks thank cheers ok okay pls audit audits audited report reports board lscb say said says mention
     mentioned mentions learn learnt learned learning finding findings recommend recommends recommended
-    recommendation recommendations
+    recommendation recommendations shes hes thats theres whats wheres whos youre theyre weve youve theyve youll
+    itll lets thru alot
     """.split()
 )
 
@@ -98,7 +100,13 @@ def normalise(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text: lower-case, possessives folded ("child's" -> "child"), hyphens split."""
     text = _POSSESSIVE.sub("", normalise(text)).replace("'", "")
+    text = _AGE.sub(_age_word, text)
     return _TOKEN.findall(text)
+
+
+def _age_word(match: re.Match[str]) -> str:
+    """ "15yo", "3 year old", "14-year-old" -> a word for that age group."""
+    return " teenager " if int(match.group(1)) >= 13 else " child "
 
 
 @lru_cache(maxsize=200_000)

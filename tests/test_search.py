@@ -164,3 +164,18 @@ def test_explain_names_the_parts_of_the_score(kb: KnowledgeBase) -> None:
         "none",
     }
     assert explanation["score"] == pytest.approx(result.score, abs=1e-3)
+
+
+def test_ages_and_informal_contractions_are_understood() -> None:
+    assert words("got a 15yo and a 3 year old") == ["got", "a", "teenager", "and", "a", "child"]
+    assert words("4 of 6 cases in 2016-17") == ["4", "of", "6", "cases", "in", "2016", "17"]
+
+
+def test_filler_words_do_not_sink_a_chatty_question(kb: KnowledgeBase) -> None:
+    question = "mum says all the right things but nothing ever changes, feels like shes hiding things from us"
+    assert "disguised compliance" in first_text(kb, question)
+
+
+def test_a_distinctive_unknown_word_marks_a_question_out_of_scope(kb: KnowledgeBase) -> None:
+    # "referrals" is in the audits; radicalisation is not, and it is what the question is about.
+    assert kb.ask("radicalisation referrals").results == ()

@@ -1,0 +1,153 @@
+"""The weekly learning-theme digest: what one post holds, as plain text, and which theme comes next.
+
+A digest is a short briefing on one theme, in the spirit of a "7-minute briefing": why it matters (from
+themes.yaml), what the audits found (quoted verbatim, with the audit they come from), what agencies are asked to do
+(verbatim, with the agencies addressed), questions for team discussion (from themes.yaml) and the acronyms used.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .base import AuditRef, KnowledgeBase, NotFoundError, Result
+from .models import Kind
+
+WIDTH = 100
+EVENT_TYPE = "learning_digest"
+SOURCE = "LSCB multi-agency audits 2016–17"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One learning point, verbatim, with the names of the agencies it concerns."""
+
+    id: str
+    text: str
+    agencies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AuditPoints:
+    """The learning points of one audit, in report order."""
+
+    audit: AuditRef
+    points: tuple[Point, ...]
+
+
+@dataclass(frozen=True)
+class Digest:
+    theme_id: str
+    name: str
+    why_it_matters: str
+    findings: tuple[AuditPoints, ...]
+    recommendations: tuple[AuditPoints, ...]
+    questions: tuple[str, ...]
+    acronyms: tuple[tuple[str, str], ...]
+
+    @property
+    def point_count(self) -> int:
+        return sum(len(group.points) for group in (*self.findings, *self.recommendations))
+
+    def texts(self) -> list[str]:
+        """Every verbatim learning point in the digest."""
+        return [point.text for group in (*self.findings, *self.recommendations) for point in group.points]
+
+
+def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
+    """The digest for a theme; raises NotFoundError for an unknown theme or one with no learning points."""
+    theme = kb.theme(theme_id)
+    items = kb.theme_items(theme_id)
+    findings = [item for item in items if item.kind == Kind.FINDING.value]
+    recommendations = [item for item in items if item.kind == Kind.RECOMMENDATION.value]
+    if not findings and not recommendations:
+        raise NotFoundError(f"theme {theme_id!r} has no findings or recommendations")
+    questions = tuple(theme["discussion_questions"])
+    used = " ".join([theme["name"], theme["why_it_matters"], *questions, *(item.text for item in items)])
+    return Digest(
+        theme_id=theme_id,
+        name=theme["name"],
+        why_it_matters=theme["why_it_matters"],
+        findings=_by_audit(findings, kb),
+        recommendations=_by_audit(recommendations, kb),
+        questions=questions,
+        acronyms=tuple((entry["term"], entry["expansion"]) for entry in kb.acronyms_in(used)),
+    )
+
+
+def _by_audit(items: Iterable[Result], kb: KnowledgeBase) -> tuple[AuditPoints, ...]:
+    groups: dict[str, list[Result]] = {}
+    audits: dict[str, AuditRef] = {}
+    for item in items:
+        groups.setdefault(item.audit.id, []).append(item)
+        audits[item.audit.id] = item.audit
+    ordered = sorted(groups, key=lambda audit_id: (audits[audit_id].completed, audit_id))
+    return tuple(
+        AuditPoints(
+            audits[audit_id],
+            tuple(
+                Point(item.id, item.text, tuple(kb.agency_name(agency) for agency in item.agencies))
+                for item in groups[audit_id]
+            ),
+        )
+        for audit_id in ordered
+    )
+
+
+def next_theme(order: Sequence[str], history: Sequence[str]) -> str | None:
+    """The next theme in the rotation: the first, in data order, not yet posted in the current cycle.
+
+    `order` is the themes that have learning points now, in data order; `history` is the themes already chosen,
+    oldest first. A cycle ends once every current theme has been posted; a theme added later joins the current
+    cycle, and one removed from the data is ignored.
+    """
+    current = set(order)
+    if not current:
+        return None
+    seen: set[str] = set()
+    for theme in history:
+        if theme in current:
+            seen.add(theme)
+            if seen >= current:
+                seen = set()
+    return next(theme for theme in order if theme not in seen)
+
+
+def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
+    # Never break inside a word or at a hyphen: the learning points must read verbatim once unwrapped.
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=first,
+        subsequent_indent=rest if rest is not None else first,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def digest_text(digest: Digest, *, week: str | None = None) -> str:
+    """The digest as plain text (for `learning-bot digest preview`), worded as the Slack post is."""
+    lines = [f"Learning theme of the week: {digest.name}"]
+    lines.append(" · ".join(part for part in (week, SOURCE, f"{digest.point_count} learning points") if part))
+    lines += ["", "Why it matters", *_wrap(digest.why_it_matters, "  ")]
+    if digest.findings:
+        lines += ["", "What the audits found"]
+        for group in digest.findings:
+            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
+            for point in group.points:
+                lines += _wrap(point.text, "  - ", "    ")
+    if digest.recommendations:
+        lines += ["", "What agencies are asked to do"]
+        for group in digest.recommendations:
+            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
+            for point in group.points:
+                lines += _wrap(point.text, "  - ", "    ")
+                lines += _wrap("For: " + ", ".join(point.agencies), "    ")
+    if digest.questions:
+        lines += ["", "Questions for your team"]
+        for number, question in enumerate(digest.questions, start=1):
+            lines += _wrap(question, f"  {number}. ", "     ")
+    if digest.acronyms:
+        lines += ["", *_wrap("Acronyms: " + "; ".join(f"{term} = {full}" for term, full in digest.acronyms), "")]
+    return "\n".join(lines)

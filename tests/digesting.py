@@ -1,0 +1,67 @@
+"""Helpers for the digest tests: a `Digests` wired to the fake Slack, and fixed moments in time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from slack_sdk.web import WebClient
+
+from handlers.digest_blocks import digest_message
+from knowledge.base import KnowledgeBase
+from knowledge.delivery import Digests
+from knowledge.digest_log import DigestLog
+from knowledge.schedule import Schedule
+from knowledge.state import StateStore
+
+TOKEN = "xoxb-test-digest-token"
+ADMINS = ("UADMIN1", "UADMIN2")
+# Monday 23 November 2026: the 09:00 Europe/London slot is 09:00 UTC (winter time).
+MONDAY_SLOT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+WEEK = "2026-W48"
+
+
+class Sleeps(list[float]):
+    """A stand-in for time.sleep that records how long it was asked to wait, and returns at once."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def make_digests(
+    kb: KnowledgeBase,
+    state_path: Path,
+    url: str | None,
+    *,
+    channels: tuple[str, ...] = ("CDIGEST",),
+    admins: tuple[str, ...] = ADMINS,
+    schedule: Schedule | None = None,
+    sleep: Sleeps | None = None,
+) -> Digests:
+    """A fresh `Digests` (as after a restart) on the state file, posting to the fake Slack at `url`."""
+    client = WebClient(token=TOKEN, base_url=url, retry_handlers=[], timeout=5) if url else None
+    return Digests(
+        kb,
+        DigestLog(StateStore(state_path)),
+        schedule or Schedule.weekly(),
+        client=client,
+        channels=channels,
+        admins=admins,
+        render=digest_message,
+        sleep=sleep if sleep is not None else Sleeps(),
+    )
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+DIGEST_ENV = ("DIGEST_CHANNEL", "DIGEST_DAY", "DIGEST_TIME", "DIGEST_TIMEZONE", "DIGEST_CRON", "ADMIN_USER_IDS")
+
+
+@pytest.fixture(autouse=True)
+def _no_digest_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Digest settings come only from the test (imported by each digest test module: autouse there)."""
+    for name in DIGEST_ENV:
+        monkeypatch.delenv(name, raising=False)
