@@ -21,14 +21,19 @@ NO_DIGEST = "No weekly digest is set up for this workspace yet."
 
 def digest_line(settings: Settings, kb: KnowledgeBase, state: StateStore, *, now: datetime | None = None) -> str:
     """When the next weekly digest goes out and on which theme, in words for the Home tab."""
-    channels = tuple(getattr(settings, "digest_channel", ()) or ())
-    if not channels:
+    if not settings.digest_channel:
         return NO_DIGEST
-    day = str(getattr(settings, "digest_day", "mon")).capitalize()
-    at = getattr(settings, "digest_time", "09:00")
-    zone = getattr(settings, "digest_timezone", "Europe/London")
-    where = ", ".join(f"<#{channel}>" for channel in channels)
-    return f"Goes out every {day} at {at} ({zone}) in {where}, one learning theme a week."
+    from bot.scheduler import next_digest
+
+    upcoming = next_digest(settings, kb, state, now=now)
+    where = ", ".join(f"<#{home_blocks.escape(channel)}>" for channel in settings.digest_channel)
+    if upcoming.theme_name is None:
+        return f"The next digest in {where} has no theme to send: the knowledge base has no themes with learning."
+    theme = f"*{home_blocks.escape(upcoming.theme_name)}*"
+    when = upcoming.at.strftime("%A %-d %B %Y, %H:%M %Z")
+    if upcoming.late:
+        return f"This week's digest, on {theme}, is due (since {when}) and goes out shortly in {where}."
+    return f"Next: {theme}, on {when} in {where}. One learning theme a week."
 
 
 class Home:

@@ -109,3 +109,21 @@ def test_a_theme_button_opens_its_learning(kb: KnowledgeBase, fake_slack: FakeSl
     home.open_theme(ack, {"value": "cse"}, {}, client, LOGGER)
     ack.assert_called_once_with()
     assert len(fake_slack.calls_to("views.open")) == 1
+
+
+def test_digest_line_names_the_next_theme_time_and_channels(kb: KnowledgeBase, tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from bot.scheduler import next_digest
+
+    settings = Settings(_env_file=None, digest_channel="C111,C222", digest_day="wed", digest_time="10:30")
+    state = StateStore(tmp_path / "s.db")
+    now = datetime(2024, 5, 6, 12, tzinfo=UTC)  # a Monday: the next slot is Wednesday 8 May, 10:30 London time
+    upcoming = next_digest(settings, kb, state, now=now)
+    assert upcoming.theme_name and not upcoming.late
+    line = digest_line(settings, kb, state, now=now)
+    assert line == f"Next: *{upcoming.theme_name}*, on Wednesday 8 May 2024, 10:30 BST in <#C111>, <#C222>." + (
+        " One learning theme a week."
+    )
+    late = digest_line(settings, kb, state, now=datetime(2024, 5, 9, 12, tzinfo=UTC))
+    assert "is due (since Wednesday 8 May 2024, 10:30 BST)" in late
