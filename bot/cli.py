@@ -198,6 +198,58 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     click.echo(formatting.glossary_text(entries))
 
 
+@cli.command("ingest")
+@click.argument("report", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for the drafts (default: the audits/ folder of the data directory).",
+)
+@click.option("--force", is_flag=True, help="Replace audit files that already exist (default: refuse, write nothing).")
+@click.option("--dry-run", is_flag=True, help="Report what would be written, and write nothing.")
+@click.option(
+    "--compare",
+    is_flag=True,
+    help="Also measure how the suggested agencies and themes agree with the curated items of the same text.",
+)
+@pass_context
+def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
+    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+
+    Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
+    heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word
+    lists), kept verbatim. Whatever could not be placed is listed with its line number.
+
+    \b
+    Agencies and themes are suggested from the vocabularies, on lines marked
+    "# suggested: confirm" for a person to check.
+
+    Existing files are never replaced without --force; all drafts are written or none. Then run
+    `learning-bot check` and `learning-bot build` to make the new audits searchable.
+    """
+    from knowledge.drafts import DraftWriteError, ExistingFilesError
+    from knowledge.ingest import IngestError, ingest_report, summary_text
+    from knowledge.loading import AUDITS_DIR
+    from knowledge.report_reader import ReportError
+    from knowledge.suggestions import compare_tags
+
+    kb = ctx.kb()
+    out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
+    try:
+        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run)
+    except (ReportError, IngestError, ExistingFilesError, DraftWriteError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary_text(result, out_dir=out))
+    if compare:
+        items = [(item.text, item.agencies, item.themes) for item in result.reading.items]
+        agreements = compare_tags(kb, items)
+        if not agreements:
+            click.echo("Compare: no item of the report is in the knowledge base yet; nothing to compare.")
+        for found in agreements:
+            click.echo(f"Compare with the curated items: {found.line()}")
+
+
 def main() -> None:
     try:
         cli()
@@ -227,6 +279,44 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
         click.echo(report_text(report))
     if check and report.failures():
         sys.exit(1)
+
+
+@cli.command("serve")
+@click.option("--http", "use_http", is_flag=True, help="Serve Slack's HTTP mode (default: Socket Mode).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=3000,
+    show_default=True,
+    envvar="PORT",
+    help="Port for --http (0 picks a free one; env PORT).",
+)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address for --http to listen on.")
+@pass_context
+def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
+    """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or HTTP mode with --http.
+
+    HTTP mode serves POST /slack/events (events, slash commands, buttons) and GET /healthz.
+    """
+    import logging
+
+    from slack_bolt.error import BoltError
+
+    from bot.app import SECRET_FILTER
+    from bot.server import MissingSettings, serve
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
+    settings = settings_or_exit()
+    try:
+        serve(settings, ctx.kb(), http=use_http, host=host, port=port)
+    except MissingSettings as exc:
+        raise click.ClickException(str(exc)) from exc
+    except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
+        raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
 
 
 @cli.group("digest")

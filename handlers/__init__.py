@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
     """Register every listener group on the app."""
-    from . import digest
+    from . import actions, commands, digest, questions
 
+    questions.register(app, kb=kb, settings=settings, state=state)
+    commands.register(app, kb=kb, settings=settings, state=state)
+    actions.register(app, kb=kb, settings=settings, state=state)
     digest.register(app, kb=kb, settings=settings, state=state)

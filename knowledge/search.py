@@ -17,6 +17,7 @@ The pipeline, in order:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 
@@ -120,6 +121,14 @@ class Hit:
     matches: list[Match]
 
 
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
+
+
+def _name_like(text: str) -> set[str]:
+    """Capitalised words that do not start a sentence: in a question these are usually names."""
+    return {match.group(1).lower() for match in _CAPITALISED.finditer(text.strip())}
+
+
 def _filler_discount(zipf: float) -> float:
     """1.0 for a rare or unlisted word, falling to FILLER_WEIGHT for the most everyday words."""
     if zipf <= DISTINCTIVE_ZIPF:
@@ -219,7 +228,13 @@ class Searcher:
             if all(existing.stems != unit.stems for existing in query.units):
                 query.units.append(unit)
 
+        names = _name_like(text)
         for unit in query.units:
+            if unit.concept is None and set(unit.typed) <= names and not (set(unit.stems) & self.vocab.known_stems):
+                # Most likely a person's name ("what about Jayden's voice?"): it says nothing about the topic.
+                unit.commonness = FILLER_ZIPF
+                unit.weight = self._weight(unit)
+                continue
             # A corrected typo is as common as the word it was corrected to.
             unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self._weight(unit)

@@ -82,3 +82,17 @@ class StateStore:
         """Drop deduplication records older than `cutoff` (Slack stops retrying after minutes)."""
         with self.transaction() as conn:
             return conn.execute("DELETE FROM processed_events WHERE received_at < ?", (cutoff,)).rowcount
+
+    def claim_events(self, keys: list[str]) -> bool:
+        """Record several keys for one delivery at once; False if any of them was already claimed.
+
+        All keys are recorded either way, so a later delivery matching any one of them is a duplicate too.
+        """
+        with self.transaction() as conn:
+            now = time.time()
+            fresh = 0
+            for key in keys:
+                fresh += conn.execute(
+                    "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", (key, now)
+                ).rowcount
+            return fresh == len(keys)

@@ -179,3 +179,11 @@ def test_filler_words_do_not_sink_a_chatty_question(kb: KnowledgeBase) -> None:
 def test_a_distinctive_unknown_word_marks_a_question_out_of_scope(kb: KnowledgeBase) -> None:
     # "referrals" is in the audits; radicalisation is not, and it is what the question is about.
     assert kb.ask("radicalisation referrals").results == ()
+
+
+def test_a_childs_name_in_the_question_does_not_sink_it(kb: KnowledgeBase) -> None:
+    assert first_text(kb, "what about Jayden's voice, he's pre-verbal").startswith("Specific consideration")
+
+
+def test_chat_abbreviations_are_ignored(kb: KnowledgeBase) -> None:
+    assert first_text(kb, "dm question about dads?").startswith("In 4 out of 6 there were significant males")

@@ -1,0 +1,180 @@
+"""The Slack app: a Bolt `App` wired to the knowledge base, with the one error handler.
+
+Requests are acknowledged at once (`process_before_response=False`); listeners then run on a thread pool.
+Web API calls that get a 429 are retried after the Retry-After Slack sends. Errors are logged with
+`logger.exception`, never with a token (a filter removes the tokens' values from every record of the app's
+loggers) and never with question text (Bolt's one log line with a request body has the body cut out); the
+person is told politely when there is somewhere to tell them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from typing import Any
+
+from slack_bolt import App, BoltContext, Respond
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
+
+from bot.settings import Settings
+from handlers import blocks, replies
+from handlers.questions import REPLY_TO
+from knowledge.base import KnowledgeBase
+from knowledge.state import StateStore
+
+LOGGER_NAME = "learning_bot.slack"
+LISTENER_THREADS = 8
+RATE_LIMIT_RETRIES = 2
+REDACTED = "[redacted]"
+
+
+class SecretFilter(logging.Filter):
+    """Replaces the values of the app's tokens in log records (message, arguments and traceback)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._secrets: set[str] = set()
+        self._lock = threading.Lock()
+
+    def add(self, secrets: Iterable[str | None]) -> None:
+        with self._lock:
+            self._secrets |= {secret for secret in secrets if secret}
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not self._secrets:
+            return True
+        record.msg, record.args = self.redact(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+SECRET_FILTER = SecretFilter()
+
+
+class RequestBodyFilter(logging.Filter):
+    """Cuts the request body out of Bolt's "Invalid request signature detected" line (logged at INFO).
+
+    A legitimate request refused only for a skewed clock still carries the question someone typed.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if ", body:" in message:
+            record.msg, record.args = message.split(", body:", 1)[0] + ", body not logged)", None
+        return True
+
+
+REQUEST_BODY_FILTER = RequestBodyFilter()
+
+
+class ClientTokenNoticeFilter(logging.Filter):
+    """Drops Bolt's warning that SLACK_BOT_TOKEN (read from the environment) is unused because a client was
+    given: the client is built from that same token, so the warning would only alarm whoever reads the log."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+CLIENT_TOKEN_NOTICE_FILTER = ClientTokenNoticeFilter()
+VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
+
+
+def app_logger(settings: Settings) -> logging.Logger:
+    """The base logger of the app, its records cleaned of this configuration's tokens."""
+    SECRET_FILTER.add(settings.secret(name) for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"))
+    logger = logging.getLogger(LOGGER_NAME)
+    for log_filter in (SECRET_FILTER, CLIENT_TOKEN_NOTICE_FILTER):
+        if log_filter not in logger.filters:
+            logger.addFilter(log_filter)
+    return logger
+
+
+def create_client(settings: Settings) -> WebClient:
+    """A Web API client for `SLACK_API_URL` that waits out 429s (Retry-After) and retries."""
+    client = WebClient(token=settings.secret("slack_bot_token"), base_url=settings.slack_api_url)
+    client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
+    return client
+
+
+def create_app(
+    settings: Settings,
+    kb: KnowledgeBase,
+    state: StateStore,
+    *,
+    client: WebClient | None = None,
+    listener_executor: Executor | None = None,
+) -> App:
+    """Build the Bolt app: token and signing secret from `settings`, every listener, the error handler.
+
+    Checks the bot token with `auth.test` (against `SLACK_API_URL`); raises `slack_bolt.error.BoltError`
+    when Slack rejects it.
+    """
+    from handlers import register
+
+    logger = app_logger(settings)
+    app = App(
+        name="learning-bot",
+        client=client or create_client(settings),
+        signing_secret=settings.secret("slack_signing_secret") or "",
+        process_before_response=False,
+        logger=logger,
+        listener_executor=listener_executor
+        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
+    )
+    verification_logger = logging.getLogger(VERIFICATION_LOGGER)
+    if REQUEST_BODY_FILTER not in verification_logger.filters:
+        verification_logger.addFilter(REQUEST_BODY_FILTER)
+    register(app, kb=kb, settings=settings, state=state)
+
+    @app.error
+    def on_error(
+        error: Exception,
+        body: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Respond | None,
+        logger: logging.Logger,
+    ) -> None:
+        logger.exception("Failed to handle %s: %s", describe(body), summary(error))
+        try:
+            if respond is not None and context.response_url:
+                replies.send(respond, blocks.notice_message(blocks.APOLOGY))
+            elif (target := context.get(REPLY_TO)) is not None:
+                client.chat_postMessage(
+                    channel=target.channel,
+                    thread_ts=target.thread_ts,
+                    **blocks.notice_message(blocks.APOLOGY).as_kwargs(),
+                )
+        except Exception as exc:
+            logger.warning("Could not tell the user about the error: %s", summary(exc))
+
+    return app
+
+
+def describe(body: dict[str, Any]) -> str:
+    """What kind of request a body is, without anything the user typed."""
+    if body.get("command"):
+        return f"the command {body['command']}"
+    if isinstance(body.get("event"), dict):
+        return f"the {body['event'].get('type')} event {body.get('event_id')}"
+    return f"the {body.get('type') or 'Slack'} request"
+
+
+def summary(error: BaseException) -> str:
+    """A short description of an error: Slack's error code for Web API errors."""
+    if isinstance(error, SlackApiError):
+        return f"Slack Web API error {error.response.get('error')!r} ({error.response.status_code})"
+    return type(error).__name__

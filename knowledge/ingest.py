@@ -1,0 +1,455 @@
+"""Finding the audits in a report: the summary table, each audit's heading, its sections and its bullets.
+
+The reports this reads (one board's yearly "key findings and learning from multi-agency audits", and the like
+from other partnerships) share a shape:
+
+* a summary table, one row per audit: its title, "N cases audited", "Completed Month YYYY", usually followed by
+  a line giving the audit's purpose or its business-plan priority;
+* then, per audit, a heading (worded like the table's title, not always the same: "CSE/MASE" in the table is
+  "Child Sexual Exploitation (CSE) and MASE Panel" in the body), optional introductory text or bullets
+  (`context`), and "Findings" and "Learning/Recommendations" sections of bullets.
+
+Headings are matched to the table's titles by their words (stemmed, with acronyms), not by position, and a
+heading followed by a Findings or Recommendations section counts as an audit even when the table is missing.
+Everything that cannot be placed is reported with its line (or Word paragraph) number; nothing is dropped
+silently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .base import KnowledgeBase
+from .drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
+from .headings import MINOR_WORDS, PARENTHESES, heading_label, heading_like, plain_title, section_kind, slug
+from .models import Kind, normalise_whitespace
+from .report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
+from .suggestions import Suggester
+from .summary_table import TableEntry, find_table, match_entry, parse_cases, parse_month
+from .text import words
+
+_PURPOSE_CUE = re.compile(
+    r"\b(?:purpose|aims?|aimed|objectives?|was to|were to|to establish|to identify|to assess|to review|to examine"
+    r"|to understand|to evaluate|to consider|to explore)\b",
+    re.I,
+)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+@dataclass
+class DraftItem:
+    """A bullet placed under an audit: its kind, section label and verbatim text."""
+
+    kind: Kind
+    section: str
+    text: str
+    number: int
+    agencies: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+
+
+@dataclass
+class DraftAudit:
+    """An audit found in a report, before it is written as a data file."""
+
+    heading: str
+    number: int
+    level: int
+    entry: TableEntry | None
+    intro: list[Paragraph] = field(default_factory=list)
+    items: list[DraftItem] = field(default_factory=list)
+    section_levels: list[int] = field(default_factory=list)  # heading levels of its sections (0: unknown)
+
+    @property
+    def title(self) -> str:
+        return self.entry.title if self.entry else heading_label(self.heading)
+
+    def count(self, kind: Kind) -> int:
+        return sum(1 for item in self.items if item.kind is kind)
+
+    @property
+    def short_title(self) -> str:
+        """The shortest plain form of the table title and the body heading ("CSE/MASE", "Early Years")."""
+        names = [plain_title(name) for name in (self.title, self.heading)]
+        names = [name for name in names if name] or [self.title]
+        return min(names, key=lambda name: (len(name), names.index(name)))
+
+    @property
+    def id(self) -> str:
+        return slug(self.short_title)
+
+    @property
+    def prefix(self) -> str:
+        """The item-id prefix: the title's acronym in brackets ("(CWD)" -> "cwd"), an acronym title's first
+        part ("CSE/MASE" -> "cse"), else the short title's initials ("Families with Multiple Needs" -> "fmn")."""
+        for name in (self.title, self.heading):
+            for inner in PARENTHESES.findall(name):
+                if re.fullmatch(r"[A-Za-z]{2,8}", inner.strip()):
+                    return inner.strip().lower()
+        first = (self.short_title.split() or [""])[0]
+        if re.fullmatch(r"[A-Z][A-Z0-9]{1,7}(?:[/&-][A-Za-z0-9]+)*", first):
+            return slug(re.split(r"[/&-]", first)[0])
+        content = [word for word in words(self.short_title) if word not in MINOR_WORDS]
+        if len(content) >= 2:
+            return slug("".join(word[0] for word in content)[:6])
+        return slug(content[0])[:8] if content else "audit"
+
+    def _introduction(self) -> list[tuple[str, int]]:
+        texts = [(normalise_whitespace(p.text), p.number) for p in self.intro]
+        texts += [(item.text, item.number) for item in self.items if item.kind is Kind.CONTEXT]
+        return sorted(texts, key=lambda pair: pair[1])
+
+    def cases(self) -> tuple[int | None, int | None]:
+        """Cases audited, and the paragraph number it was read from when not from the summary table.
+
+        Without a table row, a sentence of the introduction that counts cases and says "audit" is used
+        ("... for 8 cases being audited.").
+        """
+        if self.entry and self.entry.cases is not None:
+            return self.entry.cases, None
+        for text, number in self._introduction():
+            for sentence in _SENTENCES.split(text):
+                if re.search(r"\baudit", sentence, re.I) and (found := parse_cases(sentence)) is not None:
+                    return found, number
+        return None, None
+
+    def completed(self) -> tuple[str | None, int | None]:
+        """The month completed ("YYYY-MM"), and the paragraph number it was read from when not from the table."""
+        if self.entry and self.entry.completed:
+            return self.entry.completed, None
+        for text, number in self._introduction():
+            for sentence in _SENTENCES.split(text):
+                if re.search(r"\bcomplet", sentence, re.I) and (found := parse_month(sentence)) is not None:
+                    return found, number
+        return None, None
+
+    def purpose(self) -> tuple[str | None, str, int]:
+        """The audit's purpose, verbatim, what it was taken from and where (paragraph number).
+
+        In order: the summary table's purpose line; the first introductory paragraph or context bullet that
+        states an aim ("The purpose of the audit was...", "...was to..."); the first introductory paragraph;
+        the table's priority line. (None, "", 0) when the report gives none.
+        """
+        if self.entry and self.entry.purpose:
+            return self.entry.purpose, "the summary table", self.entry.purpose_number or self.entry.number
+        intro_numbers = {paragraph.number for paragraph in self.intro}
+        candidates = [
+            (text, number, "introduction" if number in intro_numbers else "context bullet")
+            for text, number in self._introduction()
+        ]
+        for text, number, what in candidates:
+            for sentence in _SENTENCES.split(text):
+                if _PURPOSE_CUE.search(sentence):
+                    return text, f"the audit's {what}", number
+        for text, number, what in candidates:
+            if what == "introduction":
+                return text, f"the audit's {what}", number
+        if self.entry and self.entry.priority:
+            return self.entry.priority, "the summary table's priority line", self.entry.priority_number or 0
+        return None, "", 0
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something in the report that was not placed in any draft, or that a reviewer should know."""
+
+    number: int
+    message: str
+
+
+@dataclass
+class Reading:
+    """What was found in a report: its audits, what could not be placed, and what a reviewer should know."""
+
+    report: Report
+    entries: list[TableEntry]
+    audits: list[DraftAudit]
+    unplaced: list[Notice]
+    remarks: list[Notice] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[DraftItem]:
+        return [item for audit in self.audits for item in audit.items]
+
+
+def _short(text: str, limit: int = 70) -> str:
+    text = normalise_whitespace(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+class _Walker:
+    """One pass over a report's paragraphs, placing each in an audit and section (or reporting it)."""
+
+    def __init__(self, report: Report, entries: list[TableEntry], table_rows: set[int]) -> None:
+        self.report = report
+        self.paragraphs = report.paragraphs
+        self.entries = entries
+        self.table_rows = table_rows
+        self.taken: set[int] = set()
+        self.audits: list[DraftAudit] = []
+        self.unplaced: list[Notice] = []
+        self.remarks: list[Notice] = []
+        self.audit: DraftAudit | None = None
+        self.kind: Kind | None = None
+        self.section = ""
+
+    def _leads_to_section(self, index: int, *, bullets_count: bool) -> bool:
+        """Whether the paragraphs after a heading reach a Findings/Recommendations heading (or, when
+        `bullets_count`, a bullet) before any other heading."""
+        for position in range(index + 1, len(self.paragraphs)):
+            paragraph = self.paragraphs[position]
+            if position in self.table_rows:
+                continue
+            if paragraph.style == BULLET and bullets_count:
+                return True
+            if heading_like(paragraph):
+                return section_kind(paragraph.text) is not None
+        return False
+
+    def _start(self, paragraph: Paragraph, entry_index: int | None) -> None:
+        entry = None
+        if entry_index is not None:
+            self.taken.add(entry_index)
+            entry = self.entries[entry_index]
+        self.audit = DraftAudit(heading_label(paragraph.text), paragraph.number, paragraph.level, entry)
+        self.audits.append(self.audit)
+        self.kind, self.section = None, ""
+
+    def _above_sections(self, paragraph: Paragraph) -> bool:
+        """Whether a section heading is outside the current audit: styled as high as the audit's heading in a
+        report whose sections so far sat below their audit's heading (a closing "Next steps")."""
+        audit = self.audit
+        if audit is None or not paragraph.level or not audit.level or paragraph.level > audit.level:
+            return False
+        return any(level > audit.level for level in audit.section_levels)
+
+    def _note(self, paragraph: Paragraph, message: str) -> None:
+        self.unplaced.append(Notice(paragraph.number, message))
+
+    def _remark(self, paragraph: Paragraph, message: str) -> None:
+        self.remarks.append(Notice(paragraph.number, message))
+
+    def _heading(self, index: int, paragraph: Paragraph) -> None:
+        kind = section_kind(paragraph.text)
+        if kind is not None and self.audit is not None and self._above_sections(paragraph):
+            self.audit, self.kind, self.section = None, None, ""  # "Next steps" for the whole report
+        if kind is not None:
+            if self.audit is None:
+                self._note(paragraph, f"section heading {_short(paragraph.text)!r} is not under any audit heading")
+                self.kind, self.section = None, ""
+                return
+            self.kind, self.section = kind, heading_label(paragraph.text)
+            self.audit.section_levels.append(paragraph.level)
+            return
+        entry_index = match_entry(paragraph.text, self.entries, self.taken)
+        if entry_index is not None and self._leads_to_section(index, bullets_count=True):
+            self._start(paragraph, entry_index)
+            return
+        opening = self.audit is None or bool(self.audit.section_levels)
+        if opening and self._leads_to_section(index, bullets_count=False):
+            self._start(paragraph, None)
+            if self.entries:
+                self._remark(
+                    paragraph,
+                    f"audit heading {_short(paragraph.text)!r} matches no row of the summary table: its draft has"
+                    " no cases audited or completion month unless the text gives them",
+                )
+            return
+        if self.audit is None:
+            return
+        if paragraph.level and self.audit.level and paragraph.level <= self.audit.level:
+            self.audit, self.kind, self.section = None, None, ""  # a new top-level part of the report
+            return
+        if self.kind is not None:
+            self._remark(
+                paragraph,
+                f"sub-heading {_short(paragraph.text)!r} inside {self.audit.title!r} / {self.section}: the bullets"
+                " after it are kept in that section",
+            )
+
+    def walk(self) -> Reading:
+        for index, paragraph in enumerate(self.paragraphs):
+            if index in self.table_rows:
+                continue
+            if heading_like(paragraph):
+                self._heading(index, paragraph)
+            elif paragraph.style == BULLET:
+                self._bullet(paragraph)
+            elif self.audit is not None:
+                self._other(paragraph)
+        for index, entry in enumerate(self.entries):
+            if index not in self.taken:
+                self.unplaced.append(
+                    Notice(
+                        entry.number,
+                        f"audit {entry.title!r} is in the summary table but no heading in the body matches it;"
+                        " no draft was written for it",
+                    )
+                )
+        for audit in self.audits:
+            if not audit.items:
+                self.unplaced.append(
+                    Notice(audit.number, f"audit {audit.title!r} has no bullets; no draft was written for it")
+                )
+        audits = [audit for audit in self.audits if audit.items]
+        unplaced = sorted(self.unplaced, key=lambda notice: notice.number)
+        return Reading(self.report, self.entries, audits, unplaced, self.remarks)
+
+    def _bullet(self, paragraph: Paragraph) -> None:
+        text = normalise_whitespace(paragraph.text)
+        if not text:
+            return
+        if self.audit is None:
+            self._note(paragraph, f"bullet outside any audit: {_short(text)!r}")
+            return
+        if self.kind is None:
+            self.audit.items.append(DraftItem(Kind.CONTEXT, self.audit.heading, text, paragraph.number))
+        else:
+            self.audit.items.append(DraftItem(self.kind, self.section, text, paragraph.number))
+
+    def _other(self, paragraph: Paragraph) -> None:
+        assert self.audit is not None
+        if self.kind is None and paragraph.style == TEXT:
+            self.audit.intro.append(paragraph)
+        elif paragraph.style == ROW:
+            self._note(paragraph, f"table row inside audit {self.audit.title!r} not placed: {_short(paragraph.text)!r}")
+        else:
+            self._note(
+                paragraph,
+                f"paragraph in {self.audit.title!r} / {self.section} is not a bullet, not placed:"
+                f" {_short(paragraph.text)!r}",
+            )
+
+
+def read_audits(report: Report) -> Reading:
+    """Find the audits of a report, their metadata, sections and bullets; report what could not be placed."""
+    entries, table_rows = find_table(report)
+    reading = _Walker(report, entries, table_rows).walk()
+    for entry in entries:
+        for paragraph in entry.extra:
+            reading.unplaced.append(
+                Notice(paragraph.number, f"extra line under {entry.title!r} in the summary table not placed")
+            )
+    reading.unplaced.sort(key=lambda notice: notice.number)
+    return reading
+
+
+# -- from report to draft files -------------------------------------------------------------------------------------
+def summary_text(result: IngestResult, *, out_dir: Path) -> str:
+    """What `learning-bot ingest` tells the person who ran it."""
+    reading = result.reading
+    report = reading.report
+    items = reading.items
+    counts = ", ".join(f"{sum(1 for i in items if i.kind is kind)} {kind.value}" for kind in Kind)
+    found = f"{len(reading.audits)} audit(s), {len(items)} item(s) ({counts})"
+    lines = [f"Read {report.path.name} ({report.format}): {found}."]
+    lines.append(f"{'Wrote' if result.written else 'Would write'} {len(result.drafts)} draft(s) to {out_dir}:")
+    for draft in result.drafts:
+        audit = draft.audit
+        parts = ", ".join(f"{audit.count(kind)} {kind.value}" for kind in Kind if audit.count(kind))
+        exists = " [exists: needs --force]" if not result.written and draft.path.exists() else ""
+        lines.append(f"  {draft.path.name}: {audit.title} ({report.where(audit.number)}; {parts}){exists}")
+    if not result.written:
+        lines.append("Nothing was written (--dry-run).")
+    if reading.unplaced:
+        lines.append(f"Not placed ({len(reading.unplaced)}):")
+        lines.extend(f"  {report.where(notice.number)}: {notice.message}" for notice in reading.unplaced)
+    if reading.remarks:
+        lines.append(f"To check ({len(reading.remarks)}):")
+        lines.extend(f"  {report.where(notice.number)}: {notice.message}" for notice in reading.remarks)
+    if result.problems:
+        lines.append("Fill these in before `learning-bot check` passes:")
+        lines.extend(f"  {problem}" for problem in result.problems)
+    lines.append(
+        'Next: confirm or correct the lines marked "# suggested: confirm", then run `learning-bot check` and'
+        " `learning-bot build`."
+    )
+    return "\n".join(lines)
+
+
+class IngestError(ValueError):
+    """Nothing in the report could be ingested (no audits found); nothing was written."""
+
+
+@dataclass
+class IngestResult:
+    """What `ingest_report` found and wrote."""
+
+    reading: Reading
+    drafts: list[DraftFile]
+    written: bool
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for draft in self.drafts for problem in draft.problems]
+
+
+def _taken_prefixes(kb: KnowledgeBase, out_dir: Path, replacing: set[str], targets: set[Path]) -> set[str]:
+    """Item-id prefixes other audits already use (in the knowledge base and in `out_dir`)."""
+    taken = {
+        item_id.rsplit("-", 1)[0]
+        for item_id, audit_id in kb.conn.execute("SELECT id, audit_id FROM items")
+        if audit_id not in replacing and "-" in item_id
+    }
+    others = [path for path in sorted(out_dir.glob("*.yaml")) if path not in targets] if out_dir.is_dir() else []
+    return taken | item_prefixes(others)
+
+
+def plan_drafts(reading: Reading, *, kb: KnowledgeBase, out_dir: Path) -> list[DraftFile]:
+    """A draft file for each audit found, with suggested tags, unique ids and what check will say of it."""
+    suggester = Suggester(kb)
+    ids: list[str] = []
+    for audit in reading.audits:
+        ids.append(unique(audit.id, set(ids), separator="-"))
+    targets = {out_dir / f"{audit_id}.yaml" for audit_id in ids}
+    taken = _taken_prefixes(kb, out_dir, set(ids), targets)
+    report = reading.report
+    drafts: list[DraftFile] = []
+    for audit, audit_id in zip(reading.audits, ids, strict=True):
+        prefix = unique(audit.prefix, taken)
+        taken.add(prefix)
+        audit_themes = suggester.title_themes([audit.short_title, plain_title(audit.heading)])
+        suggestions = [suggester.suggest(item.text, audit_themes=audit_themes) for item in audit.items]
+        for item, suggestion in zip(audit.items, suggestions, strict=True):
+            item.agencies, item.themes = suggestion.agencies, suggestion.themes
+        path = out_dir / f"{audit_id}.yaml"
+        text = render_audit(
+            audit,
+            audit_id=audit_id,
+            prefix=prefix,
+            source=repr(report.path.name),
+            where=report.where(audit.number),
+            suggestions=suggestions,
+            unit=report.unit,
+        )
+        drafts.append(DraftFile(audit, audit_id, prefix, path, text, problems_of(path, text)))
+    return drafts
+
+
+def ingest_report(
+    path: Path, *, kb: KnowledgeBase, out_dir: Path, force: bool = False, dry_run: bool = False
+) -> IngestResult:
+    """Read a report and write one draft audit file per audit into `out_dir` (all or none).
+
+    Raises `ReportError` for an unreadable report, `IngestError` when no audit is found, and
+    `ExistingFilesError` when a draft would replace an existing file and `force` is false.
+    """
+    report = read_report(path)
+    reading = read_audits(report)
+    if not reading.audits:
+        if reading.entries:
+            raise IngestError(
+                f"{report.path.name}: the summary table lists {len(reading.entries)} audit(s) but no audit heading"
+                " in the body is followed by Findings or Learning/Recommendations bullets; nothing was written"
+            )
+        raise IngestError(
+            f"{report.path.name}: found no audits (expected audit headings followed by 'Findings' or"
+            " 'Learning/Recommendations' sections of bullets); nothing was written"
+        )
+    drafts = plan_drafts(reading, kb=kb, out_dir=out_dir)
+    if dry_run:
+        return IngestResult(reading, drafts, written=False)
+    write_drafts(drafts, force=force)
+    return IngestResult(reading, drafts, written=True)

@@ -1,0 +1,215 @@
+"""Suggesting the agencies and themes of a new learning point, with the matcher the search uses.
+
+The search's analysis (`Searcher.analyse`) finds the vocabulary concepts a text names: agencies by name or
+alias, themes by name or keyword, thesaurus entries with the themes and agencies they stand for. Each concept
+that fires votes for its themes and agencies with the weight the search gives its words (rare words weigh
+more); a concept that *names* a theme or agency votes fully, one that only relates to it (a thesaurus entry)
+votes less. The strongest few are suggested, for a person to confirm: they are suggestions, never curation.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from .base import KnowledgeBase
+from .models import ALL_AGENCIES, normalise_whitespace
+from .text import MAX_QUESTION_CHARS
+from .vocabulary import key_of
+
+NAMED_VOTE = 1.0
+RELATED_VOTE = 0.5
+MAX_THEMES = 4
+MAX_AGENCIES = 3
+RELATIVE_CUTOFF = 0.5
+AUDIT_THEME_VOTE = 0.5
+# Words that address a recommendation or finding to every agency.
+_EVERYONE = re.compile(
+    r"\ball (?:the )?(?:agencies|professionals?|partners?|partner agencies|services|practitioners|staff)\b"
+    r"|\b(?:all|every|each|any) (?:organisation|agency|professional|service|partner)s?\b",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Suggested agencies and themes for one text, strongest first, with the votes behind them."""
+
+    agencies: tuple[str, ...]
+    themes: tuple[str, ...]
+    agency_votes: dict[str, float]
+    theme_votes: dict[str, float]
+
+
+def chunks(text: str, *, limit: int = MAX_QUESTION_CHARS) -> list[str]:
+    """A text cut at sentence ends into pieces the search analyses whole (it reads at most `limit` chars)."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE.split(text.strip()):
+        while len(sentence) > limit:
+            pieces.append(sentence[:limit])
+            sentence = sentence[limit:]
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}".strip()
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _top(votes: dict[str, float], *, limit: int) -> tuple[str, ...]:
+    if not votes:
+        return ()
+    best = max(votes.values())
+    ranked = sorted(votes.items(), key=lambda pair: (-pair[1], pair[0]))
+    return tuple(name for name, vote in ranked[:limit] if vote >= best * RELATIVE_CUTOFF)
+
+
+class Suggester:
+    """Suggests agencies and themes from a knowledge base's vocabularies."""
+
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.agency_ids = {agency.id for agency in kb.agencies()}
+        self.theme_ids = {row[0] for row in kb.conn.execute("SELECT id FROM themes")}
+
+    def votes(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
+        """How strongly each agency and theme fires on a text: (agency votes, theme votes)."""
+        agencies: dict[str, float] = defaultdict(float)
+        themes: dict[str, float] = defaultdict(float)
+        seen: set[tuple[str, ...]] = set()
+        for piece in chunks(text):
+            for unit in self.kb.searcher.analyse(piece).units:
+                concept = unit.concept
+                if concept is None or unit.stems in seen:
+                    continue
+                seen.add(unit.stems)
+                labels = set(concept.labels)
+                named_agencies = {label.split(":", 1)[1] for label in labels if label.startswith("agency:")}
+                for theme in concept.themes:
+                    if theme in self.theme_ids:
+                        named = f"theme:{theme}" in labels
+                        themes[theme] += unit.weight * (NAMED_VOTE if named else RELATED_VOTE)
+                for agency in concept.agencies:
+                    if agency not in self.agency_ids:
+                        continue
+                    if agency in named_agencies:
+                        agencies[agency] += unit.weight * NAMED_VOTE
+                    elif not named_agencies:  # a thesaurus entry's agency, not a service under a named agency
+                        agencies[agency] += unit.weight * RELATED_VOTE
+        return dict(agencies), dict(themes)
+
+    def suggest(self, text: str, *, audit_themes: Iterable[str] = ()) -> Suggestion:
+        """The agencies and themes to suggest for a learning point's text.
+
+        `audit_themes` (themes its audit's title names) get a vote too: an audit's subject is usually a theme
+        of each of its points. `all-agencies` is suggested when the text addresses every agency or
+        professional ("all agencies", "any organisation"), or names no agency at all (a finding about practice
+        across the agencies, "Elements of disguised compliance were evident in all cases.").
+        """
+        agency_votes, theme_votes = self.votes(text)
+        top_theme = max(theme_votes.values(), default=0.0)
+        for theme in audit_themes:
+            theme_votes[theme] = theme_votes.get(theme, 0.0) + max(top_theme, 1.0) * AUDIT_THEME_VOTE
+        everyone = bool(_EVERYONE.search(text))
+        specific = {agency: vote for agency, vote in agency_votes.items() if agency != ALL_AGENCIES}
+        agencies = list(_top(specific, limit=MAX_AGENCIES))
+        if everyone or not agencies:
+            # Addressed to everyone, or naming no agency at all: practice across the agencies.
+            agencies.insert(0, ALL_AGENCIES)
+        return Suggestion(tuple(agencies), _top(theme_votes, limit=MAX_THEMES), agency_votes, theme_votes)
+
+    def title_themes(self, titles: Sequence[str]) -> tuple[str, ...]:
+        """The themes an audit's titles name outright ("Children with Disabilities" -> disability).
+
+        Like the search, the title is read as its longest known phrases, but only phrases that name a theme
+        count (for a title already in the knowledge base, the longest phrase names the audit itself).
+        """
+        concepts = self.kb.vocabulary.concepts
+        longest = self.kb.vocabulary.max_phrase
+        named: list[str] = []
+        for title in titles:
+            stems = key_of(title)
+            start = 0
+            while start < len(stems):
+                step = 1
+                for end in range(min(len(stems), start + longest), start, -1):
+                    concept = concepts.get(stems[start:end])
+                    themes = [
+                        label.removeprefix("theme:")
+                        for label in (concept.labels if concept else ())
+                        if label.startswith("theme:") and label.removeprefix("theme:") in self.theme_ids
+                    ]
+                    if themes:
+                        named.extend(theme for theme in themes if theme not in named)
+                        step = end - start
+                        break
+                start += step
+        return tuple(named)
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How far suggested tags agree with curated ones, over items matched by their text."""
+
+    field: str
+    items: int
+    exact: int
+    precision: float
+    recall: float
+    jaccard: float
+
+    def line(self) -> str:
+        return (
+            f"{self.field}: {self.items} items, precision {self.precision:.2f}, recall {self.recall:.2f},"
+            f" mean Jaccard {self.jaccard:.2f}, exact {self.exact}/{self.items}"
+        )
+
+
+def agreement(field: str, pairs: Sequence[tuple[Sequence[str], Sequence[str]]]) -> Agreement:
+    """Micro-averaged precision and recall, mean per-item Jaccard and exact matches of (suggested, curated)."""
+    true_positive = suggested_total = curated_total = exact = 0
+    jaccards: list[float] = []
+    for suggested, curated in pairs:
+        ours, theirs = set(suggested), set(curated)
+        true_positive += len(ours & theirs)
+        suggested_total += len(ours)
+        curated_total += len(theirs)
+        exact += ours == theirs
+        union = ours | theirs
+        jaccards.append(len(ours & theirs) / len(union) if union else 1.0)
+    return Agreement(
+        field=field,
+        items=len(pairs),
+        exact=exact,
+        precision=true_positive / suggested_total if suggested_total else 0.0,
+        recall=true_positive / curated_total if curated_total else 0.0,
+        jaccard=sum(jaccards) / len(jaccards) if jaccards else 0.0,
+    )
+
+
+def compare_tags(kb: KnowledgeBase, items: Iterable[tuple[str, Sequence[str], Sequence[str]]]) -> tuple[Agreement, ...]:
+    """Agreement of suggested (text, agencies, themes) with the knowledge base's curated items of the same text.
+
+    Returns (agencies, themes) agreements over the items that have a curated twin; none when no item has.
+    """
+    curated = {
+        normalise_whitespace(row["text"]): (json.loads(row["agencies"]), json.loads(row["themes"]))
+        for row in kb.conn.execute("SELECT text, agencies, themes FROM items")
+    }
+    agency_pairs: list[tuple[Sequence[str], Sequence[str]]] = []
+    theme_pairs: list[tuple[Sequence[str], Sequence[str]]] = []
+    for text, agencies, themes in items:
+        twin = curated.get(normalise_whitespace(text))
+        if twin is not None:
+            agency_pairs.append((agencies, twin[0]))
+            theme_pairs.append((themes, twin[1]))
+    if not agency_pairs:
+        return ()
+    return agreement("agencies", agency_pairs), agreement("themes", theme_pairs)

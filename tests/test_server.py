@@ -1,0 +1,181 @@
+"""`learning-bot serve`: missing settings named exactly, a refused token, and the real process in HTTP mode."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import cli
+
+from .fakeslack import FakeSlack
+from .slackbot import (
+    BOT_TOKEN,
+    PRE_VERBAL,
+    PRE_VERBAL_QUESTION,
+    SIGNING_SECRET,
+    event_envelope,
+    mention,
+    signed_headers,
+)
+
+APP_TOKEN = "xapp-1-A000-0000-test-app-token-do-not-log"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def no_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run where no `.env` can supply settings."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def serve(*args: str, db: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--db", str(db), "serve", *args])
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--http"], {}, "set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET for HTTP mode"),
+        (["--http"], {"SLACK_BOT_TOKEN": BOT_TOKEN}, "set SLACK_SIGNING_SECRET for HTTP mode"),
+        (["--http"], {"SLACK_SIGNING_SECRET": SIGNING_SECRET}, "set SLACK_BOT_TOKEN for HTTP mode"),
+        ([], {}, "set SLACK_APP_TOKEN and SLACK_BOT_TOKEN for Socket Mode"),
+        ([], {"SLACK_APP_TOKEN": APP_TOKEN}, "set SLACK_BOT_TOKEN for Socket Mode"),
+        ([], {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}, "set SLACK_APP_TOKEN for Socket"),
+        (
+            [],
+            {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_APP_TOKEN": BOT_TOKEN},
+            "must be an app-level token (it starts with xapp-)",
+        ),
+    ],
+)
+def test_missing_settings_are_named_and_no_secret_is_printed(
+    kb_path: Path, no_dotenv: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], env: dict[str, str], message: str
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, output = serve(*args, db=kb_path)
+    assert code != 0
+    assert message in output
+    for secret in (BOT_TOKEN, SIGNING_SECRET, APP_TOKEN):
+        assert secret not in output
+
+
+def test_a_token_slack_refuses_stops_start_up_without_printing_it(
+    kb_path: Path, no_dotenv: Path, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_slack.queue("auth.test", body={"ok": False, "error": "invalid_auth"})
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
+    code, output = serve("--http", "--host", "127.0.0.1", "--port", "0", db=kb_path)
+    assert code == 1
+    assert "Slack did not accept SLACK_BOT_TOKEN" in output and "invalid_auth" in output
+    assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
+def test_a_dotenv_file_is_read(kb_path: Path, no_dotenv: Path, fake_slack: FakeSlack) -> None:
+    (no_dotenv / ".env").write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_API_URL={fake_slack.url}\n", encoding="utf-8")
+    code, output = serve("--http", db=kb_path)
+    assert code != 0
+    assert "set SLACK_SIGNING_SECRET for HTTP mode" in output  # the token came from .env
+
+
+@pytest.fixture
+def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, float]]:
+    """`learning-bot serve --http` as a real process on a free port; yields (process, base URL, start-up secs)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
+    env.update(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=fake_slack.url,
+        LEARNING_BOT_DB=str(kb_path),
+        LEARNING_BOT_STATE=str(tmp_path / "state.db"),
+        PYTHONPATH=str(ROOT),
+    )
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
+        cwd=tmp_path,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    output: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            output.append(line)
+            lines.put(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    url = None
+    deadline = time.monotonic() + 20
+    while url is None and time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if found := re.search(r"Listening on (http://127\.0\.0\.1:\d+)", line):
+            url = found.group(1)
+    try:
+        assert url is not None, "".join(output)
+        yield process, url, time.perf_counter() - started
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+        reader.join(timeout=5)
+        logged = "".join(output)
+        assert BOT_TOKEN not in logged and SIGNING_SECRET not in logged
+        assert PRE_VERBAL_QUESTION not in logged
+        assert "will be unused" not in logged  # Bolt's misleading token warning is filtered
+        assert "Traceback" not in logged
+
+
+def request(
+    url: str, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+) -> tuple[int, bytes]:
+    host, port = url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        conn.request(method, path, body=body.encode(), headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_serve_http_answers_a_signed_mention_and_stops_on_sigterm(
+    served: tuple[subprocess.Popen[str], str, float], fake_slack: FakeSlack
+) -> None:
+    process, url, startup = served
+    assert startup < 10, f"start-up took {startup:.1f}s"
+    status, body = request(url, "GET", "/healthz")
+    assert (status, json.loads(body)) == (200, {"ok": True})
+    payload = json.dumps(event_envelope(mention(PRE_VERBAL_QUESTION)))
+    status, _ = request(url, "POST", "/slack/events", payload, signed_headers(payload, content_type="application/json"))
+    assert status == 200
+    [post] = fake_slack.wait_for("chat.postMessage")
+    assert PRE_VERBAL in json.dumps(post.args["blocks"])
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=10) == 0
