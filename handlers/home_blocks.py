@@ -22,6 +22,10 @@ from slack_sdk.models.views import View
 
 from knowledge.base import KnowledgeBase, NamedCount, NotFoundError
 
+from .blocks import escape
+
+__all__ = ["OPEN_THEME_ACTION", "escape", "home_view", "theme_modal"]
+
 OPEN_THEME_ACTION = "home_open_theme"
 VIEW_BLOCK_LIMIT = 100  # blocks in a Home tab or modal
 TEXT_LIMIT = 3000
@@ -31,11 +35,6 @@ PRIVACY_LINE = (
     ":lock: Please don't put names, dates of birth, addresses or other details that could identify a child,"
     " family or colleague in your questions: ask about the practice issue. I never keep the text of questions."
 )
-
-
-def escape(text: str) -> str:
-    """Text safe to put in mrkdwn: &, < and > escaped, so nothing can become a mention or a link."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _clip(text: str, limit: int) -> str:
