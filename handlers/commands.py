@@ -68,7 +68,8 @@ class Commands:
         if screening.personal:
             send(respond, blocks.notice_message(screening.reminder()), share=False)
             logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
-        if self.settings.log_question_text:
+        if self.settings.log_question_text and not screening.personal:
+            # Even when question logging is switched on, text that looks like case details is never logged.
             logger.info("The question was: %s", question)
 
     def recommendations(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:

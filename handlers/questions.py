@@ -189,7 +189,8 @@ class Questions:
         if screening.personal:
             self.tell_privately(client, target, user, screening.reminder(), logger=logger)
             logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
-        if self.settings.log_question_text:
+        if self.settings.log_question_text and not screening.personal:
+            # Even when question logging is switched on, text that looks like case details is never logged.
             logger.info("The question was: %s", question)
 
     @staticmethod
