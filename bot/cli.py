@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from knowledge.store import BuildError, build, default_data_dir, default_db_path
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from knowledge.state import StateStore
 
 
 class Context:
@@ -390,6 +392,74 @@ def digest_post_command(ctx: Context) -> None:
         click.echo(outcome.describe(slack=False))
     if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
         sys.exit(1)
+
+
+# -- practitioner care: feedback and insights (read the state database; never any question text) --------------
+state_option = click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="LEARNING_BOT_STATE",
+    help="State database file the bot records into (default: the bot's setting; env LEARNING_BOT_STATE).",
+)
+
+
+def open_state(state_path: Path | None) -> StateStore:
+    """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
+    from knowledge.state import StateStore
+
+    if state_path is None:
+        state_path = settings_or_exit().learning_bot_state
+    if not state_path.is_file():
+        raise click.ClickException(
+            f"no state database at {state_path}: nothing has been recorded there yet"
+            " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
+        )
+    return StateStore(state_path)
+
+
+@cli.group("feedback")
+def feedback_group() -> None:
+    """What practitioners said about the answers (Helpful / Not helpful)."""
+
+
+@feedback_group.command("report")
+@state_option
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool) -> None:
+    """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
+    from knowledge.feedback import FeedbackLog, report_text
+
+    report = FeedbackLog(open_state(state_path)).report(ctx.kb())
+    if as_json:
+        print_json(report.to_json())
+    else:
+        click.echo(report_text(report))
+
+
+@cli.command("insights")
+@state_option
+@click.option(
+    "--since",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Only questions asked on or after this day (YYYY-MM-DD, UTC).",
+)
+@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True, help="Themes and agencies to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@pass_context
+def insights_command(ctx: Context, state_path: Path | None, since: datetime | None, top: int, as_json: bool) -> None:
+    """Most-asked themes and agencies, and the share of questions without an answer by ISO week.
+
+    Recorded without question text: only time, matched themes and agencies, and whether anything was found.
+    """
+    from knowledge.insights import QuestionLog, report_text
+
+    report = QuestionLog(open_state(state_path)).report(since=since.date() if since else None, kb=ctx.kb(), top=top)
+    if as_json:
+        print_json(report.to_json())
+    else:
+        click.echo(report_text(report))
 
 
 @cli.command("bench")

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     digest_timezone: str = "Europe/London"
     digest_cron: str | None = None
 
+    # Practitioner care: questions one person may ask per minute (0 = no limit); in memory, per process.
+    questions_per_minute: int = Field(default=10, ge=0)
+
     @field_validator("admin_user_ids", "answer_channels", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:

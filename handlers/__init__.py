@@ -14,9 +14,14 @@ if TYPE_CHECKING:
 
 def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
     """Register every listener group on the app."""
-    from . import actions, commands, digest, questions
+    from knowledge.care import Care
 
-    questions.register(app, kb=kb, settings=settings, state=state)
-    commands.register(app, kb=kb, settings=settings, state=state)
-    actions.register(app, kb=kb, settings=settings, state=state)
+    from . import actions, commands, digest, home, questions
+
+    # One per app: a person's questions count against one limit wherever they ask.
+    care = Care(state, questions_per_minute=settings.questions_per_minute)
+    questions.register(app, kb=kb, settings=settings, state=state, care=care)
+    commands.register(app, kb=kb, settings=settings, state=state, care=care)
+    actions.register(app, kb=kb, settings=settings, state=state, care=care)
     digest.register(app, kb=kb, settings=settings, state=state)
+    home.register(app, kb=kb, settings=settings, state=state)

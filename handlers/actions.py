@@ -1,8 +1,9 @@
-"""Buttons: "More" shows the next learning points of an answer.
+"""Buttons: "More" shows the next learning points of an answer; "Helpful" / "Not helpful" record feedback.
 
 The button carries the ids of the learning points still to show, never the question. On an answer in a
 channel or DM the next page is posted where the answer is (once per answer: a second press is told it is
-there); on an answer only the caller can see, the next page is shown to the caller only.
+there); on an answer only the caller can see, the next page is shown to the caller only. Each page carries its
+own Helpful / Not helpful buttons; a vote is recorded once per person per answer and thanked privately.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
+from knowledge.care import Care
+from knowledge.feedback import FeedbackError, Vote, outcome_text
 from knowledge.ledger import DeliveryLedger
 from knowledge.state import StateStore
 
@@ -28,9 +31,10 @@ NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 class Actions:
     """The button listeners, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
         self.kb = kb
         self.ledger = DeliveryLedger(state)
+        self.care = care or Care(state, questions_per_minute=settings.questions_per_minute)
 
     def more(
         self,
@@ -44,10 +48,12 @@ class Actions:
         """ "More": the next page of an answer, where the answer is."""
         ack()
         try:
-            reply = blocks.next_page(blocks.read_more_value(action.get("value")), self.kb)
+            page = blocks.read_more_value(action.get("value"))
+            reply = blocks.next_page(page, self.kb)
         except blocks.BadButtonValue:
             replies.send(respond, blocks.notice_message(blocks.EXPIRED))
             return
+        reply = blocks.with_feedback(reply, self.care.page_shown(page.ids[: blocks.PAGE_SIZE]))
         container = body.get("container") or {}
         if container.get("is_ephemeral"):
             replies.send(respond, reply)
@@ -69,8 +75,27 @@ class Actions:
             replies.send(respond, reply, response_type="in_channel")
         logger.info("Showed more learning points in %s", channel)
 
+    def feedback(
+        self, ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, logger: Logger
+    ) -> None:
+        """ "Helpful" / "Not helpful": record the vote (once per person per answer) and thank them privately."""
+        ack()
+        vote = Vote.HELPFUL if action.get("action_id") == blocks.FEEDBACK_HELPFUL else Vote.NOT_HELPFUL
+        try:
+            outcome = self.care.feedback.record_vote(
+                str(action.get("value") or ""), str((body.get("user") or {}).get("id") or ""), vote
+            )
+        except FeedbackError as exc:
+            replies.send(respond, blocks.notice_message(str(exc)))
+            logger.info("Did not record feedback: %s", type(exc).__name__)
+            return
+        replies.send(respond, blocks.notice_message(outcome_text(outcome, vote)))
+        logger.info("Feedback %s (%s)", vote.value, outcome.value)
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+
+def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
     """Register the button handlers."""
-    actions = Actions(kb=kb, settings=settings, state=state)
+    actions = Actions(kb=kb, settings=settings, state=state, care=care)
     app.action(blocks.MORE_ACTION)(actions.more)
+    app.action(blocks.FEEDBACK_HELPFUL)(actions.feedback)
+    app.action(blocks.FEEDBACK_NOT_HELPFUL)(actions.feedback)

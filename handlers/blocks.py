@@ -41,6 +41,8 @@ VALUE_LIMIT = 2000  # characters in a button's value
 ECHO_LIMIT = 300  # characters of the user's own question shown back to them
 PAGE_SIZE = 3  # learning points per answer; "More" shows the next ones
 MORE_ACTION = "more_results"
+FEEDBACK_HELPFUL = "feedback_helpful"
+FEEDBACK_NOT_HELPFUL = "feedback_not_helpful"
 APOLOGY = "Sorry, something went wrong while answering. Please try again in a minute."
 EXPIRED = "That button has expired. Please ask the question again."
 
@@ -261,6 +263,23 @@ def next_page(page: MorePage, kb: KnowledgeBase) -> Message:
         raise BadButtonValue("the button's learning points are no longer in the knowledge base")
     rest = page.ids[PAGE_SIZE:]
     return results_message(shown, kb, offset=page.offset, total=page.total, rest=rest)
+
+
+# -- Helpful / Not helpful -----------------------------------------------------------------------------------------
+def feedback_block(answer_id: str) -> Block:
+    """The Helpful / Not helpful buttons of an answer; each carries the answer's id, never the question."""
+    return ActionsBlock(
+        block_id="feedback",
+        elements=[
+            ButtonElement(text=PlainTextObject(text="Helpful"), action_id=FEEDBACK_HELPFUL, value=answer_id),
+            ButtonElement(text=PlainTextObject(text="Not helpful"), action_id=FEEDBACK_NOT_HELPFUL, value=answer_id),
+        ],
+    )
+
+
+def with_feedback(message: Message, answer_id: str) -> Message:
+    """An answer with its Helpful / Not helpful buttons at the end."""
+    return Message(text=message.text, blocks=(*message.blocks, feedback_block(answer_id)))
 
 
 def notice_message(text: str) -> Message:

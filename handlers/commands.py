@@ -13,6 +13,7 @@ from slack_bolt import Ack, App, Respond
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
+from knowledge.care import Care
 from knowledge.state import StateStore
 
 from . import blocks, replies
@@ -37,21 +38,38 @@ def send(respond: Respond, message: blocks.Message, *, share: bool) -> None:
 class Commands:
     """The slash-command listeners, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
         self.kb = kb
         self.settings = settings
+        self.care = care or Care(state, questions_per_minute=settings.questions_per_minute)
 
     def learning(self, ack: Ack, command: dict[str, Any], respond: Respond, logger: Logger) -> None:
-        """`/learning QUESTION`: the same answer as a mention, with the question shown back."""
+        """`/learning QUESTION`: the same answer as a mention, with the question shown back.
+
+        Over the question limit the caller is told privately; a question that seems to hold personal data is
+        answered, never echoed into the channel, and the caller is privately reminded not to share such details.
+        """
         ack()
         question, share = split_share(plain_text(command.get("text") or ""))
         if not question:
             send(respond, blocks.usage_message("/learning", f"QUESTION [{SHARE_FLAG}]"), share=False)
             return
+        admitted = self.care.admit(command.get("user_id"))
+        if not admitted.allowed:
+            send(respond, blocks.notice_message(admitted.message()), share=False)
+            logger.info("Did not answer /learning: over the question limit")
+            return
+        screening = self.care.screen(question)
         answer = self.kb.ask(question, limit=CARRY_LIMIT)
-        send(respond, blocks.answer_message(answer, self.kb, asked=question), share=share)
+        answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
+        asked = None if share and screening.personal else question
+        send(respond, blocks.with_feedback(blocks.answer_message(answer, self.kb, asked=asked), answer_id), share=share)
         logger.info("Answered /learning (%d results%s)", len(answer.results), ", shared" if share else "")
-        if self.settings.log_question_text:
+        if screening.personal:
+            send(respond, blocks.notice_message(screening.reminder()), share=False)
+            logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
+        if self.settings.log_question_text and not screening.personal:
+            # Even when question logging is switched on, text that looks like case details is never logged.
             logger.info("The question was: %s", question)
 
     def recommendations(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
@@ -79,9 +97,9 @@ class Commands:
         send(respond, blocks.glossary_message(entries, term=term), share=share and bool(entries))
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
     """Register the slash commands."""
-    commands = Commands(kb=kb, settings=settings, state=state)
+    commands = Commands(kb=kb, settings=settings, state=state, care=care)
     app.command("/learning")(commands.learning)
     app.command("/recommendations")(commands.recommendations)
     app.command("/themes")(commands.themes)

@@ -20,9 +20,11 @@ from logging import Logger
 from typing import Any
 
 from slack_bolt import App, BoltContext, Say
+from slack_sdk import WebClient
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
+from knowledge.care import Care
 from knowledge.ledger import DeliveryLedger
 from knowledge.state import StateStore
 
@@ -106,25 +108,38 @@ def message_target(event: dict[str, Any], *, bot_user_id: str | None, answer_cha
 class Questions:
     """The listeners for questions, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
         self.kb = kb
         self.settings = settings
         self.ledger = DeliveryLedger(state)
         self.answer_channels = frozenset(settings.answer_channels)
+        self.care = care or Care(state, questions_per_minute=settings.questions_per_minute)
 
     def on_mention(
-        self, event: dict[str, Any], body: dict[str, Any], say: Say, context: BoltContext, logger: Logger
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        say: Say,
+        context: BoltContext,
+        logger: Logger,
+        client: WebClient | None = None,
     ) -> None:
         """`app_mention`: answer in the thread of the question."""
         target = mention_target(event, bot_user_id=context.bot_user_id)
-        self.answer("mention", target, event=event, body=body, say=say, context=context, logger=logger)
+        self.answer("mention", target, event=event, body=body, say=say, context=context, logger=logger, client=client)
 
     def on_message(
-        self, event: dict[str, Any], body: dict[str, Any], say: Say, context: BoltContext, logger: Logger
+        self,
+        event: dict[str, Any],
+        body: dict[str, Any],
+        say: Say,
+        context: BoltContext,
+        logger: Logger,
+        client: WebClient | None = None,
     ) -> None:
         """`message`: answer DMs, and questions in ANSWER_CHANNELS; ignore everything else."""
         target = message_target(event, bot_user_id=context.bot_user_id, answer_channels=self.answer_channels)
-        self.answer("message", target, event=event, body=body, say=say, context=context, logger=logger)
+        self.answer("message", target, event=event, body=body, say=say, context=context, logger=logger, client=client)
 
     def answer(
         self,
@@ -136,17 +151,32 @@ class Questions:
         say: Say,
         context: BoltContext,
         logger: Logger,
+        client: WebClient | None = None,
     ) -> None:
-        """Post one answer at `target`, unless this delivery was answered already."""
+        """Post one answer at `target`, unless this delivery was answered already.
+
+        Practitioner care: a person over the question limit gets one private message and no answer; a question
+        that seems to hold personal data is answered and its asker privately reminded not to share such details.
+        """
         if target is None:
             return
         if not self.ledger.claim(event_id=body.get("event_id"), channel=event.get("channel"), ts=event.get("ts")):
             logger.info("Skipped a repeated delivery (%s, event %s)", kind, body.get("event_id"))
             return
         context[REPLY_TO] = target
+        user = event.get("user")
+        admitted = self.care.admit(user)
+        if not admitted.allowed:
+            logger.info("Did not answer a %s in %s: over the question limit", kind, target.channel)
+            if admitted.notify:
+                self.tell_privately(client, target, user, admitted.message(), logger=logger)
+            return
         started = time.perf_counter()
         question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
-        reply = blocks.answer_message(self.kb.ask(question, limit=CARRY_LIMIT), self.kb)
+        screening = self.care.screen(question)
+        answer = self.kb.ask(question, limit=CARRY_LIMIT)
+        answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
+        reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
         say(
             channel=target.channel,
             thread_ts=target.thread_ts,
@@ -156,12 +186,28 @@ class Questions:
         )
         elapsed = (time.perf_counter() - started) * 1000
         logger.info("Answered a %s in %s (%s, %.0f ms)", kind, target.channel, reply.text, elapsed)
-        if self.settings.log_question_text:
+        if screening.personal:
+            self.tell_privately(client, target, user, screening.reminder(), logger=logger)
+            logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
+        if self.settings.log_question_text and not screening.personal:
+            # Even when question logging is switched on, text that looks like case details is never logged.
             logger.info("The question was: %s", question)
 
+    @staticmethod
+    def tell_privately(
+        client: WebClient | None, target: Target, user: str | None, text: str, *, logger: Logger
+    ) -> None:
+        """An ephemeral message to one person where they asked (`chat.postEphemeral`)."""
+        if client is None or not user:
+            logger.warning("Could not send a private message: no Web API client or no user")
+            return
+        client.chat_postEphemeral(
+            channel=target.channel, user=user, thread_ts=target.thread_ts, **blocks.notice_message(text).as_kwargs()
+        )
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+
+def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
     """Listen for mentions and messages, and answer them from the knowledge base."""
-    questions = Questions(kb=kb, settings=settings, state=state)
+    questions = Questions(kb=kb, settings=settings, state=state, care=care)
     app.event("app_mention")(questions.on_mention)
     app.event("message")(questions.on_message)

@@ -73,11 +73,11 @@ def event_envelope(event: dict[str, Any], *, event_id: str | None = None) -> dic
 
 
 def mention(
-    text: str, *, channel: str = CHANNEL, ts: str | None = None, thread_ts: str | None = None
+    text: str, *, channel: str = CHANNEL, ts: str | None = None, thread_ts: str | None = None, user: str = USER_ID
 ) -> dict[str, Any]:
     event: dict[str, Any] = {
         "type": "app_mention",
-        "user": USER_ID,
+        "user": user,
         "text": f"<@{BOT_USER_ID}> {text}",
         "ts": ts or unique_ts(),
         "channel": channel,

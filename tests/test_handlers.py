@@ -219,6 +219,18 @@ def test_question_text_is_logged_only_when_allowed(
     assert "Jayden" in caplog.text
 
 
+def test_question_with_personal_data_is_never_logged_even_when_allowed(
+    kb: KnowledgeBase, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    settings = Settings(_env_file=None, log_question_text=True)  # type: ignore[call-arg]
+    questions = Questions(kb=kb, settings=settings, state=StateStore(tmp_path / "s.db"))
+    event = mention("pre-verbal child called Ellie, DOB 03/04/2015, IG1 1NN - how do we hear her voice?")
+    questions.on_mention(event=event, body=body_of(event), say=Mock(Say), context=context(), logger=LOGGER)
+    assert "Answered a mention" in caplog.text
+    assert "Ellie" not in caplog.text and "IG1" not in caplog.text and "03/04/2015" not in caplog.text
+
+
 # -- slash commands -----------------------------------------------------------------------------------------------
 def run_command(listener: Any, text: str) -> tuple[Mock, Mock]:
     manager = Mock()
