@@ -76,6 +76,8 @@ TARGETS = {
     "bundled_p99_ms": 2.0,
     "cold_ask_s": 1.0,
 }
+SCALE_PASSAGES = 100_000
+ALWAYS_JUDGED = frozenset({"bundled_p99_ms", "cold_ask_s"})
 COLD_QUESTION = "how do we hear the voice of pre-verbal children?"
 
 
@@ -321,7 +323,10 @@ def run_bench(
 
 
 def check_targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Each target with the measured figure and whether it is met (meaningful at 100,000 passages)."""
+    """Each target with the measured figure and whether it is met.
+
+    The targets about scale are set at 100,000 passages: `met` is None for them in a smaller run.
+    """
     cold = report["cold_ask"]
     measured = {
         "pipeline_p95_ms": report["overall_ms"]["pipeline"]["p95"],
@@ -331,8 +336,14 @@ def check_targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "bundled_p99_ms": report["bundled_ms"]["p99"],
         "cold_ask_s": cold["median_s"] if cold else None,
     }
+    at_scale = report["passages"] >= SCALE_PASSAGES
+    judged = {name: at_scale or name in ALWAYS_JUDGED for name in TARGETS}
     return {
-        name: {"target": limit, "measured": value, "met": value is not None and value < limit}
+        name: {
+            "target": limit,
+            "measured": value,
+            "met": (value is not None and value < limit) if judged[name] and value is not None else None,
+        }
         for name, limit in TARGETS.items()
         for value in (measured[name],)
     }
@@ -386,8 +397,9 @@ def report_text(report: dict[str, Any]) -> str:
             f" over {cold['runs']} runs; Slack libraries imported: {'yes' if cold['slack_imported'] else 'no'}"
         )
     lines.append("")
-    lines.append("targets (at 100,000 passages):")
+    lines.append(f"targets (those about scale are set at {SCALE_PASSAGES:,} passages):")
+    verdicts = {True: "met", False: "NOT MET", None: "not judged in this run"}
     for name, target in report["targets"].items():
         measured = "-" if target["measured"] is None else target["measured"]
-        lines.append(f"  {name:<24} {measured!s:>10} < {target['target']:<6} {'met' if target['met'] else 'NOT MET'}")
+        lines.append(f"  {name:<24} {measured!s:>10} < {target['target']:<6} {verdicts[target['met']]}")
     return "\n".join(lines)
