@@ -39,6 +39,7 @@ CREDIT_OWN = 1.0
 CREDIT_CORRECTED = 0.9
 CREDIT_EXPANSION = 0.8
 CREDIT_AUDIT = 0.8
+AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
 CREDIT_TAG = 0.6
 CREDIT_PARTIAL = 0.5
 # Weight of a word the knowledge base has never seen, relative to the rarest known word.
@@ -89,6 +90,7 @@ class Query:
     corrections: dict[str, str]
     notice: str | None = None
     wants_kind: str | None = None
+    names_audit: bool = False
     truncated: bool = False
 
     @property
@@ -173,6 +175,7 @@ class Searcher:
             query.notice = "empty"
             return query
         present = set(typed)
+        query.names_audit = bool(present & AUDIT_WORDS)
         if present & RECOMMENDATION_CUES:
             query.wants_kind = "recommendation"
         elif present & FINDING_CUES:
@@ -375,7 +378,10 @@ class Searcher:
         ).fetchall()
 
     # -- 3. scoring --------------------------------------------------------------------------------------------
-    def _match(self, unit: Unit, stems: set[str], tags: set[str], audit_id: str) -> Match:
+    def _match(self, unit: Unit, stems: set[str], tags: set[str], audit_id: str, *, audit_named: bool = False) -> Match:
+        if audit_named and unit.concept is not None and audit_id in unit.concept.audits:
+            # "the CWD audit": the question is about that audit, so every passage of it matches the name fully.
+            return Match(unit.text, unit.weight, CREDIT_OWN, "audit", [audit_id])
         own = [part for part in unit.stems if part in stems]
         if own and len(own) == len(unit.stems):
             credit = CREDIT_CORRECTED if unit.corrected else CREDIT_OWN
@@ -448,7 +454,7 @@ class Searcher:
             stems = set(stems_text.split())
             tags = set(tags_text.split())
             matches = [
-                self._match(unit, stems, tags, audit_id)
+                self._match(unit, stems, tags, audit_id, audit_named=query.names_audit)
                 if audit_id in reach_audits or not (stems.isdisjoint(reach_stems) and tags.isdisjoint(reach_tags))
                 else Match(text, unit.weight, 0.0, "none")
                 for unit, text, (reach_stems, reach_tags, reach_audits) in zip(query.units, texts, reach, strict=True)
