@@ -315,6 +315,12 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
+    except OSError as exc:  # Slack's Web API unreachable at start-up (network, proxy, wrong SLACK_API_URL)
+        reason = getattr(exc, "reason", None) or exc
+        raise click.ClickException(
+            f"could not reach Slack's Web API at {settings.slack_api_url} ({reason}); check the network or"
+            " SLACK_API_URL, then start again"
+        ) from exc
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)
 

@@ -88,6 +88,24 @@ def test_a_token_slack_refuses_stops_start_up_without_printing_it(
     assert BOT_TOKEN not in output and SIGNING_SECRET not in output
 
 
+def test_an_unreachable_slack_api_stops_start_up_with_a_clear_message(
+    kb_path: Path, no_dotenv: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socket
+
+    with socket.socket() as probe:  # a loopback port that nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_url = f"http://127.0.0.1:{probe.getsockname()[1]}/api/"
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    monkeypatch.setenv("SLACK_API_URL", closed_url)
+    code, output = serve("--http", "--host", "127.0.0.1", "--port", "0", db=kb_path)
+    assert code == 1
+    assert f"could not reach Slack's Web API at {closed_url}" in output
+    assert "Traceback" not in output
+    assert BOT_TOKEN not in output and SIGNING_SECRET not in output
+
+
 def test_a_dotenv_file_is_read(kb_path: Path, no_dotenv: Path, fake_slack: FakeSlack) -> None:
     (no_dotenv / ".env").write_text(f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_API_URL={fake_slack.url}\n", encoding="utf-8")
     code, output = serve("--http", db=kb_path)
