@@ -174,16 +174,21 @@ class Questions:
         started = time.perf_counter()
         question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
         screening = self.care.screen(question)
-        answer = self.kb.ask(question, limit=CARRY_LIMIT)
-        answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
-        reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
-        say(
-            channel=target.channel,
-            thread_ts=target.thread_ts,
-            unfurl_links=False,
-            unfurl_media=False,
-            **reply.as_kwargs(),
-        )
+        try:
+            answer = self.kb.ask(question, limit=CARRY_LIMIT)
+            answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
+            reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
+            say(
+                channel=target.channel,
+                thread_ts=target.thread_ts,
+                unfurl_links=False,
+                unfurl_media=False,
+                **reply.as_kwargs(),
+            )
+        except Exception:
+            # Nothing was posted: let Slack's retry of this delivery (if any) be answered after all.
+            self.ledger.release(event_id=body.get("event_id"), channel=event.get("channel"), ts=event.get("ts"))
+            raise
         elapsed = (time.perf_counter() - started) * 1000
         logger.info("Answered a %s in %s (%s, %.0f ms)", kind, target.channel, reply.text, elapsed)
         if screening.personal:

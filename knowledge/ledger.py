@@ -36,13 +36,24 @@ class DeliveryLedger:
         self._lock = threading.Lock()
         self._last_pruned: float | None = None
 
-    def claim(self, *, event_id: str | None = None, channel: str | None = None, ts: str | None = None) -> bool:
-        """True the first time a delivery is seen (by event_id or channel+ts); False for a retry or duplicate."""
+    @staticmethod
+    def _keys(event_id: str | None, channel: str | None, ts: str | None) -> list[str]:
         keys = []
         if event_id:
             keys.append(f"event:{event_id}")
         if channel and ts:
             keys.append(f"message:{channel}:{ts}")
+        return keys
+
+    def release(self, *, event_id: str | None = None, channel: str | None = None, ts: str | None = None) -> None:
+        """Undo a claim whose answer could not be posted, so Slack's retry of that delivery is answered."""
+        keys = self._keys(event_id, channel, ts)
+        if keys:
+            self.state.release_events(keys)
+
+    def claim(self, *, event_id: str | None = None, channel: str | None = None, ts: str | None = None) -> bool:
+        """True the first time a delivery is seen (by event_id or channel+ts); False for a retry or duplicate."""
+        keys = self._keys(event_id, channel, ts)
         if not keys:
             return True  # nothing to recognise it by: answer rather than drop
         self.prune_if_due()

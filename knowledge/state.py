@@ -83,6 +83,11 @@ class StateStore:
         with self.transaction() as conn:
             return conn.execute("DELETE FROM processed_events WHERE received_at < ?", (cutoff,)).rowcount
 
+    def release_events(self, keys: list[str]) -> None:
+        """Forget claimed keys (the delivery could not be handled), so a retry of it is handled again."""
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM processed_events WHERE key = ?", [(key,) for key in keys])
+
     def claim_events(self, keys: list[str]) -> bool:
         """Record several keys for one delivery at once; False if any of them was already claimed.
 

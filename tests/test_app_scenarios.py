@@ -146,6 +146,18 @@ def test_a_retry_whose_first_delivery_never_arrived_is_answered(bot: RunningBot,
     assert PRE_VERBAL in posted_text(post.args)
 
 
+def test_a_retry_after_a_failed_answer_is_answered(bot: RunningBot, fake_slack: FakeSlack) -> None:
+    fake_slack.queue("chat.postMessage", body={"ok": False, "error": "internal_error"})
+    event, event_id = mention(PRE_VERBAL_QUESTION), unique_event_id()
+    bot.send_event(event, event_id=event_id)
+    _failed, _apology = fake_slack.wait_for("chat.postMessage", 2)
+    bot.send_event(event, event_id=event_id, retry=1)
+    *_, answer = fake_slack.wait_for("chat.postMessage", 3)
+    assert PRE_VERBAL in posted_text(answer.args)
+    bot.drain()
+    assert len(fake_slack.calls_to("chat.postMessage")) == 3
+
+
 # -- signatures ---------------------------------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("secret", "age"),
