@@ -138,6 +138,9 @@ def _name_like(text: str) -> set[str]:
     return {match.group(1).lower() for match in _CAPITALISED.finditer(text.strip())}
 
 
+STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+
+
 def _filler_discount(zipf: float) -> float:
     """1.0 for a rare or unlisted word, falling to FILLER_WEIGHT for the most everyday words."""
     if zipf <= DISTINCTIVE_ZIPF:
@@ -266,7 +269,7 @@ class Searcher:
 
     def _weight(self, unit: Unit) -> float:
         vocab = self.vocab
-        known = [vocab.idf(part) for part in unit.stems if part in vocab.stem_df]
+        known = [vocab.idf(part) for part in unit.stems if part in vocab.stem_df and part not in STOP_STEMS]
         if known and unit.concept is None:
             # An everyday word the passages happen to use ("common", "known") is weak evidence either way.
             return max(known) * max(_filler_discount(unit.commonness), KNOWN_FILLER_WEIGHT)
@@ -406,6 +409,7 @@ class Searcher:
             ]
             if tag_hits:
                 return Match(unit.text, unit.weight, CREDIT_TAG, "tag", tag_hits)
+        own = [part for part in own if part not in STOP_STEMS]
         if own:
             credit = CREDIT_PARTIAL * len(own) / len(unit.stems)
             return Match(unit.text, unit.weight, credit, "part of phrase", own)

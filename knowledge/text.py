@@ -53,7 +53,8 @@ STOPWORDS = frozenset(
     thanks thank cheers ok okay pls audit audits audited report reports board lscb say said says mention
     mentioned mentions learn learnt learned learning finding findings recommend recommends recommended
     recommendation recommendations shes hes thats theres whats wheres whos youre theyre weve youve theyve youll
-    itll lets thru alot question questions query queries dm dms pm fyi btw tbh imo asap eg ie aka qq
+    itll lets thru alot asks tells shows finds knows thinks gets
+    question questions query queries dm dms pm fyi btw tbh imo asap eg ie aka qq
     """.split()
 )
 
