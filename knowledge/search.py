@@ -51,6 +51,9 @@ KNOWN_FILLER_WEIGHT = 0.35
 MAX_FULL_PHRASE = 6
 MIN_COVERAGE = 0.45
 MIN_RESULT_COVERAGE = 0.25
+MIN_EVIDENCED_COVERAGE = 0.25
+EVIDENCED_UNITS = 3
+EVIDENCE_MARGIN = 1.5
 RELATIVE_CUTOFF = 0.4
 BM25_SHARE = 0.15
 KIND_BONUS = 0.1
@@ -248,8 +251,10 @@ class Searcher:
 
         names = _name_like(text)
         for unit in query.units:
-            if unit.concept is None and set(unit.typed) <= names and not (set(unit.stems) & self.vocab.known_stems):
-                # Most likely a person's name ("what about Jayden's voice?"): it says nothing about the topic.
+            unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
+            if unknown and (set(unit.typed) <= names or all(len(word) <= 2 for word in unit.typed)):
+                # Most likely a person's name ("what about Jayden's voice?") or a stray letter or two ("q", "vs"):
+                # it says nothing about the topic.
                 unit.commonness = FILLER_ZIPF
                 unit.weight = self._weight(unit)
                 continue
@@ -434,6 +439,18 @@ class Searcher:
         return strength
 
     @staticmethod
+    def _well_evidenced(hit: Hit) -> bool:
+        """A long, chatty question: several concepts matched, outweighing any single word left unexplained."""
+        matched = [m for m in hit.matches if m.credit >= CREDIT_TAG]
+        unmatched = [m.weight for m in hit.matches if m.credit == 0]
+        evidence = sum(m.weight * m.credit for m in hit.matches)
+        return (
+            hit.coverage >= MIN_EVIDENCED_COVERAGE
+            and len(matched) >= EVIDENCED_UNITS
+            and evidence >= EVIDENCE_MARGIN * max(unmatched, default=0.0)
+        )
+
+    @staticmethod
     def _tagged(concept: Concept, tags: set[str], audit_id: str) -> bool:
         return (
             audit_id in concept.audits
@@ -493,7 +510,7 @@ class Searcher:
         if not hits:
             return query, []
         best = max(hit.coverage for hit in hits)
-        if best < MIN_COVERAGE:
+        if best < MIN_COVERAGE and not any(self._well_evidenced(hit) for hit in hits[:5]):
             return query, []
         cutoff = max(MIN_RESULT_COVERAGE, best * RELATIVE_CUTOFF)
         return query, [hit for hit in hits if hit.coverage >= cutoff]

@@ -187,3 +187,11 @@ def test_a_childs_name_in_the_question_does_not_sink_it(kb: KnowledgeBase) -> No
 
 def test_chat_abbreviations_are_ignored(kb: KnowledgeBase) -> None:
     assert first_text(kb, "dm question about dads?").startswith("In 4 out of 6 there were significant males")
+
+
+def test_a_long_question_with_several_matched_concepts_is_answered(kb: KnowledgeBase) -> None:
+    question = (
+        "quick q from the ward re a newborn - how do we get the voice of the child when baby cant talk yet"
+        " and dad is never seen"
+    )
+    assert first_text(kb, question).startswith("Specific consideration should be given")
