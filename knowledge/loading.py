@@ -24,6 +24,7 @@ from .models import (
     GlossaryFile,
     GlossaryTerm,
     Item,
+    OffTopicFile,
     Theme,
     ThemeFile,
     ThesaurusEntry,
@@ -35,6 +36,8 @@ AGENCY_ADAPTER = TypeAdapter(AgencyFile)
 THEME_ADAPTER = TypeAdapter(ThemeFile)
 GLOSSARY_ADAPTER = TypeAdapter(GlossaryFile)
 THESAURUS_ADAPTER = TypeAdapter(ThesaurusFile)
+OFFTOPIC_ADAPTER = TypeAdapter(OffTopicFile)
+OFFTOPIC_FILE = "offtopic.yaml"  # optional
 
 VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
     "agencies.yaml": AGENCY_ADAPTER,
@@ -60,7 +63,7 @@ def bundled_data_dir() -> Path:
 
 def data_files(data_dir: Path) -> list[Path]:
     """Every data file of a data directory, in a stable order."""
-    files = [data_dir / name for name in VOCABULARY_FILES]
+    files = [data_dir / name for name in (*VOCABULARY_FILES, OFFTOPIC_FILE)]
     files += sorted((data_dir / AUDITS_DIR).glob("*.yaml"))
     return files
 
@@ -86,6 +89,7 @@ class Knowledge:
     glossary: tuple[GlossaryTerm, ...]
     thesaurus: tuple[ThesaurusEntry, ...]
     content_hash: str = ""
+    offtopic: tuple[str, ...] = ()
 
     @cached_property
     def items(self) -> tuple[tuple[Audit, Item], ...]:
@@ -229,6 +233,11 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
     for name, adapter in VOCABULARY_FILES.items():
         vocab[name] = _validate(data_dir / name, adapter, name.removesuffix(".yaml"), errors)
 
+    offtopic: tuple[str, ...] = ()
+    if (data_dir / OFFTOPIC_FILE).exists():
+        parsed = _validate(data_dir / OFFTOPIC_FILE, OFFTOPIC_ADAPTER, "offtopic", errors)
+        offtopic = parsed.phrases if isinstance(parsed, OffTopicFile) else ()
+
     audits: list[Audit] = []
     audit_paths: dict[str, Path] = {}
     paths = sorted((data_dir / AUDITS_DIR).glob("*.yaml"))
@@ -248,6 +257,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         themes=vocab["themes.yaml"].themes,
         glossary=vocab["glossary.yaml"].terms,
         thesaurus=vocab["thesaurus.yaml"].entries,
+        offtopic=offtopic,
         content_hash=content_hash(data_dir),
     )
     problems = list(_cross_check(data_dir, knowledge, audit_paths))

@@ -139,6 +139,12 @@ class ThesaurusEntry(Frozen):
     agencies: tuple[Slug, ...] = ()
 
 
+class OffTopicFile(Frozen):
+    """Words that mark a question as being about the workplace, not practice ("annual leave", "vpn")."""
+
+    phrases: tuple[Word, ...] = ()
+
+
 class AgencyFile(Frozen):
     agencies: tuple[Agency, ...] = Field(min_length=1)
 

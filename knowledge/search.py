@@ -51,6 +51,8 @@ KNOWN_FILLER_WEIGHT = 0.35
 MAX_FULL_PHRASE = 6
 MIN_COVERAGE = 0.45
 MIN_RESULT_COVERAGE = 0.25
+# A workplace word ("annual leave", "vpn") weighs like the most distinctive word the passages could hold.
+OFFTOPIC_WEIGHT = 1.0
 MIN_EVIDENCED_COVERAGE = 0.25
 EVIDENCED_UNITS = 3
 EVIDENCE_MARGIN = 1.5
@@ -76,6 +78,7 @@ class Unit:
     stems: tuple[str, ...]
     weight: float = 0.0
     commonness: float = 0.0
+    offtopic: bool = False
     corrected: bool = False
     concept: Concept | None = None
 
@@ -142,6 +145,7 @@ def _name_like(text: str) -> set[str]:
 
 
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
 
 
 def _filler_discount(zipf: float) -> float:
@@ -187,10 +191,25 @@ class Searcher:
         elif present & FINDING_CUES:
             query.wants_kind = "finding"
 
+        spans: list[tuple[list[int], Concept | None]] = []
+        taken = [False] * len(typed)
+        # Workplace words ("annual leave", "vpn", "out of office") say the question is not about practice.
+        position = 0
+        while self.vocab.offtopic and position < len(typed):
+            for length in range(min(self.vocab.max_offtopic, len(typed) - position), 0, -1):
+                if tuple(typed[position : position + length]) in self.vocab.offtopic:
+                    spans.append((list(range(position, position + length)), OFFTOPIC))
+                    taken[position : position + length] = [True] * length
+                    position += length
+                    break
+            else:
+                position += 1
+
         zipf = self.english(present - STOPWORDS)
         fixed: list[str] = []
-        for word in typed:
-            correction = None if word in STOPWORDS else self.vocab.correct(word, zipf=zipf.get(word))
+        for index, word in enumerate(typed):
+            skip = word in STOPWORDS or taken[index]
+            correction = None if skip else self.vocab.correct(word, zipf=zipf.get(word))
             if correction is not None:
                 query.corrections[word] = correction
                 fixed.append(correction)
@@ -205,12 +224,15 @@ class Searcher:
         stems = [stem(word) for word in fixed]
         content = [word not in STOPWORDS for word in fixed]
 
-        spans: list[tuple[list[int], Concept | None]] = []
-        taken = [False] * len(stems)
         # Phrases that only stopwords make into phrases ("turning up") are matched on the full word sequence.
         position = 0
         while self.vocab.full_keys and position < len(stems):
+            if taken[position]:
+                position += 1
+                continue
             for length in range(min(MAX_FULL_PHRASE, len(stems) - position), 1, -1):
+                if any(taken[position : position + length]):
+                    continue
                 concept = self.vocab.concepts.get(tuple(stems[position : position + length]))
                 if concept is not None and tuple(stems[position : position + length]) in self.vocab.full_keys:
                     spans.append((list(range(position, position + length)), concept))
@@ -242,7 +264,8 @@ class Searcher:
                 typed=tuple(typed[index] for index in picked),
                 words=tuple(fixed[index] for index in picked),
                 stems=tuple(stems[index] for index in picked),
-                concept=concept,
+                concept=None if concept is OFFTOPIC else concept,
+                offtopic=concept is OFFTOPIC,
             )
             unit.corrected = unit.typed != unit.words
             # A word repeated in the question counts once.
@@ -251,6 +274,9 @@ class Searcher:
 
         names = _name_like(text)
         for unit in query.units:
+            if unit.offtopic:
+                unit.weight = self.vocab.idf_max * OFFTOPIC_WEIGHT
+                continue
             unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
             if unknown and (set(unit.typed) <= names or all(len(word) <= 2 for word in unit.typed)):
                 # Most likely a person's name ("what about Jayden's voice?") or a stray letter or two ("q", "vs"):
@@ -296,6 +322,8 @@ class Searcher:
         text_terms: dict[tuple[str, ...], set[int]] = {}
         tag_terms: dict[str, set[int]] = {}
         for index, unit in enumerate(query.units):
+            if unit.offtopic:
+                continue
             for part in unit.stems:
                 if part in self.vocab.stem_df:
                     text_terms.setdefault((part,), set()).add(index)
@@ -387,6 +415,8 @@ class Searcher:
 
     # -- 3. scoring --------------------------------------------------------------------------------------------
     def _match(self, unit: Unit, stems: set[str], tags: set[str], audit_id: str, *, audit_named: bool = False) -> Match:
+        if unit.offtopic:
+            return Match(unit.text, unit.weight, 0.0, "workplace word")
         if audit_named and unit.concept is not None and audit_id in unit.concept.audits:
             # "the CWD audit": the question is about that audit, so every passage of it matches the name fully.
             return Match(unit.text, unit.weight, CREDIT_OWN, "audit", [audit_id])
@@ -424,6 +454,8 @@ class Searcher:
     def _reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:
         """The stems, tag tokens and audits through which a unit could earn any credit in a passage."""
         concept = unit.concept
+        if unit.offtopic:
+            return set(), set(), set()
         if concept is None:
             return set(unit.stems), set(), set()
         stems = set(unit.stems).union(*concept.expansions)

@@ -22,7 +22,7 @@ from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 FTS_TABLE = "items_fts"
 
 
@@ -273,6 +273,8 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["item_agencies"].create_index(["agency_id"])
     counts = word_counts(row["text"] for row in rows)
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
+    db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
+    db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
     # The full-text index holds the stemmed text (stems are computed in Python, so questions are stemmed

@@ -82,6 +82,10 @@ class Vocabulary:
         self.min_word_df = 1 + self.doc_count // PASSAGES_PER_WORD
         self.word_df: dict[str, int] = dict(conn.execute("SELECT word, df FROM words"))
         word_df = {word: df for word, df in self.word_df.items() if df >= self.min_word_df}
+        self.offtopic: set[tuple[str, ...]] = {
+            tuple(words(phrase)) for (phrase,) in conn.execute("SELECT phrase FROM offtopic") if words(phrase)
+        }
+        self.max_offtopic = max((len(phrase) for phrase in self.offtopic), default=0)
         key_texts = self._load_concepts(conn)
         # Choices for typo correction: the corpus words, every word of a concept key, and the words people
         # use about the audits themselves ("recomendations" -> "recommendations").

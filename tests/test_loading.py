@@ -110,3 +110,11 @@ def test_empty_and_binary_files_are_clear_errors(data: Path) -> None:
     lines = errors_of(data)
     assert any("glossary.yaml: (file): (file): expected a mapping" in line for line in lines), lines
     assert any("junk.yaml: (file): (file): not UTF-8 text" in line for line in lines), lines
+
+
+def test_the_workplace_words_file_is_optional_and_validated(data: Path) -> None:
+    path = data / "offtopic.yaml"
+    path.unlink()
+    assert load_knowledge(data).offtopic == ()
+    path.write_text("phrases: [annual leave]\ncolour: red\n", encoding="utf-8")
+    assert f"{path}: offtopic: colour: Extra inputs are not permitted" in errors_of(data)

@@ -195,3 +195,24 @@ def test_a_long_question_with_several_matched_concepts_is_answered(kb: Knowledge
         " and dad is never seen"
     )
     assert first_text(kb, question).startswith("Specific consideration should be given")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there parking at the office",
+        "how many weeks of maternity leave do I get",
+        "how do I change my out of office",
+        "what's the dress code for court",
+        "how do I get access to the shared drive",
+    ],
+)
+def test_workplace_questions_that_share_words_with_the_audits_get_nothing(kb: KnowledgeBase, question: str) -> None:
+    # "maternity" is BHRUT's, "court" the CPS's, "access" Protocol's: the workplace words decide.
+    assert kb.ask(question).results == ()
+
+
+def test_workplace_words_match_as_typed_not_as_stems(kb: KnowledgeBase) -> None:
+    # "office" is a workplace word; "officers" (stemmed alike) are the police.
+    assert "police" in kb.ask("what should police officers do").results[0].agencies
+    assert kb.ask("a login for Protocol for children's centres").results
