@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .text import (
@@ -162,6 +163,32 @@ def _filler_discount(zipf: float) -> float:
 Route = tuple[str, tuple[str, ...], set[int]]
 
 
+def _longest_matches(
+    tokens: list[str],
+    taken: list[bool],
+    *,
+    longest: int,
+    shortest: int,
+    find: Callable[[tuple[str, ...]], Concept | None],
+) -> list[tuple[list[int], Concept]]:
+    """Scan left to right for the longest untaken runs of `tokens` that `find` recognises; mark them taken."""
+    found: list[tuple[list[int], Concept]] = []
+    position = 0
+    while position < len(tokens):
+        for length in range(min(longest, len(tokens) - position), shortest - 1, -1):
+            if any(taken[position : position + length]):
+                continue
+            value = find(tuple(tokens[position : position + length]))
+            if value is not None:
+                found.append((list(range(position, position + length)), value))
+                taken[position : position + length] = [True] * length
+                position += length
+                break
+        else:
+            position += 1
+    return found
+
+
 def _fts_phrase(stems: tuple[str, ...]) -> str:
     return '"' + " ".join(stems) + '"'
 
@@ -194,16 +221,14 @@ class Searcher:
         spans: list[tuple[list[int], Concept | None]] = []
         taken = [False] * len(typed)
         # Workplace words ("annual leave", "vpn", "out of office") say the question is not about practice.
-        position = 0
-        while self.vocab.offtopic and position < len(typed):
-            for length in range(min(self.vocab.max_offtopic, len(typed) - position), 0, -1):
-                if tuple(typed[position : position + length]) in self.vocab.offtopic:
-                    spans.append((list(range(position, position + length)), OFFTOPIC))
-                    taken[position : position + length] = [True] * length
-                    position += length
-                    break
-            else:
-                position += 1
+        if self.vocab.offtopic:
+            spans += _longest_matches(
+                typed,
+                taken,
+                longest=self.vocab.max_offtopic,
+                shortest=1,
+                find=lambda phrase: OFFTOPIC if phrase in self.vocab.offtopic else None,
+            )
 
         zipf = self.english(present - STOPWORDS)
         fixed: list[str] = []
@@ -225,22 +250,14 @@ class Searcher:
         content = [word not in STOPWORDS for word in fixed]
 
         # Phrases that only stopwords make into phrases ("turning up") are matched on the full word sequence.
-        position = 0
-        while self.vocab.full_keys and position < len(stems):
-            if taken[position]:
-                position += 1
-                continue
-            for length in range(min(MAX_FULL_PHRASE, len(stems) - position), 1, -1):
-                if any(taken[position : position + length]):
-                    continue
-                concept = self.vocab.concepts.get(tuple(stems[position : position + length]))
-                if concept is not None and tuple(stems[position : position + length]) in self.vocab.full_keys:
-                    spans.append((list(range(position, position + length)), concept))
-                    taken[position : position + length] = [True] * length
-                    position += length
-                    break
-            else:
-                position += 1
+        if self.vocab.full_keys:
+            spans += _longest_matches(
+                stems,
+                taken,
+                longest=MAX_FULL_PHRASE,
+                shortest=2,
+                find=lambda key: self.vocab.concepts.get(key) if key in self.vocab.full_keys else None,
+            )
         # Other phrases are matched on the content words, across stopwords ("voice of the child").
         runs: list[list[int]] = [[]]
         for index, is_content in enumerate(content):
