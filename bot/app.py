@@ -25,7 +25,7 @@ from bot.settings import Settings
 from handlers import blocks, replies
 from handlers.questions import REPLY_TO
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 LOGGER_NAME = "learning_bot.slack"
 LISTENER_THREADS = 8

@@ -20,7 +20,7 @@ from knowledge.store import BuildError, build, default_data_dir, default_db_path
 
 if TYPE_CHECKING:
     from bot.settings import Settings
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
 
 class Context:
@@ -228,11 +228,11 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
     Existing files are never replaced without --force; all drafts are written or none. Then run
     `learning-bot check` and `learning-bot build` to make the new audits searchable.
     """
-    from knowledge.drafts import DraftWriteError, ExistingFilesError
-    from knowledge.ingest import IngestError, ingest_report, summary_text
+    from knowledge.authoring.drafts import DraftWriteError, ExistingFilesError
+    from knowledge.authoring.ingest import IngestError, ingest_report, summary_text
+    from knowledge.authoring.report_reader import ReportError
+    from knowledge.authoring.suggestions import compare_tags
     from knowledge.loading import AUDITS_DIR
-    from knowledge.report_reader import ReportError
-    from knowledge.suggestions import compare_tags
 
     kb = ctx.kb()
     out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
@@ -267,7 +267,7 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
 
     A plain FTS5 BM25 baseline over the same passages is scored in the same run.
     """
-    from knowledge.evaluation import EvalError, evaluate, load_questions, report_text
+    from knowledge.tools.evaluation import EvalError, evaluate, load_questions, report_text
 
     try:
         report = evaluate(ctx.kb(), load_questions(questions_file))
@@ -347,7 +347,7 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
     """Print the next digest post as text, without sending anything (no Slack needed)."""
     from bot.scheduler import make_digests, utc_now
     from knowledge.digest import digest_text
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
     settings = settings_or_exit()
     kb = ctx.kb()
@@ -381,7 +381,7 @@ def digest_post_command(ctx: Context) -> None:
     import logging
 
     from bot.scheduler import make_digests, utc_now
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
     settings = settings_or_exit()
     missing = [
@@ -412,7 +412,7 @@ state_option = click.option(
 
 def open_state(state_path: Path | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
     if state_path is None:
         state_path = settings_or_exit().learning_bot_state
@@ -435,7 +435,7 @@ def feedback_group() -> None:
 @pass_context
 def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool) -> None:
     """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
-    from knowledge.feedback import FeedbackLog, report_text
+    from knowledge.records.feedback import FeedbackLog, report_text
 
     report = FeedbackLog(open_state(state_path)).report(ctx.kb())
     if as_json:
@@ -459,7 +459,7 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
 
     Recorded without question text: only time, matched themes and agencies, and whether anything was found.
     """
-    from knowledge.insights import QuestionLog, report_text
+    from knowledge.records.insights import QuestionLog, report_text
 
     report = QuestionLog(open_state(state_path)).report(since=since.date() if since else None, kb=ctx.kb(), top=top)
     if as_json:
@@ -486,7 +486,7 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
 
     The synthetic data is built in a temporary directory and deleted afterwards; it is never knowledge.
     """
-    from knowledge.bench import BenchError, report_text, run_bench
+    from knowledge.tools.bench import BenchError, report_text, run_bench
 
     try:
         knowledge = load_knowledge(ctx.data_dir)

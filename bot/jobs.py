@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
     from bot.settings import Settings
     from knowledge.base import KnowledgeBase
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
 logger = logging.getLogger(__name__)
 

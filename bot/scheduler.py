@@ -2,7 +2,7 @@
 
 Two jobs: the weekly slot (a `CronTrigger` in the digest timezone, so daylight saving is handled) and a catch-up
 every 15 minutes, first run at start-up, which posts this week's digest if its slot has passed and it has not
-been posted (the bot was down on Monday). Both run the same exactly-once protocol (`knowledge/delivery.py`), so
+been posted (the bot was down on Monday). Both run the same exactly-once protocol (`knowledge/services/delivery.py`), so
 running them together, or next to a cron job or another instance, still gives one post per channel per week.
 """
 
@@ -14,10 +14,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from knowledge.base import KnowledgeBase
-from knowledge.delivery import Digests, Upcoming
-from knowledge.digest_log import DigestLog
-from knowledge.schedule import Schedule
-from knowledge.state import StateStore
+from knowledge.records.digest_log import DigestLog
+from knowledge.records.state import StateStore
+from knowledge.services.delivery import Digests, Upcoming
+from knowledge.services.schedule import Schedule
 
 if TYPE_CHECKING:
     from apscheduler.schedulers.background import BackgroundScheduler

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 if TYPE_CHECKING:
     from slack_bolt import App

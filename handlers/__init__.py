@@ -9,12 +9,12 @@ if TYPE_CHECKING:
 
     from bot.settings import Settings
     from knowledge.base import KnowledgeBase
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
 
 def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
     """Register every listener group on the app."""
-    from knowledge.care import Care
+    from knowledge.services.answering import Care
 
     from . import actions, commands, digest, home, questions
 

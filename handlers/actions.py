@@ -17,10 +17,10 @@ from slack_sdk.errors import SlackApiError
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.care import Care
-from knowledge.feedback import FeedbackError, Vote, outcome_text
-from knowledge.ledger import DeliveryLedger
-from knowledge.state import StateStore
+from knowledge.records.feedback import FeedbackError, Vote, outcome_text
+from knowledge.records.ledger import DeliveryLedger
+from knowledge.records.state import StateStore
+from knowledge.services.answering import Care
 
 from . import blocks, replies
 

@@ -13,8 +13,8 @@ from slack_bolt import Ack, App, Respond
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.care import Care
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
+from knowledge.services.answering import Care
 
 from . import blocks, replies
 from .questions import CARRY_LIMIT, plain_text

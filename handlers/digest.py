@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from knowledge.base import KnowledgeBase, NotFoundError
-from knowledge.delivery import Digests, Upcoming
+from knowledge.services.delivery import Digests, Upcoming
 
 from .digest_blocks import digest_blocks, escape
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from slack_sdk.web import WebClient
 
     from bot.settings import Settings
-    from knowledge.state import StateStore
+    from knowledge.records.state import StateStore
 
 COMMAND = "/digest"
 REFUSAL = (

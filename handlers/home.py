@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 from . import home_blocks
 

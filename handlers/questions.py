@@ -24,9 +24,9 @@ from slack_sdk import WebClient
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.care import Care
-from knowledge.ledger import DeliveryLedger
-from knowledge.state import StateStore
+from knowledge.records.ledger import DeliveryLedger
+from knowledge.records.state import StateStore
+from knowledge.services.answering import Care
 
 from . import blocks
 

@@ -14,11 +14,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from .models import ALL_AGENCIES, Kind
-from .search import Hit, Query, Searcher
-from .store import ensure_database
-from .text import normalise
-from .vocabulary import Vocabulary
+from knowledge.models import ALL_AGENCIES, Kind
+from knowledge.search import Hit, Query, Searcher
+from knowledge.store import ensure_database
+from knowledge.text import normalise
+from knowledge.vocabulary import Vocabulary
 
 EXAMPLE_QUESTIONS = (
     "How do we hear the voice of pre-verbal children?",

@@ -11,8 +11,8 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .base import AuditRef, KnowledgeBase, NotFoundError, Result
-from .models import Kind
+from knowledge.base import AuditRef, KnowledgeBase, NotFoundError, Result
+from knowledge.models import Kind
 
 WIDTH = 100
 EVENT_TYPE = "learning_digest"

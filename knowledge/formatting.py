@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from .base import Answer, KnowledgeBase, NamedCount, RecommendationGroup, Result
+from knowledge.base import Answer, KnowledgeBase, NamedCount, RecommendationGroup, Result
 
 NOTHING_FOUND = "Nothing in the audits answers that."
 NOTICES = {

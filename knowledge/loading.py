@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from .models import (
+from knowledge.models import (
     ALL_AGENCIES,
     Agency,
     AgencyFile,

@@ -15,9 +15,9 @@ from typing import Any
 
 import sqlite_utils
 
-from .loading import DataError, Knowledge, bundled_data_dir, content_hash, load_knowledge
-from .text import stemmed_text, words
-from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
+from knowledge.loading import DataError, Knowledge, bundled_data_dir, content_hash, load_knowledge
+from knowledge.text import stemmed_text, words
+from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from .text import META_WORDS, STOPWORDS, stem, words
+from knowledge.text import META_WORDS, STOPWORDS, stem, words
 
 MAX_PHRASE = 6
 PASSAGES_PER_WORD = 20_000

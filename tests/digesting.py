@@ -10,10 +10,10 @@ from slack_sdk.web import WebClient
 
 from handlers.digest_blocks import digest_message
 from knowledge.base import KnowledgeBase
-from knowledge.delivery import Digests
-from knowledge.digest_log import DigestLog
-from knowledge.schedule import Schedule
-from knowledge.state import StateStore
+from knowledge.records.digest_log import DigestLog
+from knowledge.records.state import StateStore
+from knowledge.services.delivery import Digests
+from knowledge.services.schedule import Schedule
 
 TOKEN = "xoxb-test-digest-token"
 ADMINS = ("UADMIN1", "UADMIN2")

@@ -22,7 +22,7 @@ from bot.app import create_app
 from bot.server import HttpServer
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 from .fakeslack import BOT_USER_ID, TEAM_ID, FakeSlack
 

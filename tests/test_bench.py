@@ -14,11 +14,11 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from knowledge.base import KnowledgeBase
-from knowledge.bench import QUESTIONS, TARGETS, percentiles, report_text, run_bench
 from knowledge.loading import Knowledge, load_knowledge
 from knowledge.models import Kind
 from knowledge.store import ITEM_COLUMNS, build
-from knowledge.synthetic import SYNTHETIC_NOTE, SyntheticError, misspell, synthetic_base
+from knowledge.tools.bench import QUESTIONS, TARGETS, percentiles, report_text, run_bench
+from knowledge.tools.synthetic import SYNTHETIC_NOTE, SyntheticError, misspell, synthetic_base
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

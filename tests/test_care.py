@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.base import KnowledgeBase
-from knowledge.care import Care
 from knowledge.privacy import PersonalData
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
+from knowledge.services.answering import Care
 
 
 class Clock:

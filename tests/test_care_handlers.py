@@ -16,8 +16,8 @@ from handlers.actions import Actions
 from handlers.commands import Commands
 from handlers.questions import Questions
 from knowledge.base import KnowledgeBase
-from knowledge.care import Care
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
+from knowledge.services.answering import Care
 
 from .fakeslack import FakeSlack
 from .slackbot import BOT_USER_ID, PRE_VERBAL_QUESTION, USER_ID, mention

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from bot.cli import cli
 from handlers import blocks, home_blocks
 from knowledge.base import KnowledgeBase
-from knowledge.insights import QuestionLog
+from knowledge.records.insights import QuestionLog
 
 from .fakeslack import TEAM_ID, FakeSlack
 from .slackbot import (

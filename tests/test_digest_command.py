@@ -16,7 +16,7 @@ from bot.settings import Settings
 from handlers import register
 from handlers.digest import REFUSAL, USAGE, digest_listener
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 from .digesting import (
     MONDAY_SLOT,

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.digest_log import LEASE_SECONDS
+from knowledge.records.digest_log import LEASE_SECONDS
 
 from .digesting import (
     ADMINS,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from knowledge.digest import next_theme
-from knowledge.digest_log import DigestLog
-from knowledge.state import StateStore
+from knowledge.records.digest_log import DigestLog
+from knowledge.records.state import StateStore
 
 from .digesting import _no_digest_env  # noqa: F401 (autouse fixture)
 

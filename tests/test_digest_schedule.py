@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.settings import Settings, SettingsError, load_settings
-from knowledge.schedule import Schedule, ScheduleError, cron_trigger, iso_week
+from knowledge.services.schedule import Schedule, ScheduleError, cron_trigger, iso_week
 
 from .digesting import _no_digest_env, utc  # noqa: F401 (autouse fixture)
 

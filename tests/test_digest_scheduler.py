@@ -14,7 +14,7 @@ from bot.jobs import start_background_jobs
 from bot.scheduler import make_digests, next_digest, posting_client, run_due, start_scheduler
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 from .digesting import (
     MONDAY_SLOT,

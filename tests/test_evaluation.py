@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from knowledge.base import KnowledgeBase
-from knowledge.evaluation import EvalError, evaluate, load_questions
+from knowledge.tools.evaluation import EvalError, evaluate, load_questions
 
 SETS = Path(__file__).parent / "data" / "eval"
 

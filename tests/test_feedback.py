@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from knowledge.base import KnowledgeBase
-from knowledge.feedback import (
+from knowledge.records.feedback import (
     FeedbackError,
     FeedbackLog,
     Outcome,
@@ -22,7 +22,7 @@ from knowledge.feedback import (
     report_text,
     voter_key,
 )
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 
 @pytest.fixture

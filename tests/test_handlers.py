@@ -21,8 +21,8 @@ from handlers.commands import Commands, split_share
 from handlers.questions import REPLY_TO, Questions, Target, message_target, plain_text
 from handlers.replies import ResponseUrlError
 from knowledge.base import KnowledgeBase
-from knowledge.ledger import DeliveryLedger
-from knowledge.state import StateStore
+from knowledge.records.ledger import DeliveryLedger
+from knowledge.records.state import StateStore
 
 from .slackbot import BOT_USER_ID, CHANNEL, DM_CHANNEL, PRE_VERBAL, PRE_VERBAL_QUESTION, USER_ID, mention, message
 

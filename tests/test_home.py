@@ -13,7 +13,7 @@ from bot.settings import Settings
 from handlers import home_blocks
 from handlers.home import NO_DIGEST, Home, digest_line
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 from .fakeslack import FakeSlack
 

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from knowledge.authoring.ingest import Reading, ingest_report, read_audits
+from knowledge.authoring.report_reader import read_report
+from knowledge.authoring.suggestions import compare_tags
 from knowledge.base import KnowledgeBase
-from knowledge.ingest import Reading, ingest_report, read_audits
 from knowledge.loading import AUDIT_ADAPTER, Knowledge, load_knowledge
 from knowledge.models import ALL_AGENCIES, Kind, normalise_whitespace
-from knowledge.report_reader import read_report
-from knowledge.suggestions import compare_tags
 
 from .conftest import SEED
 
@@ -131,7 +131,7 @@ def test_suggested_tags_agree_with_the_curated_ones(kb: KnowledgeBase, seed_read
 
 
 def test_all_agencies_is_suggested_for_text_addressed_to_everyone(kb: KnowledgeBase) -> None:
-    from knowledge.suggestions import Suggester
+    from knowledge.authoring.suggestions import Suggester
 
     suggester = Suggester(kb)
     everyone = suggester.suggest("All agencies should attend core group meetings.")
@@ -275,8 +275,8 @@ def test_wrapped_bullets_are_joined_and_a_sub_heading_is_remarked(tmp_path: Path
     ],
 )
 def test_headings_match_table_titles_by_words_and_acronyms(heading: str, title: str, matches: bool) -> None:
-    from knowledge.headings import title_score
-    from knowledge.summary_table import TITLE_MATCH_CUTOFF
+    from knowledge.authoring.headings import title_score
+    from knowledge.authoring.summary_table import TITLE_MATCH_CUTOFF
 
     assert (title_score(heading, title) >= TITLE_MATCH_CUTOFF) is matches
 
@@ -293,7 +293,7 @@ def test_headings_match_table_titles_by_words_and_acronyms(heading: str, title: 
     ],
 )
 def test_month_names_become_year_month(text: str, month: str | None) -> None:
-    from knowledge.summary_table import parse_month
+    from knowledge.authoring.summary_table import parse_month
 
     assert parse_month(text) == month
 
@@ -303,7 +303,7 @@ def test_month_names_become_year_month(text: str, month: str | None) -> None:
     [("10 cases audited.", 10), ("Cases audited: 8", 8), ("six cases", 6), ("8 case files", 8), ("cases", None)],
 )
 def test_cases_audited_are_read(text: str, cases: int | None) -> None:
-    from knowledge.summary_table import parse_cases
+    from knowledge.authoring.summary_table import parse_cases
 
     assert parse_cases(text) == cases
 
@@ -322,7 +322,7 @@ def test_cases_audited_are_read(text: str, cases: int | None) -> None:
     ],
 )
 def test_section_headings(heading: str, kind: Kind | None) -> None:
-    from knowledge.headings import section_kind
+    from knowledge.authoring.headings import section_kind
 
     assert section_kind(heading) is kind
 
@@ -332,8 +332,8 @@ def test_a_failed_write_restores_replaced_files_and_leaves_nothing_behind(
 ) -> None:
     import os
 
-    from knowledge import drafts
-    from knowledge.drafts import DraftWriteError
+    from knowledge.authoring import drafts
+    from knowledge.authoring.drafts import DraftWriteError
 
     (tmp_path / "early-years.yaml").write_text("# edited by a reviewer\n", encoding="utf-8")
     real_replace = os.replace
@@ -351,7 +351,7 @@ def test_a_failed_write_restores_replaced_files_and_leaves_nothing_behind(
 
 
 def test_a_directory_in_the_way_is_a_clear_error(kb: KnowledgeBase, tmp_path: Path) -> None:
-    from knowledge.drafts import DraftWriteError
+    from knowledge.authoring.drafts import DraftWriteError
 
     (tmp_path / "cse-mase.yaml").mkdir()
     with pytest.raises(DraftWriteError, match=r"cse-mase.yaml is not a file\); nothing was written"):

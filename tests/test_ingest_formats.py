@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.ingest import Reading, read_audits
-from knowledge.report_reader import BULLET, HEADING, ROW, read_report
+from knowledge.authoring.ingest import Reading, read_audits
+from knowledge.authoring.report_reader import BULLET, HEADING, ROW, read_report
 
 from .conftest import SEED
 from .report_files import docx_from_text, markdown_from_text

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from knowledge.base import KnowledgeBase
-from knowledge.insights import QuestionLog, iso_week, report_text
-from knowledge.state import StateStore
+from knowledge.records.insights import QuestionLog, iso_week, report_text
+from knowledge.records.state import StateStore
 
 POLICE_CSE = "what should police do about CSE?"
 SCHOOLS = "what should schools do about school nurse contacts?"

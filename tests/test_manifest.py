@@ -13,7 +13,7 @@ from slack_bolt import App
 import handlers
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.state import StateStore
+from knowledge.records.state import StateStore
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFESTS = {"socket": ROOT / "manifest.yml", "http": ROOT / "manifest.http.yml"}

@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from bot.settings import Settings
-from knowledge.ratelimit import PRUNE_AT, RateLimiter, limit_message
+from knowledge.records.ratelimit import PRUNE_AT, RateLimiter, limit_message
 
 
 class Clock:

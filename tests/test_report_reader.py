@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.report_reader import BULLET, HEADING, ROW, TEXT, ReportError, read_report
+from knowledge.authoring.report_reader import BULLET, HEADING, ROW, TEXT, ReportError, read_report
 
 W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
@@ -196,7 +196,7 @@ def test_text_in_an_unknown_encoding(tmp_path: Path) -> None:
 
 
 def test_a_report_that_is_too_large(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from knowledge import report_reader
+    from knowledge.authoring import report_reader
 
     monkeypatch.setattr(report_reader, "MAX_REPORT_BYTES", 1024 * 1024)
     path = write(tmp_path, "huge.txt", b"- a bullet\n" * 200_000)

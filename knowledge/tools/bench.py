@@ -1,6 +1,6 @@
 """Search at scale: time practitioner questions over a synthetic knowledge base against two baselines.
 
-One run builds a synthetic knowledge base of N passages (`knowledge.synthetic`) into a temporary directory,
+One run builds a synthetic knowledge base of N passages (`knowledge.tools.synthetic`) into a temporary directory,
 then times a fixed set of practitioner questions through the full pipeline (`KnowledgeBase.ask`) and, over the
 same passages in the same run, through plain FTS5 BM25 (`baseline_search`) and through rapidfuzz scoring every
 passage. It also times the pipeline on the bundled data, measures peak memory (peak resident set size, VmHWM,
@@ -25,11 +25,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from .base import KnowledgeBase
-from .loading import Knowledge
-from .search import baseline_search
-from .store import build
-from .synthetic import synthetic_base
+from knowledge.base import KnowledgeBase
+from knowledge.loading import Knowledge
+from knowledge.search import baseline_search
+from knowledge.store import build
+from knowledge.tools.synthetic import synthetic_base
 
 # (what the question exercises, the question) — practitioners' wording, not the report's.
 QUESTIONS: tuple[tuple[str, str], ...] = (
@@ -180,7 +180,7 @@ def time_rapidfuzz(kb: KnowledgeBase, questions: Sequence[str], *, repeats: int)
 _PROBE = """
 import json, sys
 from knowledge.base import KnowledgeBase
-from knowledge.bench import QUESTIONS, peak_rss_mb
+from knowledge.tools.bench import QUESTIONS, peak_rss_mb
 before = peak_rss_mb()
 kb = KnowledgeBase(sys.argv[1])
 for _ in range(3):

@@ -21,14 +21,22 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .base import KnowledgeBase
-from .drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
-from .headings import MINOR_WORDS, PARENTHESES, heading_label, heading_like, plain_title, section_kind, slug
-from .models import Kind, normalise_whitespace
-from .report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
-from .suggestions import Suggester
-from .summary_table import TableEntry, find_table, match_entry, parse_cases, parse_month
-from .text import words
+from knowledge.authoring.drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
+from knowledge.authoring.headings import (
+    MINOR_WORDS,
+    PARENTHESES,
+    heading_label,
+    heading_like,
+    plain_title,
+    section_kind,
+    slug,
+)
+from knowledge.authoring.report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
+from knowledge.authoring.suggestions import Suggester
+from knowledge.authoring.summary_table import TableEntry, find_table, match_entry, parse_cases, parse_month
+from knowledge.base import KnowledgeBase
+from knowledge.models import Kind, normalise_whitespace
+from knowledge.text import words
 
 _PURPOSE_CUE = re.compile(
     r"\b(?:purpose|aims?|aimed|objectives?|was to|were to|to establish|to identify|to assess|to review|to examine"

@@ -2,7 +2,7 @@
 
 Each paragraph keeps where it came from (a line number, or a paragraph number for Word), what it looks like
 (`heading`, `bullet`, `row` of a table, or plain `text`) and its text. Finding audits and sections in those
-paragraphs is `knowledge.ingest`'s job; this module only reads.
+paragraphs is `knowledge.authoring.ingest`'s job; this module only reads.
 
 Word files are read with the standard library (zipfile + ElementTree on ``word/document.xml``), so reading a
 report adds no dependency.

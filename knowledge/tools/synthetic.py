@@ -18,9 +18,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .loading import Knowledge
-from .models import ALL_AGENCIES, Audit, Kind
-from .store import item_row
+from knowledge.loading import Knowledge
+from knowledge.models import ALL_AGENCIES, Audit, Kind
+from knowledge.store import item_row
 
 # About as many passages per audit as a national repository's reviews hold learning points.
 PASSAGES_PER_AUDIT = 66

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .state import StateStore, register_schema
+from knowledge.records.state import StateStore, register_schema
 
 if TYPE_CHECKING:
-    from .base import KnowledgeBase
+    from knowledge.base import KnowledgeBase
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS questions_asked (

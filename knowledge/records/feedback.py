@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from .state import StateStore, register_schema
+from knowledge.records.state import StateStore, register_schema
 
 if TYPE_CHECKING:
-    from .base import KnowledgeBase, Result
+    from knowledge.base import KnowledgeBase, Result
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
@@ -260,7 +260,7 @@ def _busiest_first(entry: Helpfulness) -> tuple[int, float, str]:
 def _item(kb: KnowledgeBase | None, item_id: str) -> Result | None:
     if kb is None:
         return None
-    from .base import NotFoundError
+    from knowledge.base import NotFoundError
 
     try:
         return kb.item(item_id)

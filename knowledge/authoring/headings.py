@@ -8,9 +8,9 @@ import re
 
 from rapidfuzz import fuzz
 
-from .models import Kind, normalise_whitespace
-from .report_reader import HEADING, TEXT, Paragraph
-from .text import STOPWORDS, normalise, stem, words
+from knowledge.authoring.report_reader import HEADING, TEXT, Paragraph
+from knowledge.models import Kind, normalise_whitespace
+from knowledge.text import STOPWORDS, normalise, stem, words
 
 _ENUMERATOR = re.compile(
     r"^(?:(?:audit|section|part|chapter)\s+)?(?:\d{1,2}(?:\.\d{1,2})*|[ivx]{1,5}|[a-z])[.):]\s+", re.I

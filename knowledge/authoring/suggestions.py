@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .base import KnowledgeBase
-from .models import ALL_AGENCIES, normalise_whitespace
-from .text import MAX_QUESTION_CHARS
-from .vocabulary import key_of
+from knowledge.base import KnowledgeBase
+from knowledge.models import ALL_AGENCIES, normalise_whitespace
+from knowledge.text import MAX_QUESTION_CHARS
+from knowledge.vocabulary import key_of
 
 NAMED_VOTE = 1.0
 RELATED_VOTE = 0.5

@@ -12,8 +12,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .digest import next_theme
-from .state import StateStore, register_schema
+from knowledge.digest import next_theme
+from knowledge.records.state import StateStore, register_schema
 
 LEASE_SECONDS = 15 * 60  # longer than the slowest post: three rate-limit waits of at most 2 minutes, timeouts
 

@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
-from .loading import AUDIT_ADAPTER
-from .models import Kind, normalise_whitespace
+from knowledge.loading import AUDIT_ADAPTER
+from knowledge.models import Kind, normalise_whitespace
 
 if TYPE_CHECKING:
-    from .ingest import DraftAudit
-    from .suggestions import Suggestion
+    from knowledge.authoring.ingest import DraftAudit
+    from knowledge.authoring.suggestions import Suggestion
 
 SUGGESTED = "# suggested: confirm"
 REVIEW_NOTE = "Agencies and themes suggested by learning-bot ingest; confirm before publishing."

@@ -21,10 +21,10 @@ from typing import Any, Literal
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse, WebClient
 
-from .base import KnowledgeBase
-from .digest import EVENT_TYPE, Digest, build_digest
-from .digest_log import DigestLog, WeekPlan
-from .schedule import Schedule
+from knowledge.base import KnowledgeBase
+from knowledge.digest import EVENT_TYPE, Digest, build_digest
+from knowledge.records.digest_log import DigestLog, WeekPlan
+from knowledge.services.schedule import Schedule
 
 logger = logging.getLogger(__name__)
 

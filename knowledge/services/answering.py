@@ -10,12 +10,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .base import Answer
-from .feedback import FeedbackLog
-from .insights import QuestionLog
-from .privacy import PersonalData, detect, reminder_text
-from .ratelimit import Decision, RateLimiter
-from .state import StateStore
+from knowledge.base import Answer
+from knowledge.privacy import PersonalData, detect, reminder_text
+from knowledge.records.feedback import FeedbackLog
+from knowledge.records.insights import QuestionLog
+from knowledge.records.ratelimit import Decision, RateLimiter
+from knowledge.records.state import StateStore
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .text import (
+from knowledge.text import (
     FINDING_CUES,
     MAX_QUESTION_CHARS,
     RECOMMENDATION_CUES,
@@ -33,7 +33,7 @@ from .text import (
     strip_slack_markup,
     words,
 )
-from .vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, Concept, Vocabulary, tag_token
+from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, Concept, Vocabulary, tag_token
 
 # Credit a unit earns, by how it matched a passage.
 CREDIT_OWN = 1.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .headings import heading_like, title_key, title_score
-from .models import normalise_whitespace
-from .report_reader import ROW, TEXT, Paragraph, Report
+from knowledge.authoring.headings import heading_like, title_key, title_score
+from knowledge.authoring.report_reader import ROW, TEXT, Paragraph, Report
+from knowledge.models import normalise_whitespace
 
 TITLE_MATCH_CUTOFF = 80
 MONTHS = {

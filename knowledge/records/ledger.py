@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from .state import StateStore
+from knowledge.records.state import StateStore
 
 WEEK = 7 * 24 * 3600.0
 HOUR = 3600.0
