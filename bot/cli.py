@@ -346,6 +346,7 @@ def settings_or_exit() -> Settings:
 def digest_preview_command(ctx: Context, theme: str | None) -> None:
     """Print the next digest post as text, without sending anything (no Slack needed)."""
     from bot.scheduler import make_digests, utc_now
+    from handlers import slack_text
     from knowledge.digest import digest_text
     from knowledge.records.state import StateStore
 
@@ -361,7 +362,7 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
             sys.exit(2)
     upcoming, digest = digests.preview(utc_now(), theme=theme_id)
     where = ", ".join(settings.digest_channel) or "no channel (DIGEST_CHANNEL is not set)"
-    when = upcoming.at.strftime("%A %-d %B %Y %H:%M %Z")
+    when = slack_text.when(upcoming.at)
     if theme_id is None:
         state = f"due since {when} (late: the next run posts it)" if upcoming.late else when
         click.echo(f"Next digest: {upcoming.week}, {state} · {digests.schedule.description} · to {where}")
@@ -395,7 +396,7 @@ def digest_post_command(ctx: Context) -> None:
     digests = make_digests(settings, ctx.kb(), StateStore(settings.learning_bot_state))
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
-        click.echo(outcome.describe(slack=False))
+        click.echo(outcome.describe())
     if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
         sys.exit(1)
 
