@@ -304,6 +304,7 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
 
     from bot.app import SECRET_FILTER
     from bot.server import MissingSettings, serve
+    from knowledge.records.migrations import MigrationError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
@@ -311,7 +312,7 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
     settings = settings_or_exit()
     try:
         serve(settings, ctx.kb(), http=use_http, host=host, port=port)
-    except MissingSettings as exc:
+    except (MissingSettings, MigrationError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
@@ -347,11 +348,10 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
     """Print the next digest post as text, without sending anything (no Slack needed)."""
     from bot.scheduler import make_digests, utc_now
     from knowledge.digest import digest_text
-    from knowledge.records.state import StateStore
 
     settings = settings_or_exit()
     kb = ctx.kb()
-    digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
+    digests = make_digests(settings, kb, state_store(settings.learning_bot_state))
     theme_id = None
     if theme is not None:
         theme_id = kb.resolve_theme(theme)
@@ -381,7 +381,6 @@ def digest_post_command(ctx: Context) -> None:
     import logging
 
     from bot.scheduler import make_digests, utc_now
-    from knowledge.records.state import StateStore
 
     settings = settings_or_exit()
     missing = [
@@ -392,7 +391,7 @@ def digest_post_command(ctx: Context) -> None:
     if missing:
         raise click.ClickException(f"set {' and '.join(missing)} to post the digest")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    digests = make_digests(settings, ctx.kb(), StateStore(settings.learning_bot_state))
+    digests = make_digests(settings, ctx.kb(), state_store(settings.learning_bot_state))
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
         click.echo(outcome.describe(slack=False))
@@ -412,8 +411,6 @@ state_option = click.option(
 
 def open_state(state_path: Path | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
-    from knowledge.records.state import StateStore
-
     if state_path is None:
         state_path = settings_or_exit().learning_bot_state
     if not state_path.is_file():
@@ -421,7 +418,18 @@ def open_state(state_path: Path | None) -> StateStore:
             f"no state database at {state_path}: nothing has been recorded there yet"
             " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
         )
-    return StateStore(state_path)
+    return state_store(state_path)
+
+
+def state_store(path: Path) -> StateStore:
+    """The state database at `path`, brought up to date; one clear line when it cannot be (e.g. a newer one)."""
+    from knowledge.records.migrations import MigrationError
+    from knowledge.records.state import StateStore
+
+    try:
+        return StateStore(path)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.group("feedback")
