@@ -19,6 +19,9 @@ from pathlib import Path
 
 from knowledge.records.migrations import migrate_sqlite, sqlite_version
 
+# A key already claimed is left alone (rowcount 0); ON CONFLICT rather than SQLite's INSERT OR IGNORE, for PostgreSQL.
+CLAIM_EVENT = "INSERT INTO processed_events (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
+
 
 def create_database(path: Path) -> bool:
     """Make a new, migrated state database at `path` in one step; False if another process made it first.
@@ -100,9 +103,7 @@ class StateStore:
     def claim_event(self, key: str) -> bool:
         """Record that an event is being handled; False if it was already claimed (a retry or duplicate)."""
         with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", (key, time.time())
-            )
+            cursor = conn.execute(CLAIM_EVENT, (key, time.time()))
             return cursor.rowcount == 1
 
     def forget_events_before(self, cutoff: float) -> int:
@@ -124,7 +125,5 @@ class StateStore:
             now = time.time()
             fresh = 0
             for key in keys:
-                fresh += conn.execute(
-                    "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", (key, now)
-                ).rowcount
+                fresh += conn.execute(CLAIM_EVENT, (key, now)).rowcount
             return fresh == len(keys)
