@@ -298,12 +298,30 @@ class KnowledgeBase:
         return _best(text, self._agency_choices)
 
     def agencies(self) -> list[NamedCount]:
-        """Every agency with the number of recommendations that concern it (its own and all-agency ones)."""
-        counted = []
-        for agency in self._agencies:
-            count = sum(len(group.items) for group in self.recommendations(agency["id"]))
-            counted.append(NamedCount(agency["id"], agency["name"], agency["description"], count))
-        return counted
+        """Every agency with the number of recommendations that concern it (its own and all-agency ones).
+
+        One query for all agencies (App Home lists them on every open): each recommendation's agency tags are
+        joined to the agencies whose family holds them, plus every agency for an all-agency recommendation.
+        """
+        family = [[agency["id"], member] for agency in self._agencies for member in self.agency_family(agency["id"])]
+        counts = dict(
+            self.conn.execute(
+                "WITH family(agency, member) AS ("
+                "  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:family)),"
+                " tagged(item, tag) AS ("
+                "  SELECT items.id, tag.value FROM items, json_each(items.agencies) AS tag WHERE items.kind = :kind),"
+                " concerns(agency, item) AS ("
+                "  SELECT family.agency, tagged.item FROM tagged JOIN family ON family.member = tagged.tag"
+                "  UNION SELECT everyone.agency, tagged.item"
+                "  FROM tagged, (SELECT DISTINCT agency FROM family) AS everyone WHERE tagged.tag = :everyone)"
+                " SELECT agency, count(*) FROM concerns GROUP BY agency",
+                {"family": json.dumps(family), "kind": Kind.RECOMMENDATION.value, "everyone": ALL_AGENCIES},
+            ).fetchall()
+        )
+        return [
+            NamedCount(agency["id"], agency["name"], agency["description"], counts.get(agency["id"], 0))
+            for agency in self._agencies
+        ]
 
     def recommendations(self, agency_id: str) -> list[RecommendationGroup]:
         """Recommendations that concern an agency (or its services), plus all-agency ones, grouped by audit."""

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge.base import KnowledgeBase
 from knowledge.models import normalise_whitespace
-from knowledge.search import baseline_search
+from knowledge.tools.baseline import baseline_search
 
 K = 5
 TARGETS = {"mrr@5": 0.95, "hit@1": 0.90, "recall@5": 0.95, "out_of_scope_rejected": 1.0}

@@ -1,0 +1,294 @@
+"""Query analysis: a practitioner's question turned into weighted *units*.
+
+Strip Slack markup, cut the question to a sane length, split it into words, correct typos against the knowledge
+vocabulary, group words into units (a phrase that names a concept, a workplace phrase, or a single content word)
+and weigh each unit by how much it says about the topic. Imports the text and vocabulary modules and the tuning.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from knowledge.search.tuning import TUNING, Tuning
+from knowledge.text import (
+    FINDING_CUES,
+    MAX_QUESTION_CHARS,
+    RECOMMENDATION_CUES,
+    STOPWORDS,
+    normalise,
+    stem,
+    strip_slack_markup,
+    words,
+)
+from knowledge.vocabulary import Concept, Vocabulary
+
+AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
+STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
+
+# A run of question positions and the concept it names (None: a single content word).
+Span = tuple[list[int], Concept | None]
+
+
+@dataclass
+class Unit:
+    """One meaningful piece of a question: a concept phrase or a single word."""
+
+    typed: tuple[str, ...]
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    weight: float = 0.0
+    commonness: float = 0.0
+    offtopic: bool = False
+    corrected: bool = False
+    concept: Concept | None = None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class Query:
+    """A question after analysis."""
+
+    question: str
+    units: list[Unit]
+    corrections: dict[str, str]
+    notice: str | None = None
+    wants_kind: str | None = None
+    names_audit: bool = False
+    truncated: bool = False
+
+    @property
+    def themes(self) -> set[str]:
+        return {theme for unit in self.units if unit.concept for theme in unit.concept.themes}
+
+    @property
+    def agencies(self) -> set[str]:
+        return {agency for unit in self.units if unit.concept for agency in unit.concept.agencies}
+
+    @property
+    def audits(self) -> set[str]:
+        return {audit for unit in self.units if unit.concept for audit in unit.concept.audits}
+
+
+def name_like(text: str) -> set[str]:
+    """Capitalised words that do not start a sentence: in a question these are usually names."""
+    return {match.group(1).lower() for match in _CAPITALISED.finditer(text.strip())}
+
+
+def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
+    """1.0 for a rare or unlisted word, falling to `filler_weight` for the most everyday words."""
+    if zipf <= tuning.distinctive_zipf:
+        return 1.0
+    if zipf >= tuning.filler_zipf:
+        return tuning.filler_weight
+    share = (zipf - tuning.distinctive_zipf) / (tuning.filler_zipf - tuning.distinctive_zipf)
+    return 1.0 - share * (1.0 - tuning.filler_weight)
+
+
+def wanted_kind(present: set[str]) -> str | None:
+    """The kind of passage a question's words ask for: recommendations ("should"), findings ("found") or any."""
+    if present & RECOMMENDATION_CUES:
+        return "recommendation"
+    if present & FINDING_CUES:
+        return "finding"
+    return None
+
+
+def longest_matches(
+    tokens: list[str],
+    taken: list[bool],
+    *,
+    longest: int,
+    shortest: int,
+    find: Callable[[tuple[str, ...]], Concept | None],
+) -> list[Span]:
+    """Scan left to right for the longest untaken runs of `tokens` that `find` recognises; mark them taken."""
+    found: list[Span] = []
+    position = 0
+    while position < len(tokens):
+        for length in range(min(longest, len(tokens) - position), shortest - 1, -1):
+            if any(taken[position : position + length]):
+                continue
+            value = find(tuple(tokens[position : position + length]))
+            if value is not None:
+                found.append((list(range(position, position + length)), value))
+                taken[position : position + length] = [True] * length
+                position += length
+                break
+        else:
+            position += 1
+    return found
+
+
+def content_runs(content: list[bool], taken: list[bool]) -> list[list[int]]:
+    """Positions of the untaken content words, in runs broken wherever a phrase was already taken."""
+    runs: list[list[int]] = [[]]
+    for index, is_content in enumerate(content):
+        if taken[index]:
+            runs.append([])
+        elif is_content:
+            runs[-1].append(index)
+    return runs
+
+
+class Analyser:
+    """Turns questions into `Query` objects, using the vocabulary and the English word frequencies."""
+
+    def __init__(self, conn: sqlite3.Connection, vocabulary: Vocabulary, *, tuning: Tuning = TUNING) -> None:
+        self.conn = conn
+        self.vocab = vocabulary
+        self.tuning = tuning
+
+    def analyse(self, question: str) -> Query:
+        """The question's units, weighed, with its typo corrections and what kind of passage it asks for."""
+        text = strip_slack_markup(question or "")
+        truncated = len(text) > MAX_QUESTION_CHARS
+        text = text[:MAX_QUESTION_CHARS]
+        typed = words(text)
+        query = Query(question=question, units=[], corrections={}, truncated=truncated)
+        if not normalise(text).strip():
+            query.notice = "empty"
+            return query
+        present = set(typed)
+        query.names_audit = bool(present & AUDIT_WORDS)
+        query.wants_kind = wanted_kind(present)
+        taken = [False] * len(typed)
+        spans = self.offtopic_spans(typed, taken)
+        zipf = self.english(present - STOPWORDS)
+        fixed = self.correct(typed, taken, zipf, query.corrections)
+        corrected = set(fixed)
+        zipf.update(self.english(corrected - present - STOPWORDS))
+        query.wants_kind = query.wants_kind or wanted_kind(corrected)
+        stems = [stem(word) for word in fixed]
+        spans += self.phrase_spans(fixed, stems, taken)
+        query.units = self.units(spans, typed, fixed, stems)
+        self.weigh(query.units, name_like(text), zipf)
+        if not query.units:
+            query.notice = "no-content-words"
+        return query
+
+    # -- steps ------------------------------------------------------------------------------------------------
+    def offtopic_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
+        """Workplace words ("annual leave", "vpn", "out of office"): the question is not about practice."""
+        if not self.vocab.offtopic:
+            return []
+        offtopic = self.vocab.offtopic
+        return longest_matches(
+            typed,
+            taken,
+            longest=self.vocab.max_offtopic,
+            shortest=1,
+            find=lambda phrase: OFFTOPIC if phrase in offtopic else None,
+        )
+
+    def correct(
+        self, typed: list[str], taken: list[bool], zipf: dict[str, float], corrections: dict[str, str]
+    ) -> list[str]:
+        """Each word as the vocabulary word it was likely meant to be; `corrections` records the changes."""
+        fixed: list[str] = []
+        for index, word in enumerate(typed):
+            skip = word in STOPWORDS or taken[index]
+            correction = None if skip else self.vocab.correct(word, zipf=zipf.get(word))
+            if correction is not None:
+                corrections[word] = correction
+            fixed.append(correction or word)
+        return fixed
+
+    def phrase_spans(self, fixed: list[str], stems: list[str], taken: list[bool]) -> list[Span]:
+        """Concept phrases and the single content words left between them."""
+        spans: list[Span] = []
+        vocab = self.vocab
+        # Phrases that only stopwords make into phrases ("turning up") are matched on the full word sequence.
+        if vocab.full_keys:
+            spans += longest_matches(
+                stems,
+                taken,
+                longest=self.tuning.max_full_phrase,
+                shortest=2,
+                find=lambda key: vocab.concepts.get(key) if key in vocab.full_keys else None,
+            )
+        # Other phrases are matched on the content words, across stopwords ("voice of the child").
+        content = [word not in STOPWORDS for word in fixed]
+        for run in content_runs(content, taken):
+            spans += self.run_spans(run, stems)
+        return spans
+
+    def run_spans(self, run: list[int], stems: list[str]) -> list[Span]:
+        """Split one run of content words into the longest concept phrases, and single words."""
+        spans: list[Span] = []
+        cursor = 0
+        while cursor < len(run):
+            for length in range(min(self.vocab.max_phrase, len(run) - cursor), 0, -1):
+                key = tuple(stems[index] for index in run[cursor : cursor + length])
+                concept = self.vocab.concepts.get(key)
+                if concept is not None or length == 1:
+                    spans.append((run[cursor : cursor + length], concept))
+                    cursor += length
+                    break
+        return spans
+
+    @staticmethod
+    def units(spans: list[Span], typed: list[str], fixed: list[str], stems: list[str]) -> list[Unit]:
+        """One unit per span, in question order; a word repeated in the question counts once."""
+        units: list[Unit] = []
+        for picked, concept in sorted(spans, key=lambda span: span[0][0]):
+            unit = Unit(
+                typed=tuple(typed[index] for index in picked),
+                words=tuple(fixed[index] for index in picked),
+                stems=tuple(stems[index] for index in picked),
+                concept=None if concept is OFFTOPIC else concept,
+                offtopic=concept is OFFTOPIC,
+            )
+            unit.corrected = unit.typed != unit.words
+            if all(existing.stems != unit.stems for existing in units):
+                units.append(unit)
+        return units
+
+    def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float]) -> None:
+        """Set each unit's commonness and weight."""
+        for unit in units:
+            if unit.offtopic:
+                unit.weight = self.vocab.idf_max * self.tuning.offtopic_weight
+                continue
+            unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
+            if unknown and (set(unit.typed) <= names or all(len(word) <= 2 for word in unit.typed)):
+                # Most likely a person's name ("what about Jayden's voice?") or a stray letter or two ("q", "vs"):
+                # it says nothing about the topic.
+                unit.commonness = self.tuning.filler_zipf
+            else:
+                # A corrected typo is as common as the word it was corrected to.
+                unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
+            unit.weight = self.weight(unit)
+
+    def english(self, words_: set[str]) -> dict[str, float]:
+        """How common each word is in ordinary English (Zipf scale); words not listed are absent."""
+        if not words_:
+            return {}
+        placeholders = ",".join("?" * len(words_))
+        return dict(self.conn.execute(f"SELECT word, zipf FROM english WHERE word IN ({placeholders})", sorted(words_)))
+
+    def weight(self, unit: Unit) -> float:
+        """How much a unit says about the question's topic: the IDF of its words or of its concept's phrases."""
+        vocab, tuning = self.vocab, self.tuning
+        known = [vocab.idf(part) for part in unit.stems if part in vocab.stem_df and part not in STOP_STEMS]
+        if known and unit.concept is None:
+            # An everyday word the passages happen to use ("common", "known") is weak evidence either way.
+            return max(known) * max(filler_discount(unit.commonness, tuning), tuning.known_filler_weight)
+        if known:
+            return max(known)
+        if unit.concept is not None:
+            expansions = [sum(vocab.idf(part) for part in key) / len(key) for key in unit.concept.expansions if key]
+            if expansions:
+                return max(expansions)
+            return vocab.idf_max * tuning.unknown_weight
+        # A word the knowledge base has never seen: distinctive words ("radicalisation", "wifi") say the
+        # question is about something else; everyday filler ("actually", "days") says little.
+        return vocab.idf_max * tuning.unknown_weight * filler_discount(unit.commonness, tuning)
