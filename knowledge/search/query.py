@@ -10,14 +10,16 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from knowledge.privacy import without_personal_details
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.text import (
     FINDING_CUES,
     MAX_QUESTION_CHARS,
     RECOMMENDATION_CUES,
     STOPWORDS,
+    TEXTING,
     normalise,
     stem,
     strip_slack_markup,
@@ -28,6 +30,7 @@ from knowledge.vocabulary import Concept, Vocabulary
 AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
 OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
+SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
 
@@ -45,8 +48,11 @@ class Unit:
     weight: float = 0.0
     commonness: float = 0.0
     offtopic: bool = False
+    signpost: str | None = None
     corrected: bool = False
     concept: Concept | None = None
+    # What the analysis did to this unit and why, for `ask --explain` ("texting form 'u'", "sounds like ...").
+    notes: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -64,6 +70,13 @@ class Query:
     wants_kind: str | None = None
     names_audit: bool = False
     truncated: bool = False
+    # Kinds of personal detail left out of the search ("date of birth", "postcode").
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def signposts(self) -> list[str]:
+        """Out-of-scope safeguarding topics the question names, in question order."""
+        return list(dict.fromkeys(unit.signpost for unit in self.units if unit.signpost))
 
     @property
     def themes(self) -> set[str]:
@@ -128,6 +141,11 @@ def longest_matches(
     return found
 
 
+def signposted(concept: Concept | None) -> bool:
+    """Whether a span's concept marks an out-of-scope safeguarding topic."""
+    return concept is not None and bool(concept.labels) and concept.labels[0].startswith(SIGNPOSTED)
+
+
 def content_runs(content: list[bool], taken: list[bool]) -> list[list[int]]:
     """Positions of the untaken content words, in runs broken wherever a phrase was already taken."""
     runs: list[list[int]] = [[]]
@@ -152,30 +170,46 @@ class Analyser:
         text = strip_slack_markup(question or "")
         truncated = len(text) > MAX_QUESTION_CHARS
         text = text[:MAX_QUESTION_CHARS]
-        typed = words(text)
         query = Query(question=question, units=[], corrections={}, truncated=truncated)
         if not normalise(text).strip():
             query.notice = "empty"
             return query
+        text, query.ignored = without_personal_details(text)
+        notes: dict[int, str] = {}
+        typed = self.forms(words(text), query.corrections, notes)
         present = set(typed)
         query.names_audit = bool(present & AUDIT_WORDS)
         query.wants_kind = wanted_kind(present)
         taken = [False] * len(typed)
-        spans = self.offtopic_spans(typed, taken)
+        spans = self.signpost_spans(typed, taken)
+        spans += self.offtopic_spans(typed, taken)
         zipf = self.english(present - STOPWORDS)
-        fixed = self.correct(typed, taken, zipf, query.corrections)
+        fixed = self.correct(typed, taken, zipf, query.corrections, notes)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(corrected)
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken)
-        query.units = self.units(spans, typed, fixed, stems)
+        query.units = self.units(spans, typed, fixed, stems, notes)
         self.weigh(query.units, name_like(text), zipf)
         if not query.units:
             query.notice = "no-content-words"
         return query
 
     # -- steps ------------------------------------------------------------------------------------------------
+    def signpost_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
+        """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost."""
+        if not self.vocab.signpost_keys:
+            return []
+        keys = self.vocab.signpost_keys
+        return longest_matches(
+            [stem(word) for word in typed],
+            taken,
+            longest=self.vocab.max_signpost,
+            shortest=1,
+            find=lambda key: Concept(labels=[SIGNPOSTED + keys[key]]) if key in keys else None,
+        )
+
     def offtopic_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
         """Workplace words ("annual leave", "vpn", "out of office"): the question is not about practice."""
         if not self.vocab.offtopic:
@@ -189,16 +223,56 @@ class Analyser:
             find=lambda phrase: OFFTOPIC if phrase in offtopic else None,
         )
 
+    def forms(self, typed: list[str], corrections: dict[str, str], notes: dict[int, str]) -> list[str]:
+        """Texting forms read as words ("pls" -> "please"), words run together split ("neglecttoolkit") and one
+        word typed as two joined ("safe guarding"); `notes` says which position was changed and how."""
+        out: list[str] = []
+        index = 0
+        while index < len(typed):
+            word = typed[index]
+            following = typed[index + 1] if index + 1 < len(typed) else None
+            joined = self.vocab.joined(word, following) if following else None
+            parts = None if joined or word in TEXTING else self.vocab.split(word)
+            if word in TEXTING:
+                for part in words(TEXTING[word]):
+                    notes[len(out)] = f"texting form {word!r}"
+                    out.append(part)
+            elif joined:
+                corrections[f"{word} {following}"] = joined
+                notes[len(out)] = f"joined: {word} {following} -> {joined}"
+                out.append(joined)
+                index += 1
+            elif parts:
+                corrections[word] = " ".join(parts)
+                for part in parts:
+                    notes[len(out)] = f"run together: {word} -> {' '.join(parts)}"
+                    out.append(part)
+            else:
+                out.append(word)
+            index += 1
+        return out
+
     def correct(
-        self, typed: list[str], taken: list[bool], zipf: dict[str, float], corrections: dict[str, str]
+        self,
+        typed: list[str],
+        taken: list[bool],
+        zipf: dict[str, float],
+        corrections: dict[str, str],
+        notes: dict[int, str],
     ) -> list[str]:
-        """Each word as the vocabulary word it was likely meant to be; `corrections` records the changes."""
+        """Each word as the vocabulary word it was likely meant to be: a typo within a few edits, else one that
+        sounds the same or that the word abbreviates. `corrections` and `notes` record the changes."""
         fixed: list[str] = []
         for index, word in enumerate(typed):
-            skip = word in STOPWORDS or taken[index]
-            correction = None if skip else self.vocab.correct(word, zipf=zipf.get(word))
+            if word in STOPWORDS or taken[index]:
+                fixed.append(word)
+                continue
+            correction, how = self.vocab.correct(word, zipf=zipf.get(word)), "typo"
+            if correction is None:
+                correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
             if correction is not None:
                 corrections[word] = correction
+                notes[index] = f"{how}: {word} -> {correction}"
             fixed.append(correction or word)
         return fixed
 
@@ -236,7 +310,9 @@ class Analyser:
         return spans
 
     @staticmethod
-    def units(spans: list[Span], typed: list[str], fixed: list[str], stems: list[str]) -> list[Unit]:
+    def units(
+        spans: list[Span], typed: list[str], fixed: list[str], stems: list[str], notes: dict[int, str]
+    ) -> list[Unit]:
         """One unit per span, in question order; a word repeated in the question counts once."""
         units: list[Unit] = []
         for picked, concept in sorted(spans, key=lambda span: span[0][0]):
@@ -244,29 +320,61 @@ class Analyser:
                 typed=tuple(typed[index] for index in picked),
                 words=tuple(fixed[index] for index in picked),
                 stems=tuple(stems[index] for index in picked),
-                concept=None if concept is OFFTOPIC else concept,
-                offtopic=concept is OFFTOPIC,
+                concept=None if concept is OFFTOPIC or signposted(concept) else concept,
+                offtopic=concept is OFFTOPIC or signposted(concept),
+                signpost=concept.labels[0].removeprefix(SIGNPOSTED) if signposted(concept) else None,
+                notes=list(dict.fromkeys(notes[index] for index in picked if index in notes)),
             )
-            unit.corrected = unit.typed != unit.words
+            respelt = any(not note.startswith("texting") for note in unit.notes)
+            unit.corrected = unit.typed != unit.words or respelt
             if all(existing.stems != unit.stems for existing in units):
                 units.append(unit)
         return units
 
     def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float]) -> None:
-        """Set each unit's commonness and weight."""
+        """Set each unit's commonness and weight.
+
+        Rejection rests on the absence of evidence for a learning topic: once the question names a learning
+        concept, a word the knowledge base does not know weighs only `beside_concept` of what it would, so one
+        unknown word cannot blank an answerable question; a workplace word gives way only to clearer evidence.
+        """
+        tuning = self.tuning
+        evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
+        learning = bool(evidence)
+        # A workplace word gives way only to clearer evidence: a concept phrase or two concepts ("dad works
+        # overtime, never seen"), not one word ("the dress code for court").
+        clear = len(evidence) >= 2 or any(len(unit.words) > 1 for unit in evidence)
         for unit in units:
+            if unit.signpost:
+                unit.weight = self.vocab.idf_max * tuning.offtopic_weight
+                unit.notes.append(f"safeguarding topic the audits do not cover: signpost {unit.signpost}")
+                continue
             if unit.offtopic:
-                unit.weight = self.vocab.idf_max * self.tuning.offtopic_weight
+                unit.weight = self.vocab.idf_max * tuning.offtopic_weight
+                if clear:
+                    unit.weight *= tuning.beside_concept
+                    unit.notes.append("workplace word, weighed lightly: the question names a learning topic")
                 continue
             unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
-            if unknown and (set(unit.typed) <= names or all(len(word) <= 2 for word in unit.typed)):
-                # Most likely a person's name ("what about Jayden's voice?") or a stray letter or two ("q", "vs"):
-                # it says nothing about the topic.
-                unit.commonness = self.tuning.filler_zipf
+            if unknown and (set(unit.typed) <= names or all(len(word) <= 2 or word.isdigit() for word in unit.typed)):
+                # Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs") or
+                # a number: it says nothing about the topic.
+                unit.commonness = tuning.filler_zipf
+                unit.notes.append("name, number or stray letters: filler")
             else:
                 # A corrected typo is as common as the word it was corrected to.
                 unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self.weight(unit)
+            if unknown and learning and unit.commonness < tuning.filler_zipf:
+                unit.weight *= tuning.beside_concept
+                unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
+
+    def evidences(self, unit: Unit, zipf: dict[str, float]) -> bool:
+        """Whether a concept unit is evidence of a learning topic: a phrase, or a word that is not everyday English
+        on its own ("time" names the delay concept but says nothing about what the question is on)."""
+        return (
+            len(unit.words) > 1 or max((zipf.get(w, 0.0) for w in unit.words), default=0.0) < self.tuning.evidence_zipf
+        )
 
     def english(self, words_: set[str]) -> dict[str, float]:
         """How common each word is in ordinary English (Zipf scale); words not listed are absent."""

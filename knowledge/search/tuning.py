@@ -22,6 +22,11 @@ class Tuning:
     credit_partial: float = 0.5
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
     unknown_weight: float = 1.0
+    # A word the knowledge base does not know, or a workplace word, in a question that names a learning concept
+    # weighs this share of its weight: rejection rests on the absence of evidence for a learning topic.
+    beside_concept: float = 0.3
+    # A concept named by one word at least this common in English ("time") is not on its own such evidence.
+    evidence_zipf: float = 5.5
     # Zipf commonness in ordinary English: at or below `distinctive_zipf` a word weighs fully; from `filler_zipf`
     # on it is everyday filler and weighs `filler_weight` (`known_filler_weight` if the passages use it).
     distinctive_zipf: float = 3.5
