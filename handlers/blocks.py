@@ -203,7 +203,10 @@ def result_blocks(result: Result, kb: KnowledgeBase, *, number: int) -> list[Blo
 
 
 def no_result_message(answer: Answer, kb: KnowledgeBase, *, head: Sequence[Block] = ()) -> Message:
-    """Nothing relevant: say so plainly, then offer the themes and an example question."""
+    """Nothing relevant: say so plainly, then offer the themes and an example question. A safeguarding topic the
+    audits do not cover gets its signpost instead (never presented as a learning point)."""
+    if answer.signposts:
+        return signpost_message(answer, head=head)
     first = NOTICES.get(answer.notice or "", NOTHING_FOUND)
     themes = ", ".join(theme.name for theme in kb.themes())
     blocks: list[Block] = [
@@ -346,3 +349,12 @@ def usage_message(command: str, hint: str) -> Message:
     """How to use a command (for an empty question)."""
     text = f"Usage: `{command} {escape(hint)}`. For example: `/learning {escape(EXAMPLE_QUESTIONS[0])}`"
     return Message(text=f"Usage: {command} {hint}", blocks=tuple(sections(text)))
+
+
+def signpost_message(answer: Answer, *, head: Sequence[Block] = ()) -> Message:
+    """The audits do not cover the topic: where to go instead, with the board's link."""
+    blocks: list[Block] = [*head]
+    for signpost in answer.signposts:
+        link = f"\n<{signpost.link}|{escape(signpost.name)} procedures>" if signpost.link else ""
+        blocks += sections(f"*{escape(signpost.name)}*\n{escape(signpost.message)}{link}")
+    return Message(text=answer.signposts[0].message, blocks=tuple(blocks))

@@ -18,7 +18,7 @@ from knowledge.models import ALL_AGENCIES, Kind
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
 from knowledge.text import normalise
-from knowledge.vocabulary import Vocabulary
+from knowledge.vocabulary import Signpost, Vocabulary
 
 EXAMPLE_QUESTIONS = (
     "How do we hear the voice of pre-verbal children?",
@@ -85,6 +85,10 @@ class Answer:
     themes: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    # Out-of-scope safeguarding topics the question names: shown instead of "nothing found".
+    signposts: tuple[Signpost, ...] = ()
+    # With explain: how the question was read (units, notes, intent, ignored details), found or not.
+    analysis: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def found(self) -> bool:
@@ -95,11 +99,15 @@ class Answer:
         return self.offset + len(self.results) < self.total
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "question": self.question,
             "results": [result.to_json() for result in self.results],
             "suggestions": list(self.suggestions),
+            "signposts": [asdict(signpost) for signpost in self.signposts],
         }
+        if self.analysis is not None:
+            data["analysis"] = self.analysis
+        return data
 
 
 @dataclass(frozen=True)
@@ -217,6 +225,8 @@ class KnowledgeBase:
             themes=tuple(sorted(query.themes)),
             agencies=tuple(sorted(query.agencies)),
             elapsed_ms=elapsed,
+            signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
+            analysis=_analysis(query) if explain else None,
         )
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
@@ -399,6 +409,27 @@ def _best(text: str, choices: dict[str, str]) -> str | None:
     return choices[found[0]] if found else None
 
 
+def _analysis(query: Query) -> dict[str, Any]:
+    """How a question was read: its units with their weights, concepts and notes, and what was left out."""
+    return {
+        "units": [
+            {
+                "typed": " ".join(unit.typed),
+                "unit": unit.text,
+                "weight": round(unit.weight, 3),
+                "concepts": unit.concept.labels if unit.concept else [],
+                "notes": list(unit.notes),
+            }
+            for unit in query.units
+        ],
+        "corrections": dict(query.corrections),
+        "wants_kind": query.wants_kind,
+        "intent": getattr(query, "intent", None),
+        "ignored": list(query.ignored),
+        "signposts": list(query.signposts),
+    }
+
+
 def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
     return {
         "score": round(hit.score, 4),
@@ -413,6 +444,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
                 "credit": round(match.credit, 3),
                 "concepts": unit.concept.labels if unit.concept else [],
                 "typed": " ".join(unit.typed),
+                "notes": list(unit.notes),
             }
             for unit, match in zip(query.units, hit.matches, strict=True)
         ],

@@ -73,6 +73,7 @@ RECOMMENDATION_CUES = frozenset(
         "action",
         "actions",
         "todo",
+        "differently",
     ]
 )
 FINDING_CUES = frozenset(["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"])
@@ -231,3 +232,17 @@ def is_abbreviation(short: str, word: str) -> bool:
         return False
     letters = iter(word)
     return all(letter in letters for letter in short)
+
+
+# Question intents beyond the kind of passage: asking for a number, or for why an audit was done. Each is a set of
+# single cue words and of cue phrases (consecutive words). The cue words say what is asked, not what it is about.
+FACT_WORDS = frozenset("percentage percent proportion statistics stats figures figure numbers rate rates".split())
+FACT_PHRASES = frozenset(
+    {("how", "many"), ("how", "much"), ("how", "often"), ("what", "share"), ("number", "of"), ("what", "rate")}
+)
+PURPOSE_WORDS = frozenset("purpose purposes aim aims objective objectives rationale".split())
+PURPOSE_PHRASES = frozenset(
+    {("meant", "to"), ("set", "out", "to"), ("reason", "for"), ("reasons", "for"), ("why", "audit"), ("why", "look")}
+)
+# "what is asked of children's centres", "what is expected of police": a request for an agency's recommendations.
+AGENCY_PHRASES = frozenset({("asked", "of"), ("expected", "of"), ("to", "action"), ("need", "to", "do")})

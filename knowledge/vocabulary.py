@@ -62,6 +62,15 @@ class Signpost:
     link: str | None = None
 
 
+@dataclass(frozen=True)
+class Description:
+    """A concept described in plain words (a glossary definition, a theme description): its stems, weighted."""
+
+    label: str
+    key: tuple[str, ...]
+    weights: dict[str, float]
+
+
 @dataclass
 class Concept:
     """What a key phrase stands for: report phrases to look for, and tags that count as evidence."""
@@ -122,6 +131,7 @@ class Vocabulary:
         self._choices = {word: word for word in choices if len(word) >= 4 and word.isalpha() and word not in STOPWORDS}
         self._choices.update({word: word for word in META_WORDS})
         self._max_choice_df = max((choices.get(word, 0) for word in self._choices), default=0)
+        self.descriptions = self._load_descriptions(conn)
         self._index_respellings()
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
         self.concept_stems: set[str] = {part for key in self.concepts for part in key}
@@ -217,6 +227,33 @@ class Vocabulary:
         for concept in self.concepts.values():
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
         return self._key_texts
+
+    # -- concept descriptions -----------------------------------------------------------------------------------
+    def _load_descriptions(self, conn: sqlite3.Connection) -> list[Description]:
+        """Each glossary term's definition and each theme's description, as the stems a question describing the
+        concept in its own words might share with it, weighted by how few descriptions use each stem."""
+        texts: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        labels: dict[tuple[str, ...], str] = {}
+        for term_id, term, definition in conn.execute("SELECT id, term, definition FROM glossary ORDER BY id"):
+            texts[key_of(term)].append(definition)
+            labels.setdefault(key_of(term), f"glossary:{term_id}")
+        for theme_id, name, description in conn.execute("SELECT id, name, description FROM themes ORDER BY id"):
+            texts[key_of(name)].append(description)
+            labels.setdefault(key_of(name), f"theme:{theme_id}")
+        described = {
+            key: frozenset(stem(word) for text in found for word in words(text) if word not in STOPWORDS)
+            for key, found in texts.items()
+            if key in self.concepts
+        }
+        df: dict[str, int] = defaultdict(int)
+        for stems_ in described.values():
+            for part in stems_:
+                df[part] += 1
+        total = len(described) or 1
+        return [
+            Description(labels[key], key, {part: math.log(total / df[part]) for part in stems_})
+            for key, stems_ in sorted(described.items())
+        ]
 
     # -- typo correction --------------------------------------------------------------------------------------
     def _index_respellings(self) -> None:

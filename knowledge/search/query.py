@@ -15,8 +15,13 @@ from dataclasses import dataclass, field
 from knowledge.privacy import without_personal_details
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.text import (
+    AGENCY_PHRASES,
+    FACT_PHRASES,
+    FACT_WORDS,
     FINDING_CUES,
     MAX_QUESTION_CHARS,
+    PURPOSE_PHRASES,
+    PURPOSE_WORDS,
     RECOMMENDATION_CUES,
     STOPWORDS,
     TEXTING,
@@ -25,7 +30,7 @@ from knowledge.text import (
     strip_slack_markup,
     words,
 )
-from knowledge.vocabulary import Concept, Vocabulary
+from knowledge.vocabulary import Concept, Description, Vocabulary
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
@@ -72,6 +77,19 @@ class Query:
     truncated: bool = False
     # Kinds of personal detail left out of the search ("date of birth", "postcode").
     ignored: list[str] = field(default_factory=list)
+    # What the question asks beyond its topic: "fact" (a number), "purpose" (why an audit was done) or "agency"
+    # (what is asked of a named agency).
+    intent: str | None = None
+
+    @property
+    def named_agencies(self) -> set[str]:
+        """Agencies the question names as such (not those a topic merely involves)."""
+        return {
+            agency
+            for unit in self.units
+            if unit.concept and any(label.startswith("agency:") for label in unit.concept.labels)
+            for agency in unit.concept.agencies
+        }
 
     @property
     def signposts(self) -> list[str]:
@@ -113,6 +131,26 @@ def wanted_kind(present: set[str]) -> str | None:
     if present & FINDING_CUES:
         return "finding"
     return None
+
+
+def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether any of the phrases occurs in the words, consecutively."""
+    lengths = {len(phrase) for phrase in phrases}
+    return any(tuple(typed[i : i + n]) in phrases for n in lengths for i in range(len(typed) - n + 1))
+
+
+def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
+    """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units)."""
+    present = set(typed)
+    if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
+        return "fact"
+    why_audit = "why" in present and names_audit
+    if present & PURPOSE_WORDS or why_audit or has_phrase(typed, PURPOSE_PHRASES):
+        return "purpose"
+    return None
+
+
+INTENT_WORDS = FACT_WORDS | PURPOSE_WORDS | {"many", "much", "often", "meant", "differently", "reason", "reasons"}
 
 
 def longest_matches(
@@ -191,7 +229,16 @@ class Analyser:
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken)
         query.units = self.units(spans, typed, fixed, stems, notes)
+        query.intent = intent_of(typed, text, names_audit=query.names_audit)
         self.weigh(query.units, name_like(text), zipf)
+        self.describe(query.units)
+        if (
+            query.intent is None
+            and query.named_agencies
+            and (query.wants_kind == "recommendation" or has_phrase(typed, AGENCY_PHRASES))
+        ):
+            query.intent = "agency"
+            query.wants_kind = "recommendation"
         if not query.units:
             query.notice = "no-content-words"
         return query
@@ -355,6 +402,12 @@ class Analyser:
                     unit.weight *= tuning.beside_concept
                     unit.notes.append("workplace word, weighed lightly: the question names a learning topic")
                 continue
+            if unit.concept is None and set(unit.words) <= INTENT_WORDS:
+                # "how many", "purpose", "differently": says what is asked, which the intent carries, not the topic.
+                unit.commonness = tuning.filler_zipf
+                unit.weight = self.weight(unit) * tuning.filler_weight
+                unit.notes.append("intent word: weighed as filler")
+                continue
             unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
             if unknown and (set(unit.typed) <= names or all(len(word) <= 2 or word.isdigit() for word in unit.typed)):
                 # Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs") or
@@ -368,6 +421,44 @@ class Analyser:
             if unknown and learning and unit.commonness < tuning.filler_zipf:
                 unit.weight *= tuning.beside_concept
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
+            elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
+                unit.weight *= tuning.everyday_beside_concept
+                unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
+
+    def describe(self, units: list[Unit]) -> None:
+        """A concept the question describes instead of naming ("taking what families say at face value" is
+        professional curiosity): the glossary definition or theme description sharing the most weighted stems
+        with the question's words, when it shares enough. Its unit joins the question; the words it explains
+        weigh `beside_concept` of what they did."""
+        tuning = self.tuning
+        named = {unit.concept.labels[0] for unit in units if unit.concept and unit.concept.labels}
+        words_ = [unit for unit in units if unit.concept is None and not unit.offtopic and unit.weight > 0]
+        stems_ = {part for unit in units if not unit.offtopic for part in unit.stems}
+        best: tuple[float, Description] | None = None
+        for description in self.vocab.descriptions:
+            shared = stems_.intersection(description.weights)
+            own = [unit for unit in words_ if not shared.isdisjoint(unit.stems)]
+            score = sum(description.weights[part] for part in shared)
+            enough = len(shared) >= tuning.description_stems and own and score >= tuning.description_score
+            if enough and (best is None or score > best[0]):
+                best = (score, description)
+        if best is None:
+            return
+        description = best[1]
+        concept = self.vocab.concepts[description.key]
+        if concept.labels and concept.labels[0] in named:
+            return
+        explained = [unit for unit in words_ if not set(unit.stems).isdisjoint(description.weights)]
+        shared_words = [word for unit in explained for word in unit.words]
+        unit = Unit(typed=tuple(shared_words), words=description.key, stems=description.key, concept=concept)
+        unit.weight = min(self.weight(unit), max(part.weight for part in explained))
+        unit.notes.append(
+            f"described: {description.label} (shares {', '.join(sorted(description.weights.keys() & stems_))})"
+        )
+        for part in explained:
+            part.weight *= tuning.beside_concept
+            part.notes.append(f"explained by the described concept {description.label}")
+        units.append(unit)
 
     def evidences(self, unit: Unit, zipf: dict[str, float]) -> bool:
         """Whether a concept unit is evidence of a learning topic: a phrase, or a word that is not everyday English

@@ -140,6 +140,7 @@ class Scorer:
         # Most units match nothing in most candidates: the stems, tags and audits through which each unit could
         # match at all tell so at once (the same Match as `match` gives, for a fraction of the work).
         reaches = [reach(unit) for unit in query.units]
+        agency_tags = {tag_token(AGENCY_TAG, agency) for agency in query.named_agencies}
         texts = [unit.text for unit in query.units]
         hits: list[Hit] = []
         for rowid, item_id, stems_text, tags_text, kind, audit_id, rank in rows:
@@ -158,10 +159,22 @@ class Scorer:
                 bonus += tuning.kind_bonus
             if audits and audit_id in audits:
                 bonus += tuning.kind_bonus
+            bonus += self.intent_bonus(query, kind, stems_text, tags, agency_tags)
             score = coverage + tuning.bm25_share * bm25 + bonus
             hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches))
         hits.sort(key=lambda hit: (-hit.score, hit.rowid))
         return hits
+
+    def intent_bonus(self, query: Query, kind: str, stems_text: str, tags: set[str], agency_tags: set[str]) -> float:
+        """A nudge for the passage the question's intent asks for: one holding a number for a fact question, the
+        audit's context for a purpose question, a recommendation tagged with the named agency for an agency one."""
+        if query.intent == "fact" and any(character.isdigit() for character in stems_text):
+            return self.tuning.intent_bonus
+        if query.intent == "purpose" and kind == "context":
+            return self.tuning.intent_bonus
+        if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
+            return self.tuning.intent_bonus
+        return 0.0
 
     def well_evidenced(self, hit: Hit) -> bool:
         """A long, chatty question: several concepts matched, outweighing any single word left unexplained."""

@@ -25,8 +25,14 @@ class Tuning:
     # A word the knowledge base does not know, or a workplace word, in a question that names a learning concept
     # weighs this share of its weight: rejection rests on the absence of evidence for a learning topic.
     beside_concept: float = 0.3
+    # ... and an everyday word (Zipf above `distinctive_zipf`) that names no concept weighs this share.
+    everyday_beside_concept: float = 0.5
     # A concept named by one word at least this common in English ("time") is not on its own such evidence.
     evidence_zipf: float = 5.5
+    # A question describes a concept (glossary definition, theme description) when it shares this many stems
+    # with the description, weighing together this much (each stem weighs log(descriptions / descriptions using it)).
+    description_stems: int = 3
+    description_score: float = 8.0
     # Zipf commonness in ordinary English: at or below `distinctive_zipf` a word weighs fully; from `filler_zipf`
     # on it is everyday filler and weighs `filler_weight` (`known_filler_weight` if the passages use it).
     distinctive_zipf: float = 3.5
@@ -50,6 +56,8 @@ class Tuning:
     # Share of the (normalised) BM25 rank in the score, and the nudge for the wanted kind or a named audit.
     bm25_share: float = 0.15
     kind_bonus: float = 0.1
+    # The nudge for the passage a question's intent asks for (a number, the audit's context, an agency's own).
+    intent_bonus: float = 0.1
     # Candidates read from the full-text index, and terms searched for at most.
     candidates: int = 200
     max_fts_terms: int = 60
