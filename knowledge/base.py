@@ -103,8 +103,9 @@ class Answer:
             "question": self.question,
             "results": [result.to_json() for result in self.results],
             "suggestions": list(self.suggestions),
-            "signposts": [asdict(signpost) for signpost in self.signposts],
         }
+        if self.signposts:
+            data["signposts"] = [asdict(signpost) for signpost in self.signposts]
         if self.analysis is not None:
             data["analysis"] = self.analysis
         return data

@@ -272,20 +272,21 @@ class Analyser:
 
     def forms(self, typed: list[str], corrections: dict[str, str], notes: dict[int, str]) -> list[str]:
         """Texting forms read as words ("pls" -> "please"), words run together split ("neglecttoolkit") and one
-        word typed as two joined ("safe guarding"); `notes` says which position was changed and how."""
+        word typed as two joined ("safe guarding"); `notes` says which position was changed and how, and
+        `corrections` (shown to the asker) holds the splits."""
         out: list[str] = []
         index = 0
         while index < len(typed):
             word = typed[index]
             following = typed[index + 1] if index + 1 < len(typed) else None
-            joined = self.vocab.joined(word, following) if following else None
+            pair = (stem(word), stem(following)) if following else ()
+            joined = self.vocab.joined(word, following) if following and pair not in self.vocab.concepts else None
             parts = None if joined or word in TEXTING else self.vocab.split(word)
             if word in TEXTING:
                 for part in words(TEXTING[word]):
                     notes[len(out)] = f"texting form {word!r}"
                     out.append(part)
             elif joined:
-                corrections[f"{word} {following}"] = joined
                 notes[len(out)] = f"joined: {word} {following} -> {joined}"
                 out.append(joined)
                 index += 1
