@@ -462,11 +462,14 @@ class Analyser:
         units.append(unit)
 
     def evidences(self, unit: Unit, zipf: dict[str, float]) -> bool:
-        """Whether a concept unit is evidence of a learning topic: a phrase, or a word that is not everyday English
-        on its own ("time" names the delay concept but says nothing about what the question is on)."""
-        return (
-            len(unit.words) > 1 or max((zipf.get(w, 0.0) for w in unit.words), default=0.0) < self.tuning.evidence_zipf
-        )
+        """Whether a concept unit is evidence of a learning topic: a phrase, a name (agency, theme, glossary term,
+        audit), or a thesaurus word that is not everyday English ("quick" and "time" name the delay concept but
+        say nothing on their own about what the question is on)."""
+        if unit.concept is None:
+            return False
+        commonness = max((zipf.get(word, 0.0) for word in unit.words), default=0.0)
+        named = any(not label.startswith("thesaurus:") for label in unit.concept.labels)
+        return len(unit.words) > 1 or named or commonness < self.tuning.evidence_zipf
 
     def english(self, words_: set[str]) -> dict[str, float]:
         """How common each word is in ordinary English (Zipf scale); words not listed are absent."""

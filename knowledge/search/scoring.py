@@ -188,6 +188,23 @@ class Scorer:
             and evidence >= tuning.evidence_margin * max(unmatched, default=0.0)
         )
 
+    @staticmethod
+    def main_concept(query: Query) -> int | None:
+        """The index of the question's heaviest concept unit (what it is mainly about), or None."""
+        concepts = [(unit.weight, -index) for index, unit in enumerate(query.units) if unit.concept is not None]
+        return -max(concepts)[1] if concepts else None
+
+    def concept_evidenced(self, hit: Hit, main: int | None) -> bool:
+        """The passage holds the question's main concept in words (not only a tag), and that evidence outweighs
+        every word it leaves unexplained: the question is answered on the evidence for its learning topic."""
+        if main is None or hit.coverage < self.tuning.min_result_coverage:
+            return False
+        if hit.matches[main].credit <= self.tuning.credit_tag:
+            return False
+        evidence = sum(m.weight * m.credit for m in hit.matches)
+        unmatched = max((m.weight for m in hit.matches if m.credit == 0), default=0.0)
+        return evidence >= self.tuning.evidence_margin * unmatched
+
     def threshold(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits good enough to show, best first (possibly none)."""
         tuning = self.tuning
@@ -202,7 +219,10 @@ class Scorer:
         if not hits:
             return []
         best = max(hit.coverage for hit in hits)
-        if best < tuning.min_coverage and not any(self.well_evidenced(hit) for hit in hits[:5]):
+        main = self.main_concept(query)
+        if best < tuning.min_coverage and not any(
+            self.well_evidenced(hit) or self.concept_evidenced(hit, main) for hit in hits[:5]
+        ):
             return []
         cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)
         return [hit for hit in hits if hit.coverage >= cutoff]

@@ -27,8 +27,8 @@ class Tuning:
     beside_concept: float = 0.3
     # ... and an everyday word (Zipf above `distinctive_zipf`) that names no concept weighs this share.
     everyday_beside_concept: float = 0.5
-    # A concept named by one word at least this common in English ("time") is not on its own such evidence.
-    evidence_zipf: float = 5.5
+    # A thesaurus word at least this common in English ("time", "quick") is not on its own such evidence.
+    evidence_zipf: float = 4.5
     # A question describes a concept (glossary definition, theme description) when it shares this many stems
     # with the description, weighing together this much (each stem weighs log(descriptions / descriptions using it)).
     description_stems: int = 3
