@@ -56,6 +56,8 @@ class Unit:
     signpost: str | None = None
     corrected: bool = False
     concept: Concept | None = None
+    # Where the unit's words are in the question (word positions).
+    positions: tuple[int, ...] = ()
     # What the analysis did to this unit and why, for `ask --explain` ("texting form 'u'", "sounds like ...").
     notes: list[str] = field(default_factory=list)
 
@@ -131,6 +133,25 @@ def wanted_kind(present: set[str]) -> str | None:
     if present & FINDING_CUES:
         return "finding"
     return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence that starts with one of these, or ends with "?", states what the asker needs.
+NEED_STARTS = frozenset(
+    "what how why is are any anything does do should can could where which who when was were did has have tips"
+    " advice guidance help".split()
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a question (split after . ! ? and at line breaks), non-empty."""
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def is_need(sentence: str) -> bool:
+    """Whether a sentence asks for something (rather than telling the case)."""
+    found = words(sentence)
+    return sentence.rstrip().endswith("?") or bool(found and found[0] in NEED_STARTS)
 
 
 def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -214,7 +235,13 @@ class Analyser:
             return query
         text, query.ignored = without_personal_details(text)
         notes: dict[int, str] = {}
-        typed = self.forms(words(text), query.corrections, notes)
+        typed: list[str] = []
+        sentence_of: list[int] = []
+        parts = sentences(text)
+        for number, sentence in enumerate(parts):
+            read = self.forms(words(sentence), query.corrections, notes, start=len(typed))
+            typed += read
+            sentence_of += [number] * len(read)
         present = set(typed)
         query.names_audit = bool(present & AUDIT_WORDS)
         query.wants_kind = wanted_kind(present)
@@ -232,6 +259,7 @@ class Analyser:
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
         self.weigh(query.units, name_like(text), zipf)
         self.describe(query.units)
+        self.weigh_narrative(query.units, parts, sentence_of)
         if (
             query.intent is None
             and query.named_agencies
@@ -270,7 +298,9 @@ class Analyser:
             find=lambda phrase: OFFTOPIC if phrase in offtopic else None,
         )
 
-    def forms(self, typed: list[str], corrections: dict[str, str], notes: dict[int, str]) -> list[str]:
+    def forms(
+        self, typed: list[str], corrections: dict[str, str], notes: dict[int, str], *, start: int = 0
+    ) -> list[str]:
         """Texting forms read as words ("pls" -> "please"), words run together split ("neglecttoolkit") and one
         word typed as two joined ("safe guarding"); `notes` says which position was changed and how, and
         `corrections` (shown to the asker) holds the splits."""
@@ -284,16 +314,16 @@ class Analyser:
             parts = None if joined or word in TEXTING else self.vocab.split(word)
             if word in TEXTING:
                 for part in words(TEXTING[word]):
-                    notes[len(out)] = f"texting form {word!r}"
+                    notes[start + len(out)] = f"texting form {word!r}"
                     out.append(part)
             elif joined:
-                notes[len(out)] = f"joined: {word} {following} -> {joined}"
+                notes[start + len(out)] = f"joined: {word} {following} -> {joined}"
                 out.append(joined)
                 index += 1
             elif parts:
                 corrections[word] = " ".join(parts)
                 for part in parts:
-                    notes[len(out)] = f"run together: {word} -> {' '.join(parts)}"
+                    notes[start + len(out)] = f"run together: {word} -> {' '.join(parts)}"
                     out.append(part)
             else:
                 out.append(word)
@@ -372,6 +402,7 @@ class Analyser:
                 offtopic=concept is OFFTOPIC or signposted(concept),
                 signpost=concept.labels[0].removeprefix(SIGNPOSTED) if signposted(concept) else None,
                 notes=list(dict.fromkeys(notes[index] for index in picked if index in notes)),
+                positions=tuple(picked),
             )
             respelt = any(not note.startswith("texting") for note in unit.notes)
             unit.corrected = unit.typed != unit.words or respelt
@@ -460,6 +491,22 @@ class Analyser:
             part.weight *= tuning.beside_concept
             part.notes.append(f"explained by the described concept {description.label}")
         units.append(unit)
+
+    def weigh_narrative(self, units: list[Unit], parts: list[str], sentence_of: list[int]) -> None:
+        """In a question that tells a case and then asks, the case's words weigh `narrative_share` when the asking
+        sentences name a topic of their own ("... what does the learning say about core groups?"): the need
+        outweighs the narrative. When the asking sentence names nothing ("What should I do?"), the case is the
+        topic and keeps its weight."""
+        need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+        if len(parts) < 2 or not need or len(need) == len(parts):
+            return
+        asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
+        if not any(unit.concept is not None for unit in asked):
+            return
+        for unit in units:
+            if unit.positions and sentence_of[unit.positions[0]] not in need:
+                unit.weight *= self.tuning.narrative_share
+                unit.notes.append("narrative: told as the case, not asked")
 
     def evidences(self, unit: Unit, zipf: dict[str, float]) -> bool:
         """Whether a concept unit is evidence of a learning topic: a phrase, a name (agency, theme, glossary term,

@@ -39,6 +39,8 @@ class Tuning:
     filler_zipf: float = 4.8
     filler_weight: float = 0.15
     known_filler_weight: float = 0.35
+    # A case told before the question asked weighs this share when the asking sentence names a topic itself.
+    narrative_share: float = 0.5
     # Longest phrase matched on the full word sequence (stopwords included).
     max_full_phrase: int = 6
     # Nothing is returned unless the best passage covers this much of the question ...
