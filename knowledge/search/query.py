@@ -38,6 +38,7 @@ OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the qu
 SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
+_ANY_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
 
 # A run of question positions and the concept it names (None: a single content word).
 Span = tuple[list[int], Concept | None]
@@ -111,9 +112,13 @@ class Query:
         return {audit for unit in self.units if unit.concept for audit in unit.concept.audits}
 
 
-def name_like(text: str) -> set[str]:
-    """Capitalised words that do not start a sentence: in a question these are usually names."""
-    return {match.group(1).lower() for match in _CAPITALISED.finditer(text.strip())}
+def name_like(text: str, zipf: dict[str, float] | None = None) -> set[str]:
+    """Capitalised words that do not start a sentence: in a question these are usually names. With `zipf`, also
+    capitalised words that start one but are not English words at all ("Jayden, ...")."""
+    names = {match.group(1).lower() for match in _CAPITALISED.finditer(text.strip())}
+    if zipf is not None:
+        names |= {word for match in _ANY_CAPITALISED.finditer(text) if (word := match.group(1).lower()) not in zipf}
+    return names
 
 
 def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
@@ -257,7 +262,7 @@ class Analyser:
         spans += self.phrase_spans(fixed, stems, taken)
         query.units = self.units(spans, typed, fixed, stems, notes)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
-        self.weigh(query.units, name_like(text), zipf)
+        self.weigh(query.units, name_like(text, zipf), zipf)
         self.describe(query.units)
         self.weigh_narrative(query.units, parts, sentence_of)
         if (
