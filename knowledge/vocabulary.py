@@ -67,6 +67,7 @@ class Description:
     """A concept described in plain words (a glossary definition, a theme description): its stems, weighted."""
 
     label: str
+    name: str
     key: tuple[str, ...]
     weights: dict[str, float]
 
@@ -233,13 +234,13 @@ class Vocabulary:
         """Each glossary term's definition and each theme's description, as the stems a question describing the
         concept in its own words might share with it, weighted by how few descriptions use each stem."""
         texts: dict[tuple[str, ...], list[str]] = defaultdict(list)
-        labels: dict[tuple[str, ...], str] = {}
+        labels: dict[tuple[str, ...], tuple[str, str]] = {}
         for term_id, term, definition in conn.execute("SELECT id, term, definition FROM glossary ORDER BY id"):
             texts[key_of(term)].append(definition)
-            labels.setdefault(key_of(term), f"glossary:{term_id}")
+            labels.setdefault(key_of(term), (f"glossary:{term_id}", term))
         for theme_id, name, description in conn.execute("SELECT id, name, description FROM themes ORDER BY id"):
             texts[key_of(name)].append(description)
-            labels.setdefault(key_of(name), f"theme:{theme_id}")
+            labels.setdefault(key_of(name), (f"theme:{theme_id}", name))
         described = {
             key: frozenset(stem(word) for text in found for word in words(text) if word not in STOPWORDS)
             for key, found in texts.items()
@@ -251,7 +252,7 @@ class Vocabulary:
                 df[part] += 1
         total = len(described) or 1
         return [
-            Description(labels[key], key, {part: math.log(total / df[part]) for part in stems_})
+            Description(*labels[key], key, {part: math.log(total / df[part]) for part in stems_})
             for key, stems_ in sorted(described.items())
         ]
 

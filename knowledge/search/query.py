@@ -487,7 +487,9 @@ class Analyser:
             return
         explained = [unit for unit in words_ if not set(unit.stems).isdisjoint(description.weights)]
         shared_words = [word for unit in explained for word in unit.words]
-        unit = Unit(typed=tuple(shared_words), words=description.key, stems=description.key, concept=concept)
+        unit = Unit(
+            typed=tuple(shared_words), words=tuple(words(description.name)), stems=description.key, concept=concept
+        )
         unit.weight = min(self.weight(unit), max(part.weight for part in explained))
         unit.notes.append(
             f"described: {description.label} (shares {', '.join(sorted(description.weights.keys() & stems_))})"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from knowledge.models import ALL_AGENCIES
 from knowledge.search.query import STOP_STEMS, Query, Unit
 from knowledge.search.retrieval import Candidate
 from knowledge.search.tuning import TUNING, Tuning
@@ -140,7 +141,8 @@ class Scorer:
         # Most units match nothing in most candidates: the stems, tags and audits through which each unit could
         # match at all tell so at once (the same Match as `match` gives, for a fraction of the work).
         reaches = [reach(unit) for unit in query.units]
-        agency_tags = {tag_token(AGENCY_TAG, agency) for agency in query.named_agencies}
+        # An agency's own recommendations and those addressed to every agency, as `recommendations` lists them.
+        agency_tags = {tag_token(AGENCY_TAG, agency) for agency in (*query.named_agencies, ALL_AGENCIES)}
         texts = [unit.text for unit in query.units]
         hits: list[Hit] = []
         for rowid, item_id, stems_text, tags_text, kind, audit_id, rank in rows:
