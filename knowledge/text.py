@@ -74,6 +74,14 @@ RECOMMENDATION_CUES = frozenset(
         "actions",
         "todo",
         "differently",
+        # Asking what is expected or for advice asks for the recommendations.
+        "supposed",
+        "expected",
+        "acceptable",
+        "advice",
+        "tips",
+        "guidance",
+        "guide",
     ]
 )
 FINDING_CUES = frozenset(["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"])
