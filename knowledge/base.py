@@ -14,11 +14,11 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind
+from knowledge.models import ALL_AGENCIES, Kind, Signpost
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
 from knowledge.text import normalise
-from knowledge.vocabulary import Signpost, Vocabulary
+from knowledge.vocabulary import Vocabulary
 
 EXAMPLE_QUESTIONS = (
     "How do we hear the voice of pre-verbal children?",
@@ -105,7 +105,7 @@ class Answer:
             "suggestions": list(self.suggestions),
         }
         if self.signposts:
-            data["signposts"] = [asdict(signpost) for signpost in self.signposts]
+            data["signposts"] = [signpost.model_dump(exclude={"phrases"}) for signpost in self.signposts]
         if self.analysis is not None:
             data["analysis"] = self.analysis
         return data

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
+from knowledge.models import Signpost
 from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, words
 
 MAX_PHRASE = 6
@@ -50,16 +51,6 @@ def key_of(text: str) -> tuple[str, ...]:
     if len(all_words) > 1 and len(content) == 1:
         content = all_words
     return tuple(stem(word) for word in content)
-
-
-@dataclass(frozen=True)
-class Signpost:
-    """Where to send someone who asks about a safeguarding topic the audits do not cover."""
-
-    id: str
-    name: str
-    message: str
-    link: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,8 +105,11 @@ class Vocabulary:
         self.signposts: dict[str, Signpost] = {}
         self.signpost_keys: dict[tuple[str, ...], str] = {}
         for signpost_id, name, phrases, message, link in conn.execute("SELECT * FROM signposts ORDER BY id"):
-            self.signposts[signpost_id] = Signpost(signpost_id, name, message, link)
-            for phrase in json.loads(phrases):
+            signpost = Signpost(
+                id=signpost_id, name=name, phrases=tuple(json.loads(phrases)), message=message, link=link
+            )
+            self.signposts[signpost_id] = signpost
+            for phrase in signpost.phrases:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
