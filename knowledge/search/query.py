@@ -176,7 +176,13 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     return None
 
 
-INTENT_WORDS = FACT_WORDS | PURPOSE_WORDS | {"many", "much", "often", "meant", "differently", "reason", "reasons"}
+# Words that say what is asked, not what about: weighed as filler (the intent or wanted kind carries them).
+INTENT_WORDS = (
+    FACT_WORDS
+    | PURPOSE_WORDS
+    | {"many", "much", "often", "meant", "reason", "reasons"}
+    | {"action", "actions", "todo", "differently", "supposed", "expected", "acceptable", "advice", "tips", "guide"}
+)
 
 
 def longest_matches(
@@ -439,8 +445,9 @@ class Analyser:
                     unit.weight *= tuning.beside_concept
                     unit.notes.append("workplace word, weighed lightly: the question names a learning topic")
                 continue
-            if unit.concept is None and set(unit.words) <= INTENT_WORDS:
-                # "how many", "purpose", "differently": says what is asked, which the intent carries, not the topic.
+            if len(unit.words) == 1 and set(unit.words) <= INTENT_WORDS:
+                # "how many", "purpose", "to action": says what is asked, which the intent carries, not the topic
+                # (even where the word alone also names a concept: "action" the plan outcomes).
                 unit.commonness = tuning.filler_zipf
                 unit.weight = self.weight(unit) * tuning.filler_weight
                 unit.notes.append("intent word: weighed as filler")
