@@ -84,7 +84,11 @@ RECOMMENDATION_CUES = frozenset(
         "guide",
     ]
 )
-FINDING_CUES = frozenset(["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"])
+FINDING_CUES = frozenset(
+    ["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"]
+    # How well something worked is asked of the findings.
+    + ["good", "well", "effective", "effectively", "common", "working"]
+)
 
 # Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
 META_WORDS = frozenset(

@@ -162,6 +162,20 @@ def test_an_agency_question_leads_with_that_agencys_recommendations(kb: Knowledg
     assert first.kind == "recommendation" and "police" in first.agencies
 
 
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how well did schools and children's centres share information", "finding"),
+        ("tips on hearing the voice of babies", "recommendation"),
+    ],
+)
+def test_asking_how_well_something_worked_or_for_advice_asks_for_that_kind(
+    kb: KnowledgeBase, question: str, kind: str
+) -> None:
+    assert kb.searcher.analyse(question).wants_kind == kind
+    assert kb.ask(question).results[0].kind == kind
+
+
 # -- 6. signposts for safeguarding topics the audits do not cover ------------------------------------------------
 @pytest.mark.parametrize(
     ("question", "topic"),
