@@ -84,10 +84,9 @@ RECOMMENDATION_CUES = frozenset(
         "guide",
     ]
 )
+# (How well something worked is asked of the findings too: "good", "well", "effective", "common", "working".)
 FINDING_CUES = frozenset(
-    ["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"]
-    # How well something worked is asked of the findings.
-    + ["good", "well", "effective", "effectively", "common", "working"]
+    "find finding findings found evidence evidenced show showed good well effective effectively common working".split()
 )
 
 # Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
