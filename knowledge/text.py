@@ -199,7 +199,6 @@ TEXTING: dict[str, str] = {
     "yrs": "years",
     "mths": "months",
     "mnths": "months",
-    "hr": "hour",
     "hrs": "hours",
     "no1": "no one",
     "any1": "anyone",
