@@ -356,7 +356,9 @@ def test_thirty_simultaneous_mentions_are_all_acknowledged_in_time_and_answered(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
     # Thirty practitioners asking at once (one person asking thirty times meets the per-person question limit).
-    events = [mention(PRE_VERBAL_QUESTION if n % 2 else "disguised compliance", user=f"U{n:08d}") for n in range(30)]
+    events = [
+        mention(PRE_VERBAL_QUESTION if n % 2 else "disguised compliance", user=f"U{n:08d}") for n in range(30)
+    ]
     start = threading.Barrier(len(events))
     replies: list[tuple[int, float]] = []
     lock = threading.Lock()
