@@ -157,8 +157,11 @@ def answer_message(answer: Answer, kb: KnowledgeBase, *, asked: str | None = Non
     head: list[Block] = []
     if asked is not None:
         head += contexts(f"*You asked:* {echo(asked)}")
-    if not answer.found:
+    head += purpose_blocks(answer)
+    if not answer.found and not answer.purposes:
         return no_result_message(answer, kb, head=head)
+    if not answer.found:
+        return Message(text=answer.purposes[0].purpose, blocks=tuple(head))
     if answer.corrections:
         head += contexts(
             " ".join(f"(read “{escape(typed)}” as “{escape(fixed)}”)" for typed, fixed in answer.corrections.items())
@@ -349,6 +352,14 @@ def usage_message(command: str, hint: str) -> Message:
     """How to use a command (for an empty question)."""
     text = f"Usage: `{command} {escape(hint)}`. For example: `/learning {escape(EXAMPLE_QUESTIONS[0])}`"
     return Message(text=f"Usage: {command} {hint}", blocks=tuple(sections(text)))
+
+
+def purpose_blocks(answer: Answer) -> list[Block]:
+    """Why the audits a purpose question is about were done (report text, not a learning point)."""
+    blocks: list[Block] = []
+    for found in answer.purposes:
+        blocks += sections(f"*{escape(found.audit.title)}, why the audit was done*\n{escape(found.purpose)}")
+    return blocks
 
 
 def signpost_message(answer: Answer, *, head: Sequence[Block] = ()) -> Message:

@@ -40,6 +40,14 @@ class AuditRef:
 
 
 @dataclass(frozen=True)
+class AuditPurpose:
+    """Why an audit was done, as the report says: for a question about an audit's purpose, never a learning point."""
+
+    audit: AuditRef
+    purpose: str
+
+
+@dataclass(frozen=True)
 class Result:
     """One learning point, with where it comes from."""
 
@@ -87,6 +95,8 @@ class Answer:
     elapsed_ms: float = 0.0
     # Out-of-scope safeguarding topics the question names: shown instead of "nothing found".
     signposts: tuple[Signpost, ...] = ()
+    # For a question asking why an audit was done: the purposes of the audits it names (or of all of them).
+    purposes: tuple[AuditPurpose, ...] = ()
     # With explain: how the question was read (units, notes, intent, ignored details), found or not.
     analysis: dict[str, Any] | None = field(default=None, compare=False)
 
@@ -104,6 +114,8 @@ class Answer:
             "results": [result.to_json() for result in self.results],
             "suggestions": list(self.suggestions),
         }
+        if self.purposes:
+            data["purposes"] = [{"audit": p.audit.id, "purpose": p.purpose} for p in self.purposes]
         if self.signposts:
             data["signposts"] = [signpost.model_dump(exclude={"phrases"}) for signpost in self.signposts]
         if self.analysis is not None:
@@ -227,8 +239,17 @@ class KnowledgeBase:
             agencies=tuple(sorted(query.agencies)),
             elapsed_ms=elapsed,
             signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
+            purposes=self._purposes(query, results),
             analysis=_analysis(query) if explain else None,
         )
+
+    def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        if query.intent != "purpose":
+            return ()
+        wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
+        purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
+        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:

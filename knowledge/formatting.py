@@ -28,12 +28,13 @@ def _wrap(text: str, indent: str) -> str:
 def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> str:
     """The answer to a question as plain text."""
     lines: list[str] = []
-    if answer.notice in NOTICES:
+    if answer.notice in NOTICES and not answer.purposes:
         lines.append(NOTICES[answer.notice])
+    lines.extend(purpose_lines(answer))
     if not answer.results:
         if answer.signposts:
             lines.extend(signpost_lines(answer))
-        else:
+        elif not answer.purposes:
             if answer.notice is None:
                 lines.append(NOTHING_FOUND)
             lines.extend(answer.suggestions)
@@ -58,6 +59,14 @@ def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> 
         lines.append("")
         lines.append("Acronyms: " + "; ".join(f"{entry['term']} = {entry['expansion']}" for entry in acronyms))
     return "\n".join(lines)
+
+
+def purpose_lines(answer: Answer) -> list[str]:
+    """Why the audits a purpose question is about were done, as the report says."""
+    lines = []
+    for found in answer.purposes:
+        lines.append(f"{found.audit.title}, why the audit was done: {found.purpose}")
+    return [*lines, ""] if lines and answer.results else lines
 
 
 def signpost_lines(answer: Answer) -> list[str]:

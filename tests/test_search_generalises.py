@@ -155,6 +155,20 @@ def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase) -> None:
     assert answer.results[0].kind == "context"
 
 
+def test_a_purpose_question_is_told_why_the_audit_was_done(kb: KnowledgeBase, kb_path) -> None:
+    named = kb.ask("why did the board audit early years")
+    assert [found.audit.id for found in named.purposes] == ["early-years"]
+    assert named.purposes[0].purpose.startswith("The purpose of the audit was to further promote")
+    unnamed = kb.ask("why was this audit done")
+    assert unnamed.results == () and len(unnamed.purposes) == len(kb.audits())
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "why was this audit done"])
+    assert "why the audit was done: It was important to carry out" in result.stdout
+    assert NOTHING_FOUND not in result.stdout and "no words to search on" not in result.stdout
+    body = json.dumps([block.to_dict() for block in blocks.answer_message(unnamed, kb).blocks])
+    assert "CSE/MASE, why the audit was done" in body and NOTHING_FOUND not in body
+    assert kb.ask("what did the early years audit find").purposes == ()
+
+
 def test_an_agency_question_leads_with_that_agencys_recommendations(kb: KnowledgeBase) -> None:
     answer = kb.ask("what is asked of the police", explain=True)
     assert answer.analysis is not None and answer.analysis["intent"] == "agency"
