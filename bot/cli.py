@@ -233,8 +233,13 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
 @click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 @click.option("--check", is_flag=True, help="Exit 1 unless the quality targets are met (for CI).")
+@click.option(
+    "--skip-unresolved",
+    is_flag=True,
+    help="Leave out (and list) relevant openings that name no passage, instead of stopping with an error.",
+)
 @pass_context
-def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool) -> None:
+def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool, skip_unresolved: bool) -> None:
     """Measure search quality on QUESTIONS_FILE: MRR@5, hit@1, recall@5, out-of-scope rejection, latency.
 
     A plain FTS5 BM25 baseline over the same passages is scored in the same run.
@@ -242,7 +247,7 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
     from knowledge.tools.evaluation import EvalError, evaluate, load_questions, report_text
 
     try:
-        report = evaluate(ctx.kb(), load_questions(questions_file))
+        report = evaluate(ctx.kb(), load_questions(questions_file), skip_unresolved=skip_unresolved)
     except EvalError as exc:
         raise click.ClickException(str(exc)) from exc
     show(as_json, report, lambda: report_text(report))

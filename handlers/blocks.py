@@ -111,8 +111,11 @@ def answer_message(answer: Answer, kb: KnowledgeBase, *, asked: str | None = Non
     head: list[Block] = []
     if asked is not None:
         head += contexts(f"*You asked:* {echo(asked)}")
-    if not answer.found:
+    head += purpose_blocks(answer)
+    if not answer.found and not answer.purposes:
         return no_result_message(answer, kb, head=head)
+    if not answer.found:
+        return Message(text=answer.purposes[0].purpose, blocks=tuple(head))
     if answer.corrections:
         head += contexts(
             " ".join(f"(read “{escape(typed)}” as “{escape(fixed)}”)" for typed, fixed in answer.corrections.items())
@@ -157,7 +160,10 @@ def result_blocks(result: Result, kb: KnowledgeBase, *, number: int) -> list[Blo
 
 
 def no_result_message(answer: Answer, kb: KnowledgeBase, *, head: Sequence[Block] = ()) -> Message:
-    """Nothing relevant: say so plainly, then offer the themes and an example question."""
+    """Nothing relevant: say so plainly, then offer the themes and an example question. A safeguarding topic the
+    audits do not cover gets its signpost instead (never presented as a learning point)."""
+    if answer.signposts:
+        return signpost_message(answer, head=head)
     first = NOTICES.get(answer.notice or "", NOTHING_FOUND)
     themes = ", ".join(theme.name for theme in kb.themes())
     blocks: list[Block] = [
@@ -300,3 +306,20 @@ def usage_message(command: str, hint: str) -> Message:
     """How to use a command (for an empty question)."""
     text = f"Usage: `{command} {escape(hint)}`. For example: `/learning {escape(EXAMPLE_QUESTIONS[0])}`"
     return Message(text=f"Usage: {command} {hint}", blocks=tuple(sections(text)))
+
+
+def purpose_blocks(answer: Answer) -> list[Block]:
+    """Why the audits a purpose question is about were done (report text, not a learning point)."""
+    blocks: list[Block] = []
+    for found in answer.purposes:
+        blocks += sections(f"*{escape(found.audit.title)}, why the audit was done*\n{escape(found.purpose)}")
+    return blocks
+
+
+def signpost_message(answer: Answer, *, head: Sequence[Block] = ()) -> Message:
+    """The audits do not cover the topic: where to go instead, with the board's link."""
+    blocks: list[Block] = [*head]
+    for signpost in answer.signposts:
+        link = f"\n<{signpost.link}|{escape(signpost.name)} procedures>" if signpost.link else ""
+        blocks += sections(f"*{escape(signpost.name)}*\n{escape(signpost.message)}{link}")
+    return Message(text=answer.signposts[0].message, blocks=tuple(blocks))

@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind
+from knowledge.models import ALL_AGENCIES, Kind, Signpost
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
 from knowledge.text import normalise
@@ -37,6 +37,14 @@ class AuditRef:
     title: str
     completed: str
     completed_label: str
+
+
+@dataclass(frozen=True)
+class AuditPurpose:
+    """Why an audit was done, as the report says: for a question about an audit's purpose, never a learning point."""
+
+    audit: AuditRef
+    purpose: str
 
 
 @dataclass(frozen=True)
@@ -85,6 +93,12 @@ class Answer:
     themes: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    # Out-of-scope safeguarding topics the question names: shown instead of "nothing found".
+    signposts: tuple[Signpost, ...] = ()
+    # For a question asking why an audit was done: the purposes of the audits it names (or of all of them).
+    purposes: tuple[AuditPurpose, ...] = ()
+    # With explain: how the question was read (units, notes, intent, ignored details), found or not.
+    analysis: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def found(self) -> bool:
@@ -95,11 +109,18 @@ class Answer:
         return self.offset + len(self.results) < self.total
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "question": self.question,
             "results": [result.to_json() for result in self.results],
             "suggestions": list(self.suggestions),
         }
+        if self.purposes:
+            data["purposes"] = [{"audit": p.audit.id, "purpose": p.purpose} for p in self.purposes]
+        if self.signposts:
+            data["signposts"] = [signpost.model_dump(exclude={"phrases"}) for signpost in self.signposts]
+        if self.analysis is not None:
+            data["analysis"] = self.analysis
+        return data
 
 
 @dataclass(frozen=True)
@@ -217,7 +238,18 @@ class KnowledgeBase:
             themes=tuple(sorted(query.themes)),
             agencies=tuple(sorted(query.agencies)),
             elapsed_ms=elapsed,
+            signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
+            purposes=self._purposes(query, results),
+            analysis=_analysis(query) if explain else None,
         )
+
+    def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        if query.intent != "purpose":
+            return ()
+        wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
+        purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
+        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:
@@ -298,12 +330,30 @@ class KnowledgeBase:
         return _best(text, self._agency_choices)
 
     def agencies(self) -> list[NamedCount]:
-        """Every agency with the number of recommendations that concern it (its own and all-agency ones)."""
-        counted = []
-        for agency in self._agencies:
-            count = sum(len(group.items) for group in self.recommendations(agency["id"]))
-            counted.append(NamedCount(agency["id"], agency["name"], agency["description"], count))
-        return counted
+        """Every agency with the number of recommendations that concern it (its own and all-agency ones).
+
+        One query for all agencies (App Home lists them on every open): each recommendation's agency tags are
+        joined to the agencies whose family holds them, plus every agency for an all-agency recommendation.
+        """
+        family = [[agency["id"], member] for agency in self._agencies for member in self.agency_family(agency["id"])]
+        counts = dict(
+            self.conn.execute(
+                "WITH family(agency, member) AS ("
+                "  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:family)),"
+                " tagged(item, tag) AS ("
+                "  SELECT items.id, tag.value FROM items, json_each(items.agencies) AS tag WHERE items.kind = :kind),"
+                " concerns(agency, item) AS ("
+                "  SELECT family.agency, tagged.item FROM tagged JOIN family ON family.member = tagged.tag"
+                "  UNION SELECT everyone.agency, tagged.item"
+                "  FROM tagged, (SELECT DISTINCT agency FROM family) AS everyone WHERE tagged.tag = :everyone)"
+                " SELECT agency, count(*) FROM concerns GROUP BY agency",
+                {"family": json.dumps(family), "kind": Kind.RECOMMENDATION.value, "everyone": ALL_AGENCIES},
+            ).fetchall()
+        )
+        return [
+            NamedCount(agency["id"], agency["name"], agency["description"], counts.get(agency["id"], 0))
+            for agency in self._agencies
+        ]
 
     def recommendations(self, agency_id: str) -> list[RecommendationGroup]:
         """Recommendations that concern an agency (or its services), plus all-agency ones, grouped by audit."""
@@ -381,6 +431,27 @@ def _best(text: str, choices: dict[str, str]) -> str | None:
     return choices[found[0]] if found else None
 
 
+def _analysis(query: Query) -> dict[str, Any]:
+    """How a question was read: its units with their weights, concepts and notes, and what was left out."""
+    return {
+        "units": [
+            {
+                "typed": " ".join(unit.typed),
+                "unit": unit.text,
+                "weight": round(unit.weight, 3),
+                "concepts": unit.concept.labels if unit.concept else [],
+                "notes": list(unit.notes),
+            }
+            for unit in query.units
+        ],
+        "corrections": dict(query.corrections),
+        "wants_kind": query.wants_kind,
+        "intent": getattr(query, "intent", None),
+        "ignored": list(query.ignored),
+        "signposts": list(query.signposts),
+    }
+
+
 def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
     return {
         "score": round(hit.score, 4),
@@ -395,6 +466,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
                 "credit": round(match.credit, 3),
                 "concepts": unit.concept.labels if unit.concept else [],
                 "typed": " ".join(unit.typed),
+                "notes": list(unit.notes),
             }
             for unit, match in zip(query.units, hit.matches, strict=True)
         ],

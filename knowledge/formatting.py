@@ -28,12 +28,18 @@ def _wrap(text: str, indent: str) -> str:
 def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> str:
     """The answer to a question as plain text."""
     lines: list[str] = []
-    if answer.notice in NOTICES:
+    if answer.notice in NOTICES and not answer.purposes:
         lines.append(NOTICES[answer.notice])
+    lines.extend(purpose_lines(answer))
     if not answer.results:
-        if answer.notice is None:
-            lines.append(NOTHING_FOUND)
-        lines.extend(answer.suggestions)
+        if answer.signposts:
+            lines.extend(signpost_lines(answer))
+        elif not answer.purposes:
+            if answer.notice is None:
+                lines.append(NOTHING_FOUND)
+            lines.extend(answer.suggestions)
+        if explain and answer.analysis:
+            lines.extend(analysis_lines(answer.analysis))
         return "\n".join(lines)
     for typed, fixed in answer.corrections.items():
         lines.append(f'(read "{typed}" as "{fixed}")')
@@ -46,11 +52,50 @@ def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> 
         lines.append(f"   — {source_line(result, kb)}")
         if explain and result.explanation:
             lines.extend(_explain_lines(result.explanation))
+    if explain and answer.analysis:
+        lines.extend(analysis_lines(answer.analysis))
     acronyms = kb.acronyms_in(" ".join(result.text for result in answer.results))
     if acronyms:
         lines.append("")
         lines.append("Acronyms: " + "; ".join(f"{entry['term']} = {entry['expansion']}" for entry in acronyms))
     return "\n".join(lines)
+
+
+def purpose_lines(answer: Answer) -> list[str]:
+    """Why the audits a purpose question is about were done, as the report says."""
+    lines = []
+    for found in answer.purposes:
+        lines.append(f"{found.audit.title}, why the audit was done: {found.purpose}")
+    return [*lines, ""] if lines and answer.results else lines
+
+
+def signpost_lines(answer: Answer) -> list[str]:
+    """What to say about safeguarding topics the audits do not cover: each topic's message and link."""
+    lines = []
+    for signpost in answer.signposts:
+        lines.append(f"{signpost.name}: {signpost.message}")
+        if signpost.link:
+            lines.append(f"   {signpost.link}")
+    return lines
+
+
+def analysis_lines(analysis: dict[str, Any]) -> list[str]:
+    """How the question was read, for --explain: intent, details left out, and each unit with its notes."""
+    lines = ["", "How the question was read:"]
+    if analysis.get("intent"):
+        lines.append(f"   intent: {analysis['intent']}")
+    if analysis.get("wants_kind"):
+        lines.append(f"   asks for: {analysis['wants_kind']}")
+    if analysis.get("ignored"):
+        lines.append(f"   left out as personal details: {', '.join(analysis['ignored'])}")
+    if analysis.get("signposts"):
+        lines.append(f"   out-of-scope topics (signposted): {', '.join(analysis['signposts'])}")
+    for unit in analysis["units"]:
+        label = unit["unit"] if unit["typed"] == unit["unit"] else f"{unit['typed']} -> {unit['unit']}"
+        concepts = f" [{', '.join(unit['concepts'])}]" if unit["concepts"] else ""
+        notes = f" ({'; '.join(unit['notes'])})" if unit["notes"] else ""
+        lines.append(f"   · {label}{concepts} weight {unit['weight']:.2f}{notes}")
+    return lines
 
 
 def _explain_lines(explanation: dict[str, Any]) -> list[str]:

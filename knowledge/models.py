@@ -145,6 +145,22 @@ class OffTopicFile(Frozen):
     phrases: tuple[Word, ...] = ()
 
 
+class Signpost(Frozen):
+    """A safeguarding topic the audits do not cover, and where to send someone who asks about it."""
+
+    id: Slug
+    name: Text
+    phrases: tuple[Word, ...] = Field(min_length=1)
+    message: Text
+    link: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+
+class SignpostFile(Frozen):
+    """Out-of-scope safeguarding topics ("FGM", "Prevent") with a message and link shown instead of results."""
+
+    signposts: tuple[Signpost, ...] = ()
+
+
 class AgencyFile(Frozen):
     agencies: tuple[Agency, ...] = Field(min_length=1)
 

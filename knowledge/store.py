@@ -22,7 +22,7 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 FTS_TABLE = "items_fts"
 
 
@@ -271,6 +271,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
     db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
+    db.execute("CREATE TABLE signposts (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT)")
+    db.conn.executemany(
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?)",
+        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link) for s in knowledge.signposts],
+    )
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
     # The full-text index holds the stemmed text (stems are computed in Python, so questions are stemmed
