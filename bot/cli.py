@@ -17,6 +17,7 @@ from knowledge import formatting
 from knowledge.base import KnowledgeBase, NotFoundError
 from knowledge.loading import DataError, load_knowledge
 from knowledge.store import BuildError, build, default_data_dir, default_db_path
+from knowledge.text import MAX_QUESTION_CHARS, clip
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -127,35 +128,23 @@ def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain:
 def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
     """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
     kb = ctx.kb()
+    agency = agency[:MAX_QUESTION_CHARS]  # cut to length first, as `ask` does
     agency_id = kb.resolve_agency(agency) if agency.strip() else None
     if agency_id is None:
         if as_json:
-            print_json({"agency": None, "query": agency, "agencies": [a.__dict__ for a in kb.agencies()]})
+            print_json({"agency": None, "query": clip(agency), "agencies": [a.__dict__ for a in kb.agencies()]})
         else:
             if agency.strip():
-                click.echo(f"No agency called {agency!r}.")
+                click.echo(f"No agency called {clip(agency)!r}.")
             click.echo(formatting.agencies_text(kb.agencies()))
         if agency.strip():
             sys.exit(2)
         return
-    groups = kb.recommendations(agency_id)
+    recommendations = kb.recommendations(agency_id)
     if as_json:
-        print_json(
-            {
-                "agency": {"id": agency_id, "name": kb.agency_name(agency_id)},
-                "groups": [
-                    {
-                        "audit": {"id": g.audit.id, "title": g.audit.title, "completed": g.audit.completed},
-                        "recommendations": [
-                            {**result.to_json(), "all_agencies": for_all} for result, for_all in g.items
-                        ],
-                    }
-                    for g in groups
-                ],
-            }
-        )
+        print_json(recommendations.to_json())
     else:
-        click.echo(formatting.recommendations_text(agency_id, groups, kb))
+        click.echo(formatting.recommendations_text(recommendations))
 
 
 @cli.command("themes")
@@ -193,9 +182,9 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
         print_json(entries)
         return
     if not entries:
-        click.echo(f"No glossary entry for {term!r}. Run `learning-bot glossary` for the full list.")
+        click.echo(f"No glossary entry for {clip(term)!r}. Run `learning-bot glossary` for the full list.")
         sys.exit(2)
-    click.echo(formatting.glossary_text(entries))
+    click.echo(formatting.glossary_text(entries, term=term))
 
 
 @cli.command("ingest")
@@ -354,9 +343,9 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
     digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
     theme_id = None
     if theme is not None:
-        theme_id = kb.resolve_theme(theme)
+        theme_id = kb.resolve_theme(theme[:MAX_QUESTION_CHARS])
         if theme_id is None or theme_id not in digests.theme_ids():
-            click.echo(f"No theme with learning points called {theme!r}.", err=True)
+            click.echo(f"No theme with learning points called {clip(theme)!r}.", err=True)
             click.echo(formatting.themes_text(kb.themes()), err=True)
             sys.exit(2)
     upcoming, digest = digests.preview(utc_now(), theme=theme_id)

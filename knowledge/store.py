@@ -22,7 +22,7 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 FTS_TABLE = "items_fts"
 
 
@@ -60,6 +60,7 @@ ITEM_COLUMNS: dict[str, type] = {
     "agencies": str,
     "themes": str,
     "notes": str,
+    "reads_as": str,
 }
 
 
@@ -74,6 +75,7 @@ def item_row(
     agencies: Sequence[str],
     themes: Sequence[str],
     notes: Sequence[str] = (),
+    reads_as: str | None = None,
 ) -> dict[str, Any]:
     """One row of the `items` table: the passage, its stems and tag tokens for the full-text index."""
     return {
@@ -89,6 +91,7 @@ def item_row(
         "agencies": json.dumps(list(agencies)),
         "themes": json.dumps(list(themes)),
         "notes": json.dumps(list(notes)),
+        "reads_as": reads_as,
     }
 
 
@@ -104,6 +107,7 @@ def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
             agencies=item.agencies,
             themes=item.themes,
             notes=item.notes,
+            reads_as=item.wording.value if item.wording else None,
         )
 
 

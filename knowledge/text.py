@@ -17,6 +17,11 @@ _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-
 _DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
+    | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss"}
+)
 
 # Irregular plurals the stemmer does not fold onto their singular.
 _LEMMAS = {
@@ -94,12 +99,25 @@ def strip_slack_markup(text: str) -> str:
     return _SLACK_MARKUP.sub(_label, text)
 
 
-def normalise(text: str) -> str:
-    """Unicode-normalise, lower-case and unify apostrophes."""
+def fold(text: str) -> str:
+    """Accents and compatibility characters folded to plain letters, case kept: "ñéglect" -> "neglect".
+
+    Compatibility forms (full-width "ＣＡＦ", ligatures "ﬁ", mathematical "𝐂𝐒𝐄", superscripts) become their plain
+    letters (NFKC's compatibility mapping), then combining marks (accents) are removed; a few Latin letters with
+    no decomposition ("ø", "ł", "æ", "ß") are spelt out. Linear in the text; ASCII is returned as it is.
+    """
     if text.isascii():
-        # NFKC leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
+        return text
+    decomposed = unicodedata.normalize("NFKD", text).translate(_UNDECOMPOSABLE)
+    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def normalise(text: str) -> str:
+    """Fold accents and compatibility characters, lower-case and unify apostrophes: the form every match uses."""
+    if text.isascii():
+        # Folding leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
         return text.replace("`", "'").lower()
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    return fold(text).translate(_APOSTROPHES).casefold()
 
 
 def words(text: str) -> list[str]:
@@ -138,3 +156,18 @@ def content_words(text: str) -> list[str]:
 def stemmed_text(text: str) -> str:
     """The text as space-separated stems: what the full-text index stores."""
     return " ".join(stems(text))
+
+
+ECHO_CHARS = 80
+
+
+def clip(text: str, limit: int = ECHO_CHARS) -> str:
+    """What someone typed, cut to `limit` characters (ending "…" when cut) to echo back in a message.
+
+    Whitespace is collapsed in the first `4 * limit` characters only: echoing 100 kB costs hardly more than 100 bytes.
+    """
+    head = text[: 4 * limit]
+    short = " ".join(head.split())
+    if len(short) <= limit and (len(head) == len(text) or text[len(head) :].isspace()):
+        return short
+    return short[: limit - 1].rstrip() + "…"
