@@ -16,12 +16,12 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
 _DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_APOSTROPHE_LIKE = ("\u2019", "\u2018", "`", "\u02bc")
+# Combining diacritical marks (accents on Latin, Greek and Cyrillic letters); other scripts' marks are kept.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
 # Latin letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSABLE = str.maketrans(
-    {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i"}
-    | {"æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss"}
-)
+_UNDECOMPOSABLE = dict(zip("øØłŁđĐıæÆœŒß", "o O l L d D i ae AE oe OE ss".split(), strict=True))
+_UNDECOMPOSABLE_LETTER = re.compile("[" + "".join(_UNDECOMPOSABLE) + "]")  # (str.translate is slow)
 
 # Irregular plurals the stemmer does not fold onto their singular.
 _LEMMAS = {
@@ -103,13 +103,21 @@ def fold(text: str) -> str:
     """Accents and compatibility characters folded to plain letters, case kept: "ñéglect" -> "neglect".
 
     Compatibility forms (full-width "ＣＡＦ", ligatures "ﬁ", mathematical "𝐂𝐒𝐄", superscripts) become their plain
-    letters (NFKC's compatibility mapping), then combining marks (accents) are removed; a few Latin letters with
-    no decomposition ("ø", "ł", "æ", "ß") are spelt out. Linear in the text; ASCII is returned as it is.
+    letters (Unicode's compatibility decomposition, NFKD), then combining diacritical marks (accents) are removed
+    and what is left recomposed; a few Latin letters with no decomposition ("ø", "ł", "æ", "ß") are spelt out.
+    Linear in the text; ASCII is returned as it is.
     """
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text).translate(_UNDECOMPOSABLE)
-    return unicodedata.normalize("NFC", "".join(char for char in decomposed if not unicodedata.combining(char)))
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    decomposed = _UNDECOMPOSABLE_LETTER.sub(_spelt, decomposed)
+    return unicodedata.normalize("NFC", _COMBINING_MARKS.sub("", decomposed))
+
+
+def _spelt(match: re.Match[str]) -> str:
+    return _UNDECOMPOSABLE[match.group()]
 
 
 def normalise(text: str) -> str:
@@ -117,7 +125,11 @@ def normalise(text: str) -> str:
     if text.isascii():
         # Folding leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
         return text.replace("`", "'").lower()
-    return fold(text).translate(_APOSTROPHES).casefold()
+    text = fold(text)
+    for apostrophe in _APOSTROPHE_LIKE:  # four C-level replaces are far cheaper than str.translate
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text.casefold()
 
 
 def words(text: str) -> list[str]:
