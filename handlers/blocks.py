@@ -43,7 +43,6 @@ from knowledge.formatting import (
     recommendations_heading,
     source_line,
 )
-from knowledge.text import clip
 
 TEXT_LIMIT = 3000  # characters in one section or context text
 BLOCK_LIMIT = 50  # blocks in one message
@@ -315,7 +314,7 @@ def glossary_message(entries: Sequence[dict[str, Any]], *, term: str) -> Message
         return Message(text="No glossary entry found.", blocks=tuple(sections(text)))
     lines = []
     if any(entry.get("match") == "close" for entry in entries):
-        lines.append(f"_{escape(CLOSE_MATCHES.format(term=clip(term)))}_")
+        lines.append(f"_{escape(CLOSE_MATCHES).format(term=f'“{echo(term)}”')}_")
     for entry in entries:
         head = f"*{escape(entry['term'])}*" + (f" — {escape(entry['expansion'])}" if entry["expansion"] else "")
         lines.append(f"{head}\n{escape(entry['definition'])}")

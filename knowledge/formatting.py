@@ -76,7 +76,7 @@ LEARNING_POINT_NOTE = (
     "[learning point]: worded as an observation, not an ask of agencies; the report files it under"
     " Learning/Recommendations."
 )
-CLOSE_MATCHES = "No glossary entry is called {term!r}; partial matches:"
+CLOSE_MATCHES = "No glossary entry is called {term}; partial matches:"
 
 
 def recommendations_heading(recommendations: AgencyRecommendations) -> str:
@@ -150,7 +150,7 @@ def glossary_text(entries: list[dict[str, Any]], *, term: str = "") -> str:
     """Glossary entries; partial matches are introduced as such."""
     lines = []
     if any(entry.get("match") == "close" for entry in entries):
-        lines.append(CLOSE_MATCHES.format(term=clip(term)))
+        lines.append(CLOSE_MATCHES.format(term=repr(clip(term))))
     for entry in entries:
         head = entry["term"] + (f" — {entry['expansion']}" if entry["expansion"] else "")
         lines.append(head)

@@ -195,7 +195,7 @@ def test_recommendations_say_when_none_is_addressed_to_the_agency(kb: KnowledgeB
 
 def test_partial_glossary_matches_are_labelled(kb: KnowledgeBase) -> None:
     body = "\n".join(texts(blocks.glossary_message(kb.glossary("exploitation"), term="exploitation")))
-    assert body.startswith("_No glossary entry is called 'exploitation'; partial matches:_")
+    assert body.startswith("_No glossary entry is called “exploitation”; partial matches:_")
     assert "*CSE*" in body
     exact = rendered(blocks.glossary_message(kb.glossary("CSE"), term="CSE"))
     assert "partial" not in exact and "*CSE*" in exact
