@@ -126,7 +126,10 @@ def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 @pass_context
 def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
-    """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
+    """List what the audits address to AGENCY, then to all agencies (name, alias or acronym; typos are fine).
+
+    Without AGENCY, list the agencies. Bullets worded as observations are marked [learning point].
+    """
     kb = ctx.kb()
     agency = agency[:MAX_QUESTION_CHARS]  # cut to length first, as `ask` does
     agency_id = kb.resolve_agency(agency) if agency.strip() else None
