@@ -22,7 +22,7 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "9"  # 9: items.reads_as and accent folding (8 is taken by another branch)
+SCHEMA_VERSION = "9"
 FTS_TABLE = "items_fts"
 
 
