@@ -17,6 +17,7 @@ from knowledge import formatting, serialising
 from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
 from knowledge.store import BuildError, build
+from knowledge.text import MAX_QUESTION_CHARS, clip
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -130,20 +131,23 @@ def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain:
 @json_option
 @pass_context
 def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
-    """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
+    """List what the audits address to AGENCY, then to all agencies (name, alias or acronym; typos are fine).
+
+    Without AGENCY, list the agencies. Bullets worded as observations are marked [learning point].
+    """
     kb = ctx.kb()
+    agency = agency[:MAX_QUESTION_CHARS]  # cut to length first, as `ask` does
     agency_id = kb.resolve_agency(agency) if agency.strip() else None
     if agency_id is None:
         agencies = kb.agencies()
         if agency.strip() and not as_json:
-            click.echo(f"No agency called {agency!r}.")
-        show(as_json, serialising.agencies_json(agency, agencies), lambda: formatting.agencies_text(agencies))
+            click.echo(f"No agency called {clip(agency)!r}.")
+        show(as_json, serialising.agencies_json(clip(agency), agencies), lambda: formatting.agencies_text(agencies))
         if agency.strip():
             sys.exit(2)
         return
-    groups = kb.recommendations(agency_id)
-    found = serialising.recommendations_json(agency_id, kb.agency_name(agency_id), groups)
-    show(as_json, found, lambda: formatting.recommendations_text(agency_id, groups, kb))
+    recommendations = kb.recommendations(agency_id)
+    show(as_json, recommendations, lambda: formatting.recommendations_text(recommendations))
 
 
 @cli.command("themes")
@@ -172,9 +176,9 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     """Explain an acronym or term of art (all of them without TERM)."""
     entries = ctx.kb().glossary(term)
     if not entries and not as_json:
-        click.echo(f"No glossary entry for {term!r}. Run `learning-bot glossary` for the full list.")
+        click.echo(f"No glossary entry for {clip(term)!r}. Run `learning-bot glossary` for the full list.")
         sys.exit(2)
-    show(as_json, entries, lambda: formatting.glossary_text(entries))
+    show(as_json, entries, lambda: formatting.glossary_text(entries, term=term))
 
 
 @cli.command("ingest")
@@ -327,9 +331,9 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
     digests = make_digests(settings, kb, state_store(settings.learning_bot_state))
     theme_id = None
     if theme is not None:
-        theme_id = kb.resolve_theme(theme)
+        theme_id = kb.resolve_theme(theme[:MAX_QUESTION_CHARS])
         if theme_id is None or theme_id not in digests.theme_ids():
-            click.echo(f"No theme with learning points called {theme!r}.", err=True)
+            click.echo(f"No theme with learning points called {clip(theme)!r}.", err=True)
             click.echo(formatting.themes_text(kb.themes()), err=True)
             sys.exit(2)
     upcoming, digest = digests.preview(utc_now(), theme=theme_id)

@@ -26,14 +26,23 @@ from slack_sdk.models.blocks import (
 
 from knowledge.base import (
     EXAMPLE_QUESTIONS,
+    AgencyRecommendations,
     Answer,
     KnowledgeBase,
     NamedCount,
     NotFoundError,
-    RecommendationGroup,
     Result,
 )
-from knowledge.formatting import NOTHING_FOUND, NOTICES, source_line
+from knowledge.formatting import (
+    CLOSE_MATCHES,
+    LEARNING_POINT_NOTE,
+    NOTHING_FOUND,
+    NOTICES,
+    addressed_heading,
+    item_marker,
+    recommendations_heading,
+    source_line,
+)
 
 from .slack_text import BLOCK_LIMIT, clip, escape, pack, split_text
 
@@ -264,6 +273,8 @@ def glossary_message(entries: Sequence[dict[str, Any]], *, term: str) -> Message
         text = f"No glossary entry for “{echo(term)}”. `/glossary` with no term lists them all."
         return Message(text="No glossary entry found.", blocks=tuple(sections(text)))
     lines = []
+    if any(entry.get("match") == "close" for entry in entries):
+        lines.append(f"_{escape(CLOSE_MATCHES).format(term=f'“{echo(term)}”')}_")
     for entry in entries:
         head = f"*{escape(entry['term'])}*" + (f" — {escape(entry['expansion'])}" if entry["expansion"] else "")
         lines.append(f"{head}\n{escape(entry['definition'])}")
@@ -272,21 +283,32 @@ def glossary_message(entries: Sequence[dict[str, Any]], *, term: str) -> Message
     return Message(text=title, blocks=tuple(blocks))
 
 
-def recommendations_message(agency_id: str, groups: Sequence[RecommendationGroup], kb: KnowledgeBase) -> Message:
-    """An agency's recommendations grouped by audit; those addressed to all agencies are marked."""
-    total = sum(len(group.items) for group in groups)
-    title = f"Recommendations for {kb.agency_name(agency_id)} ({total})"
+def recommendations_message(recommendations: AgencyRecommendations) -> Message:
+    """An agency's recommendations: those addressed to it first, then those for all agencies, each by audit;
+    an empty first part is said, and bullets worded as observations are labelled learning points."""
+    title = recommendations_heading(recommendations)
     blocks: list[Block] = [*sections(f"*{escape(title)}*")]
-    for group in groups:
+    parts = [(addressed_heading(recommendations), recommendations.own)]
+    if recommendations.for_all:
+        parts.append(("For all agencies", recommendations.for_all))
+    for heading, groups in parts:
         blocks.append(DividerBlock())
-        lines = [f"*{escape(group.audit.title)}* (completed {escape(group.audit.completed_label)})"]
-        for result, for_all in group.items:
-            marker = "_[all agencies]_ " if for_all else ""
-            lines.append(f"• {marker}{escape(result.text)}")
-        blocks += [SectionBlock(text=MarkdownTextObject(text=text)) for text in pack(lines)]
-    if not groups:
-        blocks += sections("None in the audits.")
+        if not groups:
+            blocks += sections(f"*{escape(heading)}:* none in the audits.")
+            continue
+        blocks += sections(f"*{escape(heading)}* ({sum(len(group.items) for group in groups)})")
+        for group in groups:
+            lines = [f"_{escape(group.audit.title)} (completed {escape(group.audit.completed_label)})_"]
+            lines += [f"• {_marker(result)}{escape(result.text)}" for result in group.items]
+            blocks += [SectionBlock(text=MarkdownTextObject(text=text)) for text in pack(lines)]
+    if any(item_marker(result) for group in (*recommendations.own, *recommendations.for_all) for result in group.items):
+        blocks += contexts(escape(LEARNING_POINT_NOTE))
     return Message(text=title, blocks=tuple(blocks))
+
+
+def _marker(result: Result) -> str:
+    marker = item_marker(result).strip()
+    return f"_{escape(marker)}_ " if marker else ""
 
 
 def agencies_message(agencies: Sequence[NamedCount], *, asked: str) -> Message:

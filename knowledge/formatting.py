@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from knowledge.base import Answer, KnowledgeBase, NamedCount, RecommendationGroup, Result
+from knowledge.base import AgencyRecommendations, Answer, KnowledgeBase, NamedCount, Result
+from knowledge.models import Wording
+from knowledge.text import clip
 
 NOTHING_FOUND = "Nothing in the audits answers that."
 NOTICES = {
@@ -115,18 +117,54 @@ def _explain_lines(explanation: dict[str, Any]) -> list[str]:
     return lines
 
 
-def recommendations_text(agency_id: str, groups: list[RecommendationGroup], kb: KnowledgeBase) -> str:
-    """An agency's recommendations grouped by audit, all-agency ones marked."""
-    total = sum(len(group.items) for group in groups)
-    lines = [f"Recommendations for {kb.agency_name(agency_id)} ({total}):"]
-    for group in groups:
+LEARNING_POINT_NOTE = (
+    "[learning point]: worded as an observation, not an ask of agencies; the report files it under"
+    " Learning/Recommendations."
+)
+CLOSE_MATCHES = "No glossary entry is called {term}; partial matches:"
+
+
+def recommendations_heading(recommendations: AgencyRecommendations) -> str:
+    """ "Learning/Recommendations for Police: 4 addressed to it, 7 to all agencies" """
+    return (
+        f"Learning/Recommendations for {recommendations.agency_name}: {recommendations.own_count} addressed to"
+        f" {'it or its services' if recommendations.has_services else 'it'}, {recommendations.for_all_count} to all"
+        " agencies"
+    )
+
+
+def addressed_heading(recommendations: AgencyRecommendations) -> str:
+    services = " or its services" if recommendations.has_services else ""
+    return f"Addressed to {recommendations.agency_name}{services}"
+
+
+def item_marker(result: Result) -> str:
+    """ "[learning point] " for a recommendation worded as an observation, else nothing."""
+    return "[learning point] " if result.reads_as == Wording.OBSERVATION.value else ""
+
+
+def recommendations_text(recommendations: AgencyRecommendations) -> str:
+    """An agency's recommendations: those addressed to it first, then those for all agencies, each by audit."""
+    lines = [recommendations_heading(recommendations) + "."]
+    parts = [(addressed_heading(recommendations), recommendations.own)]
+    if recommendations.for_all:
+        parts.append(("For all agencies", recommendations.for_all))
+    for heading, groups in parts:
         lines.append("")
-        lines.append(f"{group.audit.title} (completed {group.audit.completed_label})")
-        for result, for_all in group.items:
-            marker = "[all agencies] " if for_all else ""
-            lines.append(textwrap.fill(marker + result.text, WIDTH, initial_indent="  - ", subsequent_indent="    "))
-    if not groups:
-        lines.append("None in the audits.")
+        if not groups:
+            lines.append(f"{heading}: none in the audits.")
+            continue
+        lines.append(f"{heading} ({sum(len(group.items) for group in groups)}):")
+        for group in groups:
+            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
+            for result in group.items:
+                lines.append(
+                    textwrap.fill(
+                        item_marker(result) + result.text, WIDTH, initial_indent="  - ", subsequent_indent="    "
+                    )
+                )
+    if any(item_marker(result) for group in (*recommendations.own, *recommendations.for_all) for result in group.items):
+        lines += ["", textwrap.fill(LEARNING_POINT_NOTE, WIDTH)]
     return "\n".join(lines)
 
 
@@ -153,8 +191,11 @@ def audits_text(audits: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def glossary_text(entries: list[dict[str, Any]]) -> str:
+def glossary_text(entries: list[dict[str, Any]], *, term: str = "") -> str:
+    """Glossary entries; partial matches are introduced as such."""
     lines = []
+    if any(entry.get("match") == "close" for entry in entries):
+        lines.append(CLOSE_MATCHES.format(term=repr(clip(term))))
     for entry in entries:
         head = entry["term"] + (f" — {entry['expansion']}" if entry["expansion"] else "")
         lines.append(head)

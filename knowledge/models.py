@@ -9,7 +9,7 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -39,6 +39,29 @@ class Kind(StrEnum):
         return {"finding": "Finding", "recommendation": "Learning/recommendation", "context": "Context"}[self.value]
 
 
+class Wording(StrEnum):
+    """How a bullet the report files under Learning/Recommendations reads: a curated judgement, the filing kept.
+
+    Most ask something of agencies ("Police should keep families ... updated"); some state what the auditors saw
+    ("Police stated that they were routinely notified of CP meetings"): those are learning points, not asks.
+    """
+
+    ASK = "ask"
+    OBSERVATION = "observation"
+
+    @property
+    def label(self) -> str:
+        return {"ask": "asks of agencies", "observation": "learning point"}[self.value]
+
+
+def kind_label(kind: str, reads_as: str | None) -> str:
+    """How a learning point is labelled wherever it is shown: the report's filing, then how it reads."""
+    label = Kind(kind).label
+    if kind == Kind.RECOMMENDATION.value:
+        label += f": {Wording(reads_as or Wording.ASK.value).label}"
+    return label
+
+
 class Fact(Frozen):
     """A figure the report gives as context for an audit."""
 
@@ -62,11 +85,29 @@ class Item(Frozen):
     agencies: tuple[Slug, ...] = Field(min_length=1)
     themes: tuple[Slug, ...] = Field(min_length=1)
     notes: tuple[Text, ...] = ()
+    reads_as: Wording | None = None  # only for kind recommendation; "observation" needs a note saying why
 
     @field_validator("text")
     @classmethod
     def _whitespace_only(cls, text: str) -> str:
         return normalise_whitespace(text)
+
+    @field_validator("reads_as")
+    @classmethod
+    def _reads_as_a_recommendation(cls, reads_as: Wording | None, info: ValidationInfo) -> Wording | None:
+        kind = info.data.get("kind")
+        if reads_as is not None and kind is not None and kind is not Kind.RECOMMENDATION:
+            raise ValueError(f"applies only to items of kind recommendation, not {kind.value}")
+        if reads_as is Wording.OBSERVATION and not info.data.get("notes"):
+            raise ValueError("observation needs a note (notes) saying why the bullet reads as one")
+        return reads_as
+
+    @property
+    def wording(self) -> Wording | None:
+        """How a recommendation reads (asks by default); None for findings and context."""
+        if self.kind is not Kind.RECOMMENDATION:
+            return None
+        return self.reads_as or Wording.ASK
 
 
 class Audit(Frozen):

@@ -16,7 +16,12 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
 _DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_APOSTROPHE_LIKE = ("\u2019", "\u2018", "`", "\u02bc")
+# Combining diacritical marks (accents on Latin, Greek and Cyrillic letters); other scripts' marks are kept.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSABLE = dict(zip("øØłŁđĐıæÆœŒß", "o O l L d D i ae AE oe OE ss".split(), strict=True))
+_UNDECOMPOSABLE_LETTER = re.compile("[" + "".join(_UNDECOMPOSABLE) + "]")  # (str.translate is slow)
 
 # Irregular plurals the stemmer does not fold onto their singular.
 _LEMMAS = {
@@ -106,12 +111,37 @@ def strip_slack_markup(text: str) -> str:
     return _SLACK_MARKUP.sub(_label, text)
 
 
-def normalise(text: str) -> str:
-    """Unicode-normalise, lower-case and unify apostrophes."""
+def fold(text: str) -> str:
+    """Accents and compatibility characters folded to plain letters, case kept: "ñéglect" -> "neglect".
+
+    Compatibility forms (full-width "ＣＡＦ", ligatures "ﬁ", mathematical "𝐂𝐒𝐄", superscripts) become their plain
+    letters (Unicode's compatibility decomposition, NFKD), then combining diacritical marks (accents) are removed
+    and what is left recomposed; a few Latin letters with no decomposition ("ø", "ł", "æ", "ß") are spelt out.
+    Linear in the text; ASCII is returned as it is.
+    """
     if text.isascii():
-        # NFKC leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    decomposed = _UNDECOMPOSABLE_LETTER.sub(_spelt, decomposed)
+    return unicodedata.normalize("NFC", _COMBINING_MARKS.sub("", decomposed))
+
+
+def _spelt(match: re.Match[str]) -> str:
+    return _UNDECOMPOSABLE[match.group()]
+
+
+def normalise(text: str) -> str:
+    """Fold accents and compatibility characters, lower-case and unify apostrophes: the form every match uses."""
+    if text.isascii():
+        # Folding leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
         return text.replace("`", "'").lower()
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = fold(text)
+    for apostrophe in _APOSTROPHE_LIKE:  # four C-level replaces are far cheaper than str.translate
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text.casefold()
 
 
 def words(text: str) -> list[str]:
@@ -256,3 +286,18 @@ PURPOSE_PHRASES = frozenset(
 )
 # "what is asked of children's centres", "what is expected of police": a request for an agency's recommendations.
 AGENCY_PHRASES = frozenset({("asked", "of"), ("expected", "of"), ("to", "action"), ("need", "to", "do")})
+
+
+ECHO_CHARS = 80
+
+
+def clip(text: str, limit: int = ECHO_CHARS) -> str:
+    """What someone typed, cut to `limit` characters (ending "…" when cut) to echo back in a message.
+
+    Whitespace is collapsed in the first `4 * limit` characters only: echoing 100 kB costs hardly more than 100 bytes.
+    """
+    head = text[: 4 * limit]
+    short = " ".join(head.split())
+    if len(short) <= limit and (len(head) == len(text) or text[len(head) :].isspace()):
+        return short
+    return short[: limit - 1].rstrip() + "…"

@@ -141,7 +141,7 @@ def test_agency_counts_take_one_query_and_agree_with_each_agencys_recommendation
     finally:
         fresh.conn.set_trace_callback(None)
     assert len(statements) == 1 and statements[0].lstrip().upper().startswith("WITH")
-    expected = {agency.id: sum(len(group.items) for group in fresh.recommendations(agency.id)) for agency in counted}
+    expected = {agency.id: fresh.recommendations(agency.id).total for agency in counted}
     assert {agency.id: agency.count for agency in counted} == expected
     # A parent agency counts its services' recommendations too (health includes the NHS trusts under it).
     by_id = {agency.id: agency.count for agency in counted}
