@@ -6,6 +6,7 @@ import textwrap
 from typing import Any
 
 from knowledge.base import Answer, KnowledgeBase, NamedCount, RecommendationGroup, Result
+from knowledge.models import cases_label
 
 NOTHING_FOUND = "Nothing in the audits answers that."
 NOTICES = {
@@ -101,7 +102,7 @@ def themes_text(themes: list[NamedCount]) -> str:
 def audits_text(audits: list[dict[str, Any]]) -> str:
     lines = []
     for audit in audits:
-        lines.append(f"{audit['title']} — completed {audit['completed_label']}, {audit['cases_audited']} cases audited")
+        lines.append(f"{audit['title']} — completed {audit['completed_label']}, {cases_label(audit['cases_audited'])}")
         if audit["priority"]:
             lines.append(_wrap(audit["priority"], "  "))
         lines.append(f"  {audit['items']} learning points (id: {audit['id']})")

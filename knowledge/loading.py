@@ -252,7 +252,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         raise DataError(errors)
 
     knowledge = Knowledge(
-        audits=tuple(sorted(audits, key=lambda audit: (audit.completed, audit.id))),
+        audits=tuple(sorted(audits, key=lambda audit: (audit.completed or "", audit.id))),
         agencies=vocab["agencies.yaml"].agencies,
         themes=vocab["themes.yaml"].themes,
         glossary=vocab["glossary.yaml"].terms,

@@ -57,7 +57,7 @@ GARBAGE = {
         b"Neglect audit\t7 cases audited.\tCompleted March 2018\n\nNothing else.\n",
         "Error: table-only.txt: the summary table lists 1 audit(s) but no audit heading in the body",
     ),
-    "report.pdf": (b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "Error: report.pdf is a PDF"),
+    "report.pdf": (b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n", "Error: report.pdf is a damaged or unreadable PDF"),
     "broken.docx": (b"PK\x03\x04 truncated", "Error: broken.docx is not a Word (.docx) file"),
 }
 

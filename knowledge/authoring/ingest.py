@@ -25,11 +25,20 @@ from knowledge.authoring.drafts import DraftFile, item_prefixes, problems_of, re
 from knowledge.authoring.headings import (
     MINOR_WORDS,
     PARENTHESES,
+    column_kind,
+    context_heading,
     heading_label,
     heading_like,
+    lead_in_kind,
+    numbered_heading,
+    outside_learning,
     plain_title,
     section_kind,
     slug,
+    theme_label,
+    without_date,
+    without_lead_in,
+    wording_kind,
 )
 from knowledge.authoring.report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
 from knowledge.authoring.suggestions import Suggester
@@ -44,6 +53,10 @@ _PURPOSE_CUE = re.compile(
     re.I,
 )
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_WHEN_CUE = re.compile(
+    r"\b(?:complet\w*|undertaken|carried out|conducted|took place|held|audited|ran|between|during)\b", re.I
+)
+_LEAD_SECTION = {Kind.FINDING: "Findings", Kind.RECOMMENDATION: "Recommendations"}
 
 
 @dataclass
@@ -56,6 +69,7 @@ class DraftItem:
     number: int
     agencies: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
+    kind_reason: str = ""  # set when the kind was read from the bullet's wording, not its section
 
 
 @dataclass
@@ -69,10 +83,11 @@ class DraftAudit:
     intro: list[Paragraph] = field(default_factory=list)
     items: list[DraftItem] = field(default_factory=list)
     section_levels: list[int] = field(default_factory=list)  # heading levels of its sections (0: unknown)
+    numbered: bool = False  # its heading is numbered ("2. Neglect"), so numbered headings are its siblings
 
     @property
     def title(self) -> str:
-        return self.entry.title if self.entry else heading_label(self.heading)
+        return self.entry.title if self.entry else without_date(heading_label(self.heading))
 
     def count(self, kind: Kind) -> int:
         return sum(1 for item in self.items if item.kind is kind)
@@ -80,7 +95,7 @@ class DraftAudit:
     @property
     def short_title(self) -> str:
         """The shortest plain form of the table title and the body heading ("CSE/MASE", "Early Years")."""
-        names = [plain_title(name) for name in (self.title, self.heading)]
+        names = [plain_title(name) for name in (self.title, without_date(self.heading))]
         names = [name for name in names if name] or [self.title]
         return min(names, key=lambda name: (len(name), names.index(name)))
 
@@ -124,13 +139,17 @@ class DraftAudit:
         return None, None
 
     def completed(self) -> tuple[str | None, int | None]:
-        """The month completed ("YYYY-MM"), and the paragraph number it was read from when not from the table."""
+        """The month completed ("YYYY-MM"), and the paragraph number it was read from when not from the table:
+        a sentence of the introduction saying when ("Undertaken in October 2016"), else the heading's date
+        ("Emotional Wellbeing April 2016")."""
         if self.entry and self.entry.completed:
             return self.entry.completed, None
         for text, number in self._introduction():
             for sentence in _SENTENCES.split(text):
-                if re.search(r"\bcomplet", sentence, re.I) and (found := parse_month(sentence)) is not None:
+                if _WHEN_CUE.search(sentence) and (found := parse_month(sentence)) is not None:
                     return found, number
+        if (found := parse_month(self.heading)) is not None:
+            return found, self.number
         return None, None
 
     def purpose(self) -> tuple[str | None, str, int]:
@@ -144,8 +163,9 @@ class DraftAudit:
             return self.entry.purpose, "the summary table", self.entry.purpose_number or self.entry.number
         intro_numbers = {paragraph.number for paragraph in self.intro}
         candidates = [
-            (text, number, "introduction" if number in intro_numbers else "context bullet")
+            (purpose, number, "introduction" if number in intro_numbers else "context bullet")
             for text, number in self._introduction()
+            if (purpose := without_lead_in(text))
         ]
         for text, number, what in candidates:
             for sentence in _SENTENCES.split(text):
@@ -202,18 +222,39 @@ class _Walker:
         self.audit: DraftAudit | None = None
         self.kind: Kind | None = None
         self.section = ""
+        self.mode = ""  # "": context until a section; "wording": kind per bullet; "context"; "outside"
+        self.columns: tuple[Kind | None, ...] = ()  # the kinds of the current table's columns
+        self.headers: tuple[str, ...] = ()
 
     def _leads_to_section(self, index: int, *, bullets_count: bool) -> bool:
-        """Whether the paragraphs after a heading reach a Findings/Recommendations heading (or, when
-        `bullets_count`, a bullet) before any other heading."""
+        """Whether the paragraphs after a heading reach learning before any other heading: a Findings or
+        Recommendations heading, a lead-in ("key findings included:"), a table whose columns give kinds, or
+        (when `bullets_count`, or the heading is dated) a bullet. Numbered headings below it (themes, the parts
+        of a 7-minute briefing) are looked through."""
+        opener = self.paragraphs[index]
+        bullets_count = bullets_count or parse_month(opener.text) is not None
+        opener_numbered = numbered_heading(opener.text)
+        through_numbered = False
         for position in range(index + 1, len(self.paragraphs)):
             paragraph = self.paragraphs[position]
             if position in self.table_rows:
                 continue
-            if paragraph.style == BULLET and bullets_count:
+            if paragraph.style == BULLET and (bullets_count or through_numbered):
+                return True
+            if paragraph.style == ROW and _column_kinds(paragraph):
+                return True
+            if paragraph.style == TEXT and lead_in_kind(paragraph.text) is not None:
                 return True
             if heading_like(paragraph):
-                return section_kind(paragraph.text) is not None
+                if _section_of(paragraph.text) is not None:
+                    # under a numbered heading, only a numbered section ("3. What we found") is this audit's:
+                    # "1. Neglect" then "Key findings" makes "1. Neglect" the audit
+                    return not through_numbered or numbered_heading(paragraph.text)
+                deeper = bool(opener.level and paragraph.level and paragraph.level > opener.level)
+                if (deeper or not opener.level) and numbered_heading(paragraph.text) and not opener_numbered:
+                    through_numbered = True
+                    continue
+                return False
         return False
 
     def _start(self, paragraph: Paragraph, entry_index: int | None) -> None:
@@ -221,9 +262,15 @@ class _Walker:
         if entry_index is not None:
             self.taken.add(entry_index)
             entry = self.entries[entry_index]
-        self.audit = DraftAudit(heading_label(paragraph.text), paragraph.number, paragraph.level, entry)
+        self.audit = DraftAudit(
+            heading_label(paragraph.text),
+            paragraph.number,
+            paragraph.level,
+            entry,
+            numbered=numbered_heading(paragraph.text),
+        )
         self.audits.append(self.audit)
-        self.kind, self.section = None, ""
+        self.kind, self.section, self.mode, self.columns = None, "", "", ()
 
     def _above_sections(self, paragraph: Paragraph) -> bool:
         """Whether a section heading is outside the current audit: styled as high as the audit's heading in a
@@ -239,8 +286,18 @@ class _Walker:
     def _remark(self, paragraph: Paragraph, message: str) -> None:
         self.remarks.append(Notice(paragraph.number, message))
 
+    def _inner(self, paragraph: Paragraph) -> bool:
+        """Whether a numbered heading is a part of the current audit (a theme, a briefing's step)."""
+        audit = self.audit
+        if audit is None or not numbered_heading(paragraph.text):
+            return False
+        if paragraph.level and audit.level:
+            return paragraph.level > audit.level
+        return not audit.numbered
+
     def _heading(self, index: int, paragraph: Paragraph) -> None:
-        kind = section_kind(paragraph.text)
+        self.columns = ()
+        kind = _section_of(paragraph.text)
         if kind is not None and self.audit is not None and self._above_sections(paragraph):
             self.audit, self.kind, self.section = None, None, ""  # "Next steps" for the whole report
         if kind is not None:
@@ -248,8 +305,23 @@ class _Walker:
                 self._note(paragraph, f"section heading {_short(paragraph.text)!r} is not under any audit heading")
                 self.kind, self.section = None, ""
                 return
-            self.kind, self.section = kind, heading_label(paragraph.text)
+            self.kind, self.section, self.mode = kind, theme_label(paragraph.text), ""
             self.audit.section_levels.append(paragraph.level)
+            return
+        if self._inner(paragraph) or (
+            self.audit is not None
+            and (outside_learning(paragraph.text) or context_heading(paragraph.text))
+            and not (paragraph.level and self.audit.level and paragraph.level <= self.audit.level)
+        ):
+            assert self.audit is not None
+            self.kind, self.section = None, theme_label(paragraph.text)
+            if outside_learning(paragraph.text):
+                self.mode = "outside"
+            elif context_heading(paragraph.text):
+                self.mode = "context"
+            else:
+                self.mode = "wording"
+                self.audit.section_levels.append(paragraph.level)
             return
         entry_index = match_entry(paragraph.text, self.entries, self.taken)
         if entry_index is not None and self._leads_to_section(index, bullets_count=True):
@@ -276,6 +348,8 @@ class _Walker:
                 f"sub-heading {_short(paragraph.text)!r} inside {self.audit.title!r} / {self.section}: the bullets"
                 " after it are kept in that section",
             )
+        elif self.mode in {"outside", "context"}:
+            self.mode, self.section = "wording", heading_label(paragraph.text)
 
     def walk(self) -> Reading:
         for index, paragraph in enumerate(self.paragraphs):
@@ -285,8 +359,18 @@ class _Walker:
                 self._heading(index, paragraph)
             elif paragraph.style == BULLET:
                 self._bullet(paragraph)
+            elif paragraph.style == ROW and (kinds := _column_kinds(paragraph)):
+                self.columns, self.headers = kinds, paragraph.cells
+                if self.audit is None:
+                    self._note(
+                        paragraph, f"table with columns {_short(paragraph.text)!r} is not under any audit heading"
+                    )
+                else:
+                    self.audit.section_levels.append(0)
             elif self.audit is not None:
                 self._other(paragraph)
+            if paragraph.style != ROW:
+                self.columns = ()
         for index, entry in enumerate(self.entries):
             if index not in self.taken:
                 self.unplaced.append(
@@ -301,6 +385,8 @@ class _Walker:
                 self.unplaced.append(
                     Notice(audit.number, f"audit {audit.title!r} has no bullets; no draft was written for it")
                 )
+        for audit in self.audits:
+            _settle_kinds(audit)
         audits = [audit for audit in self.audits if audit.items]
         unplaced = sorted(self.unplaced, key=lambda notice: notice.number)
         return Reading(self.report, self.entries, audits, unplaced, self.remarks)
@@ -312,15 +398,30 @@ class _Walker:
         if self.audit is None:
             self._note(paragraph, f"bullet outside any audit: {_short(text)!r}")
             return
-        if self.kind is None:
-            self.audit.items.append(DraftItem(Kind.CONTEXT, self.audit.heading, text, paragraph.number))
-        else:
+        if self.kind is not None:
             self.audit.items.append(DraftItem(self.kind, self.section, text, paragraph.number))
+        elif self.mode == "outside":
+            self._note(paragraph, f"bullet under {self.section!r} is not a finding or recommendation: {_short(text)!r}")
+        elif self.mode == "wording":
+            kind, reason = wording_kind(text)
+            self.audit.items.append(DraftItem(kind, self.section, text, paragraph.number, kind_reason=reason))
+        elif self.mode == "context":
+            self.audit.items.append(DraftItem(Kind.CONTEXT, self.section, text, paragraph.number))
+        else:  # before any section: context if a section follows, else kind by wording (see _settle_kinds)
+            self.audit.items.append(DraftItem(Kind.CONTEXT, self.audit.heading, text, paragraph.number, "pending"))
 
     def _other(self, paragraph: Paragraph) -> None:
         assert self.audit is not None
+        if paragraph.style == TEXT and (kind := lead_in_kind(paragraph.text)) is not None:
+            if self.kind is None and self.mode == "" and not self.audit.section_levels:
+                self.audit.intro.append(paragraph)
+            self.kind, self.section, self.mode = kind, _LEAD_SECTION[kind], ""
+            self.audit.section_levels.append(0)
+            return
         if self.kind is None and paragraph.style == TEXT:
             self.audit.intro.append(paragraph)
+        elif paragraph.style == ROW and self.columns:
+            self._cells(paragraph)
         elif paragraph.style == ROW:
             self._note(paragraph, f"table row inside audit {self.audit.title!r} not placed: {_short(paragraph.text)!r}")
         else:
@@ -329,6 +430,57 @@ class _Walker:
                 f"paragraph in {self.audit.title!r} / {self.section} is not a bullet, not placed:"
                 f" {_short(paragraph.text)!r}",
             )
+
+    def _cells(self, paragraph: Paragraph) -> None:
+        """The items of a table row under a header whose columns give kinds: each bullet or line of a cell."""
+        assert self.audit is not None
+        for index, cell in enumerate(paragraph.cells):
+            kind = self.columns[index] if index < len(self.columns) else None
+            for line in cell.splitlines():
+                text = normalise_whitespace(_bullet_body(line))
+                if not text:
+                    continue
+                if kind is None:
+                    self._remark(
+                        paragraph, f"table cell not under a findings or recommendations column: {_short(text)!r}"
+                    )
+                    continue
+                section = heading_label(self.headers[index]) if index < len(self.headers) else _LEAD_SECTION[kind]
+                self.audit.items.append(DraftItem(kind, section, text, paragraph.number))
+
+
+def _section_of(text: str) -> Kind | None:
+    """The kind a heading's section holds: its words ("Findings", "3. What we found") or, for a heading ending
+    in ':', its lead-in ("Key findings included:")."""
+    kind = section_kind(text) or section_kind(theme_label(text))
+    if kind is None and normalise_whitespace(text).endswith(":"):
+        kind = lead_in_kind(text)
+    return kind
+
+
+def _column_kinds(paragraph: Paragraph) -> tuple[Kind | None, ...]:
+    """The kinds a table header row gives its columns, or () when fewer than two columns name one."""
+    kinds = tuple(column_kind(cell) if cell and len(cell.split()) <= 8 else None for cell in paragraph.cells)
+    return kinds if sum(kind is not None for kind in kinds) >= 2 else ()
+
+
+def _bullet_body(line: str) -> str:
+    from knowledge.authoring.report_reader import _bullet_text
+
+    return _bullet_text(line) or line
+
+
+def _settle_kinds(audit: DraftAudit) -> None:
+    """Bullets before an audit's first section are its context when it has sections; in an audit with no
+    section at all they are its learning, each kind read from its wording (and marked for review)."""
+    pending = [item for item in audit.items if item.kind_reason == "pending"]
+    has_sections = bool(audit.section_levels) or any(item.kind is not Kind.CONTEXT for item in audit.items)
+    for item in pending:
+        if has_sections:
+            item.kind_reason = ""
+        else:
+            item.kind, item.kind_reason = wording_kind(item.text)
+            item.section = "Learning"
 
 
 def read_audits(report: Report) -> Reading:
