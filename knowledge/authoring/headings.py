@@ -156,14 +156,17 @@ _LEAD_FINDING = re.compile(
     r"(?:key |main |the )?findings?(?: (?:included|were|are|include|from the audit))?|we found(?: that)?"
     r"|(?:the )?(?:audit|auditors|audits|panel) (?:found|identified|showed|highlighted)(?: that)?|what we found"
     r"|what (?:worked|went|is working) well|strengths?(?: (?:included|were|identified))?"
-    r"|(?:areas of )?good practice(?: (?:included|was|identified))?|the following (?:was|were) (?:found|identified|noted)"
+    r"|(?:areas of )?good practice(?: (?:included|was|identified))?"
+    r"|the following (?:was|were) (?:found|identified|noted)"
     r"|positives?(?: included)?",
 )
 _LEAD_RECOMMENDATION = re.compile(
     r"(?:key |main |the )?recommendations?(?: (?:included|are|were|include|made))?|(?:key )?learning(?: points?)?"
     r"(?: (?:included|for practice|from the audit))?|areas (?:for|of) (?:continued )?(?:improvement|development)"
-    r"|what needs to (?:change|improve|happen)|we (?:recommend|need to)(?: that)?|next steps|actions?(?: (?:agreed|required))?"
-    r"|what (?:you|practitioners|professionals|managers) (?:should|can|need to|must) do|what this means for (?:practice|you)"
+    r"|what needs to (?:change|improve|happen)|we (?:recommend|need to)(?: that)?|next steps"
+    r"|actions?(?: (?:agreed|required))?"
+    r"|what (?:you|practitioners|professionals|managers) (?:should|can|need to|must) do"
+    r"|what this means for (?:practice|you)"
     r"|(?:the )?(?:audit|panel) recommend(?:s|ed)(?: that)?|(?:areas|things) to (?:improve|develop)",
 )
 _LEAD_TAIL_WORDS = 12

@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from knowledge.authoring.drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
 from knowledge.authoring.headings import (
     MINOR_WORDS,
@@ -41,7 +43,7 @@ from knowledge.authoring.headings import (
     wording_kind,
 )
 from knowledge.authoring.report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
-from knowledge.authoring.suggestions import Suggester
+from knowledge.authoring.suggestions import Suggester, UnknownAgency, agency_entry
 from knowledge.authoring.summary_table import TableEntry, find_table, match_entry, parse_cases, parse_month
 from knowledge.base import KnowledgeBase
 from knowledge.models import Kind, normalise_whitespace
@@ -70,6 +72,7 @@ class DraftItem:
     agencies: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     kind_reason: str = ""  # set when the kind was read from the bullet's wording, not its section
+    unknown: tuple[UnknownAgency, ...] = ()  # agencies it names that agencies.yaml does not list
 
 
 @dataclass
@@ -519,18 +522,42 @@ def summary_text(result: IngestResult, *, out_dir: Path) -> str:
     if reading.remarks:
         lines.append(f"To check ({len(reading.remarks)}):")
         lines.extend(f"  {report.where(notice.number)}: {notice.message}" for notice in reading.remarks)
+    unknown: dict[str, list[str]] = {}
+    for draft in result.drafts:
+        for item in draft.audit.items:
+            for agency in item.unknown:
+                unknown.setdefault(agency.id, []).append(
+                    f"    {report.where(item.number)} ({draft.path.name}): {_short(item.text, 90)!r}"
+                )
+    if unknown:
+        names = {agency.id: agency for draft in result.drafts for item in draft.audit.items for agency in item.unknown}
+        lines.append(f"Agencies not in agencies.yaml ({len(unknown)}; tagged as themselves, not all-agencies):")
+        for agency_id, sources in unknown.items():
+            lines.append(f"  {names[agency_id].name!r}, named at:")
+            lines.extend(sources)
+            lines.append("  suggested agencies.yaml entry:")
+            lines.extend(f"    {line}" for line in agency_entry(names[agency_id]).splitlines())
+    guessed = [item for item in items if item.kind_reason]
+    if guessed:
+        lines.append(f"Kinds read from the wording ({len(guessed)} item(s); marked in the drafts for review).")
+    for duplicate in result.duplicates:
+        lines.append(f"Already in the data: {duplicate}")
     if result.problems:
         lines.append("Fill these in before `learning-bot check` passes:")
         lines.extend(f"  {problem}" for problem in result.problems)
     lines.append(
-        'Next: confirm or correct the lines marked "# suggested: confirm", then run `learning-bot check` and'
-        " `learning-bot build`."
+        'Next: confirm or correct the lines marked "# suggested: confirm", then run `learning-bot check --strict`'
+        " and `learning-bot build`."
     )
     return "\n".join(lines)
 
 
 class IngestError(ValueError):
     """Nothing in the report could be ingested (no audits found); nothing was written."""
+
+
+class DuplicateAuditError(IngestError):
+    """An audit of the report is already in the data under another file; nothing was written."""
 
 
 @dataclass
@@ -540,6 +567,7 @@ class IngestResult:
     reading: Reading
     drafts: list[DraftFile]
     written: bool
+    duplicates: list[str] = field(default_factory=list)  # audits already in the knowledge base (not refused)
 
     @property
     def problems(self) -> list[str]:
@@ -573,7 +601,7 @@ def plan_drafts(reading: Reading, *, kb: KnowledgeBase, out_dir: Path) -> list[D
         audit_themes = suggester.title_themes([audit.short_title, plain_title(audit.heading)])
         suggestions = [suggester.suggest(item.text, audit_themes=audit_themes) for item in audit.items]
         for item, suggestion in zip(audit.items, suggestions, strict=True):
-            item.agencies, item.themes = suggestion.agencies, suggestion.themes
+            item.agencies, item.themes, item.unknown = suggestion.agencies, suggestion.themes, suggestion.unknown
         path = out_dir / f"{audit_id}.yaml"
         text = render_audit(
             audit,
@@ -589,7 +617,13 @@ def plan_drafts(reading: Reading, *, kb: KnowledgeBase, out_dir: Path) -> list[D
 
 
 def ingest_report(
-    path: Path, *, kb: KnowledgeBase, out_dir: Path, force: bool = False, dry_run: bool = False
+    path: Path,
+    *,
+    kb: KnowledgeBase,
+    out_dir: Path,
+    force: bool = False,
+    dry_run: bool = False,
+    in_data: bool = False,
 ) -> IngestResult:
     """Read a report and write one draft audit file per audit into `out_dir` (all or none).
 
@@ -603,13 +637,113 @@ def ingest_report(
             raise IngestError(
                 f"{report.path.name}: the summary table lists {len(reading.entries)} audit(s) but no audit heading"
                 " in the body is followed by Findings or Learning/Recommendations bullets; nothing was written"
+                + diagnosis(reading)
             )
         raise IngestError(
             f"{report.path.name}: found no audits (expected audit headings followed by 'Findings' or"
-            " 'Learning/Recommendations' sections of bullets); nothing was written"
+            " 'Learning/Recommendations' sections of bullets); nothing was written" + diagnosis(reading)
         )
     drafts = plan_drafts(reading, kb=kb, out_dir=out_dir)
+    refused, known = duplicates(drafts, kb=kb, out_dir=out_dir, in_data=in_data)
+    if refused and dry_run:
+        known = [*(f"{line} [would be refused]" for line in refused), *known]
+    elif refused:
+        raise DuplicateAuditError(
+            "\n".join([f"{report.path.name}: nothing was written; already in the data:", *refused])
+        )
     if dry_run:
-        return IngestResult(reading, drafts, written=False)
+        return IngestResult(reading, drafts, written=False, duplicates=known)
     write_drafts(drafts, force=force)
-    return IngestResult(reading, drafts, written=True)
+    return IngestResult(reading, drafts, written=True, duplicates=known)
+
+
+def _plain_title(text: str) -> str:
+    return normalise_whitespace(text).casefold()
+
+
+def duplicates(
+    drafts: list[DraftFile], *, kb: KnowledgeBase, out_dir: Path, in_data: bool
+) -> tuple[list[str], list[str]]:
+    """Drafts whose audit is already in the data: the same title, or half its items' texts or more.
+
+    Returns (refused, known). An audit in another audit file of `out_dir` is refused (the data would hold it
+    twice); one only in the knowledge base is refused when `in_data` (the drafts go into the data directory),
+    else reported. A draft that replaces the very file holding it (`--force`) is a re-ingest, not a copy.
+    """
+    existing: list[tuple[str, str, set[str], Path | None]] = []  # (id, title, texts, file)
+    for path in sorted(out_dir.glob("*.yaml")) if out_dir.is_dir() else []:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if isinstance(raw, dict):
+            items = raw.get("items") if isinstance(raw.get("items"), list) else []
+            texts = {normalise_whitespace(str(i.get("text", ""))).casefold() for i in items if isinstance(i, dict)}
+            existing.append((str(raw.get("id", path.stem)), str(raw.get("title", "")), texts, path))
+    files = {entry[0] for entry in existing}
+    texts_by_audit: dict[str, set[str]] = {}
+    for row in kb.conn.execute("SELECT audit_id, text FROM items"):
+        texts_by_audit.setdefault(row["audit_id"], set()).add(normalise_whitespace(row["text"]).casefold())
+    for row in kb.conn.execute("SELECT id, title FROM audits"):
+        if row["id"] not in files:
+            existing.append((row["id"], row["title"], texts_by_audit.get(row["id"], set()), None))
+    refused: list[str] = []
+    known: list[str] = []
+    for draft in drafts:
+        texts = {normalise_whitespace(item.text).casefold() for item in draft.audit.items}
+        for audit_id, title, their_texts, path in existing:
+            if path is not None and path == draft.path:
+                continue  # the same file: replacing it is a re-ingest (needs --force)
+            shared = len(texts & their_texts)
+            if _plain_title(title) == _plain_title(draft.audit.title):
+                why = "the same title"
+            elif texts and shared * 2 >= len(texts):
+                why = f"{shared} of its {len(texts)} items have the same text"
+            else:
+                continue
+            where = f"{path}" if path is not None else "the knowledge base"
+            line = f"  {draft.audit.title!r} is audit {audit_id!r} in {where} ({why})"
+            (refused if path is not None or in_data else known).append(line)
+    return refused, known
+
+
+def diagnosis(reading: Reading) -> str:
+    """What a report that yielded no audit looked like: its headings, bullet runs and tables, and why none
+    became an audit (for the error message)."""
+    report = reading.report
+    paragraphs = report.paragraphs
+    headings = [p for p in paragraphs if heading_like(p)]
+    runs: list[tuple[int, int]] = []  # (first paragraph number, bullets)
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.style == BULLET:
+            if index and paragraphs[index - 1].style == BULLET:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((paragraph.number, 1))
+    tables = [p for i, p in enumerate(paragraphs) if p.style == ROW and (i == 0 or paragraphs[i - 1].style != ROW)]
+    lines = ["", "What the report holds:"]
+    shown = ", ".join(f"{_short(p.text, 40)!r} ({report.where(p.number)})" for p in headings[:8])
+    lines.append(
+        f"  {len(headings)} heading(s)" + (f": {shown}" + (", ..." if len(headings) > 8 else "") if shown else "")
+    )
+    runs_shown = ", ".join(f"{count} at {report.where(number)}" for number, count in runs[:8])
+    lines.append(f"  {len(runs)} run(s) of bullets" + (f": {runs_shown}" if runs_shown else ""))
+    tables_shown = ", ".join(f"{_short(p.text, 50)!r} ({report.where(p.number)})" for p in tables[:5])
+    lines.append(f"  {len(tables)} table(s)" + (f", first rows: {tables_shown}" if tables_shown else ""))
+    lines.append("Why none became an audit:")
+    if not headings:
+        lines.append("  no heading (a short line, a Markdown '#' line or a Word heading style) names an audit")
+    if not runs and not tables:
+        lines.append("  no bullets or table cells to read findings or recommendations from")
+    elif runs:
+        lines.append(
+            "  no heading is followed by a Findings/Recommendations heading, a lead-in ending in ':' ('key findings"
+            " included:', 'we found:', 'recommendations:'), numbered themes, or bullets under a dated heading"
+        )
+    if tables:
+        lines.append(
+            "  no table has two or more columns headed as findings or recommendations ('Areas improving',"
+            " 'Areas for development', 'Recommendations')"
+        )
+    lines.extend(f"  {report.where(notice.number)}: {notice.message}" for notice in reading.unplaced[:10])
+    return "\n".join(lines)
