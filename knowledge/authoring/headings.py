@@ -126,6 +126,14 @@ _GENRE_PHRASE = re.compile(
     r"|\s+(?:multi[- ]?agency\s+)?(?:case\s+)?audits?\s*$",
     re.I,
 )
+_LEARNING_FROM = re.compile(
+    r"^(?:(?:key )?(?:learning|findings|lessons(?: learn[et]d?)?)\s+from\s+(?:the\s+|a\s+|our\s+)?"
+    r"|\d\s+minute\s+briefing\s*[:–—-]?\s*)",
+    re.I,
+)
+_GENERIC_HEAD = re.compile(
+    r"(?:(?:multi[- ]?agency|mac?a|thematic|case)\s+)*(?:audits?|learning|briefing|summary|review)", re.I
+)
 MINOR_WORDS = frozenset(
     ["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
 )
@@ -133,12 +141,17 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 
 def plain_title(text: str) -> str:
-    """A title without its acronym in brackets, sub-title after a colon, trailing stop or "audit" wording."""
+    """A title without its acronym in brackets, a generic opening ("Learning from", "7 Minute Briefing:"), its
+    sub-title after a colon (or its generic head before one: "Multi-agency audit: Neglect" -> "Neglect"), and
+    trailing stop or "audit" wording."""
     text = normalise_whitespace(PARENTHESES.sub(" ", text))
-    head, colon, _rest = text.partition(":")
-    if colon and head.strip():
+    text = _LEARNING_FROM.sub("", text).strip() or text
+    head, colon, rest = text.partition(":")
+    if colon and head.strip() and not _GENERIC_HEAD.fullmatch(head.strip()):
         text = head
-    text = _GENRE_PHRASE.sub("", text.strip().rstrip(".:;")).strip()
+    elif colon and rest.strip():
+        text = rest
+    text = _GENRE_PHRASE.sub("", text.strip().rstrip(".:;")).strip() or text
     return normalise_whitespace(text)
 
 

@@ -42,7 +42,7 @@ from knowledge.authoring.headings import (
     without_lead_in,
     wording_kind,
 )
-from knowledge.authoring.report_reader import BULLET, ROW, TEXT, Paragraph, Report, read_report
+from knowledge.authoring.report_reader import BULLET, HEADING, ROW, TEXT, Paragraph, Report, read_report
 from knowledge.authoring.suggestions import Suggester, UnknownAgency, agency_entry
 from knowledge.authoring.summary_table import TableEntry, find_table, match_entry, parse_cases, parse_month
 from knowledge.base import KnowledgeBase
@@ -56,7 +56,7 @@ _PURPOSE_CUE = re.compile(
 )
 _SENTENCES = re.compile(r"(?<=[.!?])\s+")
 _WHEN_CUE = re.compile(
-    r"\b(?:complet\w*|undertaken|carried out|conducted|took place|held|audited|ran|between|during)\b", re.I
+    r"\b(?:complet\w*|undertaken|carried out|conducted|took place|held|audited|ran|between|during|met)\b", re.I
 )
 _LEAD_SECTION = {Kind.FINDING: "Findings", Kind.RECOMMENDATION: "Recommendations"}
 
@@ -228,6 +228,8 @@ class _Walker:
         self.mode = ""  # "": context until a section; "wording": kind per bullet; "context"; "outside"
         self.columns: tuple[Kind | None, ...] = ()  # the kinds of the current table's columns
         self.headers: tuple[str, ...] = ()
+        # In a report with styled headings, a short plain sentence ("Six cases were audited.") is no heading.
+        self.styled = report.format != "text" and any(p.style == HEADING for p in report.paragraphs)
 
     def _leads_to_section(self, index: int, *, bullets_count: bool) -> bool:
         """Whether the paragraphs after a heading reach learning before any other heading: a Findings or
@@ -248,7 +250,7 @@ class _Walker:
                 return True
             if paragraph.style == TEXT and lead_in_kind(paragraph.text) is not None:
                 return True
-            if heading_like(paragraph):
+            if heading_like(paragraph) and not (self.styled and _sentence(paragraph)):
                 if _section_of(paragraph.text) is not None:
                     # under a numbered heading, only a numbered section ("3. What we found") is this audit's:
                     # "1. Neglect" then "Key findings" makes "1. Neglect" the audit
@@ -308,7 +310,12 @@ class _Walker:
                 self._note(paragraph, f"section heading {_short(paragraph.text)!r} is not under any audit heading")
                 self.kind, self.section = None, ""
                 return
-            self.kind, self.section, self.mode = kind, theme_label(paragraph.text), ""
+            if section_kind(theme_label(paragraph.text)) is None and paragraph.style == TEXT:  # a lead-in line
+                self.kind, self.section, self.mode = kind, _LEAD_SECTION[kind], ""
+                if not self.audit.section_levels:
+                    self.audit.intro.append(paragraph)
+            else:
+                self.kind, self.section, self.mode = kind, theme_label(paragraph.text), ""
             self.audit.section_levels.append(paragraph.level)
             return
         if self._inner(paragraph) or (
@@ -331,6 +338,8 @@ class _Walker:
             self._start(paragraph, entry_index)
             return
         opening = self.audit is None or bool(self.audit.section_levels)
+        if self.audit is not None and paragraph.level and self.audit.level and paragraph.level > self.audit.level:
+            opening = False  # a part of the audit ("Learning and next steps" over its table), not a new audit
         if opening and self._leads_to_section(index, bullets_count=False):
             self._start(paragraph, None)
             if self.entries:
@@ -358,7 +367,7 @@ class _Walker:
         for index, paragraph in enumerate(self.paragraphs):
             if index in self.table_rows:
                 continue
-            if heading_like(paragraph):
+            if heading_like(paragraph) and not (self.styled and _sentence(paragraph)):
                 self._heading(index, paragraph)
             elif paragraph.style == BULLET:
                 self._bullet(paragraph)
@@ -450,6 +459,11 @@ class _Walker:
                     continue
                 section = heading_label(self.headers[index]) if index < len(self.headers) else _LEAD_SECTION[kind]
                 self.audit.items.append(DraftItem(kind, section, text, paragraph.number))
+
+
+def _sentence(paragraph: Paragraph) -> bool:
+    text = paragraph.text.rstrip()
+    return paragraph.style == TEXT and text.endswith((".", "!", "?")) and len(text.split()) > 3
 
 
 def _section_of(text: str) -> Kind | None:
