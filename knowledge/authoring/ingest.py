@@ -354,7 +354,9 @@ class _Walker:
         if paragraph.level and self.audit.level and paragraph.level <= self.audit.level:
             self.audit, self.kind, self.section = None, None, ""  # a new top-level part of the report
             return
-        if self.kind is not None:
+        if self.kind is not None and self._leads_to_section(index, bullets_count=False):
+            self.kind, self.section, self.mode = None, heading_label(paragraph.text), ""  # its own sections follow
+        elif self.kind is not None:
             self._remark(
                 paragraph,
                 f"sub-heading {_short(paragraph.text)!r} inside {self.audit.title!r} / {self.section}: the bullets"
