@@ -102,12 +102,7 @@ class Score:
 
 
 def score(layout: str, result: IngestResult, expected: list[Expected]) -> Score:
-    found = [
-        (audit, item)
-        for draft in result.drafts
-        for audit in [draft.audit]
-        for item in audit.items
-    ]
+    found = [(audit, item) for draft in result.drafts for audit in [draft.audit] for item in audit.items]
     unmatched = list(expected)
     matched = exact = 0
     pairs = []

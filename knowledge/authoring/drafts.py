@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from knowledge.authoring.headings import slug as slug_of
+from knowledge.authoring.headings import without_lead_in
 from knowledge.authoring.suggestions import agency_entry
 from knowledge.loading import AUDIT_ADAPTER
 from knowledge.models import Kind, normalise_whitespace
@@ -121,7 +123,7 @@ def render_audit(
         notes.append("The report's summary table has no row for this audit.")
     for paragraph in audit.intro:
         text = normalise_whitespace(paragraph.text)
-        if text != purpose:
+        if text != purpose and without_lead_in(text) != purpose:
             notes.append(f"The audit's section also opens with ({unit} {paragraph.number}): '{text}'")
     unknown = {agency.id: agency for suggestion in suggestions for agency in suggestion.unknown}
     if unknown:
@@ -148,6 +150,17 @@ def render_audit(
         ]
         for agency in suggestion.unknown:
             lines.append(f"  # unknown agency {agency.name!r} ({unit} {item.number}): not in agencies.yaml")
+    for label, at in audit.unknown_themes:
+        lines.append(f"# Theme heading {label!r} ({unit} {at}) names no theme in themes.yaml; suggested entry:")
+        lines.extend(
+            f"#   {line}"
+            for line in (
+                f"- id: {slug_of(label)}",
+                f"  name: {label}",
+                "  description: TODO (written by a person)",
+                "  why_it_matters: TODO (written by a person)",
+            )
+        )
     if unknown:
         lines.append("# Suggested agencies.yaml entries for the agencies above (complete the description, confirm):")
         for agency in unknown.values():

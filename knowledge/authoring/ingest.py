@@ -87,6 +87,8 @@ class DraftAudit:
     items: list[DraftItem] = field(default_factory=list)
     section_levels: list[int] = field(default_factory=list)  # heading levels of its sections (0: unknown)
     numbered: bool = False  # its heading is numbered ("2. Neglect"), so numbered headings are its siblings
+    theme_headings: list[tuple[str, int]] = field(default_factory=list)  # its numbered themes (label, number)
+    unknown_themes: list[tuple[str, int]] = field(default_factory=list)  # those naming no theme in themes.yaml
 
     @property
     def title(self) -> str:
@@ -332,6 +334,7 @@ class _Walker:
             else:
                 self.mode = "wording"
                 self.audit.section_levels.append(paragraph.level)
+                self.audit.theme_headings.append((self.section, paragraph.number))
             return
         entry_index = match_entry(paragraph.text, self.entries, self.taken)
         if entry_index is not None and self._leads_to_section(index, bullets_count=True):
@@ -546,13 +549,23 @@ def summary_text(result: IngestResult, *, out_dir: Path) -> str:
                     f"    {report.where(item.number)} ({draft.path.name}): {_short(item.text, 90)!r}"
                 )
     if unknown:
-        names = {agency.id: agency for draft in result.drafts for item in draft.audit.items for agency in item.unknown}
+        names: dict[str, UnknownAgency] = {}
+        for draft in result.drafts:
+            for item in draft.audit.items:
+                for agency in item.unknown:
+                    names.setdefault(agency.id, agency)
         lines.append(f"Agencies not in agencies.yaml ({len(unknown)}; tagged as themselves, not all-agencies):")
         for agency_id, sources in unknown.items():
             lines.append(f"  {names[agency_id].name!r}, named at:")
             lines.extend(sources)
             lines.append("  suggested agencies.yaml entry:")
             lines.extend(f"    {line}" for line in agency_entry(names[agency_id]).splitlines())
+    for draft in result.drafts:
+        for label, at in draft.audit.unknown_themes:
+            lines.append(
+                f"Theme not in themes.yaml: {label!r} ({report.where(at)}, {draft.path.name}); suggested themes.yaml"
+                f" entry: id: {slug(label)}, name: {label} (description and why_it_matters to be written by a person)"
+            )
     guessed = [item for item in items if item.kind_reason]
     if guessed:
         lines.append(f"Kinds read from the wording ({len(guessed)} item(s); marked in the drafts for review).")
@@ -615,6 +628,7 @@ def plan_drafts(reading: Reading, *, kb: KnowledgeBase, out_dir: Path) -> list[D
         prefix = unique(audit.prefix, taken)
         taken.add(prefix)
         audit_themes = suggester.title_themes([audit.short_title, plain_title(audit.heading)])
+        audit.unknown_themes = [(label, at) for label, at in audit.theme_headings if not suggester.votes(label)[1]]
         suggestions = [suggester.suggest(item.text, audit_themes=audit_themes) for item in audit.items]
         for item, suggestion in zip(audit.items, suggestions, strict=True):
             item.agencies, item.themes, item.unknown = suggestion.agencies, suggestion.themes, suggestion.unknown

@@ -80,6 +80,9 @@ class Suggester:
         self.agency_ids = {agency.id for agency in kb.agencies()}
         self.theme_ids = {row[0] for row in kb.conn.execute("SELECT id FROM themes")}
         self.known_names = known_agency_names(kb)
+        self._theme_names = {
+            key_of(text) for row in kb.conn.execute("SELECT id, name FROM themes") for text in (row[0], row[1])
+        }
 
     def votes(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """How strongly each agency and theme fires on a text: (agency votes, theme votes)."""
@@ -150,7 +153,11 @@ class Suggester:
                     themes = [
                         label.removeprefix("theme:")
                         for label in (concept.labels if concept else ())
-                        if label.startswith("theme:") and label.removeprefix("theme:") in self.theme_ids
+                        if label.startswith("theme:")
+                        and label.removeprefix("theme:") in self.theme_ids
+                        # one word names a theme only as its own name ("Neglect"), not as one of its keywords
+                        # ("Wellbeing" is a supervision keyword; an "Emotional Wellbeing" audit is not about it)
+                        and (end - start > 1 or stems[start:end] in self._theme_names)
                     ]
                     if themes:
                         named.extend(theme for theme in themes if theme not in named)
