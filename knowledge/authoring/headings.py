@@ -23,19 +23,23 @@ _GENRE_WORDS = frozenset(stem(word) for word in ("audit", "audits", "multi", "ag
 
 _FINDING_HEADINGS = re.compile(
     r"^(?:(?:key|main|audit|summary of(?: the)?)\s+)?(?:findings?|what (?:we|the audit) found|strengths"
-    r"|good practice|what worked well|what went well)$"
+    r"|good practice|what worked well|what went well"
+    r"|what did (?:we|the audit|auditors) (?:find|see|learn)|what (?:did|does) the audit (?:find|show|tell us))$"
 )
 _RECOMMENDATION_HEADINGS = re.compile(
     r"^(?:(?:key|main)\s+)?(?:learning|lessons(?: learn(?:ed|t))?|recommendations?|learning points"
     r"|learning\s*(?:/|and)\s*recommendations?|recommendations?\s*(?:/|and)\s*learning"
     r"|actions?(?: points| required| plan)?|next steps|areas (?:for|of|requiring) (?:improvement|development)"
-    r"|what (?:needs|needed) to (?:improve|change))$"
+    r"|what (?:needs|needed) to (?:improve|change|happen)"
+    r"|what (?:do|does|should|must) (?:we|you|practitioners|professionals|agencies)"
+    r" (?:need to )?do(?: differently| next)?"
+    r"|what (?:will|can) (?:we|you) do(?: differently)?)$"
 )
 
 
 def section_kind(text: str) -> Kind | None:
     """The kind of bullet a section heading introduces ("Findings:" -> finding), or None for other text."""
-    key = normalise_whitespace(text.replace("&", " and ")).lower().rstrip(":.").strip()
+    key = normalise_whitespace(text.replace("&", " and ")).lower().replace("’", "'").rstrip(":.?").strip()
     key = re.sub(r"\s*/\s*", "/", key)
     if _FINDING_HEADINGS.match(key):
         return Kind.FINDING
@@ -51,13 +55,23 @@ def heading_label(text: str) -> str:
     return _ENUMERATOR.sub("", label, count=1) or label
 
 
+METADATA_LINE = re.compile(
+    r"^(?:date(?: of(?: the)? audit)?|audit date|completed|date completed|month|number of cases|no\.? of cases"
+    r"|cases(?: audited)?|cases reviewed|period)\s*:\s*\S",
+    re.I,
+)
+
+
 def heading_like(paragraph: Paragraph) -> bool:
-    """Whether a paragraph reads as a heading: styled as one, or one short line that is not a sentence."""
+    """Whether a paragraph reads as a heading: styled as one, or one short line that is not a sentence nor a
+    "Label: value" line of metadata ("Completed: June 2019", "Number of cases: 6")."""
     if paragraph.style == HEADING:
         return True
     if paragraph.style != TEXT:
         return False
     text = paragraph.text.strip()
+    if METADATA_LINE.match(text):
+        return False
     count = len(text.split())
     if len(text) > MAX_HEADING_CHARS or count > MAX_HEADING_WORDS or text.endswith((",", ";")):
         return False
@@ -132,7 +146,8 @@ _LEARNING_FROM = re.compile(
     re.I,
 )
 _GENERIC_HEAD = re.compile(
-    r"(?:(?:multi[- ]?agency|mac?a|thematic|case)\s+)*(?:audits?|learning|briefing|summary|review)", re.I
+    r"(?:(?:multi[- ]?agency|mac?a|thematic|case)\s+)*(?:(?:audits?|learning|briefing|summary|review)\b\s*)+",
+    re.I,
 )
 MINOR_WORDS = frozenset(
     ["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
@@ -311,7 +326,7 @@ _OUTSIDE_LEARNING = re.compile(
 _CONTEXT_HEADINGS = re.compile(
     r"^(?:background|introduction|context|why (?:it|this) matters|why does it matter\??|about (?:the|this) audit"
     r"|(?:the )?audit|methodology|method|scope|the cases|what (?:we|the audit) looked at|what is it\??"
-    r"|what was audited|overview|summary)$"
+    r"|what was audited|overview|summary|what did we (?:look at|audit)|who was audited)$"
 )
 
 
@@ -335,7 +350,12 @@ _DATE_IN_TITLE = re.compile(
 )
 
 
+_TITLE_LABEL = re.compile(r"^(?:audit(?: topic| title| name| subject| theme)?|topic|subject)\s*:\s*(?=\S)", re.I)
+
+
 def without_date(title: str) -> str:
-    """A title without the date that closes it ("Emotional Wellbeing April 2016" -> "Emotional Wellbeing")."""
+    """A title without the date that closes it ("Emotional Wellbeing April 2016" -> "Emotional Wellbeing") or a
+    label that opens it ("Audit topic: Private Fostering" -> "Private Fostering")."""
+    title = _TITLE_LABEL.sub("", title) or title
     stripped = _DATE_IN_TITLE.sub("", title).strip(" ,–—-:")
     return stripped or title

@@ -25,6 +25,7 @@ import yaml
 
 from knowledge.authoring.drafts import DraftFile, item_prefixes, problems_of, render_audit, unique, write_drafts
 from knowledge.authoring.headings import (
+    METADATA_LINE,
     MINOR_WORDS,
     PARENTHESES,
     column_kind,
@@ -139,7 +140,8 @@ class DraftAudit:
             return self.entry.cases, None
         for text, number in self._introduction():
             for sentence in _SENTENCES.split(text):
-                if re.search(r"\baudit", sentence, re.I) and (found := parse_cases(sentence)) is not None:
+                counted = re.search(r"\baudit", sentence, re.I) or METADATA_LINE.match(sentence)
+                if counted and (found := parse_cases(sentence)) is not None:
                     return found, number
         return None, None
 
@@ -151,7 +153,8 @@ class DraftAudit:
             return self.entry.completed, None
         for text, number in self._introduction():
             for sentence in _SENTENCES.split(text):
-                if _WHEN_CUE.search(sentence) and (found := parse_month(sentence)) is not None:
+                dated = _WHEN_CUE.search(sentence) or METADATA_LINE.match(sentence)
+                if dated and (found := parse_month(sentence)) is not None:
                     return found, number
         if (found := parse_month(self.heading)) is not None:
             return found, self.number
@@ -170,7 +173,7 @@ class DraftAudit:
         candidates = [
             (purpose, number, "introduction" if number in intro_numbers else "context bullet")
             for text, number in self._introduction()
-            if (purpose := without_lead_in(text))
+            if (purpose := without_lead_in(text)) and not METADATA_LINE.match(purpose)
         ]
         for text, number, what in candidates:
             for sentence in _SENTENCES.split(text):
@@ -258,6 +261,10 @@ class _Walker:
                     # "1. Neglect" then "Key findings" makes "1. Neglect" the audit
                     return not through_numbered or numbered_heading(paragraph.text)
                 deeper = bool(opener.level and paragraph.level and paragraph.level > opener.level)
+                if (deeper or not opener.level) and (
+                    context_heading(paragraph.text) or outside_learning(paragraph.text)
+                ):
+                    continue  # "Background", "What did we look at?": a part of this audit
                 if (deeper or not opener.level) and numbered_heading(paragraph.text) and not opener_numbered:
                     through_numbered = True
                     continue
@@ -341,6 +348,8 @@ class _Walker:
             self._start(paragraph, entry_index)
             return
         opening = self.audit is None or bool(self.audit.section_levels)
+        if context_heading(paragraph.text) or outside_learning(paragraph.text):
+            opening = False  # "Background" is a part of an audit, never its title
         if self.audit is not None and paragraph.level and self.audit.level and paragraph.level > self.audit.level:
             opening = False  # a part of the audit ("Learning and next steps" over its table), not a new audit
         if opening and self._leads_to_section(index, bullets_count=False):
