@@ -128,6 +128,8 @@ def test_dry_run_writes_nothing_and_says_which_files_exist(data_copy: Path, tmp_
     assert "Would write 4 draft(s)" in stdout and "Nothing was written (--dry-run)." in stdout
     assert "early-years.yaml: Early Years Multi-Agency Audits (line 22; 8 finding, 4 recommendation)" in stdout
     assert "[exists: needs --force]" in stdout
+    # The fourth audit is in the data under another file: a real run would refuse it.
+    assert "is audit 'families-multiple-needs' in" in stdout and "[would be refused]" in stdout
     assert names(data_copy / "audits") == before
 
 
