@@ -223,7 +223,7 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
 )
 @pass_context
 def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
-    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+    """Turn an audit REPORT (.txt, .md, .docx or .pdf) into one draft audit file per audit.
 
     Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
     heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word

@@ -11,6 +11,13 @@ from other partnerships) share a shape:
 
 Headings are matched to the table's titles by their words (stemmed, with acronyms), not by position, and a
 heading followed by a Findings or Recommendations section counts as an audit even when the table is missing.
+
+Other boards publish other layouts, read here too: a lead-in sentence ("... key findings included:", "We
+found:", "Recommendations:") opens a section; a heading with a date ("Emotional Wellbeing April 2016") followed
+by bullets is an audit; numbered headings below an audit's heading are its themes or a briefing's steps (kind
+from their words, else from each bullet's wording, marked for review); a table whose header row names kinds
+("Areas improving | Areas for continued development") gives one item per cell bullet; "Background", "Questions
+to consider" and "Label: value" metadata lines are parts of an audit, never its title.
 Everything that cannot be placed is reported with its line (or Word paragraph) number; nothing is dropped
 silently.
 """
