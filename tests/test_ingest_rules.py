@@ -201,3 +201,23 @@ def test_an_audit_that_states_no_cases_or_month_says_not_stated(kb: KnowledgeBas
     row |= {"completed_label": audit.completed_label, "cases_audited": None}
     assert formatting.audits_text([row]).startswith("Neglect — completed not stated, cases audited: not stated")
     assert "completed not stated, cases audited: not stated, 1 learning points" in home_blocks.audits_text([row])
+
+
+def test_a_pdf_over_pages_with_wrapped_bullets_and_headings(tmp_path: Path) -> None:
+    long = (
+        "Practitioners from every agency described the same pattern of missed appointments, late referrals and"
+        " plans that were not reviewed, which meant that the impact of neglect on the children was not seen until"
+        " a crisis brought the family to the attention of children's social care."
+    )
+    lines = ["# Neglect of Older Children: A Multi-Agency Audit Completed in the Spring Term March 2022", ""]
+    lines += ["We found:", ""] + [f"- {number}. {long}" for number in range(1, 16)]
+    report = read_report(pdf_from_markdown("\n".join(lines), tmp_path / "long.pdf"))
+    assert report.pages and len(report.pages) >= 2
+    from knowledge.authoring.ingest import read_audits
+
+    (audit,) = read_audits(report).audits
+    assert audit.title.startswith("Neglect of Older Children")
+    assert audit.completed()[0] == "2022-03"
+    assert [item.text for item in audit.items] == [f"{number}. {long}" for number in range(1, 16)]
+    assert {item.kind for item in audit.items} == {Kind.FINDING}
+    assert "(page 2)" in report.where(audit.items[-1].number)

@@ -28,7 +28,7 @@ TEXT = "text"
 
 # A bullet at the start of a line: -, *, +, •, ▪, ◦, ·, – or a number/letter like "1." "2)" "(a)" "iv.".
 _BULLET = re.compile(
-    r"^\s*(?:[-*+•▪◦·‣–—\uf0b7\uf0a7\uf0d8]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)])\s+(?=\S)",
+    r"^\s*(?:[-*+•▪◦·‣–—●○■□➢➤✓\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)])\s+(?=\S)",
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -430,6 +430,7 @@ def docx_paragraphs(data: bytes, *, name: str) -> list[Paragraph]:
 
 # -- PDF ----------------------------------------------------------------------------------------------------------
 MAX_PDF_PAGES = 300
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
 
 
@@ -514,10 +515,14 @@ def pdf_paragraphs(data: bytes, *, name: str) -> tuple[list[Paragraph], list[int
     number = 0
     last_page = 0
     previous: _PdfLine | None = None
+    page_turned = False
     for page_number, _top, entry in entries:
         if page_number != last_page:
             pages.append(number + 1)
-            last_page, previous = page_number, None
+            last_page, previous, page_turned = page_number, None, True
+        if isinstance(entry, _PdfLine) and _PAGE_NUMBER.match(entry.text):
+            number += 1
+            continue  # a footer or header: "3", "Page 3 of 8"
         if not isinstance(entry, _PdfLine):
             for row in entry:
                 number += 1
@@ -525,7 +530,7 @@ def pdf_paragraphs(data: bytes, *, name: str) -> tuple[list[Paragraph], list[int
                 if any(cells):
                     flat = " ".join(" ".join(cell.split()) for cell in cells if cell)
                     paragraphs.append(Paragraph(number, ROW, flat, cells=cells))
-            previous = None
+            previous, page_turned = None, False
             continue
         number += 1
         line = entry
@@ -540,6 +545,13 @@ def pdf_paragraphs(data: bytes, *, name: str) -> tuple[list[Paragraph], list[int
             style, level, text = TEXT, 0, line.text
         close = previous is not None and line.top - previous.bottom < line.size * 0.6
         last = paragraphs[-1] if paragraphs else None
+        if page_turned and style == TEXT and last is not None and last.style in {BULLET, TEXT}:
+            # the first line of a page continues a paragraph the last page left unfinished
+            if not last.text.rstrip().endswith((".", "!", "?", ":")):
+                paragraphs[-1] = Paragraph(last.number, last.style, f"{last.text} {text}")
+                line.number, previous, page_turned = number, line, False
+                continue
+        page_turned = False
         if (
             style == TEXT
             and close
