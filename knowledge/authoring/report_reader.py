@@ -545,12 +545,12 @@ def pdf_paragraphs(data: bytes, *, name: str) -> tuple[list[Paragraph], list[int
             style, level, text = TEXT, 0, line.text
         close = previous is not None and line.top - previous.bottom < line.size * 0.6
         last = paragraphs[-1] if paragraphs else None
-        if page_turned and style == TEXT and last is not None and last.style in {BULLET, TEXT}:
+        unfinished = last is not None and not last.text.rstrip().endswith((".", "!", "?", ":"))
+        if page_turned and style == TEXT and last is not None and last.style in {BULLET, TEXT} and unfinished:
             # the first line of a page continues a paragraph the last page left unfinished
-            if not last.text.rstrip().endswith((".", "!", "?", ":")):
-                paragraphs[-1] = Paragraph(last.number, last.style, f"{last.text} {text}")
-                line.number, previous, page_turned = number, line, False
-                continue
+            paragraphs[-1] = Paragraph(last.number, last.style, f"{last.text} {text}")
+            line.number, previous, page_turned = number, line, False
+            continue
         page_turned = False
         if (
             style == TEXT
