@@ -134,7 +134,7 @@ def test_a_pdf_with_text_and_a_table(tmp_path: Path) -> None:
     )
     report = read_report(pdf_from_markdown(markdown, tmp_path / "neglect.pdf"))
     assert report.format == "pdf"
-    assert report.where(1) == "line 1 (page 1)"
+    assert report.where(1) == "line 1, page 1"
     from knowledge.authoring.ingest import read_audits
 
     (audit,) = read_audits(report).audits
@@ -220,4 +220,4 @@ def test_a_pdf_over_pages_with_wrapped_bullets_and_headings(tmp_path: Path) -> N
     assert audit.completed()[0] == "2022-03"
     assert [item.text for item in audit.items] == [f"{number}. {long}" for number in range(1, 16)]
     assert {item.kind for item in audit.items} == {Kind.FINDING}
-    assert "(page 2)" in report.where(audit.items[-1].number)
+    assert ", page 2" in report.where(audit.items[-1].number)

@@ -76,7 +76,7 @@ class Report:
     def where(self, number: int) -> str:
         if self.pages:
             page = sum(1 for first in self.pages if first <= number) or 1
-            return f"{self.unit} {number} (page {page})"
+            return f"{self.unit} {number}, page {page}"
         return f"{self.unit} {number}"
 
 
