@@ -86,13 +86,21 @@ def cli(ctx: click.Context, db: Path | None, data: Path | None) -> None:
 
 
 @cli.command("check")
+@click.option("--strict", is_flag=True, help='Also fail while audit files keep "# suggested: confirm" marks.')
 @pass_context
-def check_command(ctx: Context) -> None:
+def check_command(ctx: Context, strict: bool) -> None:
     """Validate every data file without building; print each problem as `file: record: field: message`."""
     try:
         knowledge = load_knowledge(ctx.data_dir)
     except DataError as exc:
         fail_data(exc)
+    if strict:
+        from knowledge.authoring.drafts import review_marks
+        from knowledge.loading import AUDITS_DIR
+
+        if marks := review_marks(sorted((ctx.data_dir / AUDITS_DIR).glob("*.yaml"))):
+            click.echo("\n".join([*marks, f"{len(marks)} suggestion(s) not yet confirmed (--strict)."]), err=True)
+            sys.exit(1)
     click.echo(
         f"OK: {len(knowledge.audits)} audits, {len(knowledge.items)} items, {len(knowledge.agencies)} agencies,"
         f" {len(knowledge.themes)} themes, {len(knowledge.glossary)} glossary terms,"
@@ -198,7 +206,7 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
 )
 @pass_context
 def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
-    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+    """Turn an audit REPORT (.txt, .md, .docx or .pdf) into one draft audit file per audit.
 
     Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
     heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word
@@ -220,7 +228,8 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
     kb = ctx.kb()
     out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
     try:
-        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run)
+        in_data = out.resolve() == (ctx.data_dir / AUDITS_DIR).resolve()
+        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run, in_data=in_data)
     except (ReportError, IngestError, ExistingFilesError, DraftWriteError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary_text(result, out_dir=out))

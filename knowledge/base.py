@@ -39,7 +39,7 @@ class NotFoundError(LookupError):
 class AuditRef:
     id: str
     title: str
-    completed: str
+    completed: str | None
     completed_label: str
 
 

@@ -94,7 +94,7 @@ def _by_audit(items: Iterable[Result], kb: KnowledgeBase) -> tuple[AuditPoints, 
     for item in items:
         groups.setdefault(item.audit.id, []).append(item)
         audits[item.audit.id] = item.audit
-    ordered = sorted(groups, key=lambda audit_id: (audits[audit_id].completed, audit_id))
+    ordered = sorted(groups, key=lambda audit_id: (audits[audit_id].completed or "", audit_id))
     return tuple(
         AuditPoints(
             audits[audit_id],

@@ -6,7 +6,7 @@ import textwrap
 from typing import Any
 
 from knowledge.base import AgencyRecommendations, Answer, KnowledgeBase, NamedCount, Result
-from knowledge.models import Wording
+from knowledge.models import Wording, cases_label
 from knowledge.text import clip
 
 NOTHING_FOUND = "Nothing in the audits answers that."
@@ -184,7 +184,7 @@ def themes_text(themes: list[NamedCount]) -> str:
 def audits_text(audits: list[dict[str, Any]]) -> str:
     lines = []
     for audit in audits:
-        lines.append(f"{audit['title']} — completed {audit['completed_label']}, {audit['cases_audited']} cases audited")
+        lines.append(f"{audit['title']} — completed {audit['completed_label']}, {cases_label(audit['cases_audited'])}")
         if audit["priority"]:
             lines.append(_wrap(audit["priority"], "  "))
         lines.append(f"  {audit['items']} learning points (id: {audit['id']})")

@@ -202,6 +202,7 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
     for dup in _duplicates(audit.id for audit in knowledge.audits):
         yield f"{audit_paths[dup]}: audit {dup}: id: duplicate audit id"
     item_owner: dict[str, str] = {}
+    text_owner: dict[str, tuple[str, str]] = {}  # a text -> (audit, item) first holding it
     for audit in knowledge.audits:
         path = audit_paths[audit.id]
         item_ids = {item.id for item in audit.items}
@@ -209,6 +210,9 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
             if item.id in item_owner:
                 yield f"{path}: item {item.id}: id: duplicate id (also in audit {item_owner[item.id]})"
             item_owner[item.id] = audit.id
+            owner = text_owner.setdefault(item.text.casefold(), (audit.id, item.id))
+            if owner[0] != audit.id:  # an audit ingested twice: answers would show the point twice
+                yield f"{path}: item {item.id}: text: same text as item {owner[1]} of audit {owner[0]}"
             for agency in item.agencies:
                 if agency not in agency_ids:
                     yield f"{path}: item {item.id}: agencies: unknown agency '{agency}'"
@@ -264,7 +268,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         raise DataError(errors)
 
     knowledge = Knowledge(
-        audits=tuple(sorted(audits, key=lambda audit: (audit.completed, audit.id))),
+        audits=tuple(sorted(audits, key=lambda audit: (audit.completed or "", audit.id))),
         agencies=vocab["agencies.yaml"].agencies,
         themes=vocab["themes.yaml"].themes,
         glossary=vocab["glossary.yaml"].terms,

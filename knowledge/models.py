@@ -117,8 +117,9 @@ class Audit(Frozen):
     title: Text
     short_title: Text
     priority: Text | None = None
-    cases_audited: int = Field(ge=1)
-    completed: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    # Optional: many boards' reports state neither; shown as "not stated", never invented.
+    cases_audited: int | None = Field(default=None, ge=1)
+    completed: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
     purpose: Text
     facts: tuple[Fact, ...] = ()
     notes: tuple[Text, ...] = ()
@@ -126,7 +127,9 @@ class Audit(Frozen):
 
     @property
     def completed_label(self) -> str:
-        """The completion month as the report writes it, e.g. "August 2016"."""
+        """The completion month as the report writes it, e.g. "August 2016" ("not stated" when it gives none)."""
+        if self.completed is None:
+            return NOT_STATED
         year, month = self.completed.split("-")
         names = [
             "January",
@@ -143,6 +146,14 @@ class Audit(Frozen):
             "December",
         ]
         return f"{names[int(month) - 1]} {year}"
+
+
+NOT_STATED = "not stated"
+
+
+def cases_label(cases: int | None) -> str:
+    """How many cases an audit looked at, for people: "8 cases audited", or "cases audited: not stated"."""
+    return f"{cases} cases audited" if cases is not None else f"cases audited: {NOT_STATED}"
 
 
 class Agency(Frozen):
