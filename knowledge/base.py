@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind, Signpost, kind_label
+from knowledge.models import ALL_AGENCIES, Kind, Signpost, comparable_text, kind_label
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
 from knowledge.text import STOPWORDS, normalise, stem, words
@@ -297,12 +297,18 @@ class KnowledgeBase:
         )
 
     def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
-        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all; less
+        those a result already quotes (an audit's purpose is also a passage, labelled why the audit was done)."""
         if query.intent != "purpose":
             return ()
         wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
         purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
-        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
+        shown = [comparable_text(result.text) for result in results]
+        return tuple(
+            AuditPurpose(self._audits[audit_id], purposes[audit_id])
+            for audit_id in wanted
+            if not any(comparable_text(purposes[audit_id]) in text for text in shown)
+        )
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:

@@ -15,7 +15,8 @@ from click.testing import CliRunner
 
 from bot.cli import cli
 from handlers import blocks
-from knowledge.base import KnowledgeBase
+from knowledge.base import KnowledgeBase, NotFoundError
+from knowledge.digest import build_digest
 from knowledge.formatting import NOTHING_FOUND
 from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
@@ -155,10 +156,34 @@ def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase) -> None:
     assert answer.results[0].kind == "context"
 
 
+def test_an_audits_purpose_and_priority_are_passages_labelled_why_it_was_done_never_learning_points(
+    kb: KnowledgeBase,
+) -> None:
+    priority = kb.item("cse-mase-priority")
+    assert priority.kind == "context" and priority.kind_label == "Why this audit was done"
+    assert priority.text.startswith("Business Plan Priority 1: To improve the protection")
+    # A purpose an item already holds verbatim is not a second passage (cwd-c2, fmn-c1 hold them).
+    with pytest.raises(NotFoundError):
+        kb.item("children-with-disabilities-purpose")
+    with pytest.raises(NotFoundError):
+        kb.item("families-multiple-needs-purpose")
+    # Never among an agency's recommendations nor in a digest's findings or recommendations.
+    listed = kb.recommendations("all-agencies")
+    assert all(result.kind == "recommendation" for group in (*listed.own, *listed.for_all) for result in group.items)
+    digest = build_digest(kb, "cse")
+    assert not any("Business Plan Priority" in text for text in digest.texts())
+    # A question that does not ask why the audit was done leads with the learning points, not the context.
+    answer = kb.ask("how well did agencies work together in the sexual exploitation cases")
+    assert answer.results[0].kind != "context"
+
+
 def test_a_purpose_question_is_told_why_the_audit_was_done(kb: KnowledgeBase, kb_path) -> None:
+    # The purpose (and the sentence under the audit's heading) are passages of their own, labelled honestly and
+    # not quoted a second time above them.
     named = kb.ask("why did the board audit early years")
-    assert [found.audit.id for found in named.purposes] == ["early-years"]
-    assert named.purposes[0].purpose.startswith("The purpose of the audit was to further promote")
+    assert {result.id for result in named.results[:2]} == {"early-years-purpose", "early-years-introduction"}
+    assert {result.kind_label for result in named.results[:2]} == {"Why this audit was done"}
+    assert named.purposes == ()
     unnamed = kb.ask("why was this audit done")
     assert unnamed.results == () and len(unnamed.purposes) == len(kb.audits())
     result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "why was this audit done"])
