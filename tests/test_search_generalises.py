@@ -60,6 +60,21 @@ def test_workplace_words_give_way_only_to_clear_learning_evidence(kb: KnowledgeB
     assert kb.ask("how do I get access to the shared drive").results == ()
 
 
+def test_a_workplace_word_beside_someone_the_case_is_about_tells_their_life_not_the_askers_workplace(
+    kb: KnowledgeBase,
+) -> None:
+    # One learning concept ("dad") beside a workplace word: the family member makes it a practice concern ...
+    answer = kb.ask("dad works overtime never seen", explain=True)
+    assert answer.found and answer.results[0].themes and "hidden-males" in answer.results[0].themes
+    assert "workplace word, weighed lightly: the question names a learning topic" in notes_of(
+        kb, "dad works overtime never seen"
+    )
+    # ... but not the asker's own family, nor a word for families in general.
+    assert kb.ask("can I take compassionate leave when my dad is ill").results == ()
+    assert kb.ask("how many weeks of maternity leave do I get for my baby").results == ()
+    assert kb.ask("is there parking at the office for family visits").results == ()
+
+
 def test_personal_details_and_names_are_left_out_of_the_search(kb: KnowledgeBase) -> None:
     question = "Jayden, DOB 12/03/2016, lives at IG1 2AB - how do we capture his voice"
     answer = kb.ask(question, explain=True)
