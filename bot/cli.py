@@ -16,6 +16,7 @@ import click
 from knowledge import formatting, serialising
 from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
+from knowledge.search.semantic import SemanticUnavailableError
 from knowledge.store import BuildError, build
 from knowledge.text import MAX_QUESTION_CHARS, clip
 
@@ -37,10 +38,12 @@ class Context:
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
             try:
-                self._kb = KnowledgeBase.open(self.db_path, data_dir=self.data_dir)
+                self._kb = KnowledgeBase.open(
+                    self.db_path, data_dir=self.data_dir, semantic=self.settings.semantic_search
+                )
             except DataError as exc:
                 fail_data(exc)
-            except BuildError as exc:
+            except (BuildError, SemanticUnavailableError) as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._kb
 

@@ -187,9 +187,15 @@ class NamedCount:
 class KnowledgeBase:
     """Read access to a built knowledge database, safe to share between threads."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, semantic: bool = False) -> None:
         self.db_path = Path(db_path)
         self._local = threading.local()
+        # The optional semantic layer (see knowledge.search.semantic): one model and embedding cache, all threads.
+        self._reranker = None
+        if semantic:
+            from knowledge.search.semantic import Encoder, Reranker
+
+            self._reranker = Reranker(Encoder())
         self.vocabulary = Vocabulary(self.conn)
         self._audits = {
             row["id"]: AuditRef(row["id"], row["title"], row["completed"], row["completed_label"])
@@ -213,9 +219,12 @@ class KnowledgeBase:
         self._themes: list[NamedCount] | None = None
 
     @classmethod
-    def open(cls, db_path: Path | None = None, *, data_dir: Path | None = None) -> KnowledgeBase:
-        """Open the knowledge base, building or rebuilding its database first when needed."""
-        return cls(ensure_database(db_path, data_dir=data_dir))
+    def open(
+        cls, db_path: Path | None = None, *, data_dir: Path | None = None, semantic: bool = False
+    ) -> KnowledgeBase:
+        """Open the knowledge base, building or rebuilding its database first when needed; `semantic` turns on
+        the optional semantic layer (SemanticUnavailableError when it is not installed)."""
+        return cls(ensure_database(db_path, data_dir=data_dir), semantic=semantic)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -230,7 +239,7 @@ class KnowledgeBase:
     def searcher(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = Searcher(self.conn, self.vocabulary)
+            searcher = Searcher(self.conn, self.vocabulary, reranker=self._reranker)
             self._local.searcher = searcher
         return searcher
 
@@ -549,6 +558,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
         "coverage": round(hit.coverage, 4),
         "bm25": round(hit.bm25, 4),
         "bonus": round(hit.bonus, 4),
+        **({"cosine": round(hit.cosine, 4), "keyword": round(hit.keyword or 0.0, 4)} if hit.cosine is not None else {}),
         "corrections": dict(query.corrections),
         "units": [
             {

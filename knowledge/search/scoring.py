@@ -40,6 +40,10 @@ class Hit:
     bonus: float
     score: float
     matches: list[Match]
+    # With the semantic layer on: the cosine of the question's and the passage's embeddings, and the keyword score
+    # (`score` becomes the fused one).
+    cosine: float | None = None
+    keyword: float | None = None
 
 
 def reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:
