@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -25,6 +25,7 @@ from bot.settings import Settings
 from handlers import blocks, replies
 from handlers.questions import REPLY_TO
 from knowledge.base import KnowledgeBase
+from knowledge.live import LiveKnowledge
 from knowledge.records.state import StateStore
 
 LOGGER_NAME = "learning_bot.slack"
@@ -109,9 +110,27 @@ def create_client(settings: Settings) -> WebClient:
     return client
 
 
+class PinningExecutor(Executor):
+    """Runs each listener with one knowledge snapshot pinned, so an answer never mixes two builds."""
+
+    def __init__(self, inner: Executor, live: LiveKnowledge) -> None:
+        self.inner = inner
+        self.live = live
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.inner.submit(self._pinned, fn, args, kwargs)
+
+    def _pinned(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        with self.live.pinned():
+            return fn(*args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def create_app(
     settings: Settings,
-    kb: KnowledgeBase,
+    kb: KnowledgeBase | LiveKnowledge,
     state: StateStore,
     *,
     client: WebClient | None = None,
@@ -125,14 +144,18 @@ def create_app(
     from handlers import register
 
     logger = app_logger(settings)
+    executor = listener_executor or ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
+    )
+    if isinstance(kb, LiveKnowledge):
+        executor = PinningExecutor(executor, kb)
     app = App(
         name="learning-bot",
         client=client or create_client(settings),
         signing_secret=settings.secret("slack_signing_secret") or "",
         process_before_response=False,
         logger=logger,
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
+        listener_executor=executor,
     )
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:

@@ -20,6 +20,7 @@ from knowledge.store import BuildError, build, default_data_dir, default_db_path
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from knowledge.live import LiveKnowledge
     from knowledge.records.state import StateStore
 
 
@@ -40,6 +41,25 @@ class Context:
             except BuildError as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._kb
+
+    def live(self, settings: Settings) -> LiveKnowledge:
+        """The knowledge base for a long-running bot: built if needed, then followed as it is rebuilt."""
+        from knowledge.live import LiveKnowledge, SnapshotError
+        from knowledge.store import ensure_database
+
+        try:
+            path = ensure_database(self.db_path, data_dir=self.data_dir)
+            return LiveKnowledge(
+                path,
+                data_dir=self.data_dir,
+                rebuild=settings.knowledge_rebuild,
+                check_every=settings.knowledge_check_seconds,
+            )
+        except DataError as exc:
+            fail_data(exc)
+            raise
+        except (BuildError, SnapshotError) as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 def fail_data(exc: DataError) -> None:
@@ -310,7 +330,7 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
     settings = settings_or_exit()
     try:
-        serve(settings, ctx.kb(), http=use_http, host=host, port=port)
+        serve(settings, ctx.live(settings), http=use_http, host=host, port=port)
     except MissingSettings as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token

@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     learning_bot_db: Path | None = None
     learning_bot_data: Path | None = None
     learning_bot_state: Path = Field(default_factory=default_state_path)
+    # Live knowledge updates: how often a running bot looks for a new build of its knowledge database (0 = never),
+    # and whether it rebuilds that database itself when the data folder (LEARNING_BOT_DATA) changes.
+    knowledge_check_seconds: float = Field(default=10.0, ge=0)
+    knowledge_rebuild: bool = False
 
     admin_user_ids: CommaList = ()
     answer_channels: CommaList = ()
