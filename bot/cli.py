@@ -506,6 +506,7 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
 
     The synthetic data is built in a temporary directory and deleted afterwards; it is never knowledge.
     """
+    from bot.surfaces import time_surfaces
     from knowledge.tools.bench import BenchError, report_text, run_bench
 
     try:
@@ -513,7 +514,9 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
     except DataError as exc:
         fail_data(exc)
     try:
-        report = run_bench(knowledge, passages=passages, seed=seed, repeats=repeats, cold_runs=cold_runs)
+        report = run_bench(
+            knowledge, passages=passages, seed=seed, repeats=repeats, cold_runs=cold_runs, surfaces=time_surfaces
+        )
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
     if as_json:

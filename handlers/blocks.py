@@ -312,11 +312,19 @@ def glossary_message(entries: Sequence[dict[str, Any]], *, term: str) -> Message
     return Message(text=title, blocks=tuple(blocks))
 
 
-def recommendations_message(agency_id: str, groups: Sequence[RecommendationGroup], kb: KnowledgeBase) -> Message:
-    """An agency's recommendations grouped by audit; those addressed to all agencies are marked."""
-    total = sum(len(group.items) for group in groups)
+def recommendations_message(
+    agency_id: str, groups: Sequence[RecommendationGroup], kb: KnowledgeBase, *, total: int | None = None
+) -> Message:
+    """An agency's recommendations grouped by audit; those addressed to all agencies are marked.
+
+    `total`: how many there are in all, when `groups` holds only those of the most recent audits.
+    """
+    shown = sum(len(group.items) for group in groups)
+    total = shown if total is None else total
     title = f"Recommendations for {kb.agency_name(agency_id)} ({total})"
     blocks: list[Block] = [*sections(f"*{escape(title)}*")]
+    if total > shown:
+        blocks += contexts(f"The {shown} from the most recent audits. Ask me a question to find the rest.")
     for group in groups:
         blocks.append(DividerBlock())
         lines = [f"*{escape(group.audit.title)}* (completed {escape(group.audit.completed_label)})"]

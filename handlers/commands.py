@@ -20,6 +20,9 @@ from . import blocks, replies
 from .questions import CARRY_LIMIT, plain_text
 
 SHARE_FLAG = "--share"
+# Most recommendations one /recommendations reply lists (those of the most recent audits): a large library holds
+# thousands for a busy agency, which no one reads in Slack.
+RECOMMENDATIONS_SHOWN = 50
 
 
 def split_share(text: str) -> tuple[str, bool]:
@@ -80,8 +83,9 @@ class Commands:
         if agency_id is None:
             send(respond, blocks.agencies_message(self.kb.agencies(), asked=agency), share=share)
             return
-        groups = self.kb.recommendations(agency_id)
-        send(respond, blocks.recommendations_message(agency_id, groups, self.kb), share=share)
+        groups = self.kb.recommendations(agency_id, limit=RECOMMENDATIONS_SHOWN)
+        total = self.kb.recommendation_count(agency_id)
+        send(respond, blocks.recommendations_message(agency_id, groups, self.kb, total=total), share=share)
 
     def themes(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/themes`: the learning themes with their counts."""

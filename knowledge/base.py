@@ -25,6 +25,7 @@ EXAMPLE_QUESTIONS = (
     "What did the audits find about dads and partners?",
     "What should schools do about school nurse contacts?",
 )
+RESULT_BATCH = 10_000
 
 
 class NotFoundError(LookupError):
@@ -138,6 +139,8 @@ class KnowledgeBase:
                 self._agency_choices[utils.default_process(alias)] = agency["id"]
         self._glossary = [dict(row) for row in self.conn.execute("SELECT * FROM glossary ORDER BY term")]
         self._themes: list[NamedCount] | None = None
+        self._audit_rows: list[dict[str, Any]] | None = None
+        self._agency_counts: dict[str, int] | None = None
 
     @classmethod
     def open(cls, db_path: Path | None = None, *, data_dir: Path | None = None) -> KnowledgeBase:
@@ -165,14 +168,14 @@ class KnowledgeBase:
     def _results(self, item_ids: list[str], scores: dict[str, float] | None = None) -> list[Result]:
         if not item_ids:
             return []
-        placeholders = ",".join("?" * len(item_ids))
-        rows = {
-            row["id"]: row
+        rows: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(item_ids), RESULT_BATCH):  # SQLite allows 32,766 parameters in a statement
+            batch = item_ids[start : start + RESULT_BATCH]
+            placeholders = ",".join("?" * len(batch))
             for row in self.conn.execute(
-                f"SELECT id, audit_id, kind, text, agencies, themes FROM items WHERE id IN ({placeholders})",
-                item_ids,
-            )
-        }
+                f"SELECT id, audit_id, kind, text, agencies, themes FROM items WHERE id IN ({placeholders})", batch
+            ):
+                rows[row["id"]] = row
         return [
             Result(
                 id=item_id,
@@ -231,13 +234,15 @@ class KnowledgeBase:
     # -- listings ----------------------------------------------------------------------------------------------
     def audits(self) -> list[dict[str, Any]]:
         """Every audit with its metadata and item count, in order of completion."""
-        return [
-            dict(row)
-            for row in self.conn.execute(
-                "SELECT audits.*, (SELECT count(*) FROM items WHERE items.audit_id = audits.id) AS items"
-                " FROM audits ORDER BY completed, id"
-            )
-        ]
+        # Counted once per knowledge base (the database is read-only), in one pass over the items' audit index:
+        # the App Home lists the audits every time it is opened.
+        if self._audit_rows is None:
+            counts = dict(self.conn.execute("SELECT audit_id, count(*) FROM items GROUP BY audit_id").fetchall())
+            self._audit_rows = [
+                {**dict(row), "items": counts.get(row["id"], 0)}
+                for row in self.conn.execute("SELECT * FROM audits ORDER BY completed, id")
+            ]
+        return [dict(row) for row in self._audit_rows]
 
     def themes(self) -> list[NamedCount]:
         """Themes that have at least one learning point, in the data's order, with their item counts."""
@@ -268,17 +273,21 @@ class KnowledgeBase:
                 choices[utils.default_process(alias)] = row["id"]
         return _best(text, choices)
 
-    def theme_items(self, theme_id: str) -> list[Result]:
-        """Every learning point bearing a theme, in report order."""
-        ids = [
-            row[0]
-            for row in self.conn.execute(
-                "SELECT items.id FROM items JOIN item_themes ON item_themes.item_id = items.id"
-                " WHERE item_themes.theme_id = ? ORDER BY items.position",
-                (theme_id,),
-            )
-        ]
-        return self._results(ids)
+    def theme_items(self, theme_id: str, *, kind: str | None = None, limit: int | None = None) -> list[Result]:
+        """The learning points bearing a theme (of one `kind`, when given), in report order; the first `limit`."""
+        sql = (
+            "SELECT items.id FROM item_themes JOIN items ON items.id = item_themes.item_id"
+            " WHERE item_themes.theme_id = ?"
+        )
+        params: list[Any] = [theme_id]
+        if kind is not None:
+            sql += " AND items.kind = ?"
+            params.append(kind)
+        sql += " ORDER BY items.position"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        return self._results([row[0] for row in self.conn.execute(sql, params)])
 
     def agency_family(self, agency_id: str) -> set[str]:
         """An agency and all the services under it (health -> NELFT, BHRUT, ...)."""
@@ -299,27 +308,75 @@ class KnowledgeBase:
 
     def agencies(self) -> list[NamedCount]:
         """Every agency with the number of recommendations that concern it (its own and all-agency ones)."""
-        counted = []
-        for agency in self._agencies:
-            count = sum(len(group.items) for group in self.recommendations(agency["id"]))
-            counted.append(NamedCount(agency["id"], agency["name"], agency["description"], count))
-        return counted
+        counts = self._recommendation_counts()
+        return [
+            NamedCount(agency["id"], agency["name"], agency["description"], counts.get(agency["id"], 0))
+            for agency in self._agencies
+        ]
 
-    def recommendations(self, agency_id: str) -> list[RecommendationGroup]:
-        """Recommendations that concern an agency (or its services), plus all-agency ones, grouped by audit."""
+    def _recommendation_counts(self) -> dict[str, int]:
+        """Recommendations per agency, counted once per knowledge base in one pass (the database is read-only).
+
+        A recommendation counts for every agency whose family holds one of its tags, and for every agency when
+        it is addressed to all of them; once per agency, however many of its tags match.
+        """
+        if self._agency_counts is None:
+            parents = {agency["id"]: agency["parent"] for agency in self._agencies}
+
+            def lineage(agency_id: str) -> set[str]:
+                found: set[str] = set()
+                while agency_id and agency_id not in found:
+                    found.add(agency_id)
+                    agency_id = parents.get(agency_id) or ""
+                return found
+
+            lineages: dict[str, set[str]] = {}
+            counts: dict[str, int] = defaultdict(int)
+            for_all = 0
+            for (tags,) in self.conn.execute("SELECT agencies FROM items WHERE kind = ?", (Kind.RECOMMENDATION.value,)):
+                tagged = json.loads(tags)
+                if ALL_AGENCIES in tagged:
+                    for_all += 1
+                    continue
+                concerned: set[str] = set()
+                for tag in tagged:
+                    if tag not in lineages:
+                        lineages[tag] = lineage(tag)
+                    concerned |= lineages[tag]
+                for agency_id in concerned:
+                    counts[agency_id] += 1
+            self._agency_counts = {agency["id"]: counts[agency["id"]] + for_all for agency in self._agencies}
+        return self._agency_counts
+
+    def recommendation_count(self, agency_id: str) -> int:
+        """How many recommendations concern an agency (what `recommendations` returns without a limit)."""
+        if agency_id not in {agency["id"] for agency in self._agencies}:
+            raise NotFoundError(f"no agency {agency_id!r}")
+        return self._recommendation_counts()[agency_id]
+
+    def recommendations(self, agency_id: str, *, limit: int | None = None) -> list[RecommendationGroup]:
+        """Recommendations that concern an agency (or its services), plus all-agency ones, grouped by audit.
+
+        With `limit`, those of the most recently completed audits, at most `limit` of them; the groups stay in
+        order of completion either way. Found through the agency index, so the cost grows with what is shown.
+        """
         if agency_id not in {agency["id"] for agency in self._agencies}:
             raise NotFoundError(f"no agency {agency_id!r}")
         family = self.agency_family(agency_id)
-        rows = self.conn.execute(
-            "SELECT id, agencies FROM items WHERE kind = ? ORDER BY position", (Kind.RECOMMENDATION.value,)
-        ).fetchall()
-        chosen: list[tuple[str, bool]] = []
-        for row in rows:
-            tagged = set(json.loads(row["agencies"]))
-            if tagged & family:
-                chosen.append((row["id"], False))
-            elif ALL_AGENCIES in tagged:
-                chosen.append((row["id"], True))
+        tags = [*sorted(family), ALL_AGENCIES]
+        sql = (
+            "SELECT items.id, items.agencies FROM items JOIN audits ON audits.id = items.audit_id"
+            f" WHERE items.kind = ? AND items.id IN (SELECT item_id FROM item_agencies"
+            f" WHERE agency_id IN ({','.join('?' * len(tags))}))"
+            " ORDER BY audits.completed DESC, audits.id DESC, items.position"
+        )
+        params: list[Any] = [Kind.RECOMMENDATION.value, *tags]
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        chosen: list[tuple[str, bool]] = [
+            (row["id"], not (set(json.loads(row["agencies"])) & family)) for row in self.conn.execute(sql, params)
+        ]
         results = {result.id: result for result in self._results([item_id for item_id, _ in chosen])}
         groups: dict[str, list[tuple[Result, bool]]] = {}
         for item_id, for_all in chosen:

@@ -17,6 +17,10 @@ from knowledge.models import Kind
 WIDTH = 100
 EVENT_TYPE = "learning_digest"
 SOURCE = "LSCB multi-agency audits 2016–17"
+# Most findings (and most recommendations) one digest quotes, in report order: more than a Slack message of 50
+# blocks can hold, so the post is unchanged for any real theme, and the digest of a theme with thousands of
+# points in a large library is built from what can be shown rather than from everything.
+POINTS_PER_KIND = 100
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,9 @@ class Digest:
 def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
     """The digest for a theme; raises NotFoundError for an unknown theme or one with no learning points."""
     theme = kb.theme(theme_id)
-    items = kb.theme_items(theme_id)
-    findings = [item for item in items if item.kind == Kind.FINDING.value]
-    recommendations = [item for item in items if item.kind == Kind.RECOMMENDATION.value]
+    findings = kb.theme_items(theme_id, kind=Kind.FINDING.value, limit=POINTS_PER_KIND)
+    recommendations = kb.theme_items(theme_id, kind=Kind.RECOMMENDATION.value, limit=POINTS_PER_KIND)
+    items = [*findings, *recommendations]
     if not findings and not recommendations:
         raise NotFoundError(f"theme {theme_id!r} has no findings or recommendations")
     questions = tuple(theme["discussion_questions"])

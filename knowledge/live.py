@@ -128,6 +128,8 @@ class LiveKnowledge:
                     f" this bot reads {SCHEMA_VERSION}); run `learning-bot build` with this version"
                 )
             kb = self._opener(path)
+            for warm in (kb.themes, kb.audits, kb.agencies):  # counted now, not by the first request after the swap
+                warm()
         except SnapshotError:
             if link is not None:
                 link.unlink(missing_ok=True)
