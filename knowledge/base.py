@@ -275,15 +275,16 @@ class KnowledgeBase:
 
     def theme_items(self, theme_id: str, *, kind: str | None = None, limit: int | None = None) -> list[Result]:
         """The learning points bearing a theme (of one `kind`, when given), in report order; the first `limit`."""
+        # Walks the theme's index in report order and stops at `limit`: the cost is what is shown.
         sql = (
-            "SELECT items.id FROM item_themes JOIN items ON items.id = item_themes.item_id"
+            "SELECT items.id FROM item_themes CROSS JOIN items ON items.id = item_themes.item_id"
             " WHERE item_themes.theme_id = ?"
         )
         params: list[Any] = [theme_id]
         if kind is not None:
             sql += " AND items.kind = ?"
             params.append(kind)
-        sql += " ORDER BY items.position"
+        sql += " ORDER BY item_themes.position"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(max(limit, 0))
@@ -364,10 +365,11 @@ class KnowledgeBase:
             raise NotFoundError(f"no agency {agency_id!r}")
         family = self.agency_family(agency_id)
         tags = [*sorted(family), ALL_AGENCIES]
+        # Audits newest first, each one's items in report order (both indexed), stopping at `limit`.
         sql = (
-            "SELECT items.id, items.agencies FROM items JOIN audits ON audits.id = items.audit_id"
-            f" WHERE items.kind = ? AND items.id IN (SELECT item_id FROM item_agencies"
-            f" WHERE agency_id IN ({','.join('?' * len(tags))}))"
+            "SELECT items.id, items.agencies FROM audits CROSS JOIN items ON items.audit_id = audits.id"
+            " WHERE items.kind = ? AND EXISTS (SELECT 1 FROM item_agencies WHERE item_agencies.item_id = items.id"
+            f" AND item_agencies.agency_id IN ({','.join('?' * len(tags))}))"
             " ORDER BY audits.completed DESC, audits.id DESC, items.position"
         )
         params: list[Any] = [Kind.RECOMMENDATION.value, *tags]

@@ -255,7 +255,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     # insert_all spends most of its time building statements in Python.
     _bulk_insert(db, "items", ITEM_COLUMNS, "rowid", (tuple(row[name] for name in ITEM_COLUMNS) for row in rows))
     db["items"].create_index(["id"], unique=True)
-    db["items"].create_index(["audit_id"])  # counts per audit (App Home) without a scan per audit
+    # Listings read what they show, newest audits or report order first, and stop: an audit's items in report
+    # order, the audits in order of completion, a theme's items in report order (App Home, /recommendations,
+    # the digest; none may cost more as the library grows).
+    db["items"].create_index(["audit_id", "position"])
+    db["audits"].create_index(["completed", "id"])
     _bulk_insert(
         db,
         "item_agencies",
@@ -266,11 +270,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     _bulk_insert(
         db,
         "item_themes",
-        {"item_id": str, "theme_id": str},
+        {"item_id": str, "theme_id": str, "position": int},
         ("item_id", "theme_id"),
-        ((row["id"], theme) for row in rows for theme in json.loads(row["themes"])),
+        ((row["id"], theme, row["position"]) for row in rows for theme in json.loads(row["themes"])),
     )
-    db["item_themes"].create_index(["theme_id"])
+    db["item_themes"].create_index(["theme_id", "position"])
     db["item_agencies"].create_index(["agency_id"])
     counts = word_counts(row["text"] for row in rows)
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
