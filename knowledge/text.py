@@ -127,7 +127,7 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Stems of every word in a text, stopwords included (phrases need them)."""
-    return [stem(word) for word in words(text)]
+    return list(map(stem, words(text)))  # map: the cached stems are looked up without a Python loop
 
 
 def content_words(text: str) -> list[str]:
@@ -137,4 +137,4 @@ def content_words(text: str) -> list[str]:
 
 def stemmed_text(text: str) -> str:
     """The text as space-separated stems: what the full-text index stores."""
-    return " ".join(stems(text))
+    return " ".join(map(stem, words(text)))
