@@ -16,7 +16,7 @@ import click
 from knowledge import formatting
 from knowledge.base import KnowledgeBase, NotFoundError
 from knowledge.loading import DataError, load_knowledge
-from knowledge.store import BuildError, build, default_data_dir, default_db_path
+from knowledge.store import BuildError, build
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 
 
 class Context:
-    """Options shared by every command, and the knowledge base opened on first use."""
+    """The settings (read once, from the environment and `.env`), with the options that override them, and
+    the knowledge base opened on first use."""
 
-    def __init__(self, db: Path | None, data: Path | None) -> None:
-        self.db_path = db or default_db_path()
-        self.data_dir = data or default_data_dir()
+    def __init__(self, settings: Settings, *, db: Path | None, data: Path | None) -> None:
+        self.settings = settings
+        self.db_path = db or settings.learning_bot_db
+        self.data_dir = data or settings.learning_bot_data
         self._kb: KnowledgeBase | None = None
 
     def kb(self) -> KnowledgeBase:
@@ -80,20 +82,22 @@ def print_json(data: object) -> None:
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="LEARNING_BOT_DB",
-    help="Knowledge database file (default: a per-user data directory; env LEARNING_BOT_DB).",
+    help="Knowledge database file (default: LEARNING_BOT_DB, else a per-user data directory).",
 )
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="LEARNING_BOT_DATA",
-    help="Data directory with the YAML files (default: the bundled data; env LEARNING_BOT_DATA).",
+    help="Data directory with the YAML files (default: LEARNING_BOT_DATA, else the bundled data).",
 )
 @click.version_option(package_name="safeguarding-learning-bot")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, data: Path | None) -> None:
-    """The audit-learning bot: a safeguarding board's multi-agency audit learning, where practitioners ask."""
-    ctx.obj = Context(db, data)
+    """The audit-learning bot: a safeguarding board's multi-agency audit learning, where practitioners ask.
+
+    Settings come from the environment and from a `.env` file in the current directory (see the README);
+    options given here override them.
+    """
+    ctx.obj = Context(settings_or_exit(), db=db, data=data)
 
 
 @cli.command("check")
@@ -306,14 +310,12 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=3000,
-    show_default=True,
-    envvar="PORT",
-    help="Port for --http (0 picks a free one; env PORT).",
+    default=None,
+    help="Port for --http (0 picks a free one; default: PORT, else 3000).",
 )
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address for --http to listen on.")
 @pass_context
-def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
+def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or HTTP mode with --http.
 
     HTTP mode serves POST /slack/events (events, slash commands, buttons) and GET /healthz.
@@ -324,14 +326,15 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
 
     from bot.app import SECRET_FILTER
     from bot.server import MissingSettings, serve
+    from knowledge.records.migrations import MigrationError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
-    settings = settings_or_exit()
+    settings = ctx.settings
     try:
-        serve(settings, ctx.live(settings), http=use_http, host=host, port=port)
-    except MissingSettings as exc:
+        serve(settings, ctx.live(settings), http=use_http, host=host, port=settings.port if port is None else port)
+    except (MissingSettings, MigrationError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
@@ -367,11 +370,10 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
     """Print the next digest post as text, without sending anything (no Slack needed)."""
     from bot.scheduler import make_digests, utc_now
     from knowledge.digest import digest_text
-    from knowledge.records.state import StateStore
 
-    settings = settings_or_exit()
+    settings = ctx.settings
     kb = ctx.kb()
-    digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
+    digests = make_digests(settings, kb, state_store(settings.learning_bot_state))
     theme_id = None
     if theme is not None:
         theme_id = kb.resolve_theme(theme)
@@ -401,9 +403,8 @@ def digest_post_command(ctx: Context) -> None:
     import logging
 
     from bot.scheduler import make_digests, utc_now
-    from knowledge.records.state import StateStore
 
-    settings = settings_or_exit()
+    settings = ctx.settings
     missing = [
         name
         for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token), ("DIGEST_CHANNEL", settings.digest_channel))
@@ -412,7 +413,7 @@ def digest_post_command(ctx: Context) -> None:
     if missing:
         raise click.ClickException(f"set {' and '.join(missing)} to post the digest")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    digests = make_digests(settings, ctx.kb(), StateStore(settings.learning_bot_state))
+    digests = make_digests(settings, ctx.kb(), state_store(settings.learning_bot_state))
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
         click.echo(outcome.describe(slack=False))
@@ -425,23 +426,31 @@ state_option = click.option(
     "--state",
     "state_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="LEARNING_BOT_STATE",
-    help="State database file the bot records into (default: the bot's setting; env LEARNING_BOT_STATE).",
+    help="State database file the bot records into (default: LEARNING_BOT_STATE, the bot's own).",
 )
 
 
-def open_state(state_path: Path | None) -> StateStore:
+def open_state(ctx: Context, state_path: Path | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
-    from knowledge.records.state import StateStore
-
     if state_path is None:
-        state_path = settings_or_exit().learning_bot_state
+        state_path = ctx.settings.learning_bot_state
     if not state_path.is_file():
         raise click.ClickException(
             f"no state database at {state_path}: nothing has been recorded there yet"
             " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
         )
-    return StateStore(state_path)
+    return state_store(state_path)
+
+
+def state_store(path: Path) -> StateStore:
+    """The state database at `path`, brought up to date; one clear line when it cannot be (e.g. a newer one)."""
+    from knowledge.records.migrations import MigrationError
+    from knowledge.records.state import StateStore
+
+    try:
+        return StateStore(path)
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.group("feedback")
@@ -457,7 +466,7 @@ def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool
     """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
     from knowledge.records.feedback import FeedbackLog, report_text
 
-    report = FeedbackLog(open_state(state_path)).report(ctx.kb())
+    report = FeedbackLog(open_state(ctx, state_path)).report(ctx.kb())
     if as_json:
         print_json(report.to_json())
     else:
@@ -481,7 +490,8 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
     """
     from knowledge.records.insights import QuestionLog, report_text
 
-    report = QuestionLog(open_state(state_path)).report(since=since.date() if since else None, kb=ctx.kb(), top=top)
+    questions = QuestionLog(open_state(ctx, state_path))
+    report = questions.report(since=since.date() if since else None, kb=ctx.kb(), top=top)
     if as_json:
         print_json(report.to_json())
     else:

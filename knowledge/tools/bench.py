@@ -78,6 +78,9 @@ TARGETS = {
     "surfaces_p95_ms": 100.0,
 }
 SCALE_PASSAGES = 100_000
+# At a million passages (a national library) the build may take longer; every other target stands.
+MILLION_PASSAGES = 1_000_000
+MILLION_TARGETS = {"build_s": 60.0}
 ALWAYS_JUDGED = frozenset({"bundled_p99_ms", "cold_ask_s"})
 COLD_QUESTION = "how do we hear the voice of pre-verbal children?"
 
@@ -342,17 +345,18 @@ def check_targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "peak_rss_mb": report["memory_mb"]["serving_peak_rss"],
         "bundled_p99_ms": report["bundled_ms"]["p99"],
         "cold_ask_s": cold["median_s"] if cold else None,
-        "surfaces_p95_ms": max((figures["p95"] for figures in report["surfaces_ms"].values()), default=None),
+        "surfaces_p95_ms": max((figures["p95"] for figures in report.get("surfaces_ms", {}).values()), default=None),
     }
     at_scale = report["passages"] >= SCALE_PASSAGES
     judged = {name: at_scale or name in ALWAYS_JUDGED for name in TARGETS}
+    limits = {**TARGETS, **(MILLION_TARGETS if report["passages"] >= MILLION_PASSAGES else {})}
     return {
         name: {
             "target": limit,
             "measured": value,
             "met": (value is not None and value < limit) if judged[name] and value is not None else None,
         }
-        for name, limit in TARGETS.items()
+        for name, limit in limits.items()
         for value in (measured[name],)
     }
 
@@ -404,7 +408,7 @@ def report_text(report: dict[str, Any]) -> str:
             f"cold `learning-bot ask` process: median {cold['median_s']:.3f} s, max {cold['max_s']:.3f} s"
             f" over {cold['runs']} runs; Slack libraries imported: {'yes' if cold['slack_imported'] else 'no'}"
         )
-    if report["surfaces_ms"]:
+    if report.get("surfaces_ms"):
         lines += ["", f"{'Slack surfaces, ms':<44}{'first':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'KB sent':>10}"]
         for name, figures in report["surfaces_ms"].items():
             lines.append(
