@@ -327,6 +327,7 @@ def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> 
     from bot.app import SECRET_FILTER
     from bot.server import MissingSettings, serve
     from knowledge.records.migrations import MigrationError
+    from knowledge.records.postgres import StateUrlError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
@@ -334,7 +335,7 @@ def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> 
     settings = ctx.settings
     try:
         serve(settings, ctx.live(settings), http=use_http, host=host, port=settings.port if port is None else port)
-    except (MissingSettings, MigrationError) as exc:
+    except (MissingSettings, MigrationError, StateUrlError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
@@ -432,8 +433,10 @@ state_option = click.option(
 
 def open_state(ctx: Context, state_path: Path | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
-    if state_path is None:
-        state_path = ctx.settings.learning_bot_state
+    location = ctx.settings.learning_bot_state if state_path is None else state_path
+    if isinstance(location, str):  # a PostgreSQL URL: the server says whether it exists
+        return state_store(location)
+    state_path = location
     if not state_path.is_file():
         raise click.ClickException(
             f"no state database at {state_path}: nothing has been recorded there yet"
@@ -442,14 +445,15 @@ def open_state(ctx: Context, state_path: Path | None) -> StateStore:
     return state_store(state_path)
 
 
-def state_store(path: Path) -> StateStore:
-    """The state database at `path`, brought up to date; one clear line when it cannot be (e.g. a newer one)."""
+def state_store(location: Path | str) -> StateStore:
+    """The state database (a file or a PostgreSQL URL), brought up to date; one clear line when it cannot be."""
     from knowledge.records.migrations import MigrationError
-    from knowledge.records.state import StateStore
+    from knowledge.records.postgres import StateUrlError
+    from knowledge.records.state import open_state_store
 
     try:
-        return StateStore(path)
-    except MigrationError as exc:
+        return open_state_store(location)
+    except (MigrationError, StateUrlError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.live import LiveKnowledge
-from knowledge.records.state import StateStore
+from knowledge.records.state import open_state_store
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -159,7 +159,7 @@ def serve(settings: Settings, kb: KnowledgeBase | LiveKnowledge, *, http: bool, 
     problem = missing_settings(settings, http=http)
     if problem:
         raise MissingSettings(problem)
-    state = StateStore(settings.learning_bot_state)
+    state = open_state_store(settings.learning_bot_state)
     app = create_app(settings, kb, state)
     jobs = start_background_jobs(settings, kb, state, app.client)
     if isinstance(kb, LiveKnowledge):

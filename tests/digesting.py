@@ -11,7 +11,7 @@ from slack_sdk.web import WebClient
 from handlers.digest_blocks import digest_message
 from knowledge.base import KnowledgeBase
 from knowledge.records.digest_log import DigestLog
-from knowledge.records.state import StateStore
+from knowledge.records.state import open_state_store
 from knowledge.services.delivery import Digests
 from knowledge.services.schedule import Schedule
 
@@ -31,7 +31,7 @@ class Sleeps(list[float]):
 
 def make_digests(
     kb: KnowledgeBase,
-    state_path: Path,
+    state_path: str | Path,
     url: str | None,
     *,
     channels: tuple[str, ...] = ("CDIGEST",),
@@ -43,7 +43,7 @@ def make_digests(
     client = WebClient(token=TOKEN, base_url=url, retry_handlers=[], timeout=5) if url else None
     return Digests(
         kb,
-        DigestLog(StateStore(state_path)),
+        DigestLog(open_state_store(state_path)),
         schedule or Schedule.weekly(),
         client=client,
         channels=channels,
