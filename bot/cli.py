@@ -5,16 +5,16 @@ Slack libraries are imported only by the commands that need them, so `ask` start
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from knowledge import formatting
-from knowledge.base import KnowledgeBase, NotFoundError
+from knowledge import formatting, serialising
+from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
 from knowledge.store import BuildError, build
 
@@ -74,8 +74,12 @@ def fail_data(exc: DataError) -> None:
 pass_context = click.make_pass_decorator(Context)
 
 
-def print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def show(as_json: bool, value: object, text: Callable[[], str]) -> None:
+    """Print `value` as JSON with --json, else the text `text()` writes."""
+    click.echo(serialising.dumps(value) if as_json else text())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -130,7 +134,7 @@ def build_command(ctx: Context) -> None:
 
 @cli.command("ask")
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@json_option
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Most results to show.")
 @click.option("--explain", is_flag=True, help="Show why each result matched and how it was scored.")
 @pass_context
@@ -138,88 +142,59 @@ def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain:
     """Answer QUESTION with the best-matching learning points and the audits they come from."""
     kb = ctx.kb()
     answer = kb.ask(question, limit=limit, explain=explain)
-    if as_json:
-        print_json(answer.to_json())
-    else:
-        click.echo(formatting.answer_text(answer, kb, explain=explain))
+    show(as_json, answer, lambda: formatting.answer_text(answer, kb, explain=explain))
 
 
 @cli.command("recommendations")
 @click.argument("agency", required=False, default="")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
     """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
     kb = ctx.kb()
     agency_id = kb.resolve_agency(agency) if agency.strip() else None
     if agency_id is None:
-        if as_json:
-            print_json({"agency": None, "query": agency, "agencies": [a.__dict__ for a in kb.agencies()]})
-        else:
-            if agency.strip():
-                click.echo(f"No agency called {agency!r}.")
-            click.echo(formatting.agencies_text(kb.agencies()))
+        agencies = kb.agencies()
+        if agency.strip() and not as_json:
+            click.echo(f"No agency called {agency!r}.")
+        show(as_json, serialising.agencies_json(agency, agencies), lambda: formatting.agencies_text(agencies))
         if agency.strip():
             sys.exit(2)
         return
     groups = kb.recommendations(agency_id)
-    if as_json:
-        print_json(
-            {
-                "agency": {"id": agency_id, "name": kb.agency_name(agency_id)},
-                "groups": [
-                    {
-                        "audit": {"id": g.audit.id, "title": g.audit.title, "completed": g.audit.completed},
-                        "recommendations": [
-                            {**result.to_json(), "all_agencies": for_all} for result, for_all in g.items
-                        ],
-                    }
-                    for g in groups
-                ],
-            }
-        )
-    else:
-        click.echo(formatting.recommendations_text(agency_id, groups, kb))
+    found = serialising.recommendations_json(agency_id, kb.agency_name(agency_id), groups)
+    show(as_json, found, lambda: formatting.recommendations_text(agency_id, groups, kb))
 
 
 @cli.command("themes")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def themes_command(ctx: Context, as_json: bool) -> None:
     """List the learning themes and how many learning points each has."""
     themes = ctx.kb().themes()
-    if as_json:
-        print_json([theme.__dict__ for theme in themes])
-    else:
-        click.echo(formatting.themes_text(themes))
+    show(as_json, themes, lambda: formatting.themes_text(themes))
 
 
 @cli.command("audits")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def audits_command(ctx: Context, as_json: bool) -> None:
     """List the audits: title, month completed, cases audited, business-plan priority."""
     audits = ctx.kb().audits()
-    if as_json:
-        print_json(audits)
-    else:
-        click.echo(formatting.audits_text(audits))
+    show(as_json, audits, lambda: formatting.audits_text(audits))
 
 
 @cli.command("glossary")
 @click.argument("term", required=False, default="")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     """Explain an acronym or term of art (all of them without TERM)."""
     entries = ctx.kb().glossary(term)
-    if as_json:
-        print_json(entries)
-        return
-    if not entries:
+    if not entries and not as_json:
         click.echo(f"No glossary entry for {term!r}. Run `learning-bot glossary` for the full list.")
         sys.exit(2)
-    click.echo(formatting.glossary_text(entries))
+    show(as_json, entries, lambda: formatting.glossary_text(entries))
 
 
 @cli.command("ingest")
@@ -274,16 +249,9 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
             click.echo(f"Compare with the curated items: {found.line()}")
 
 
-def main() -> None:
-    try:
-        cli()
-    except NotFoundError as exc:
-        raise SystemExit(str(exc)) from exc
-
-
 @cli.command("eval")
 @click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @click.option("--check", is_flag=True, help="Exit 1 unless the quality targets are met (for CI).")
 @pass_context
 def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool) -> None:
@@ -297,10 +265,7 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
         report = evaluate(ctx.kb(), load_questions(questions_file))
     except EvalError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        click.echo(report_text(report))
+    show(as_json, report, lambda: report_text(report))
     if check and report.failures():
         sys.exit(1)
 
@@ -370,6 +335,7 @@ def settings_or_exit() -> Settings:
 def digest_preview_command(ctx: Context, theme: str | None) -> None:
     """Print the next digest post as text, without sending anything (no Slack needed)."""
     from bot.scheduler import make_digests, utc_now
+    from handlers import slack_text
     from knowledge.digest import digest_text
 
     settings = ctx.settings
@@ -384,7 +350,7 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
             sys.exit(2)
     upcoming, digest = digests.preview(utc_now(), theme=theme_id)
     where = ", ".join(settings.digest_channel) or "no channel (DIGEST_CHANNEL is not set)"
-    when = upcoming.at.strftime("%A %-d %B %Y %H:%M %Z")
+    when = slack_text.when(upcoming.at)
     if theme_id is None:
         state = f"due since {when} (late: the next run posts it)" if upcoming.late else when
         click.echo(f"Next digest: {upcoming.week}, {state} · {digests.schedule.description} · to {where}")
@@ -417,7 +383,7 @@ def digest_post_command(ctx: Context) -> None:
     digests = make_digests(settings, ctx.kb(), state_store(settings.learning_bot_state))
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
-        click.echo(outcome.describe(slack=False))
+        click.echo(outcome.describe())
     if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
         sys.exit(1)
 
@@ -464,17 +430,14 @@ def feedback_group() -> None:
 
 @feedback_group.command("report")
 @state_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool) -> None:
     """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
     from knowledge.records.feedback import FeedbackLog, report_text
 
     report = FeedbackLog(open_state(ctx, state_path)).report(ctx.kb())
-    if as_json:
-        print_json(report.to_json())
-    else:
-        click.echo(report_text(report))
+    show(as_json, report, lambda: report_text(report))
 
 
 @cli.command("insights")
@@ -485,7 +448,7 @@ def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool
     help="Only questions asked on or after this day (YYYY-MM-DD, UTC).",
 )
 @click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True, help="Themes and agencies to list.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def insights_command(ctx: Context, state_path: Path | None, since: datetime | None, top: int, as_json: bool) -> None:
     """Most-asked themes and agencies, and the share of questions without an answer by ISO week.
@@ -496,10 +459,7 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
 
     questions = QuestionLog(open_state(ctx, state_path))
     report = questions.report(since=since.date() if since else None, kb=ctx.kb(), top=top)
-    if as_json:
-        print_json(report.to_json())
-    else:
-        click.echo(report_text(report))
+    show(as_json, report, lambda: report_text(report))
 
 
 @cli.command("bench")
@@ -513,7 +473,7 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
 @click.option(
     "--cold-runs", type=click.IntRange(min=0), default=5, show_default=True, help="Cold `ask` processes to time."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @pass_context
 def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_runs: int, as_json: bool) -> None:
     """Benchmark search on a synthetic knowledge base of PASSAGES items against plain BM25 and rapidfuzz.
@@ -533,7 +493,4 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
         )
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        print_json(report)
-    else:
-        click.echo(report_text(report))
+    show(as_json, report, lambda: report_text(report))

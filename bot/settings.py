@@ -97,7 +97,8 @@ class Settings(BaseSettings):
     @field_validator("digest_day", "digest_time", "digest_timezone", "digest_cron")
     @classmethod
     def _valid_schedule(cls, value: str | None, info: ValidationInfo) -> str | None:
-        from knowledge.services.schedule import ScheduleError, check_schedule_field
+        from bot.scheduler import check_schedule_field
+        from knowledge.services.schedule import ScheduleError
 
         try:
             return check_schedule_field(info.field_name or "", value)

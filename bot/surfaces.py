@@ -39,6 +39,7 @@ def surface_builders(kb: KnowledgeBase, state_dir: Path) -> dict[str, Callable[[
 
     `/recommendations` is timed for the agency tagged on the most passages (its reply is the longest).
     """
+    from bot.app import handler_deps
     from bot.scheduler import make_digests
     from bot.settings import Settings
     from handlers import blocks, digest_blocks, home_blocks
@@ -54,6 +55,7 @@ def surface_builders(kb: KnowledgeBase, state_dir: Path) -> dict[str, Callable[[
     )
     state = StateStore(settings.learning_bot_state)
     digests = make_digests(settings, kb, state)
+    deps = handler_deps(settings, kb, state)
     # Chosen without kb.agencies() or kb.themes(), so the first build of each surface meets cold caches.
     agency = kb.conn.execute(
         "SELECT agency_id FROM item_agencies WHERE agency_id != ? GROUP BY agency_id ORDER BY count(*) DESC LIMIT 1",
@@ -62,7 +64,7 @@ def surface_builders(kb: KnowledgeBase, state_dir: Path) -> dict[str, Callable[[
     theme = kb.conn.execute("SELECT theme_id FROM item_themes LIMIT 1").fetchone()[0]
 
     def home() -> int:
-        line = digest_line(settings, kb, state, now=NOW)
+        line = digest_line(deps, now=NOW)
         return _payload(home_blocks.home_view(kb, bot_user_id=BOT_USER_ID, digest=line))
 
     def theme_modal() -> int:

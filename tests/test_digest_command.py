@@ -12,6 +12,7 @@ from slack_bolt import Ack, App, BoltRequest, Respond
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web import WebClient
 
+from bot.app import handler_deps
 from bot.settings import Settings
 from handlers import register
 from handlers.digest import REFUSAL, USAGE, digest_listener
@@ -47,9 +48,8 @@ class Command:
     """Calls the `/digest` listener as Bolt would, with spec'd mocks for ack and respond."""
 
     def __init__(self, kb: KnowledgeBase, settings: Settings, fake: FakeSlack) -> None:
-        self.listener = digest_listener(
-            kb=kb, settings=settings, state=StateStore(settings.learning_bot_state), clock=lambda: MONDAY_SLOT
-        )
+        state = StateStore(settings.learning_bot_state)
+        self.listener = digest_listener(handler_deps(settings, kb, state, clock=lambda: MONDAY_SLOT))
         self.client = WebClient(token=TOKEN, base_url=fake.url)
 
     def __call__(self, text: str, *, user: str = ADMIN) -> tuple[Mock, Mock]:
@@ -194,7 +194,7 @@ def app(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> App:
         client=WebClient(token=TOKEN, base_url=fake_slack.url),
         process_before_response=False,
     )
-    register(bolt, kb=kb, settings=settings, state=StateStore(settings.learning_bot_state))
+    register(bolt, handler_deps(settings, kb, StateStore(settings.learning_bot_state)))
     return bolt
 
 

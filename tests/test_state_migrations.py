@@ -295,6 +295,7 @@ def test_reading_the_digest_log_takes_no_write_lock_and_writes_nothing(old_copy:
 
 
 def test_the_app_home_digest_line_writes_nothing(old_copy: Path, kb_path: Path) -> None:
+    from bot.app import handler_deps
     from bot.settings import Settings
     from handlers.home import digest_line
     from knowledge.base import KnowledgeBase
@@ -305,7 +306,8 @@ def test_the_app_home_digest_line_writes_nothing(old_copy: Path, kb_path: Path) 
     conn.set_trace_callback(statements.append)
     changes = conn.total_changes
     settings = Settings(_env_file=None, digest_channel="CDIGEST")  # type: ignore[call-arg]
-    line = digest_line(settings, KnowledgeBase(kb_path), state, now=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
+    deps = handler_deps(settings, KnowledgeBase(kb_path), state)
+    line = digest_line(deps, now=datetime(2026, 11, 30, 8, 0, tzinfo=UTC))
     conn.set_trace_callback(None)
     assert line
     assert conn.total_changes == changes
