@@ -392,23 +392,24 @@ def digest_post_command(ctx: Context) -> None:
 state_option = click.option(
     "--state",
     "state_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="State database file the bot records into (default: LEARNING_BOT_STATE, the bot's own).",
+    help="State database the bot records into: a file or a postgresql:// URL (default: LEARNING_BOT_STATE).",
 )
 
 
-def open_state(ctx: Context, state_path: Path | None) -> StateStore:
+def open_state(ctx: Context, state_path: str | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
+    from knowledge.records.postgres import is_postgres_url
+
     location = ctx.settings.learning_bot_state if state_path is None else state_path
-    if isinstance(location, str):  # a PostgreSQL URL: the server says whether it exists
+    if is_postgres_url(location):  # the server says whether the database exists
         return state_store(location)
-    state_path = location
-    if not state_path.is_file():
+    path = Path(location).expanduser()
+    if not path.is_file():
         raise click.ClickException(
-            f"no state database at {state_path}: nothing has been recorded there yet"
+            f"no state database at {path}: nothing has been recorded there yet"
             " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
         )
-    return state_store(state_path)
+    return state_store(path)
 
 
 def state_store(location: Path | str) -> StateStore:
@@ -432,7 +433,7 @@ def feedback_group() -> None:
 @state_option
 @json_option
 @pass_context
-def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool) -> None:
+def feedback_report_command(ctx: Context, state_path: str | None, as_json: bool) -> None:
     """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
     from knowledge.records.feedback import FeedbackLog, report_text
 
@@ -450,7 +451,7 @@ def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool
 @click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True, help="Themes and agencies to list.")
 @json_option
 @pass_context
-def insights_command(ctx: Context, state_path: Path | None, since: datetime | None, top: int, as_json: bool) -> None:
+def insights_command(ctx: Context, state_path: str | None, since: datetime | None, top: int, as_json: bool) -> None:
     """Most-asked themes and agencies, and the share of questions without an answer by ISO week.
 
     Recorded without question text: only time, matched themes and agencies, and whether anything was found.

@@ -6,8 +6,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot.cli import cli
 from bot.settings import Settings
+from knowledge.base import KnowledgeBase
+from knowledge.records.insights import QuestionLog
 from knowledge.records.migrations import MIGRATIONS, Migration, NewerDatabaseError
 from knowledge.records.postgres import PostgresStore, StateUrlError, redacted, translate
 from knowledge.records.state import StateStore, open_state_store
@@ -130,3 +134,12 @@ def test_passwords_are_redacted() -> None:
     assert redacted("postgresql://bot:pw@db:5432/x") == "postgresql://bot:***@db:5432/x"
     assert redacted("postgresql://bot@db/x") == "postgresql://bot@db/x"
     assert redacted("postgresql:///x?host=/run/pg") == "postgresql:///x?host=/run/pg"
+
+
+def test_the_reports_read_a_postgresql_state(postgres_url: str, kb: KnowledgeBase) -> None:
+    QuestionLog(PostgresStore(postgres_url)).record(kb.ask("what should police do about CSE?"), at=1_700_000_000.0)
+    result = CliRunner().invoke(cli, ["insights", "--state", postgres_url])
+    assert result.exit_code == 0, result.output
+    assert "Questions so far: 1, of which 0 found nothing" in result.output
+    feedback = CliRunner().invoke(cli, ["feedback", "report", "--state", postgres_url])
+    assert feedback.exit_code == 0, feedback.output
