@@ -73,9 +73,8 @@ def surface_builders(kb: KnowledgeBase, state_dir: Path) -> dict[str, Callable[[
     def recommendations() -> int:  # as handlers.commands.Commands.recommendations builds its reply
         agency_id = kb.resolve_agency(agency.replace("-", " "))
         assert agency_id is not None
-        groups = kb.recommendations(agency_id, limit=RECOMMENDATIONS_SHOWN)
-        total = kb.recommendation_count(agency_id)
-        return _payload(blocks.split_messages(blocks.recommendations_message(agency_id, groups, kb, total=total)))
+        listing = kb.recommendations(agency_id, limit=RECOMMENDATIONS_SHOWN)
+        return _payload(blocks.split_messages(blocks.recommendations_message(listing)))
 
     def agencies() -> int:
         return _payload(blocks.split_messages(blocks.agencies_message(kb.agencies(), asked="")))

@@ -75,9 +75,8 @@ class Commands:
         if agency_id is None:
             send(respond, blocks.agencies_message(self.kb.agencies(), asked=agency), share=share)
             return
-        groups = self.kb.recommendations(agency_id, limit=RECOMMENDATIONS_SHOWN)
-        total = self.kb.recommendation_count(agency_id)
-        send(respond, blocks.recommendations_message(agency_id, groups, self.kb, total=total), share=share)
+        listing = self.kb.recommendations(agency_id, limit=RECOMMENDATIONS_SHOWN)
+        send(respond, blocks.recommendations_message(listing), share=share)
 
     def themes(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/themes`: the learning themes with their counts."""

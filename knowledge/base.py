@@ -8,16 +8,17 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind
+from knowledge.models import ALL_AGENCIES, Kind, Signpost, kind_label
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
-from knowledge.text import normalise
+from knowledge.text import STOPWORDS, normalise, stem, words
 from knowledge.vocabulary import Vocabulary
 
 EXAMPLE_QUESTIONS = (
@@ -26,6 +27,10 @@ EXAMPLE_QUESTIONS = (
     "What should schools do about school nurse contacts?",
 )
 RESULT_BATCH = 10_000
+MAX_GLOSSARY_TERM_CHARS = 100  # a glossary term is a few words: longer input is cut before matching
+MAX_GLOSSARY_WORDS = 6
+MAX_CLOSE_GLOSSARY = 5
+CLOSE_WORD_SCORE = 85.0
 
 
 class NotFoundError(LookupError):
@@ -36,8 +41,16 @@ class NotFoundError(LookupError):
 class AuditRef:
     id: str
     title: str
-    completed: str
+    completed: str | None
     completed_label: str
+
+
+@dataclass(frozen=True)
+class AuditPurpose:
+    """Why an audit was done, as the report says: for a question about an audit's purpose, never a learning point."""
+
+    audit: AuditRef
+    purpose: str
 
 
 @dataclass(frozen=True)
@@ -52,16 +65,19 @@ class Result:
     themes: tuple[str, ...]
     score: float = 0.0
     explanation: dict[str, Any] | None = field(default=None, compare=False)
+    reads_as: str | None = None  # for a recommendation: "ask" or "observation" (a curated judgement)
 
     @property
     def kind_label(self) -> str:
-        return Kind(self.kind).label
+        """The report's filing, and for a recommendation how it reads: "Learning/recommendation: learning point"."""
+        return kind_label(self.kind, self.reads_as)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
             "audit": {"id": self.audit.id, "title": self.audit.title, "completed": self.audit.completed},
             "kind": self.kind,
+            "reads_as": self.reads_as,
             "text": self.text,
             "agencies": list(self.agencies),
             "themes": list(self.themes),
@@ -86,6 +102,12 @@ class Answer:
     themes: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    # Out-of-scope safeguarding topics the question names: shown instead of "nothing found".
+    signposts: tuple[Signpost, ...] = ()
+    # For a question asking why an audit was done: the purposes of the audits it names (or of all of them).
+    purposes: tuple[AuditPurpose, ...] = ()
+    # With explain: how the question was read (units, notes, intent, ignored details), found or not.
+    analysis: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def found(self) -> bool:
@@ -96,17 +118,75 @@ class Answer:
         return self.offset + len(self.results) < self.total
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "question": self.question,
             "results": [result.to_json() for result in self.results],
             "suggestions": list(self.suggestions),
         }
+        if self.purposes:
+            data["purposes"] = [{"audit": p.audit.id, "purpose": p.purpose} for p in self.purposes]
+        if self.signposts:
+            data["signposts"] = [signpost.model_dump(exclude={"phrases"}) for signpost in self.signposts]
+        if self.analysis is not None:
+            data["analysis"] = self.analysis
+        return data
 
 
 @dataclass(frozen=True)
 class RecommendationGroup:
+    """The items of one audit's Learning/Recommendations, in report order."""
+
     audit: AuditRef
-    items: tuple[tuple[Result, bool], ...]  # (item, addressed to all agencies)
+    items: tuple[Result, ...]
+
+
+@dataclass(frozen=True)
+class AgencyRecommendations:
+    """What the audits' Learning/Recommendations address to one agency (or its services), then to all agencies."""
+
+    agency_id: str
+    agency_name: str
+    has_services: bool  # an umbrella agency: its own items include those addressed to its services
+    own: tuple[RecommendationGroup, ...]
+    for_all: tuple[RecommendationGroup, ...]
+
+    # How many there are in all, when `own` / `for_all` hold only those of the most recent audits (a limit).
+    own_total: int | None = None
+    for_all_total: int | None = None
+
+    @property
+    def own_count(self) -> int:
+        return self.own_total if self.own_total is not None else sum(len(group.items) for group in self.own)
+
+    @property
+    def for_all_count(self) -> int:
+        if self.for_all_total is not None:
+            return self.for_all_total
+        return sum(len(group.items) for group in self.for_all)
+
+    @property
+    def shown(self) -> int:
+        """How many the groups hold (fewer than `total` when a limit cut the listing)."""
+        return sum(len(group.items) for group in (*self.own, *self.for_all))
+
+    @property
+    def total(self) -> int:
+        return self.own_count + self.for_all_count
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agency": {"id": self.agency_id, "name": self.agency_name},
+            "addressed_to_agency": [_group_json(group) for group in self.own],
+            "for_all_agencies": [_group_json(group) for group in self.for_all],
+        }
+
+
+def _group_json(group: RecommendationGroup) -> dict[str, Any]:
+    audit = group.audit
+    return {
+        "audit": {"id": audit.id, "title": audit.title, "completed": audit.completed},
+        "recommendations": [result.to_json() for result in group.items],
+    }
 
 
 @dataclass(frozen=True)
@@ -138,9 +218,15 @@ class KnowledgeBase:
             for alias in (agency["id"].replace("-", " "), agency["name"], *json.loads(agency["aliases"])):
                 self._agency_choices[utils.default_process(alias)] = agency["id"]
         self._glossary = [dict(row) for row in self.conn.execute("SELECT * FROM glossary ORDER BY term")]
+        # Each entry's names as folded words: term, expansion, then aliases (matched in that order of trust).
+        self._glossary_names = [
+            tuple(" ".join(words(name)) for name in (row["term"], row["expansion"] or "", *json.loads(row["aliases"])))
+            for row in self._glossary
+        ]
         self._themes: list[NamedCount] | None = None
         self._audit_rows: list[dict[str, Any]] | None = None
         self._agency_counts: dict[str, int] | None = None
+        self._recommendation_totals: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 
     @classmethod
     def open(cls, db_path: Path | None = None, *, data_dir: Path | None = None) -> KnowledgeBase:
@@ -173,7 +259,8 @@ class KnowledgeBase:
             batch = item_ids[start : start + RESULT_BATCH]
             placeholders = ",".join("?" * len(batch))
             for row in self.conn.execute(
-                f"SELECT id, audit_id, kind, text, agencies, themes FROM items WHERE id IN ({placeholders})", batch
+                f"SELECT id, audit_id, kind, text, agencies, themes, reads_as FROM items WHERE id IN ({placeholders})",
+                batch,
             ):
                 rows[row["id"]] = row
         return [
@@ -185,6 +272,7 @@ class KnowledgeBase:
                 agencies=tuple(json.loads(rows[item_id]["agencies"])),
                 themes=tuple(json.loads(rows[item_id]["themes"])),
                 score=(scores or {}).get(item_id, 0.0),
+                reads_as=rows[item_id]["reads_as"],
             )
             for item_id in item_ids
             if item_id in rows
@@ -220,7 +308,18 @@ class KnowledgeBase:
             themes=tuple(sorted(query.themes)),
             agencies=tuple(sorted(query.agencies)),
             elapsed_ms=elapsed,
+            signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
+            purposes=self._purposes(query, results),
+            analysis=_analysis(query) if explain else None,
         )
+
+    def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        if query.intent != "purpose":
+            return ()
+        wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
+        purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
+        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:
@@ -308,115 +407,135 @@ class KnowledgeBase:
         return _best(text, self._agency_choices)
 
     def agencies(self) -> list[NamedCount]:
-        """Every agency with the number of recommendations that concern it (its own and all-agency ones)."""
-        counts = self._recommendation_counts()
+        """Every agency with the number of recommendations that concern it (its own and all-agency ones).
+
+        One query for all agencies (App Home lists them on every open): each recommendation's agency tags are
+        joined to the agencies whose family holds them, plus every agency for an all-agency recommendation.
+        """
+        if self._agency_counts is None:  # counted once per knowledge base: the database is read-only
+            self._agency_counts = self._count_recommendations()
         return [
-            NamedCount(agency["id"], agency["name"], agency["description"], counts.get(agency["id"], 0))
+            NamedCount(agency["id"], agency["name"], agency["description"], self._agency_counts.get(agency["id"], 0))
             for agency in self._agencies
         ]
 
-    def _recommendation_counts(self) -> dict[str, int]:
-        """Recommendations per agency, counted once per knowledge base in one pass (the database is read-only).
-
-        A recommendation counts for every agency whose family holds one of its tags, and for every agency when
-        it is addressed to all of them; once per agency, however many of its tags match.
-        """
-        if self._agency_counts is None:
-            parents = {agency["id"]: agency["parent"] for agency in self._agencies}
-
-            def lineage(agency_id: str) -> set[str]:
-                found: set[str] = set()
-                while agency_id and agency_id not in found:
-                    found.add(agency_id)
-                    agency_id = parents.get(agency_id) or ""
-                return found
-
-            lineages: dict[str, set[str]] = {}
-            counts: dict[str, int] = defaultdict(int)
-            for_all = 0
-            for (tags,) in self.conn.execute("SELECT agencies FROM items WHERE kind = ?", (Kind.RECOMMENDATION.value,)):
-                tagged = json.loads(tags)
-                if ALL_AGENCIES in tagged:
-                    for_all += 1
-                    continue
-                concerned: set[str] = set()
-                for tag in tagged:
-                    if tag not in lineages:
-                        lineages[tag] = lineage(tag)
-                    concerned |= lineages[tag]
-                for agency_id in concerned:
-                    counts[agency_id] += 1
-            self._agency_counts = {agency["id"]: counts[agency["id"]] + for_all for agency in self._agencies}
-        return self._agency_counts
-
-    def recommendation_count(self, agency_id: str) -> int:
-        """How many recommendations concern an agency (what `recommendations` returns without a limit)."""
-        if agency_id not in {agency["id"] for agency in self._agencies}:
-            raise NotFoundError(f"no agency {agency_id!r}")
-        return self._recommendation_counts()[agency_id]
-
-    def recommendations(self, agency_id: str, *, limit: int | None = None) -> list[RecommendationGroup]:
-        """Recommendations that concern an agency (or its services), plus all-agency ones, grouped by audit.
-
-        With `limit`, those of the most recently completed audits, at most `limit` of them; the groups stay in
-        order of completion either way. Found through the agency index, so the cost grows with what is shown.
-        """
-        if agency_id not in {agency["id"] for agency in self._agencies}:
-            raise NotFoundError(f"no agency {agency_id!r}")
-        family = self.agency_family(agency_id)
-        tags = [*sorted(family), ALL_AGENCIES]
-        # Audits newest first, each one's items in report order (both indexed), stopping at `limit`.
-        sql = (
-            "SELECT items.id, items.agencies FROM audits CROSS JOIN items ON items.audit_id = audits.id"
-            " WHERE items.kind = ? AND EXISTS (SELECT 1 FROM item_agencies WHERE item_agencies.item_id = items.id"
-            f" AND item_agencies.agency_id IN ({','.join('?' * len(tags))}))"
-            " ORDER BY audits.completed DESC, audits.id DESC, items.position"
+    def _count_recommendations(self) -> dict[str, int]:
+        family = [[agency["id"], member] for agency in self._agencies for member in self.agency_family(agency["id"])]
+        return dict(
+            self.conn.execute(
+                "WITH family(agency, member) AS ("
+                "  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:family)),"
+                " tagged(item, tag) AS ("
+                "  SELECT items.id, tag.value FROM items, json_each(items.agencies) AS tag WHERE items.kind = :kind),"
+                " concerns(agency, item) AS ("
+                "  SELECT family.agency, tagged.item FROM tagged JOIN family ON family.member = tagged.tag"
+                "  UNION SELECT everyone.agency, tagged.item"
+                "  FROM tagged, (SELECT DISTINCT agency FROM family) AS everyone WHERE tagged.tag = :everyone)"
+                " SELECT agency, count(*) FROM concerns GROUP BY agency",
+                {"family": json.dumps(family), "kind": Kind.RECOMMENDATION.value, "everyone": ALL_AGENCIES},
+            ).fetchall()
         )
-        params: list[Any] = [Kind.RECOMMENDATION.value, *tags]
+
+    def recommendations(self, agency_id: str, *, limit: int | None = None) -> AgencyRecommendations:
+        """The items filed under Learning/Recommendations that concern an agency, grouped by audit: first those
+        addressed to it (or its services), then those addressed to all agencies.
+
+        With `limit`, at most that many, from the most recently completed audits (its own first) and the totals
+        beside them; found through the indexes, so the cost grows with what is shown, not with the library.
+        """
+        if agency_id not in {agency["id"] for agency in self._agencies}:
+            raise NotFoundError(f"no agency {agency_id!r}")
+        family = sorted(self.agency_family(agency_id))
+        own = self._recommendation_ids(family, limit=limit)
+        room = None if limit is None else max(limit - len(own), 0)
+        for_all = self._recommendation_ids([ALL_AGENCIES], unless=family, limit=room)
+        totals: dict[str, int] = {}
+        if limit is not None and (len(own) == limit or len(for_all) == room):
+            totals = {
+                "own_total": self._recommendation_count(family),
+                "for_all_total": self._recommendation_count([ALL_AGENCIES], unless=family),
+            }
+        return AgencyRecommendations(
+            agency_id=agency_id,
+            agency_name=self.agency_name(agency_id),
+            has_services=len(family) > 1,
+            own=self._by_audit(own),
+            for_all=self._by_audit(for_all),
+            **totals,
+        )
+
+    @staticmethod
+    def _tagged(tags: Sequence[str], unless: Sequence[str]) -> tuple[str, list[str]]:
+        """SQL: an item bears one of `tags` and none of `unless` (through item_agencies' key)."""
+        sql = (
+            "EXISTS (SELECT 1 FROM item_agencies WHERE item_agencies.item_id = items.id"
+            f" AND item_agencies.agency_id IN ({','.join('?' * len(tags))}))"
+        )
+        if unless:
+            sql += (
+                " AND NOT EXISTS (SELECT 1 FROM item_agencies WHERE item_agencies.item_id = items.id"
+                f" AND item_agencies.agency_id IN ({','.join('?' * len(unless))}))"
+            )
+        return sql, [*tags, *unless]
+
+    def _recommendation_ids(self, tags: list[str], *, unless: Sequence[str] = (), limit: int | None) -> list[str]:
+        """Recommendations bearing `tags` (not `unless`): audits newest first, each in report order, to `limit`."""
+        where, params = self._tagged(tags, list(unless))
+        sql = (
+            "SELECT items.id FROM audits CROSS JOIN items ON items.audit_id = audits.id"
+            f" WHERE items.kind = ? AND {where} ORDER BY audits.completed DESC, audits.id DESC, items.position"
+        )
         if limit is not None:
-            sql += " LIMIT ?"
-            params.append(max(limit, 0))
-        chosen: list[tuple[str, bool]] = [
-            (row["id"], not (set(json.loads(row["agencies"])) & family)) for row in self.conn.execute(sql, params)
-        ]
-        results = {result.id: result for result in self._results([item_id for item_id, _ in chosen])}
-        groups: dict[str, list[tuple[Result, bool]]] = {}
-        for item_id, for_all in chosen:
-            result = results[item_id]
-            groups.setdefault(result.audit.id, []).append((result, for_all))
-        return [
+            sql += f" LIMIT {int(limit)}"
+        rows = self.conn.execute(sql, [Kind.RECOMMENDATION.value, *params]).fetchall()
+        return [row[0] for row in rows]
+
+    def _recommendation_count(self, tags: list[str], *, unless: Sequence[str] = ()) -> int:
+        key = (tuple(tags), tuple(unless))
+        if key not in self._recommendation_totals:
+            where, params = self._tagged(tags, list(unless))
+            self._recommendation_totals[key] = self.conn.execute(
+                f"SELECT count(*) FROM items WHERE items.kind = ? AND {where}", [Kind.RECOMMENDATION.value, *params]
+            ).fetchone()[0]
+        return self._recommendation_totals[key]
+
+    def _by_audit(self, item_ids: list[str]) -> tuple[RecommendationGroup, ...]:
+        groups: dict[str, list[Result]] = {}
+        for result in self._results(item_ids):
+            groups.setdefault(result.audit.id, []).append(result)
+        return tuple(
             RecommendationGroup(self._audits[audit_id], tuple(groups[audit_id]))
             for audit_id in self._audits
             if audit_id in groups
-        ]
+        )
 
     # -- glossary ----------------------------------------------------------------------------------------------
     def glossary(self, term: str | None = None) -> list[dict[str, Any]]:
-        """Glossary entries: all of them, or those matching a term or alias (typo-tolerant)."""
+        """Glossary entries: all of them without a term; else those whose term or expansion is the term
+        (`"match": "term"`), then those with it as an alias (`"alias"`); only when there are none, up to five
+        partial or typo-tolerant matches (`"close"`), best first. Stop words ("the", "and") never match."""
         entries = [{**entry, "aliases": json.loads(entry["aliases"])} for entry in self._glossary]
         if not term or not term.strip():
             return entries
-        wanted = utils.default_process(term)
-        exact = [
-            entry
-            for entry in entries
-            if wanted
-            in {utils.default_process(name) for name in (entry["term"], entry["expansion"] or "", *entry["aliases"])}
-        ]
-        if exact:
-            return exact
-        choices = {}
-        for index, entry in enumerate(entries):
-            for name in (entry["term"], entry["expansion"] or "", *entry["aliases"]):
-                if name:
-                    choices[f"{index}:{name}"] = utils.default_process(name)
-        found = process.extract(wanted, choices, scorer=fuzz.WRatio, processor=None, score_cutoff=85, limit=3)
-        seen: list[int] = []
-        for _name, _score, key in found:
-            index = int(key.split(":", 1)[0])
-            if index not in seen:
-                seen.append(index)
-        return [entries[index] for index in seen]
+        wanted = words(term[:MAX_GLOSSARY_TERM_CHARS])
+        if not wanted:
+            return []
+        key = " ".join(wanted)
+        exact = [index for index, names in enumerate(self._glossary_names) if key in names[:2]]
+        alias = [index for index, names in enumerate(self._glossary_names) if key in names[2:] and index not in exact]
+        if exact or alias:
+            return [{**entries[i], "match": "term"} for i in exact] + [{**entries[i], "match": "alias"} for i in alias]
+        content = [word for word in wanted if word not in STOPWORDS][:MAX_GLOSSARY_WORDS]
+        if not content:
+            return []
+        scored = []
+        for index, names in enumerate(self._glossary_names):
+            matches = [found for name in names if name and (found := _name_score(content, name.split()))]
+            if matches:
+                best = max(matches, key=lambda found: (found[0], -found[1]))
+                scored.append((best, index))
+        scored.sort(key=lambda found: (-found[0][0], found[0][1], found[1]))
+        return [{**entries[index], "match": "close"} for _, index in scored[:MAX_CLOSE_GLOSSARY]]
 
     def acronyms_in(self, text: str) -> list[dict[str, Any]]:
         """Glossary entries for the acronyms that appear in a text (for a short "acronyms" line)."""
@@ -426,6 +545,29 @@ class KnowledgeBase:
             if entry["expansion"] and entry["term"] in tokens:
                 found.append(entry)
         return found
+
+
+def _name_score(wanted: list[str], name: list[str]) -> tuple[float, int] | None:
+    """How well every wanted word matches a word of a glossary name: (mean similarity, words of the name left
+    over); None unless each wanted word matches one (same word or stem, or a typo of a word of 4+ letters)."""
+    name = [word for word in name if word not in STOPWORDS]
+    if not name:
+        return None
+    total = 0.0
+    for word in wanted:
+        best = max(_word_similarity(word, other) for other in name)
+        if best < CLOSE_WORD_SCORE:
+            return None
+        total += best
+    return total / len(wanted), len(name) - len(wanted)
+
+
+def _word_similarity(word: str, other: str) -> float:
+    if word == other or stem(word) == stem(other):
+        return 100.0
+    if min(len(word), len(other)) < 4:
+        return 0.0
+    return fuzz.ratio(word, other, score_cutoff=CLOSE_WORD_SCORE)
 
 
 def _best(text: str, choices: dict[str, str]) -> str | None:
@@ -438,6 +580,27 @@ def _best(text: str, choices: dict[str, str]) -> str | None:
         return choices[wanted[:-1]]
     found = process.extractOne(wanted, choices.keys(), scorer=fuzz.ratio, processor=None, score_cutoff=80)
     return choices[found[0]] if found else None
+
+
+def _analysis(query: Query) -> dict[str, Any]:
+    """How a question was read: its units with their weights, concepts and notes, and what was left out."""
+    return {
+        "units": [
+            {
+                "typed": " ".join(unit.typed),
+                "unit": unit.text,
+                "weight": round(unit.weight, 3),
+                "concepts": unit.concept.labels if unit.concept else [],
+                "notes": list(unit.notes),
+            }
+            for unit in query.units
+        ],
+        "corrections": dict(query.corrections),
+        "wants_kind": query.wants_kind,
+        "intent": getattr(query, "intent", None),
+        "ignored": list(query.ignored),
+        "signposts": list(query.signposts),
+    }
 
 
 def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
@@ -454,6 +617,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
                 "credit": round(match.credit, 3),
                 "concepts": unit.concept.labels if unit.concept else [],
                 "typed": " ".join(unit.typed),
+                "notes": list(unit.notes),
             }
             for unit, match in zip(query.units, hit.matches, strict=True)
         ],

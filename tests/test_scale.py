@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from handlers import blocks, home_blocks
-from knowledge.base import KnowledgeBase
+from knowledge.base import KnowledgeBase, RecommendationGroup
 from knowledge.digest import POINTS_PER_KIND, build_digest
 from knowledge.loading import load_knowledge
 from knowledge.models import ALL_AGENCIES, Kind
@@ -26,39 +25,46 @@ def large(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     return KnowledgeBase(path)
 
 
-def every_recommendation(kb: KnowledgeBase, agency_id: str) -> list[tuple[str, bool]]:
+def every_recommendation(kb: KnowledgeBase, agency_id: str) -> tuple[list[str], list[str]]:
     """The definition, read the slow way: every recommendation row, its tags against the agency's family."""
     family = kb.agency_family(agency_id)
-    chosen = []
+    own, for_all = [], []
     for row in kb.conn.execute("SELECT id, agencies FROM items WHERE kind = ?", (Kind.RECOMMENDATION.value,)):
         tagged = set(json.loads(row["agencies"]))
         if tagged & family:
-            chosen.append((row["id"], False))
+            own.append(row["id"])
         elif ALL_AGENCIES in tagged:
-            chosen.append((row["id"], True))
-    return chosen
+            for_all.append(row["id"])
+    return own, for_all
+
+
+def ids(groups: tuple[RecommendationGroup, ...]) -> list[str]:
+    return [result.id for group in groups for result in group.items]
 
 
 def test_agency_counts_are_the_recommendations_listed_for_each(large: KnowledgeBase) -> None:
     counted = {agency.id: agency.count for agency in large.agencies()}
     assert len(counted) > 10
     for agency_id, count in counted.items():
-        listed = [(result.id, for_all) for group in large.recommendations(agency_id) for result, for_all in group.items]
-        assert count == len(listed) == large.recommendation_count(agency_id)
-        assert sorted(listed) == sorted(every_recommendation(large, agency_id))
+        listing = large.recommendations(agency_id)
+        own, for_all = every_recommendation(large, agency_id)
+        assert (sorted(ids(listing.own)), sorted(ids(listing.for_all))) == (sorted(own), sorted(for_all))
+        assert count == listing.total == listing.shown
     assert any(large.agency_family(agency_id) != {agency_id} for agency_id in counted)  # families are exercised
 
 
-def test_a_limited_listing_holds_the_most_recent_audits_in_order_of_completion(large: KnowledgeBase) -> None:
+def test_a_limited_listing_holds_the_most_recent_audits_with_the_totals(large: KnowledgeBase) -> None:
     agency_id = max(large.agencies(), key=lambda agency: agency.count).id
     everything = large.recommendations(agency_id)
     limited = large.recommendations(agency_id, limit=25)
-    shown = [result.id for group in limited for result, _ in group.items]
-    assert len(shown) == 25
-    completed = [group.audit.completed for group in limited]
+    assert limited.shown == 25
+    assert (limited.own_count, limited.for_all_count) == (everything.own_count, everything.for_all_count)
+    newest_first = [result.id for group in reversed(everything.own) for result in group.items]
+    assert set(ids(limited.own)) == set(newest_first[: len(ids(limited.own))])
+    completed = [group.audit.completed for group in limited.own]
     assert completed == sorted(completed)
-    newest_first = [result.id for group in reversed(everything) for result, _ in group.items]
-    assert set(shown) == set(newest_first[:25])
+    whole = large.recommendations(agency_id, limit=10_000_000)  # a limit never reached: the whole listing
+    assert (whole.shown, whole.total) == (everything.shown, everything.total)
 
 
 def test_audit_counts_match_the_items(large: KnowledgeBase) -> None:
@@ -94,10 +100,9 @@ def test_the_theme_modal_says_how_many_more_there_are(large: KnowledgeBase) -> N
     assert f"…and {theme.count - shown} more" in note
 
 
-def test_a_capped_recommendations_reply_says_it_shows_the_most_recent(large: KnowledgeBase, tmp_path: Path) -> None:
+def test_a_capped_recommendations_reply_says_it_shows_the_most_recent(large: KnowledgeBase) -> None:
     agency_id = max(large.agencies(), key=lambda agency: agency.count).id
-    total = large.recommendation_count(agency_id)
-    message = blocks.recommendations_message(agency_id, large.recommendations(agency_id, limit=50), large, total=total)
-    text = json.dumps(message.as_kwargs())
-    assert f"({total})" in text
-    assert "The 50 from the most recent audits" in text
+    listing = large.recommendations(agency_id, limit=50)
+    text = json.dumps(blocks.recommendations_message(listing).as_kwargs(), ensure_ascii=False)
+    assert f"{listing.own_count} addressed to" in text and listing.own_count > 50
+    assert "Showing the 50 from the most recent audits" in text
