@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     learning_bot_state: Path = Field(default_factory=default_state_path)
 
     admin_user_ids: CommaList = ()
+    # Where `learning-bot report --post` uploads the board's report (a channel id the bot is in).
+    admin_channel: str | None = None
     answer_channels: CommaList = ()
 
     # Privacy: question text is never logged unless this is set explicitly.
