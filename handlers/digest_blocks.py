@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from knowledge.digest import SOURCE, AuditPoints, Digest
+from knowledge.digest import TEAM_PROMPT, AuditPoints, Digest
 
 MAX_TEXT = 3000
 MAX_HEADER = 150
@@ -45,8 +45,7 @@ def digest_blocks(digest: Digest, *, week: str | None = None, intro: str | None 
     if intro:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(intro, MAX_TEXT))]))
     blocks.append(HeaderBlock(text=PlainTextObject(text=_clip(notification_text(digest), MAX_HEADER), emoji=False)))
-    about = " · ".join(part for part in (week, SOURCE, f"{digest.point_count} learning points") if part)
-    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(about))]))
+    blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(digest.about(week)))]))
     blocks += _sections(["*Why it matters*", escape(digest.why_it_matters)], joiner="\n")
     if digest.findings:
         blocks.append(DividerBlock())
@@ -69,7 +68,11 @@ def digest_blocks(digest: Digest, *, week: str | None = None, intro: str | None 
     if digest.questions:
         blocks.append(DividerBlock())
         blocks += _sections(
-            ["*Questions for your team*", *(f"{n}. {escape(q)}" for n, q in enumerate(digest.questions, start=1))]
+            [
+                "*Questions for your team*",
+                f"_{escape(TEAM_PROMPT)}_",
+                *(f"{n}. {escape(q)}" for n, q in enumerate(digest.questions, start=1)),
+            ]
         )
     if digest.acronyms:
         acronyms = "; ".join(f"{escape(term)} = {escape(full)}" for term, full in digest.acronyms)
