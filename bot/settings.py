@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     admin_user_ids: CommaList = ()
     # Where `learning-bot report --post` uploads the board's report (a channel id the bot is in).
     admin_channel: str | None = None
+    # The board's contact for "I need more help": a channel id (C…/G…) or a user group id (S…); unset = no button.
+    help_contact: str | None = None
     answer_channels: CommaList = ()
 
     # Privacy: question text is never logged unless this is set explicitly.

@@ -15,13 +15,16 @@ if TYPE_CHECKING:
 def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
     """Register every listener group on the app."""
     from knowledge.services.answering import Care
+    from knowledge.services.practice import Practice
 
-    from . import actions, commands, digest, home, questions
+    from . import actions, commands, digest, home, practice, questions
 
     # One per app: a person's questions count against one limit wherever they ask.
     care = Care(state, questions_per_minute=settings.questions_per_minute)
-    questions.register(app, kb=kb, settings=settings, state=state, care=care)
+    practice_service = Practice(state, help_contact=settings.help_contact)
+    questions.register(app, kb=kb, settings=settings, state=state, care=care, practice=practice_service)
     commands.register(app, kb=kb, settings=settings, state=state, care=care)
     actions.register(app, kb=kb, settings=settings, state=state, care=care)
     digest.register(app, kb=kb, settings=settings, state=state)
     home.register(app, kb=kb, settings=settings, state=state)
+    practice.register(app, kb=kb, practice=practice_service)

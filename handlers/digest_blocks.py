@@ -31,16 +31,28 @@ def escape(text: str) -> str:
 
 
 def digest_message(digest: Digest, week: str) -> tuple[str, list[dict[str, Any]]]:
-    """The notification text and the blocks (as dicts) of a digest post for chat.postMessage."""
-    return notification_text(digest), [block.to_dict() for block in digest_blocks(digest, week=week)]
+    """The notification text and the blocks (as dicts) of a digest post for chat.postMessage.
+
+    The post ends with the "We discussed this in our team" button (not the admins' previews).
+    """
+    from .practice_blocks import discussed_blocks
+
+    closing = discussed_blocks(week, digest.theme_id)
+    body = digest_blocks(digest, week=week, reserve=len(closing))
+    return notification_text(digest), [block.to_dict() for block in body] + closing
 
 
 def notification_text(digest: Digest) -> str:
     return f"Learning theme of the week: {digest.name}"
 
 
-def digest_blocks(digest: Digest, *, week: str | None = None, intro: str | None = None) -> list[Block]:
-    """The digest as blocks; `intro` (mrkdwn, already escaped) goes first, e.g. "Preview: only you can see this"."""
+def digest_blocks(
+    digest: Digest, *, week: str | None = None, intro: str | None = None, reserve: int = 0
+) -> list[Block]:
+    """The digest as blocks; `intro` (mrkdwn, already escaped) goes first, e.g. "Preview: only you can see this".
+
+    `reserve`: blocks the caller adds after these (kept within Slack's 50 all told).
+    """
     blocks: list[Block] = []
     if intro:
         blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(intro, MAX_TEXT))]))
@@ -77,7 +89,7 @@ def digest_blocks(digest: Digest, *, week: str | None = None, intro: str | None 
     if digest.acronyms:
         acronyms = "; ".join(f"{escape(term)} = {escape(full)}" for term, full in digest.acronyms)
         blocks += _sections([f"_Acronyms:_ {acronyms}"])
-    return _within_limit(blocks)
+    return _within_limit(blocks, limit=MAX_BLOCKS - reserve)
 
 
 def _audit_line(group: AuditPoints) -> str:
@@ -124,10 +136,10 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _within_limit(blocks: list[Block]) -> list[Block]:
-    """Keep a message within 50 blocks, saying so when something had to be left out."""
-    if len(blocks) <= MAX_BLOCKS:
+def _within_limit(blocks: list[Block], *, limit: int = MAX_BLOCKS) -> list[Block]:
+    """Keep a message within `limit` blocks, saying so when something had to be left out."""
+    if len(blocks) <= limit:
         return blocks
-    kept = blocks[: MAX_BLOCKS - 1]
+    kept = blocks[: limit - 1]
     note = f"_{len(blocks) - len(kept)} more part(s) of this digest did not fit in one Slack message._"
     return [*kept, ContextBlock(elements=[MarkdownTextObject(text=note)])]

@@ -27,8 +27,9 @@ from knowledge.base import KnowledgeBase
 from knowledge.records.ledger import DeliveryLedger
 from knowledge.records.state import StateStore
 from knowledge.services.answering import Care
+from knowledge.services.practice import Practice
 
-from . import blocks
+from . import blocks, practice_blocks
 
 CARRY_LIMIT = 100  # results fetched per question: the first page is shown, "More" pages through the rest
 REPLY_TO = "learning_bot_reply_to"  # context key: where the error handler can apologise
@@ -108,8 +109,17 @@ def message_target(event: dict[str, Any], *, bot_user_id: str | None, answer_cha
 class Questions:
     """The listeners for questions, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        kb: KnowledgeBase,
+        settings: Settings,
+        state: StateStore,
+        care: Care | None = None,
+        practice: Practice | None = None,
+    ) -> None:
         self.kb = kb
+        self.practice = practice
         self.settings = settings
         self.ledger = DeliveryLedger(state)
         self.answer_channels = frozenset(settings.answer_channels)
@@ -178,6 +188,13 @@ class Questions:
             answer = self.kb.ask(question, limit=CARRY_LIMIT)
             answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
             reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
+            if self.practice is not None:
+                if not answer.found:
+                    self.practice.count_uncovered(question, themes=answer.themes)
+                ref = practice_blocks.QuestionRef(str(event.get("channel")), str(event.get("ts")))
+                reply = practice_blocks.with_help(
+                    reply, ref, found=answer.found, contact=self.practice.help_contact is not None
+                )
             say(
                 channel=target.channel,
                 thread_ts=target.thread_ts,
@@ -211,8 +228,16 @@ class Questions:
         )
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
+def register(
+    app: App,
+    *,
+    kb: KnowledgeBase,
+    settings: Settings,
+    state: StateStore,
+    care: Care | None = None,
+    practice: Practice | None = None,
+) -> None:
     """Listen for mentions and messages, and answer them from the knowledge base."""
-    questions = Questions(kb=kb, settings=settings, state=state, care=care)
+    questions = Questions(kb=kb, settings=settings, state=state, care=care, practice=practice)
     app.event("app_mention")(questions.on_mention)
     app.event("message")(questions.on_message)

@@ -28,7 +28,8 @@ def texts_of(blocks: list[dict]) -> list[str]:
         if "text" in block:
             found.append(block["text"]["text"])
         for element in block.get("elements", []):
-            found.append(element["text"])
+            text = element["text"]
+            found.append(text["text"] if isinstance(text, dict) else text)  # a button's label is a text object
     return found
 
 
