@@ -90,6 +90,26 @@ class ClientTokenNoticeFilter(logging.Filter):
 
 CLIENT_TOKEN_NOTICE_FILTER = ClientTokenNoticeFilter()
 VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
+WEB_API_LOGGER = "slack_sdk.web.base_client"
+
+
+class WebApiBodyFilter(logging.Filter):
+    """Cuts the parameters and bodies out of slack_sdk's DEBUG lines about Web API calls.
+
+    Some calls carry a person's words before they chose to send them: the form that shows a question to its asker
+    (views.open), and the message read back from Slack to fill it (conversations.replies).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Sending a request") and ", query_params:" in message:
+            record.msg, record.args = message.split(", query_params:", 1)[0] + " (parameters not logged)", None
+        elif message.startswith("Received the following response") and ", headers:" in message:
+            record.msg, record.args = message.split(", headers:", 1)[0] + " (body not logged)", None
+        return True
+
+
+WEB_API_BODY_FILTER = WebApiBodyFilter()
 
 
 def app_logger(settings: Settings) -> logging.Logger:
@@ -137,6 +157,9 @@ def create_app(
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:
         verification_logger.addFilter(REQUEST_BODY_FILTER)
+    web_api_logger = logging.getLogger(WEB_API_LOGGER)
+    if WEB_API_BODY_FILTER not in web_api_logger.filters:
+        web_api_logger.addFilter(WEB_API_BODY_FILTER)
     register(app, kb=kb, settings=settings, state=state)
 
     @app.error

@@ -163,6 +163,7 @@ class PracticeActions:
         ack(response_action="update", view=practice_blocks.help_sent_view(practice_blocks.contact_label(contact)))
         theme_names = [self._theme_name(theme) for theme in request.themes]
         text, notice = practice_blocks.help_notice(request, theme_names=theme_names)
+        noted = False
         for channel in self._contact_channels(client, contact, logger=logger):
             try:
                 posted = client.chat_postMessage(channel=channel, text=text, blocks=notice)
@@ -171,8 +172,9 @@ class PracticeActions:
                     "Could not tell the board's contact (%s) about a request: %s", channel, exc.response.get("error")
                 )
                 continue
-            if request.contact_ts is None:
+            if not noted:
                 self.practice.escalations.record_notice(request.id, ts=str(posted.get("ts")))
+                noted = True
         logger.info("Passed a request for more help to the board's contact (request %s)", request.id[:8])
 
     def gap_submitted(self, ack: Ack, body: dict[str, Any], view: dict[str, Any], logger: Logger) -> None:
@@ -209,7 +211,7 @@ class PracticeActions:
         if container.get("channel_id") and container.get("message_ts"):
             client.chat_update(channel=container["channel_id"], ts=container["message_ts"], text=text, blocks=resolved)
         if not changed:
-            replies.send(respond, blocks.notice_message(f"<@{request.resolved_by}> had already marked it resolved."))
+            replies.send(respond, practice_blocks.already_resolved_message(request))
             return
         client.chat_postMessage(
             channel=request.requester,

@@ -266,6 +266,14 @@ def resolved_notice(request: HelpRequest) -> tuple[str, list[dict[str, Any]]]:
     ]
 
 
+def already_resolved_message(request: HelpRequest) -> Message:
+    """The private note to a contact who resolves a request someone else already resolved."""
+    return Message(
+        text="Someone had already marked it resolved.",
+        blocks=(Block.parse(_section(f"<@{request.resolved_by}> had already marked it resolved.")),),  # type: ignore[arg-type]
+    )
+
+
 # -- the assistant ------------------------------------------------------------------------------------------------
 def suggested_prompts(themes: Sequence[NamedCount]) -> list[dict[str, str]]:
     """Up to four prompts from the themes with the most learning points: a title and the question it asks."""

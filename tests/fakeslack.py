@@ -46,6 +46,7 @@ class FakeSlack:
         self.queued: dict[str, list[Reply]] = {}
         self.posted: dict[str, list[dict[str, Any]]] = {}
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
+        self.group_members: tuple[str, ...] = ("UCONTACT1", "UCONTACT2")  # what usergroups.users.list returns
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         fake = self
@@ -87,6 +88,11 @@ class FakeSlack:
         reply = Reply(status, body, {name.replace("_", "-"): value for name, value in headers.items()})
         with self._lock:
             self.queued.setdefault(method, []).append(reply)
+
+    def add_message(self, channel: str, message: dict[str, Any]) -> None:
+        """A person's message in a channel, as `conversations.history` / `conversations.replies` will return it."""
+        with self._lock:
+            self.posted.setdefault(channel, []).append(dict(message))
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -181,6 +187,16 @@ class FakeSlack:
             oldest = float(args.get("oldest") or 0)
             messages = [m for m in messages if float(m["ts"]) >= oldest]
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "conversations.replies":
+            messages = self.posted.get(str(args.get("channel")), [])
+            asked = next((m for m in messages if m.get("ts") == args.get("ts")), None)
+            if asked is None:
+                return {"ok": False, "error": "thread_not_found"}
+            parent = asked.get("thread_ts") or asked["ts"]
+            thread = [m for m in messages if m.get("ts") == parent or m.get("thread_ts") == parent]
+            return {"ok": True, "messages": thread, "has_more": False}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": list(self.group_members)}
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(self._ts):08d}"
             host, port = self.server.server_address[:2]

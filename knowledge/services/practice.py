@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from knowledge.privacy import PersonalData, detect, reminder_text
+from knowledge.privacy import PersonalData, detect
 from knowledge.records.discussions import DiscussionLog
 from knowledge.records.escalations import EscalationLog, HelpRequest
 from knowledge.records.gaps import Gap, GapLog
@@ -26,9 +26,11 @@ class CaseDetailsError(ValueError):
     """The text looks like it holds personal data; the message says what kind, never the text."""
 
     def __init__(self, kinds: frozenset[PersonalData]) -> None:
+        labels = [kind.label for kind in PersonalData if kind in kinds]
+        found = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
         super().__init__(
-            reminder_text(kinds) + " Please take those details out before sending: the board's contact can ask for"
-            " what they need through your agency's usual routes."
+            f"This looks like it includes {found}. Please take those details out before sending: ask about the"
+            ' practice issue (for example "a 6-year-old" rather than a name).'
         )
         self.kinds = kinds
 
