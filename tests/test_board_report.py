@@ -263,3 +263,12 @@ def test_post_without_an_admin_channel_says_which_setting(
 def test_period_rejects_an_inverted_range() -> None:
     with pytest.raises(PeriodError, match="ends"):
         Period(date(2017, 2, 1), date(2017, 1, 1))
+
+
+def test_a_quiet_period_still_makes_a_whole_page(tmp_path: Path, kb: KnowledgeBase) -> None:
+    report = build_report(StateStore(tmp_path / "state.db"), kb, Period(date(2030, 1, 1), date(2030, 1, 31)))
+    assert report.summary.questions == 0
+    page = write_report(report, tmp_path / "out").page.read_text(encoding="utf-8")
+    assert page.count('<svg role="img"') == 8
+    assert "-mark-" not in page  # nothing drawn as data...
+    assert page.count("Nothing recorded in this period") == 8  # ...and each chart says so
