@@ -16,13 +16,11 @@ from slack_bolt import Assistant, BoltContext, Say, SetStatus, SetSuggestedPromp
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from knowledge.base import KnowledgeBase
-from knowledge.records.ledger import DeliveryLedger
-from knowledge.services.answering import Care
-from knowledge.services.practice import Practice
+from knowledge.services.answering import Answered
 
 from . import blocks, practice_blocks
-from .questions import CARRY_LIMIT, plain_text
+from .deps import Deps
+from .questions import plain_text
 
 WELCOME = (
     "Hello! I find what the board's multi-agency audits found and recommended. Ask about a practice issue, for"
@@ -36,19 +34,13 @@ PROMPTS_TITLE = "Learning themes to start with"
 class AssistantThreads:
     """The assistant's listeners, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(
-        self, *, kb: KnowledgeBase, care: Care, practice: Practice, ledger: DeliveryLedger, log_question_text: bool
-    ) -> None:
-        self.kb = kb
-        self.care = care
-        self.practice = practice
-        self.ledger = ledger
-        self.log_question_text = log_question_text
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
 
     def started(self, say: Say, set_suggested_prompts: SetSuggestedPrompts, logger: Logger) -> None:
         """A new assistant thread: a greeting and suggested prompts from the themes."""
         say(WELCOME)
-        set_suggested_prompts(prompts=practice_blocks.suggested_prompts(self.kb.themes()), title=PROMPTS_TITLE)
+        set_suggested_prompts(prompts=practice_blocks.suggested_prompts(self.deps.kb.themes()), title=PROMPTS_TITLE)
         logger.info("Started an assistant thread")
 
     def user_message(
@@ -63,53 +55,47 @@ class AssistantThreads:
     ) -> None:
         """A question in an assistant thread: status, then the answer in the thread."""
         channel, ts, user = payload.get("channel"), payload.get("ts"), payload.get("user")
-        if not self.ledger.claim(event_id=body.get("event_id"), channel=channel, ts=ts):
+        if not self.deps.ledger.claim(event_id=body.get("event_id"), channel=channel, ts=ts):
             logger.info("Skipped a repeated assistant delivery (event %s)", body.get("event_id"))
-            return
-        admitted = self.care.admit(user)
-        if not admitted.allowed:
-            if admitted.notify:
-                say(admitted.message())
-            logger.info("Did not answer in an assistant thread: over the question limit")
             return
         try:
             set_status(STATUS)
         except SlackApiError as exc:  # a DM thread outside the assistant view has no status to set
             logger.info("Could not set the assistant status: %s", exc.response.get("error"))
         question = plain_text(payload.get("text") or "", drop_user=context.bot_user_id)
-        screening = self.care.screen(question)
         try:
-            answer = self.kb.ask(question, limit=CARRY_LIMIT)
-            answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
-            if not answer.found:
-                self.practice.count_uncovered(question, themes=answer.themes)
-            reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
-            ref = practice_blocks.QuestionRef(str(channel), str(ts))
-            reply = practice_blocks.with_help(
-                reply, ref, found=answer.found, contact=self.practice.help_contact is not None
-            )
-            say(unfurl_links=False, unfurl_media=False, **reply.as_kwargs())
+            asked = self.deps.answering.ask(question, user=user)
+            if isinstance(asked, Answered):
+                reply = blocks.with_feedback(blocks.answer_message(asked.answer, self.deps.kb), asked.answer_id)
+                reply = practice_blocks.with_help(
+                    reply,
+                    practice_blocks.QuestionRef(str(channel), str(ts)),
+                    found=asked.answer.found,
+                    contact=self.deps.practice.help_contact is not None,
+                )
+                say(unfurl_links=False, unfurl_media=False, **reply.as_kwargs())
+            elif asked.notify:
+                say(asked.message())
         except Exception:
-            self.ledger.release(event_id=body.get("event_id"), channel=channel, ts=ts)
+            self.deps.ledger.release(event_id=body.get("event_id"), channel=channel, ts=ts)
             raise
+        if not isinstance(asked, Answered):
+            logger.info("Did not answer in an assistant thread: over the question limit")
+            return
         logger.info("Answered in an assistant thread (%s)", reply.text)
-        if screening.personal:
+        if asked.screening.personal:
             client.chat_postEphemeral(
                 channel=str(channel),
                 user=str(user),
                 thread_ts=payload.get("thread_ts"),
-                **blocks.notice_message(screening.reminder()).as_kwargs(),
+                **blocks.notice_message(asked.screening.reminder()).as_kwargs(),
             )
-            logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
-        if self.log_question_text and not screening.personal:
-            logger.info("The question was: %s", question)
+        self.deps.answering.log(asked, logger)
 
 
-def build(
-    *, kb: KnowledgeBase, care: Care, practice: Practice, ledger: DeliveryLedger, log_question_text: bool
-) -> Assistant:
+def build(deps: Deps) -> Assistant:
     """The `Assistant` middleware with the bot's listeners (register it with `app.use`)."""
-    threads = AssistantThreads(kb=kb, care=care, practice=practice, ledger=ledger, log_question_text=log_question_text)
+    threads = AssistantThreads(deps)
     assistant = Assistant()
     assistant.thread_started(threads.started)
     assistant.user_message(threads.user_message)

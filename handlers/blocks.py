@@ -8,7 +8,7 @@ Texts are split to Slack's 3,000-character limit and messages to 50 blocks.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -35,8 +35,8 @@ from knowledge.base import (
 )
 from knowledge.formatting import NOTHING_FOUND, NOTICES, source_line
 
-TEXT_LIMIT = 3000  # characters in one section or context text
-BLOCK_LIMIT = 50  # blocks in one message
+from .slack_text import BLOCK_LIMIT, clip, escape, pack, split_text
+
 VALUE_LIMIT = 2000  # characters in a button's value
 ECHO_LIMIT = 300  # characters of the user's own question shown back to them
 PAGE_SIZE = 3  # learning points per answer; "More" shows the next ones
@@ -76,49 +76,6 @@ class MorePage:
 
 
 # -- text ------------------------------------------------------------------------------------------------------
-def escape(text: str) -> str:
-    """Escape text for Slack mrkdwn: `&`, `<` and `>` (so `<!channel>` shows as text and pings nobody)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def split_text(text: str, *, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split (already escaped) text into pieces of at most `limit` characters, at line or word boundaries.
-
-    A piece is never cut inside an escape such as `&amp;`.
-    """
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-            amp = rest.rfind("&", max(0, cut - 5), cut)
-            if amp > 0 and ";" not in rest[amp:cut]:
-                cut = amp
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest or not pieces:
-        pieces.append(rest)
-    return pieces
-
-
-def pack(lines: Iterable[str], *, limit: int = TEXT_LIMIT) -> list[str]:
-    """Join lines into as few texts of at most `limit` characters as possible (splitting overlong lines)."""
-    texts: list[str] = []
-    current = ""
-    for line in lines:
-        for piece in split_text(line, limit=limit):
-            if current and len(current) + 1 + len(piece) > limit:
-                texts.append(current)
-                current = ""
-            current = f"{current}\n{piece}" if current else piece
-    if current:
-        texts.append(current)
-    return texts
-
-
 def sections(text: str) -> list[Block]:
     """Section blocks for a (possibly long) escaped mrkdwn text."""
     return [SectionBlock(text=MarkdownTextObject(text=piece)) for piece in split_text(text)]
@@ -141,10 +98,7 @@ def split_messages(message: Message, *, limit: int = BLOCK_LIMIT) -> list[Messag
 
 def echo(question: str) -> str:
     """The user's question, shortened and escaped, to show back to them."""
-    question = " ".join(question.split())
-    if len(question) > ECHO_LIMIT:
-        question = question[: ECHO_LIMIT - 1].rstrip() + "…"
-    return escape(question)
+    return escape(clip(" ".join(question.split()), ECHO_LIMIT))
 
 
 # -- answers ---------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from knowledge.records.escalations import EscalationError
 from knowledge.services.practice import CaseDetailsError, NoContactError, Practice
 
 from . import blocks, practice_blocks, replies
+from .deps import Deps
 from .questions import plain_text
 
 NOT_YOURS = (
@@ -268,9 +269,9 @@ def _question(view: dict[str, Any]) -> str:
     return str(entry.get("value") or "").strip()
 
 
-def register(app: App, *, kb: KnowledgeBase, practice: Practice) -> None:
+def register(app: App, deps: Deps) -> None:
     """Listen for the practice buttons and forms."""
-    listeners = PracticeActions(kb=kb, practice=practice)
+    listeners = PracticeActions(kb=deps.kb, practice=deps.practice)
     app.action(practice_blocks.DISCUSSED_ACTION)(listeners.discussed)
     app.view(practice_blocks.DISCUSSION_VIEW)(listeners.discussion_submitted)
     app.action(practice_blocks.HELP_ACTION)(listeners.open_question_form)

@@ -19,7 +19,8 @@ from knowledge.base import NamedCount
 from knowledge.privacy import PersonalData, reminder_text
 from knowledge.records.escalations import HelpRequest
 
-from .blocks import BLOCK_LIMIT, BadButtonValue, Message, escape
+from .blocks import BadButtonValue, Message
+from .slack_text import BLOCK_LIMIT, escape
 
 DISCUSSED_ACTION = "digest_discussed"
 DISCUSSION_VIEW = "digest_discussion"

@@ -16,12 +16,13 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ActionsBlock, ButtonElement, PlainTextObject
 
-from knowledge.base import KnowledgeBase, NotFoundError
-from knowledge.services.answering import Care
-from knowledge.services.practice import Practice
+from knowledge.base import NotFoundError
+from knowledge.services.answering import Answered
 
 from . import blocks, replies
-from .questions import CARRY_LIMIT, plain_text
+from .deps import Deps
+from .questions import plain_text
+from .slack_text import escape
 
 CALLBACK_ID = "find_learning"
 SHARE_ACTION = "share_learning"
@@ -55,10 +56,9 @@ def read_share_value(value: str | None) -> tuple[list[str], str, str]:
 class Shortcuts:
     """The shortcut and its share button (Bolt fills the listeners' arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, care: Care, practice: Practice) -> None:
-        self.kb = kb
-        self.care = care
-        self.practice = practice
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.kb = deps.kb
 
     def find_learning(
         self,
@@ -78,22 +78,16 @@ class Shortcuts:
         if not question:
             self._private(client, respond, channel, user, thread_ts, blocks.notice_message(NO_TEXT))
             return
-        admitted = self.care.admit(user)
-        if not admitted.allowed:
-            if admitted.notify:
-                self._private(client, respond, channel, user, thread_ts, blocks.notice_message(admitted.message()))
+        asked = self.deps.answering.ask(question, user=user)
+        if not isinstance(asked, Answered):
+            if asked.notify:
+                self._private(client, respond, channel, user, thread_ts, blocks.notice_message(asked.message()))
             return
-        screening = self.care.screen(question)
-        answer = self.kb.ask(question, limit=CARRY_LIMIT)
+        answer, answer_id, screening = asked.answer, asked.answer_id, asked.screening
         shown = [result.id for result in answer.results[: blocks.PAGE_SIZE]]
-        answer_id = self.care.answered(answer, shown)
-        if not answer.found:
-            self.practice.count_uncovered(question, themes=answer.themes)
         head = []
         if screening.personal:
-            head = blocks.contexts(
-                ":warning: " + blocks.escape(screening.reminder().replace("your question", "this message"))
-            )
+            head = blocks.contexts(":warning: " + escape(screening.reminder().replace("your question", "this message")))
         reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
         reply = blocks.Message(text=reply.text, blocks=(*head, *reply.blocks))
         if answer.found and channel and thread_ts:
@@ -134,7 +128,7 @@ class Shortcuts:
         user = (body.get("user") or {}).get("id") or ""
         head = blocks.contexts(f"Shared by <@{user}> with “Find learning for this message”")
         message = blocks.results_message(results, self.kb, offset=0, total=len(results), head=head)
-        message = blocks.with_feedback(message, self.care.page_shown(ids))
+        message = blocks.with_feedback(message, self.deps.answering.care.page_shown(ids))
         try:
             client.chat_postMessage(
                 channel=channel, thread_ts=thread_ts, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
@@ -160,7 +154,8 @@ class Shortcuts:
             replies.send(respond, message)
 
 
-def register(app: App, *, kb: KnowledgeBase, care: Care, practice: Practice) -> None:
-    shortcuts = Shortcuts(kb=kb, care=care, practice=practice)
+def register(app: App, deps: Deps) -> None:
+    """Listen for the message shortcut and its share button."""
+    shortcuts = Shortcuts(deps)
     app.shortcut(CALLBACK_ID)(shortcuts.find_learning)
     app.action(SHARE_ACTION)(shortcuts.share)

@@ -31,19 +31,15 @@ class BuildError(Exception):
 
 
 def default_db_path() -> Path:
-    """The knowledge database location: `LEARNING_BOT_DB`, else a per-user data directory."""
-    configured = os.environ.get("LEARNING_BOT_DB")
-    if configured:
-        return Path(configured).expanduser()
+    """The knowledge database's usual place, in a per-user data directory (the bot's settings may name another)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir("learning-bot", appauthor=False)) / "knowledge.db"
 
 
 def default_data_dir() -> Path:
-    """The data directory: `LEARNING_BOT_DATA`, else the data bundled with the package."""
-    configured = os.environ.get("LEARNING_BOT_DATA")
-    return Path(configured).expanduser() if configured else bundled_data_dir()
+    """The data files bundled with the package (the bot's settings may name another directory)."""
+    return bundled_data_dir()
 
 
 # The columns of the `items` table, in order: what `item_row` returns.

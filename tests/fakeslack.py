@@ -2,8 +2,10 @@
 
 Point the app's `SLACK_API_URL` at `FakeSlack.url`; every call is recorded with its parsed arguments.
 Responses can be queued per method (e.g. a 429 with Retry-After, or an error), else a sensible default
-success is returned. `conversations.history` returns what was posted to the channel, metadata included. File
-uploads (files_upload_v2) work end to end: the bytes sent to the upload URL are kept in `uploads`.
+success is returned. A method can be held (`hold`): its calls are recorded, then wait for the test to release
+them, so a test can see what the app does before Slack has answered (an acknowledgement, say) without timing.
+`conversations.history` returns what was posted to the channel, metadata included. File uploads
+(files_upload_v2) work end to end: the bytes sent to the upload URL are kept in `uploads`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,24 @@ class Call:
     at: float = field(default_factory=time.time)
 
 
+class Hold:
+    """Calls to one method wait here until `release()` (or `timeout` seconds, for a test that never releases)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._gate = threading.Event()
+        self._lock = threading.Lock()
+        self.answered = 0  # calls let through so far
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def pass_through(self) -> None:
+        self._gate.wait(self.timeout)
+        with self._lock:
+            self.answered += 1
+
+
 @dataclass
 class Reply:
     status: int = 200
@@ -47,6 +67,7 @@ class FakeSlack:
         self.posted: dict[str, list[dict[str, Any]]] = {}
         self.uploads: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
         self.group_members: tuple[str, ...] = ("UCONTACT1", "UCONTACT2")  # what usergroups.users.list returns
+        self.holds: dict[str, Hold] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         fake = self
@@ -79,6 +100,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        for hold in list(self.holds.values()):
+            hold.release()
         self.server.shutdown()
         self.server.server_close()
 
@@ -93,6 +116,13 @@ class FakeSlack:
         """A person's message in a channel, as `conversations.history` / `conversations.replies` will return it."""
         with self._lock:
             self.posted.setdefault(channel, []).append(dict(message))
+
+    def hold(self, method: str, *, timeout: float = 30.0) -> Hold:
+        """Make calls to `method` wait (after being recorded) until the returned hold is released."""
+        hold = Hold(timeout)
+        with self._lock:
+            self.holds[method] = hold
+        return hold
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -147,6 +177,9 @@ class FakeSlack:
             if reply is None or (reply.status == 200 and reply.body is None):
                 reply = Reply(200, self._default(method, args), reply.headers if reply else {})
             self._lock.notify_all()
+            hold = self.holds.get(method)
+        if hold is not None:
+            hold.pass_through()
         body = json.dumps(reply.body if reply.body is not None else {"ok": False, "error": "ratelimited"})
         request.send_response(reply.status)
         request.send_header("Content-Type", "application/json; charset=utf-8")

@@ -7,7 +7,7 @@ import json
 import pytest
 from slack_sdk.models.blocks import SectionBlock
 
-from handlers import blocks
+from handlers import blocks, slack_text
 from knowledge.base import EXAMPLE_QUESTIONS, KnowledgeBase
 
 from .slackbot import PRE_VERBAL, PRE_VERBAL_QUESTION
@@ -142,17 +142,17 @@ def test_notification_text_is_escaped() -> None:
 
 def test_long_text_is_split_within_the_limit_at_word_boundaries() -> None:
     words = " ".join(f"word{n}" for n in range(2000))
-    pieces = blocks.split_text(words)
+    pieces = slack_text.split_text(words)
     assert len(pieces) > 1
-    assert all(len(piece) <= blocks.TEXT_LIMIT for piece in pieces)
+    assert all(len(piece) <= slack_text.TEXT_LIMIT for piece in pieces)
     assert " ".join(pieces) == words
 
 
 def test_an_unbroken_text_is_cut_but_never_inside_an_escape() -> None:
     text = blocks.escape("&" * 2500)  # 12,500 characters of "&amp;" and no spaces
-    pieces = blocks.split_text(text)
+    pieces = slack_text.split_text(text)
     assert "".join(pieces) == text
-    assert all(len(piece) <= blocks.TEXT_LIMIT and piece.endswith(";") for piece in pieces)
+    assert all(len(piece) <= slack_text.TEXT_LIMIT and piece.endswith(";") for piece in pieces)
 
 
 def test_messages_are_split_at_fifty_blocks() -> None:
@@ -171,8 +171,8 @@ def test_every_listing_respects_the_limits(kb: KnowledgeBase) -> None:
     for message in messages:
         for part in blocks.split_messages(message):
             data = part.as_kwargs()  # to_dict() validates every block's own limits
-            assert len(data["blocks"]) <= blocks.BLOCK_LIMIT
-            assert all(len(text) <= blocks.TEXT_LIMIT for text in texts(part))
+            assert len(data["blocks"]) <= slack_text.BLOCK_LIMIT
+            assert all(len(text) <= slack_text.TEXT_LIMIT for text in texts(part))
 
 
 def test_recommendations_are_grouped_by_audit_and_all_agency_ones_marked(kb: KnowledgeBase) -> None:

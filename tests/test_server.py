@@ -114,8 +114,11 @@ def test_a_dotenv_file_is_read(kb_path: Path, no_dotenv: Path, fake_slack: FakeS
 
 
 @pytest.fixture
-def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, float]]:
-    """`learning-bot serve --http` as a real process on a free port; yields (process, base URL, start-up secs)."""
+def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`learning-bot serve --http` as a real process on a free port; yields (process, base URL).
+
+    How fast it starts is the bench's business (a cold `ask`); here a generous deadline only stops a hang.
+    """
     env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
@@ -125,7 +128,6 @@ def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tup
         LEARNING_BOT_STATE=str(tmp_path / "state.db"),
         PYTHONPATH=str(ROOT),
     )
-    started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
         cwd=tmp_path,
@@ -157,7 +159,7 @@ def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tup
             url = found.group(1)
     try:
         assert url is not None, "".join(output)
-        yield process, url, time.perf_counter() - started
+        yield process, url
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
@@ -184,10 +186,9 @@ def request(
 
 
 def test_serve_http_answers_a_signed_mention_and_stops_on_sigterm(
-    served: tuple[subprocess.Popen[str], str, float], fake_slack: FakeSlack
+    served: tuple[subprocess.Popen[str], str], fake_slack: FakeSlack
 ) -> None:
-    process, url, startup = served
-    assert startup < 10, f"start-up took {startup:.1f}s"
+    process, url = served
     status, body = request(url, "GET", "/healthz")
     assert (status, json.loads(body)) == (200, {"ok": True})
     payload = json.dumps(event_envelope(mention(PRE_VERBAL_QUESTION)))

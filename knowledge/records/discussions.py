@@ -10,24 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from knowledge.records.state import StateStore, register_schema
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS digest_discussions (
-    id INTEGER PRIMARY KEY,
-    week TEXT NOT NULL,
-    theme TEXT NOT NULL,
-    channel TEXT NOT NULL,
-    message_ts TEXT NOT NULL,
-    agency TEXT NOT NULL,
-    team TEXT NOT NULL DEFAULT '',
-    recorded_by TEXT NOT NULL,
-    recorded_at REAL NOT NULL,
-    UNIQUE (channel, message_ts, recorded_by, agency, team)
-);
-CREATE INDEX IF NOT EXISTS digest_discussions_at ON digest_discussions (recorded_at);
-"""
-register_schema("discussions", SCHEMA)
+from knowledge.records.state import StateStore
 
 MAX_TEAM_CHARS = 80
 
@@ -53,7 +36,6 @@ class DiscussionLog:
 
     def __init__(self, store: StateStore) -> None:
         self.store = store
-        self.store.conn.executescript(SCHEMA)
 
     def record(
         self,

@@ -13,24 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from knowledge.records.state import StateStore, register_schema
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS help_requests (
-    id TEXT PRIMARY KEY,
-    requested_at REAL NOT NULL,
-    requester TEXT NOT NULL,
-    question TEXT NOT NULL,
-    themes TEXT NOT NULL DEFAULT '[]',
-    contact TEXT NOT NULL,
-    contact_ts TEXT,
-    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
-    resolved_by TEXT,
-    resolved_at REAL
-);
-CREATE INDEX IF NOT EXISTS help_requests_at ON help_requests (requested_at);
-"""
-register_schema("escalations", SCHEMA)
+from knowledge.records.state import StateStore
 
 MAX_QUESTION_CHARS = 3000
 
@@ -64,7 +47,6 @@ class EscalationLog:
 
     def __init__(self, store: StateStore) -> None:
         self.store = store
-        self.store.conn.executescript(SCHEMA)
 
     def open_request(
         self, *, question: str, requester: str, contact: str, themes: tuple[str, ...] = (), at: float | None = None

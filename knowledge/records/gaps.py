@@ -10,23 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from knowledge.records.state import StateStore, register_schema
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS uncovered_questions (
-    id INTEGER PRIMARY KEY,
-    asked_at REAL NOT NULL,
-    topic TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS uncovered_questions_at ON uncovered_questions (asked_at);
-CREATE TABLE IF NOT EXISTS audit_gaps (
-    id INTEGER PRIMARY KEY,
-    added_at REAL NOT NULL,
-    topic TEXT NOT NULL,
-    question TEXT NOT NULL
-);
-"""
-register_schema("gaps", SCHEMA)
+from knowledge.records.state import StateStore
 
 TIME_RESOLUTION = 3600
 MAX_QUESTION_CHARS = 500
@@ -48,7 +32,6 @@ class GapLog:
 
     def __init__(self, store: StateStore) -> None:
         self.store = store
-        self.store.conn.executescript(SCHEMA)
 
     def count_uncovered(self, topic: str, *, at: float | None = None) -> None:
         """Count one question that found nothing, under its topic (to the hour; never its text)."""
