@@ -272,3 +272,21 @@ def test_a_quiet_period_still_makes_a_whole_page(tmp_path: Path, kb: KnowledgeBa
     assert page.count('<svg role="img"') == 8
     assert "-mark-" not in page  # nothing drawn as data...
     assert page.count("Nothing recorded in this period") == 8  # ...and each chart says so
+
+
+def test_a_database_of_the_old_release_upgrades_and_reports(tmp_path: Path, kb: KnowledgeBase) -> None:
+    """Migration 2 adds the practice tables to a state database made before them; its rows are reported."""
+    import shutil
+
+    path = tmp_path / "state.db"
+    shutil.copyfile(Path(__file__).parent / "data" / "state-v0.db", path)
+    store = StateStore(path)
+    assert 2 in store.migrated
+    conn = store.conn
+    old_questions = conn.execute("SELECT count(*) FROM questions_asked").fetchone()[0]
+    first, last = conn.execute("SELECT min(asked_at), max(asked_at) FROM questions_asked").fetchone()
+    start, end = (datetime.fromtimestamp(moment, UTC).date() for moment in (first, last))
+    EscalationLog(store).open_request(question="How do we escalate drift?", requester="U1", contact="C1", at=first)
+    report = build_report(store, kb, Period(start, end))
+    assert report.summary.questions == old_questions > 0
+    assert (report.summary.escalations_opened, report.summary.discussions) == (1, 0)
