@@ -97,20 +97,21 @@ class ClientTokenNoticeFilter(logging.Filter):
 
 CLIENT_TOKEN_NOTICE_FILTER = ClientTokenNoticeFilter()
 VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
-WEB_API_LOGGER = "slack_sdk.web.base_client"
+WEB_API_LOGGERS = ("slack_sdk.web.base_client", "slack_sdk.webhook.client")  # the Web API, and response_urls
 
 
 class WebApiBodyFilter(logging.Filter):
-    """Cuts the parameters and bodies out of slack_sdk's DEBUG lines about Web API calls.
+    """Cuts the parameters and bodies out of slack_sdk's DEBUG lines about Web API calls and response_url posts.
 
-    Some calls carry a person's words before they chose to send them: the form that shows a question to its asker
-    (views.open), and the message read back from Slack to fill it (conversations.replies).
+    Some carry a person's words: the form that shows a question to its asker (views.open), the message read back
+    from Slack to fill it (conversations.replies), and a private answer that shows the asker their question.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if message.startswith("Sending a request") and ", query_params:" in message:
-            record.msg, record.args = message.split(", query_params:", 1)[0] + " (parameters not logged)", None
+        if message.startswith("Sending a request") and (", query_params:" in message or ", body:" in message):
+            cut = min(message.find(marker) for marker in (", query_params:", ", body:") if marker in message)
+            record.msg, record.args = message[:cut] + " (parameters not logged)", None
         elif message.startswith("Received the following response") and ", headers:" in message:
             record.msg, record.args = message.split(", headers:", 1)[0] + " (body not logged)", None
         return True
@@ -185,9 +186,10 @@ def create_app(
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:
         verification_logger.addFilter(REQUEST_BODY_FILTER)
-    web_api_logger = logging.getLogger(WEB_API_LOGGER)
-    if WEB_API_BODY_FILTER not in web_api_logger.filters:
-        web_api_logger.addFilter(WEB_API_BODY_FILTER)
+    for name in WEB_API_LOGGERS:
+        web_api_logger = logging.getLogger(name)
+        if WEB_API_BODY_FILTER not in web_api_logger.filters:
+            web_api_logger.addFilter(WEB_API_BODY_FILTER)
     register(app, handler_deps(settings, kb, state))
 
     @app.error

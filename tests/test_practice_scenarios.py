@@ -299,3 +299,15 @@ def test_an_uncovered_question_is_counted_by_topic_and_kept_only_when_suggested(
     assert gap["question"] == UNCOVERED_QUESTION and gap["topic"] == "harmful-practices"
     assert USER_ID not in json.dumps(gap)  # kept without the asker's name
     assert UNCOVERED_QUESTION not in caplog.text
+
+
+def test_learning_command_counts_an_uncovered_question_by_topic_only(
+    bot: RunningBot, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    bot.send_command("/learning", UNCOVERED_QUESTION, response_url=fake_slack.response_url())
+    fake_slack.wait_for("response/hook")
+    bot.drain()
+    conn = StateStore(bot.state.path).conn
+    assert [tuple(row) for row in conn.execute("SELECT topic FROM uncovered_questions")] == [("harmful-practices",)]
+    assert "genital" not in state_dump(bot.state.path) and "genital" not in caplog.text
