@@ -17,6 +17,7 @@ from knowledge import formatting, serialising
 from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
 from knowledge.store import BuildError, build
+from knowledge.text import MAX_QUESTION_CHARS, clip
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -85,13 +86,21 @@ def cli(ctx: click.Context, db: Path | None, data: Path | None) -> None:
 
 
 @cli.command("check")
+@click.option("--strict", is_flag=True, help='Also fail while audit files keep "# suggested: confirm" marks.')
 @pass_context
-def check_command(ctx: Context) -> None:
+def check_command(ctx: Context, strict: bool) -> None:
     """Validate every data file without building; print each problem as `file: record: field: message`."""
     try:
         knowledge = load_knowledge(ctx.data_dir)
     except DataError as exc:
         fail_data(exc)
+    if strict:
+        from knowledge.authoring.drafts import review_marks
+        from knowledge.loading import AUDITS_DIR
+
+        if marks := review_marks(sorted((ctx.data_dir / AUDITS_DIR).glob("*.yaml"))):
+            click.echo("\n".join([*marks, f"{len(marks)} suggestion(s) not yet confirmed (--strict)."]), err=True)
+            sys.exit(1)
     click.echo(
         f"OK: {len(knowledge.audits)} audits, {len(knowledge.items)} items, {len(knowledge.agencies)} agencies,"
         f" {len(knowledge.themes)} themes, {len(knowledge.glossary)} glossary terms,"
@@ -130,20 +139,23 @@ def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain:
 @json_option
 @pass_context
 def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
-    """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
+    """List what the audits address to AGENCY, then to all agencies (name, alias or acronym; typos are fine).
+
+    Without AGENCY, list the agencies. Bullets worded as observations are marked [learning point].
+    """
     kb = ctx.kb()
+    agency = agency[:MAX_QUESTION_CHARS]  # cut to length first, as `ask` does
     agency_id = kb.resolve_agency(agency) if agency.strip() else None
     if agency_id is None:
         agencies = kb.agencies()
         if agency.strip() and not as_json:
-            click.echo(f"No agency called {agency!r}.")
-        show(as_json, serialising.agencies_json(agency, agencies), lambda: formatting.agencies_text(agencies))
+            click.echo(f"No agency called {clip(agency)!r}.")
+        show(as_json, serialising.agencies_json(clip(agency), agencies), lambda: formatting.agencies_text(agencies))
         if agency.strip():
             sys.exit(2)
         return
-    groups = kb.recommendations(agency_id)
-    found = serialising.recommendations_json(agency_id, kb.agency_name(agency_id), groups)
-    show(as_json, found, lambda: formatting.recommendations_text(agency_id, groups, kb))
+    recommendations = kb.recommendations(agency_id)
+    show(as_json, recommendations, lambda: formatting.recommendations_text(recommendations))
 
 
 @cli.command("themes")
@@ -172,9 +184,9 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     """Explain an acronym or term of art (all of them without TERM)."""
     entries = ctx.kb().glossary(term)
     if not entries and not as_json:
-        click.echo(f"No glossary entry for {term!r}. Run `learning-bot glossary` for the full list.")
+        click.echo(f"No glossary entry for {clip(term)!r}. Run `learning-bot glossary` for the full list.")
         sys.exit(2)
-    show(as_json, entries, lambda: formatting.glossary_text(entries))
+    show(as_json, entries, lambda: formatting.glossary_text(entries, term=term))
 
 
 @cli.command("ingest")
@@ -194,7 +206,7 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
 )
 @pass_context
 def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
-    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+    """Turn an audit REPORT (.txt, .md, .docx or .pdf) into one draft audit file per audit.
 
     Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
     heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word
@@ -216,7 +228,8 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
     kb = ctx.kb()
     out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
     try:
-        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run)
+        in_data = out.resolve() == (ctx.data_dir / AUDITS_DIR).resolve()
+        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run, in_data=in_data)
     except (ReportError, IngestError, ExistingFilesError, DraftWriteError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary_text(result, out_dir=out))
@@ -233,8 +246,13 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
 @click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @json_option
 @click.option("--check", is_flag=True, help="Exit 1 unless the quality targets are met (for CI).")
+@click.option(
+    "--skip-unresolved",
+    is_flag=True,
+    help="Leave out (and list) relevant openings that name no passage, instead of stopping with an error.",
+)
 @pass_context
-def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool) -> None:
+def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool, skip_unresolved: bool) -> None:
     """Measure search quality on QUESTIONS_FILE: MRR@5, hit@1, recall@5, out-of-scope rejection, latency.
 
     A plain FTS5 BM25 baseline over the same passages is scored in the same run.
@@ -242,7 +260,7 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
     from knowledge.tools.evaluation import EvalError, evaluate, load_questions, report_text
 
     try:
-        report = evaluate(ctx.kb(), load_questions(questions_file))
+        report = evaluate(ctx.kb(), load_questions(questions_file), skip_unresolved=skip_unresolved)
     except EvalError as exc:
         raise click.ClickException(str(exc)) from exc
     show(as_json, report, lambda: report_text(report))
@@ -322,9 +340,9 @@ def digest_preview_command(ctx: Context, theme: str | None) -> None:
     digests = make_digests(settings, kb, state_store(settings.learning_bot_state))
     theme_id = None
     if theme is not None:
-        theme_id = kb.resolve_theme(theme)
+        theme_id = kb.resolve_theme(theme[:MAX_QUESTION_CHARS])
         if theme_id is None or theme_id not in digests.theme_ids():
-            click.echo(f"No theme with learning points called {theme!r}.", err=True)
+            click.echo(f"No theme with learning points called {clip(theme)!r}.", err=True)
             click.echo(formatting.themes_text(kb.themes()), err=True)
             sys.exit(2)
     upcoming, digest = digests.preview(utc_now(), theme=theme_id)

@@ -72,8 +72,7 @@ class Commands:
         if agency_id is None:
             send(respond, blocks.agencies_message(self.kb.agencies(), asked=agency), share=share)
             return
-        groups = self.kb.recommendations(agency_id)
-        send(respond, blocks.recommendations_message(agency_id, groups, self.kb), share=share)
+        send(respond, blocks.recommendations_message(self.kb.recommendations(agency_id)), share=share)
 
     def themes(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/themes`: the learning themes with their counts."""

@@ -18,7 +18,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from knowledge.digest import TEAM_PROMPT, AuditPoints, Digest
+from knowledge.digest import ASKS_HEADING, LEARNING_POINTS_HEADING, TEAM_PROMPT, AuditPoints, Digest
 
 from .slack_text import BLOCK_LIMIT, HEADER_LIMIT, TEXT_LIMIT, clip, escape, pack
 
@@ -57,9 +57,22 @@ def digest_blocks(
         blocks += _sections(["*What the audits found*"])
         for group in digest.findings:
             blocks += _sections([_audit_line(group), *(f"• {escape(point.text)}" for point in group.points)])
+    if digest.learning_points:
+        blocks.append(DividerBlock())
+        blocks += _sections([f"*{LEARNING_POINTS_HEADING}*"])
+        for group in digest.learning_points:
+            blocks += _sections(
+                [
+                    _audit_line(group),
+                    *(
+                        f"• {escape(point.text)}\n      _Concerns: {escape(', '.join(point.agencies))}_"
+                        for point in group.points
+                    ),
+                ]
+            )
     if digest.recommendations:
         blocks.append(DividerBlock())
-        blocks += _sections(["*What agencies are asked to do*"])
+        blocks += _sections([f"*{ASKS_HEADING}*"])
         for group in digest.recommendations:
             blocks += _sections(
                 [

@@ -21,6 +21,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from knowledge.base import KnowledgeBase, NamedCount, NotFoundError
+from knowledge.models import cases_label
 
 from .slack_text import HEADER_LIMIT, TEXT_LIMIT, VIEW_BLOCK_LIMIT, clip, escape
 
@@ -102,7 +103,7 @@ def audits_text(audits: Sequence[dict[str, Any]]) -> str:
         priority = f" Business plan priority: {escape(audit['priority'])}." if audit.get("priority") else ""
         lines.append(
             f"• *{escape(audit['title'])}*: completed {audit['completed_label']},"
-            f" {audit['cases_audited']} cases audited, {audit['items']} learning points.{priority}"
+            f" {cases_label(audit['cases_audited'])}, {audit['items']} learning points.{priority}"
         )
     return "\n".join(lines) or "No audits are loaded."
 

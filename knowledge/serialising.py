@@ -1,8 +1,8 @@
 """Results as JSON, for the command line's `--json`: one encoder for every result, and the shapes made here.
 
 `dumps` writes any result: plain data, anything with a `to_json()` or `as_dict()` method (answers, reports), and
-dataclasses (themes and agencies with their counts). The listings that have no type of their own are shaped by
-`agencies_json` and `recommendations_json`.
+dataclasses (themes and agencies with their counts). The one listing that has no type of its own (the agencies,
+when a query names none) is shaped by `agencies_json`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from knowledge.base import NamedCount, RecommendationGroup
+from knowledge.base import NamedCount
 
 
 def dumps(value: object) -> str:
@@ -32,17 +32,3 @@ def _encode(value: object) -> object:
 def agencies_json(query: str, agencies: Sequence[NamedCount]) -> dict[str, Any]:
     """The answer to a recommendations query that names no known agency: the agencies with their counts."""
     return {"agency": None, "query": query, "agencies": list(agencies)}
-
-
-def recommendations_json(agency_id: str, agency_name: str, groups: Sequence[RecommendationGroup]) -> dict[str, Any]:
-    """An agency's recommendations grouped by audit; `all_agencies` marks those addressed to every agency."""
-    return {
-        "agency": {"id": agency_id, "name": agency_name},
-        "groups": [
-            {
-                "audit": {"id": group.audit.id, "title": group.audit.title, "completed": group.audit.completed},
-                "recommendations": [{**result.to_json(), "all_agencies": for_all} for result, for_all in group.items],
-            }
-            for group in groups
-        ],
-    }

@@ -22,7 +22,8 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "7"
+
+SCHEMA_VERSION = "10"  # 8 (signposts) and 9 (reads_as) were bumped on two branches at once
 FTS_TABLE = "items_fts"
 
 
@@ -56,6 +57,7 @@ ITEM_COLUMNS: dict[str, type] = {
     "agencies": str,
     "themes": str,
     "notes": str,
+    "reads_as": str,
 }
 
 
@@ -70,6 +72,7 @@ def item_row(
     agencies: Sequence[str],
     themes: Sequence[str],
     notes: Sequence[str] = (),
+    reads_as: str | None = None,
 ) -> dict[str, Any]:
     """One row of the `items` table: the passage, its stems and tag tokens for the full-text index."""
     return {
@@ -85,6 +88,7 @@ def item_row(
         "agencies": json.dumps(list(agencies)),
         "themes": json.dumps(list(themes)),
         "notes": json.dumps(list(notes)),
+        "reads_as": reads_as,
     }
 
 
@@ -100,6 +104,7 @@ def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
             agencies=item.agencies,
             themes=item.themes,
             notes=item.notes,
+            reads_as=item.wording.value if item.wording else None,
         )
 
 
@@ -271,6 +276,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
     db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
+    db.execute("CREATE TABLE signposts (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT)")
+    db.conn.executemany(
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?)",
+        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link) for s in knowledge.signposts],
+    )
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
     # The full-text index holds the stemmed text (stems are computed in Python, so questions are stemmed

@@ -62,7 +62,7 @@ def test_mention_is_answered_once_in_its_thread(bot: RunningBot, fake_slack: Fak
     assert post.args["channel"] == CHANNEL
     assert post.args["thread_ts"] == event["ts"]
     first = post.args["blocks"][2]["text"]["text"]
-    assert first.startswith("*1. Learning/recommendation*") and PRE_VERBAL in first
+    assert first.startswith("*1. Learning/recommendation: asks of agencies*") and PRE_VERBAL in first
     assert "Families with Multiple Needs" in posted_text(post.args)
     assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
 

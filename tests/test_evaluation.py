@@ -77,6 +77,30 @@ def test_unknown_passage_is_a_clear_error(kb: KnowledgeBase, tmp_path: Path) -> 
         evaluate(kb, load_questions(questions))
 
 
+def test_skip_unresolved_leaves_out_and_lists_openings_that_name_no_passage(kb_path: Path, tmp_path: Path) -> None:
+    questions = tmp_path / "q.yaml"
+    questions.write_text(
+        "questions:\n"
+        "- question: fake cooperation\n"
+        "  relevant: ['Elements of disguised compliance were evident', 'No such passage']\n"
+        "- question: what is the purpose\n  relevant: ['Not a passage either']\n"
+        "- question: how do I book annual leave\n  relevant: []\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "eval", str(questions), "--json", "--skip-unresolved"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    # The question left with no passage is dropped, not counted as out of scope.
+    assert (report["questions"], report["in_scope"], report["out_of_scope"]) == (2, 1, 1)
+    assert report["unresolved"] == [
+        {"question": "fake cooperation", "opening": "No such passage", "question_skipped": False},
+        {"question": "what is the purpose", "opening": "Not a passage either", "question_skipped": True},
+    ]
+    assert report["pipeline"]["recall@5"] == 1.0
+    text = CliRunner().invoke(cli, ["--db", str(kb_path), "eval", str(questions), "--skip-unresolved"]).stdout
+    assert "'what is the purpose': 'Not a passage either' (question skipped)" in text
+
+
 @pytest.mark.parametrize(
     ("name", "floors"),
     [

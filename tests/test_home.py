@@ -129,3 +129,20 @@ def test_digest_line_names_the_next_theme_time_and_channels(kb: KnowledgeBase, t
     )
     late = digest_line(deps, now=datetime(2024, 5, 9, 12, tzinfo=UTC))
     assert "is due (since Wednesday 8 May 2024, 10:30 BST)" in late
+
+
+def test_agency_counts_take_one_query_and_agree_with_each_agencys_recommendations(kb_path) -> None:
+    """App Home lists the agencies on every open: one statement for all of them, whatever their number."""
+    fresh = KnowledgeBase(kb_path)  # its own connection, so no other test's statements are counted
+    statements: list[str] = []
+    fresh.conn.set_trace_callback(statements.append)
+    try:
+        counted = fresh.agencies()
+    finally:
+        fresh.conn.set_trace_callback(None)
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("WITH")
+    expected = {agency.id: fresh.recommendations(agency.id).total for agency in counted}
+    assert {agency.id: agency.count for agency in counted} == expected
+    # A parent agency counts its services' recommendations too (health includes the NHS trusts under it).
+    by_id = {agency.id: agency.count for agency in counted}
+    assert by_id["health"] >= max(by_id[child] for child in fresh.agency_family("health") - {"health"})
