@@ -481,6 +481,54 @@ def insights_command(ctx: Context, state_path: str | None, since: datetime | Non
     show(as_json, report, lambda: report_text(report))
 
 
+@cli.command("report")
+@state_option
+@click.option(
+    "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day (YYYY-MM-DD, UTC)."
+)
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Last day, included.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for board-report.html and the CSV files (created if need be).",
+)
+@click.option("--post", is_flag=True, help="Also upload the page to ADMIN_CHANNEL (needs SLACK_BOT_TOKEN).")
+@pass_context
+def report_command(
+    ctx: Context, state_path: Path | None, start: datetime, end: datetime, out_dir: Path, post: bool
+) -> None:
+    """The board's assurance report for a period: one HTML page that opens offline, and CSV files of its tables.
+
+    Questions by theme and agency, topics the audits do not cover, Helpful / Not helpful, digests posted and
+    discussed by teams, and requests for more help. Reads the state database; changes no record in it.
+    """
+    import time
+
+    from knowledge.reporting.page import write_report
+    from knowledge.reporting.quarter import Period, PeriodError, build_report
+
+    try:
+        period = Period(start.date(), end.date())
+    except PeriodError as exc:
+        raise click.UsageError(str(exc)) from None
+    began = time.perf_counter()
+    report = build_report(open_state(ctx, state_path), ctx.kb(), period)
+    files = write_report(report, out_dir)
+    took = time.perf_counter() - began
+    size = sum(path.stat().st_size for path in files.paths)
+    click.echo(f"Wrote {files.page} and {len(files.tables)} CSV files ({size / 1024:.0f} KB in {took:.1f} s).")
+    if post:
+        from bot.reports import PostError, post_report
+
+        try:
+            file_id = post_report(ctx.settings, report, files)
+        except PostError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Posted to the admin channel (file {file_id}).")
+
+
 @cli.command("bench")
 @click.option(
     "--passages", type=click.IntRange(min=1), default=100_000, show_default=True, help="Passages to generate."

@@ -8,6 +8,7 @@ reprs or error messages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -50,6 +51,10 @@ class Settings(BaseSettings):
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)  # `serve --http`
 
     admin_user_ids: CommaList = ()
+    # Where `learning-bot report --post` uploads the board's report (a channel id the bot is in).
+    admin_channel: str | None = None
+    # The board's contact for "I need more help": a channel id (C…/G…) or a user group id (S…); unset = no button.
+    help_contact: str | None = None
     answer_channels: CommaList = ()
 
     # Privacy: question text is never logged unless this is set explicitly.
@@ -104,6 +109,19 @@ class Settings(BaseSettings):
             return check_schedule_field(info.field_name or "", value)
         except ScheduleError as exc:
             raise ValueError(str(exc)) from exc
+
+    @field_validator("admin_channel", "help_contact")
+    @classmethod
+    def _slack_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A channel id (C…, G…), or for HELP_CONTACT also a user group id (S…); empty means unset."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        kinds = "CGS" if info.field_name == "help_contact" else "CG"
+        if not re.fullmatch(rf"[{kinds}][A-Z0-9]{{2,}}", value):
+            wanted = "a channel id (C… or G…) or a user group id (S…)" if kinds == "CGS" else "a channel id (C… or G…)"
+            raise ValueError(f"expected {wanted}, as Slack shows it in the channel's or group's details")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

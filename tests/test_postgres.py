@@ -143,3 +143,23 @@ def test_the_reports_read_a_postgresql_state(postgres_url: str, kb: KnowledgeBas
     assert "Questions so far: 1, of which 0 found nothing" in result.output
     feedback = CliRunner().invoke(cli, ["feedback", "report", "--state", postgres_url])
     assert feedback.exit_code == 0, feedback.output
+
+
+def test_a_quarter_of_practice_records_reports_the_same_on_both(
+    postgres_url: str, tmp_path: Path, kb: KnowledgeBase
+) -> None:
+    """Discussions, help requests, uncovered topics, gaps, feedback and insights: the board's quarterly report
+    from a simulated quarter is the same whichever database holds it."""
+    from datetime import date
+
+    from knowledge.reporting.quarter import Period, build_report
+    from knowledge.tools.simulation import simulate_quarter
+
+    period = Period(date(2017, 1, 1), date(2017, 3, 31))
+    reports = []
+    for store in (StateStore(tmp_path / "state.db"), PostgresStore(postgres_url)):
+        simulate_quarter(store, kb, start=date(2016, 12, 19), days=60, seed=7)  # type: ignore[arg-type]
+        reports.append(build_report(store, kb, period))  # type: ignore[arg-type]
+    sqlite, postgres = reports
+    assert sqlite == postgres
+    assert sum(len(table.rows) for table in sqlite.tables.values()) > 20  # a quarter's worth, not empty tables
