@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from handlers import blocks, replies
 from handlers.deps import Deps
 from handlers.questions import REPLY_TO
 from knowledge.base import KnowledgeBase
+from knowledge.live import LiveKnowledge
 from knowledge.records.ledger import DeliveryLedger
 from knowledge.records.state import StateStore
 from knowledge.services.answering import Answering, Care
@@ -137,6 +138,24 @@ def create_client(settings: Settings) -> WebClient:
     return client
 
 
+class PinningExecutor(Executor):
+    """Runs each listener with one knowledge snapshot pinned, so an answer never mixes two builds."""
+
+    def __init__(self, inner: Executor, live: LiveKnowledge) -> None:
+        self.inner = inner
+        self.live = live
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.inner.submit(self._pinned, fn, args, kwargs)
+
+    def _pinned(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        with self.live.pinned():
+            return fn(*args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
 def handler_deps(
     settings: Settings, kb: KnowledgeBase, state: StateStore, *, clock: Callable[[], datetime] = utc_now
 ) -> Deps:
@@ -160,7 +179,7 @@ def handler_deps(
 
 def create_app(
     settings: Settings,
-    kb: KnowledgeBase,
+    kb: KnowledgeBase | LiveKnowledge,
     state: StateStore,
     *,
     client: WebClient | None = None,
@@ -174,14 +193,18 @@ def create_app(
     from handlers import register
 
     logger = app_logger(settings)
+    executor = listener_executor or ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
+    )
+    if isinstance(kb, LiveKnowledge):
+        executor = PinningExecutor(executor, kb)
     app = App(
         name="learning-bot",
         client=client or create_client(settings),
         signing_secret=settings.secret("slack_signing_secret") or "",
         process_before_response=False,
         logger=logger,
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
+        listener_executor=executor,
     )
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:

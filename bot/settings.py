@@ -42,7 +42,12 @@ class Settings(BaseSettings):
     # The knowledge database (derived: rebuilt when the data changes), the data files, the durable state.
     learning_bot_db: Path = Field(default_factory=default_db_path)
     learning_bot_data: Path = Field(default_factory=bundled_data_dir)
-    learning_bot_state: Path = Field(default_factory=default_state_path)
+    # A SQLite file, or a postgresql:// URL to share the state between replicas (kept as the string given).
+    learning_bot_state: Path | str = Field(default_factory=default_state_path)
+    # Live knowledge updates: how often a running bot looks for a new build of its knowledge database (0 = never),
+    # and whether it rebuilds that database itself when the data folder (LEARNING_BOT_DATA) changes.
+    knowledge_check_seconds: float = Field(default=10.0, ge=0)
+    knowledge_rebuild: bool = False
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)  # `serve --http`
 
     admin_user_ids: CommaList = ()
@@ -62,13 +67,23 @@ class Settings(BaseSettings):
     digest_timezone: str = "Europe/London"
     digest_cron: str | None = None
 
-    # Practitioner care: questions one person may ask per minute (0 = no limit); in memory, per process.
+    # Practitioner care: questions one person may ask per minute (0 = no limit), counted in the state database.
     questions_per_minute: int = Field(default=10, ge=0)
 
-    @field_validator("learning_bot_db", "learning_bot_data", "learning_bot_state")
+    @field_validator("learning_bot_db", "learning_bot_data")
     @classmethod
     def _home(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("learning_bot_state", mode="before")
+    @classmethod
+    def _state_location(cls, value: object) -> object:
+        """A PostgreSQL URL stays a string; anything else is a path (`~` expanded)."""
+        from knowledge.records.postgres import is_postgres_url
+
+        if is_postgres_url(value):
+            return value
+        return Path(str(value)).expanduser() if isinstance(value, str | Path) else value
 
     @field_validator("admin_user_ids", "answer_channels", mode="before")
     @classmethod

@@ -25,6 +25,10 @@ READING_WORDS_PER_MINUTE = 200  # a common figure for reading plain professional
 TEAM_PROMPT = "Read it together in a team meeting, then take the rest of the seven minutes for these:"
 LEARNING_POINTS_HEADING = "Learning points (filed under Learning/Recommendations, worded as observations)"
 ASKS_HEADING = "What agencies are asked to do"
+# Most findings (and most items filed under Learning/Recommendations) one digest quotes, in report order: more
+# than a Slack message of 50 blocks can hold, so the post is unchanged for any real theme, and the digest of a
+# theme with thousands of points in a large library is built from what can be shown rather than from everything.
+POINTS_PER_KIND = 100
 
 
 @dataclass(frozen=True)
@@ -92,9 +96,9 @@ class Digest:
 def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
     """The digest for a theme; raises NotFoundError for an unknown theme or one with no learning points."""
     theme = kb.theme(theme_id)
-    items = kb.theme_items(theme_id)
-    findings = [item for item in items if item.kind == Kind.FINDING.value]
-    filed = [item for item in items if item.kind == Kind.RECOMMENDATION.value]
+    findings = kb.theme_items(theme_id, kind=Kind.FINDING.value, limit=POINTS_PER_KIND)
+    filed = kb.theme_items(theme_id, kind=Kind.RECOMMENDATION.value, limit=POINTS_PER_KIND)
+    items = [*findings, *filed]
     observations = [item for item in filed if item.reads_as == Wording.OBSERVATION.value]
     recommendations = [item for item in filed if item.reads_as != Wording.OBSERVATION.value]
     if not findings and not filed:

@@ -33,6 +33,7 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("LEARNING_BOT_DB", "/srv/bot/knowledge.db", lambda s: s.learning_bot_db, Path("/srv/bot/knowledge.db")),
     ("LEARNING_BOT_DATA", "/srv/bot/data", lambda s: s.learning_bot_data, Path("/srv/bot/data")),
     ("LEARNING_BOT_STATE", "~/bot/state.db", lambda s: s.learning_bot_state, Path("~/bot/state.db").expanduser()),
+    # (a postgresql:// URL is kept as given: tests/test_postgres.py)
     ("ANSWER_CHANNELS", "C0123ABCD, C0456EFGH", lambda s: s.answer_channels, ("C0123ABCD", "C0456EFGH")),
     ("LOG_QUESTION_TEXT", "true", lambda s: s.log_question_text, True),
     ("QUESTIONS_PER_MINUTE", "0", lambda s: s.questions_per_minute, 0),
@@ -45,6 +46,8 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("PORT", "8080", lambda s: s.port, 8080),
     ("ADMIN_CHANNEL", "C0ADMIN01", lambda s: s.admin_channel, "C0ADMIN01"),
     ("HELP_CONTACT", "S0BOARD01", lambda s: s.help_contact, "S0BOARD01"),
+    ("KNOWLEDGE_CHECK_SECONDS", "30", lambda s: s.knowledge_check_seconds, 30.0),
+    ("KNOWLEDGE_REBUILD", "true", lambda s: s.knowledge_rebuild, True),
 ]
 NAMES = [name for name, *_ in SETTINGS]
 

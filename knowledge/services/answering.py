@@ -17,7 +17,7 @@ from knowledge.base import Answer, KnowledgeBase
 from knowledge.privacy import PersonalData, detect, reminder_text
 from knowledge.records.feedback import FeedbackLog
 from knowledge.records.insights import QuestionLog
-from knowledge.records.ratelimit import Decision, RateLimiter
+from knowledge.records.ratelimit import Decision, SharedRateLimiter
 from knowledge.records.state import StateStore
 from knowledge.services.practice import Practice
 
@@ -43,10 +43,9 @@ class Screening:
 class Care:
     """The rate limiter, the feedback log and the question log, for one app."""
 
-    def __init__(
-        self, state: StateStore, *, questions_per_minute: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limiter = RateLimiter(questions_per_minute, clock=clock)
+    def __init__(self, state: StateStore, *, questions_per_minute: int, clock: Callable[[], float] = time.time) -> None:
+        # Counted in the state database: across restarts, and across replicas that share it.
+        self.limiter = SharedRateLimiter(state, questions_per_minute, clock=clock)
         self.feedback = FeedbackLog(state)
         self.questions = QuestionLog(state)
 
