@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.records.state import StateStore
+from knowledge.live import LiveKnowledge
+from knowledge.records.state import open_state_store
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -59,7 +60,7 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
     return None
 
 
-def wsgi_app(app: App, kb: KnowledgeBase) -> WsgiApp:
+def wsgi_app(app: App, kb: KnowledgeBase | LiveKnowledge) -> WsgiApp:
     """The WSGI application: Slack's requests to Bolt, `GET /healthz` answered here, anything else 404."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
@@ -79,7 +80,7 @@ def wsgi_app(app: App, kb: KnowledgeBase) -> WsgiApp:
     return application
 
 
-def is_healthy(kb: KnowledgeBase) -> bool:
+def is_healthy(kb: KnowledgeBase | LiveKnowledge) -> bool:
     """True when the knowledge base answers a trivial query."""
     try:
         kb.conn.execute("SELECT count(*) FROM items").fetchone()
@@ -93,7 +94,14 @@ class HttpServer:
     """waitress serving the app; `run()` blocks (in a thread if you like), `stop()` ends it cleanly."""
 
     def __init__(
-        self, app: App, kb: KnowledgeBase, *, host: str, port: int, threads: int = THREADS, backlog: int = BACKLOG
+        self,
+        app: App,
+        kb: KnowledgeBase | LiveKnowledge,
+        *,
+        host: str,
+        port: int,
+        threads: int = THREADS,
+        backlog: int = BACKLOG,
     ) -> None:
         from waitress import create_server
 
@@ -139,17 +147,23 @@ class HttpServer:
             self._thread.join(timeout)
 
 
-def serve(settings: Settings, kb: KnowledgeBase, *, http: bool, host: str, port: int) -> None:
-    """Run the bot until interrupted: HTTP mode with `http`, else Socket Mode. Raises `MissingSettings`."""
+def serve(settings: Settings, kb: KnowledgeBase | LiveKnowledge, *, http: bool, host: str, port: int) -> None:
+    """Run the bot until interrupted: HTTP mode with `http`, else Socket Mode. Raises `MissingSettings`.
+
+    A `LiveKnowledge` is followed on a background thread: a new build of the database is served within
+    `KNOWLEDGE_CHECK_SECONDS`, without a restart.
+    """
     from bot.app import create_app
     from bot.jobs import start_background_jobs
 
     problem = missing_settings(settings, http=http)
     if problem:
         raise MissingSettings(problem)
-    state = StateStore(settings.learning_bot_state)
+    state = open_state_store(settings.learning_bot_state)
     app = create_app(settings, kb, state)
     jobs = start_background_jobs(settings, kb, state, app.client)
+    if isinstance(kb, LiveKnowledge):
+        kb.start()
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finish, then exit
     try:
         if http:
@@ -164,6 +178,8 @@ def serve(settings: Settings, kb: KnowledgeBase, *, http: bool, host: str, port:
     finally:
         if jobs is not None:
             jobs.shutdown(wait=False)
+        if isinstance(kb, LiveKnowledge):
+            kb.close()
         logger.info("Stopped.")
 
 

@@ -8,6 +8,7 @@ reprs or error messages.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -41,10 +42,19 @@ class Settings(BaseSettings):
     # The knowledge database (derived: rebuilt when the data changes), the data files, the durable state.
     learning_bot_db: Path = Field(default_factory=default_db_path)
     learning_bot_data: Path = Field(default_factory=bundled_data_dir)
-    learning_bot_state: Path = Field(default_factory=default_state_path)
+    # A SQLite file, or a postgresql:// URL to share the state between replicas (kept as the string given).
+    learning_bot_state: Path | str = Field(default_factory=default_state_path)
+    # Live knowledge updates: how often a running bot looks for a new build of its knowledge database (0 = never),
+    # and whether it rebuilds that database itself when the data folder (LEARNING_BOT_DATA) changes.
+    knowledge_check_seconds: float = Field(default=10.0, ge=0)
+    knowledge_rebuild: bool = False
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)  # `serve --http`
 
     admin_user_ids: CommaList = ()
+    # Where `learning-bot report --post` uploads the board's report (a channel id the bot is in).
+    admin_channel: str | None = None
+    # The board's contact for "I need more help": a channel id (C…/G…) or a user group id (S…); unset = no button.
+    help_contact: str | None = None
     answer_channels: CommaList = ()
 
     # Privacy: question text is never logged unless this is set explicitly.
@@ -61,13 +71,23 @@ class Settings(BaseSettings):
     # re-ranks the passages the keyword search would show by meaning. Off by default.
     semantic_search: bool = False
 
-    # Practitioner care: questions one person may ask per minute (0 = no limit); in memory, per process.
+    # Practitioner care: questions one person may ask per minute (0 = no limit), counted in the state database.
     questions_per_minute: int = Field(default=10, ge=0)
 
-    @field_validator("learning_bot_db", "learning_bot_data", "learning_bot_state")
+    @field_validator("learning_bot_db", "learning_bot_data")
     @classmethod
     def _home(cls, value: Path) -> Path:
         return value.expanduser()
+
+    @field_validator("learning_bot_state", mode="before")
+    @classmethod
+    def _state_location(cls, value: object) -> object:
+        """A PostgreSQL URL stays a string; anything else is a path (`~` expanded)."""
+        from knowledge.records.postgres import is_postgres_url
+
+        if is_postgres_url(value):
+            return value
+        return Path(str(value)).expanduser() if isinstance(value, str | Path) else value
 
     @field_validator("admin_user_ids", "answer_channels", mode="before")
     @classmethod
@@ -93,6 +113,19 @@ class Settings(BaseSettings):
             return check_schedule_field(info.field_name or "", value)
         except ScheduleError as exc:
             raise ValueError(str(exc)) from exc
+
+    @field_validator("admin_channel", "help_contact")
+    @classmethod
+    def _slack_id(cls, value: str | None, info: ValidationInfo) -> str | None:
+        """A channel id (C…, G…), or for HELP_CONTACT also a user group id (S…); empty means unset."""
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        kinds = "CGS" if info.field_name == "help_contact" else "CG"
+        if not re.fullmatch(rf"[{kinds}][A-Z0-9]{{2,}}", value):
+            wanted = "a channel id (C… or G…) or a user group id (S…)" if kinds == "CGS" else "a channel id (C… or G…)"
+            raise ValueError(f"expected {wanted}, as Slack shows it in the channel's or group's details")
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -228,7 +228,8 @@ class Theme(Frozen):
     description: Text
     why_it_matters: Text
     keywords: tuple[Word, ...] = ()
-    discussion_questions: tuple[Text, ...] = Field(default=(), max_length=5)
+    # The 7-minute briefing's reflective questions for a team: two or three, so they fit in the seven minutes.
+    discussion_questions: tuple[Text, ...] = Field(min_length=2, max_length=3)
 
 
 class GlossaryTerm(Frozen):

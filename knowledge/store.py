@@ -10,6 +10,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
 
-SCHEMA_VERSION = "10"  # 8 (signposts) and 9 (reads_as) were bumped on two branches at once
+# 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions.
+SCHEMA_VERSION = "11"
 FTS_TABLE = "items_fts"
 
 
@@ -132,10 +134,8 @@ def _bulk_insert(
 
 def word_counts(texts: Iterable[str]) -> Counter[str]:
     """Document frequency of each surface word: the vocabulary typo correction draws on."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(set(words(text)))
-    return counts
+    # One Counter.update over the chained sets counts in C: at 1,000,000 passages a loop of updates took 25 s.
+    return Counter(chain.from_iterable(set(words(text)) for text in texts))
 
 
 ENGLISH_MIN_ZIPF = 1.0
@@ -256,6 +256,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     # insert_all spends most of its time building statements in Python.
     _bulk_insert(db, "items", ITEM_COLUMNS, "rowid", (tuple(row[name] for name in ITEM_COLUMNS) for row in rows))
     db["items"].create_index(["id"], unique=True)
+    # Listings read what they show, newest audits or report order first, and stop: an audit's items in report
+    # order, the audits in order of completion, a theme's items in report order (App Home, /recommendations,
+    # the digest; none may cost more as the library grows).
+    db["items"].create_index(["audit_id", "position"])
+    db["audits"].create_index(["completed", "id"])
     _bulk_insert(
         db,
         "item_agencies",
@@ -266,11 +271,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     _bulk_insert(
         db,
         "item_themes",
-        {"item_id": str, "theme_id": str},
+        {"item_id": str, "theme_id": str, "position": int},
         ("item_id", "theme_id"),
-        ((row["id"], theme) for row in rows for theme in json.loads(row["themes"])),
+        ((row["id"], theme, row["position"]) for row in rows for theme in json.loads(row["themes"])),
     )
-    db["item_themes"].create_index(["theme_id"])
+    db["item_themes"].create_index(["theme_id", "position"])
     db["item_agencies"].create_index(["agency_id"])
     counts = word_counts(row["text"] for row in rows)
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)

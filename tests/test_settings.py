@@ -33,6 +33,7 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("LEARNING_BOT_DB", "/srv/bot/knowledge.db", lambda s: s.learning_bot_db, Path("/srv/bot/knowledge.db")),
     ("LEARNING_BOT_DATA", "/srv/bot/data", lambda s: s.learning_bot_data, Path("/srv/bot/data")),
     ("LEARNING_BOT_STATE", "~/bot/state.db", lambda s: s.learning_bot_state, Path("~/bot/state.db").expanduser()),
+    # (a postgresql:// URL is kept as given: tests/test_postgres.py)
     ("ANSWER_CHANNELS", "C0123ABCD, C0456EFGH", lambda s: s.answer_channels, ("C0123ABCD", "C0456EFGH")),
     ("LOG_QUESTION_TEXT", "true", lambda s: s.log_question_text, True),
     ("QUESTIONS_PER_MINUTE", "0", lambda s: s.questions_per_minute, 0),
@@ -44,6 +45,10 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("DIGEST_CRON", "30 8 * * 1-5", lambda s: s.digest_cron, "30 8 * * 1-5"),
     ("ADMIN_USER_IDS", "UADMIN1;UADMIN2", lambda s: s.admin_user_ids, ("UADMIN1", "UADMIN2")),
     ("PORT", "8080", lambda s: s.port, 8080),
+    ("ADMIN_CHANNEL", "C0ADMIN01", lambda s: s.admin_channel, "C0ADMIN01"),
+    ("HELP_CONTACT", "S0BOARD01", lambda s: s.help_contact, "S0BOARD01"),
+    ("KNOWLEDGE_CHECK_SECONDS", "30", lambda s: s.knowledge_check_seconds, 30.0),
+    ("KNOWLEDGE_REBUILD", "true", lambda s: s.knowledge_rebuild, True),
 ]
 NAMES = [name for name, *_ in SETTINGS]
 
@@ -101,6 +106,19 @@ def test_a_bad_setting_in_dotenv_is_named_without_its_value(clean: Path) -> None
     result = CliRunner().invoke(cli, ["themes"])
     assert result.exit_code == 1
     assert "invalid settings:" in result.stderr and "QUESTIONS_PER_MINUTE:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("HELP_CONTACT=#safeguarding-board", "HELP_CONTACT"), ("ADMIN_CHANNEL=S0BOARD01", "ADMIN_CHANNEL")],
+)
+def test_a_contact_or_admin_channel_that_is_not_a_slack_id_is_named(clean: Path, line: str, name: str) -> None:
+    (clean / ".env").write_text(line + "\n", "utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    [problem] = refused.value.lines
+    assert problem.startswith(f"{name}: ") and "channel id (C… or G…)" in problem
+    assert line.split("=")[1] not in problem
 
 
 # -- the command line honours them, and its options override them -----------------------------------------------
