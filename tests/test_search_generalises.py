@@ -192,6 +192,14 @@ def test_an_audits_purpose_and_priority_are_passages_labelled_why_it_was_done_ne
     assert answer.results[0].kind != "context"
 
 
+def test_on_purpose_means_deliberately_not_a_question_about_why_an_audit_was_done(kb: KnowledgeBase) -> None:
+    deliberate = kb.ask("dad hurts the baby on purpose when drunk", explain=True)
+    assert deliberate.analysis is not None and deliberate.analysis["intent"] != "purpose"
+    assert all(result.kind != "context" for result in deliberate.results)
+    asked = kb.ask("what was the purpose of the CSE audit", explain=True)
+    assert asked.analysis is not None and asked.analysis["intent"] == "purpose"
+
+
 def test_a_purpose_question_is_told_why_the_audit_was_done(kb: KnowledgeBase, kb_path) -> None:
     # The purpose (and the sentence under the audit's heading) are passages of their own, labelled honestly and
     # not quoted a second time above them.

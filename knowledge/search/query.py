@@ -171,7 +171,9 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
         return "fact"
     why_audit = "why" in present and names_audit
-    if present & PURPOSE_WORDS or why_audit or has_phrase(typed, PURPOSE_PHRASES):
+    # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
+    cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
+    if cued or why_audit or has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
     return None
 
