@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ import click
 from knowledge import formatting, serialising
 from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
+from knowledge.search.semantic import SemanticUnavailableError
 from knowledge.store import BuildError, build
 from knowledge.text import MAX_QUESTION_CHARS, clip
 
@@ -38,10 +40,12 @@ class Context:
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
             try:
-                self._kb = KnowledgeBase.open(self.db_path, data_dir=self.data_dir)
+                self._kb = KnowledgeBase.open(
+                    self.db_path, data_dir=self.data_dir, semantic=self.settings.semantic_search
+                )
             except DataError as exc:
                 fail_data(exc)
-            except BuildError as exc:
+            except (BuildError, SemanticUnavailableError) as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._kb
 
@@ -57,11 +61,13 @@ class Context:
                 data_dir=self.data_dir,
                 rebuild=settings.knowledge_rebuild,
                 check_every=settings.knowledge_check_seconds,
+                # Each build gets its own semantic layer (its passage embeddings are of that build's texts).
+                opener=partial(KnowledgeBase, semantic=settings.semantic_search),
             )
         except DataError as exc:
             fail_data(exc)
             raise
-        except (BuildError, SnapshotError) as exc:
+        except (BuildError, SnapshotError, SemanticUnavailableError) as exc:
             raise click.ClickException(str(exc)) from exc
 
 

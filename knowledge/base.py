@@ -15,7 +15,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind, Signpost, kind_label
+from knowledge.models import ALL_AGENCIES, Kind, Signpost, comparable_text, kind_label
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
 from knowledge.text import STOPWORDS, normalise, stem, words
@@ -200,9 +200,15 @@ class NamedCount:
 class KnowledgeBase:
     """Read access to a built knowledge database, safe to share between threads."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, semantic: bool = False) -> None:
         self.db_path = Path(db_path)
         self._local = threading.local()
+        # The optional semantic layer (see knowledge.search.semantic): one model and embedding cache, all threads.
+        self._reranker = None
+        if semantic:
+            from knowledge.search.semantic import Encoder, Reranker
+
+            self._reranker = Reranker(Encoder())
         self.vocabulary = Vocabulary(self.conn)
         self._audits = {
             row["id"]: AuditRef(row["id"], row["title"], row["completed"], row["completed_label"])
@@ -229,9 +235,12 @@ class KnowledgeBase:
         self._recommendation_totals: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 
     @classmethod
-    def open(cls, db_path: Path | None = None, *, data_dir: Path | None = None) -> KnowledgeBase:
-        """Open the knowledge base, building or rebuilding its database first when needed."""
-        return cls(ensure_database(db_path, data_dir=data_dir))
+    def open(
+        cls, db_path: Path | None = None, *, data_dir: Path | None = None, semantic: bool = False
+    ) -> KnowledgeBase:
+        """Open the knowledge base, building or rebuilding its database first when needed; `semantic` turns on
+        the optional semantic layer (SemanticUnavailableError when it is not installed)."""
+        return cls(ensure_database(db_path, data_dir=data_dir), semantic=semantic)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -246,7 +255,7 @@ class KnowledgeBase:
     def searcher(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = Searcher(self.conn, self.vocabulary)
+            searcher = Searcher(self.conn, self.vocabulary, reranker=self._reranker)
             self._local.searcher = searcher
         return searcher
 
@@ -314,12 +323,18 @@ class KnowledgeBase:
         )
 
     def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
-        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all; less
+        those a result already quotes (an audit's purpose is also a passage, labelled why the audit was done)."""
         if query.intent != "purpose":
             return ()
         wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
         purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
-        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
+        shown = [comparable_text(result.text) for result in results]
+        return tuple(
+            AuditPurpose(self._audits[audit_id], purposes[audit_id])
+            for audit_id in wanted
+            if not any(comparable_text(purposes[audit_id]) in text for text in shown)
+        )
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:
@@ -609,6 +624,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
         "coverage": round(hit.coverage, 4),
         "bm25": round(hit.bm25, 4),
         "bonus": round(hit.bonus, 4),
+        **({"cosine": round(hit.cosine, 4), "keyword": round(hit.keyword or 0.0, 4)} if hit.cosine is not None else {}),
         "corrections": dict(query.corrections),
         "units": [
             {

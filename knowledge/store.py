@@ -95,7 +95,7 @@ def item_row(
 
 
 def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
-    for position, (audit, item) in enumerate(knowledge.items, start=1):
+    for position, (audit, item) in enumerate(knowledge.passages, start=1):
         yield item_row(
             rowid=position,
             item_id=item.id,

@@ -37,6 +37,7 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("ANSWER_CHANNELS", "C0123ABCD, C0456EFGH", lambda s: s.answer_channels, ("C0123ABCD", "C0456EFGH")),
     ("LOG_QUESTION_TEXT", "true", lambda s: s.log_question_text, True),
     ("QUESTIONS_PER_MINUTE", "0", lambda s: s.questions_per_minute, 0),
+    ("SEMANTIC_SEARCH", "true", lambda s: s.semantic_search, True),
     ("DIGEST_CHANNEL", "C0123456789,C0987654321", lambda s: s.digest_channel, ("C0123456789", "C0987654321")),
     ("DIGEST_DAY", "Thursday", lambda s: s.digest_day, "thu"),
     ("DIGEST_TIME", "8:30", lambda s: s.digest_time, "08:30"),

@@ -28,7 +28,22 @@ def test_build_writes_every_table(tmp_path: Path, data: Path) -> None:
     db = tmp_path / "kb.db"
     build(db, data_dir=data)
     assert count(db, "audits") == 4
-    assert count(db, "items") == 62
+    # The report's 62 bullets, then each audit's purpose, priority or introduction the bullets do not already hold.
+    assert count(db, "items") == 62 + 6
+    with sqlite3.connect(db) as conn:
+        added = conn.execute(
+            "SELECT id, kind, section FROM items WHERE id NOT IN (SELECT id FROM items WHERE id GLOB '*-[fcr][0-9]*')"
+            " ORDER BY rowid"
+        ).fetchall()
+    assert {(kind, section) for _, kind, section in added} == {("context", "Why this audit was done")}
+    assert [item_id for item_id, _, _ in added] == [
+        "early-years-purpose",
+        "early-years-introduction",
+        "children-with-disabilities-priority",
+        "cse-mase-purpose",
+        "cse-mase-priority",
+        "families-multiple-needs-priority",
+    ]
     assert count(db, "item_themes") >= 62
     assert count(db, "item_agencies") >= 62
     for table in ("agencies", "themes", "glossary", "thesaurus", "facts", "words"):
