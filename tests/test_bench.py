@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,8 @@ from bot.cli import cli
 from knowledge.base import KnowledgeBase
 from knowledge.loading import Knowledge, load_knowledge
 from knowledge.models import Kind
-from knowledge.store import ITEM_COLUMNS, build
+from knowledge.store import DISTINCT_WORDS, ITEM_COLUMNS, build
+from knowledge.text import words
 from knowledge.tools.bench import QUESTIONS, TARGETS, check_targets, percentiles, report_text, run_bench
 from knowledge.tools.synthetic import SYNTHETIC_NOTE, SyntheticError, misspell, synthetic_base
 
@@ -58,7 +60,8 @@ def test_rows_are_valid_items(knowledge: Knowledge) -> None:
     assert [row["rowid"] for row in rows] == list(range(1, 1001))
     assert len({row["id"] for row in rows}) == 1000
     for row in rows:
-        assert list(row) == list(ITEM_COLUMNS)
+        assert list(row) == [*ITEM_COLUMNS, DISTINCT_WORDS]
+        assert row[DISTINCT_WORDS] == set(words(row["text"]))
         assert SLUG.match(row["id"]), row["id"]
         assert row["audit_id"] in audit_ids
         assert row["kind"] in {kind.value for kind in Kind}
@@ -107,6 +110,19 @@ def test_a_synthetic_knowledge_base_builds_and_answers(knowledge: Knowledge, tmp
     assert answer.corrections == {"disgused": "disguised", "complience": "compliance"}
     assert answer.results and "disguised compliance" in answer.results[0].text.lower()
     assert not kb.ask("how do I book annual leave?").results
+    # The typo vocabulary counts each word once per passage, whether a row brings its words or only its text.
+    expected = Counter(word for row in base.rows() for word in set(words(row["text"])))
+    assert dict(kb.conn.execute("SELECT word, df FROM words").fetchall()) == expected
+
+
+def test_rows_without_their_words_are_counted_from_their_text(knowledge: Knowledge, tmp_path: Path) -> None:
+    base = synthetic_base(knowledge, passages=200, seed=6)
+    rows = [{key: value for key, value in row.items() if key != DISTINCT_WORDS} for row in base.rows()]
+    build(tmp_path / "plain.db", knowledge=base.knowledge, item_rows=rows)
+    build(tmp_path / "counted.db", knowledge=base.knowledge, item_rows=base.rows())
+    read = "SELECT word, df FROM words ORDER BY word"
+    plain = KnowledgeBase(tmp_path / "plain.db").conn.execute(read).fetchall()
+    assert plain and plain == KnowledgeBase(tmp_path / "counted.db").conn.execute(read).fetchall()
 
 
 def test_percentiles() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.loading import DataError, bundled_data_dir
-from knowledge.store import build, ensure_database, read_meta
+from knowledge.store import build, collection_paused, ensure_database, read_meta
 
 
 @pytest.fixture
@@ -101,3 +102,16 @@ def test_invalid_data_without_a_database_raises(tmp_path: Path, data: Path) -> N
     (data / "themes.yaml").write_text("themes: nonsense\n", encoding="utf-8")
     with pytest.raises(DataError):
         ensure_database(tmp_path / "kb.db", data_dir=data)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_build_pauses_the_cyclic_collector_and_restores_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with pytest.raises(RuntimeError), collection_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("the build failed")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
