@@ -9,6 +9,7 @@ person is told politely when there is somewhere to tell them.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -34,6 +35,7 @@ from knowledge.records.state import StateStore
 from knowledge.services.answering import Answering, Care
 from knowledge.services.practice import Practice
 from knowledge.services.schedule import utc_now
+from knowledge.workspaces import Workspaces, current_team
 
 LOGGER_NAME = "learning_bot.slack"
 LISTENER_THREADS = 8
@@ -123,7 +125,10 @@ WEB_API_BODY_FILTER = WebApiBodyFilter()
 
 def app_logger(settings: Settings) -> logging.Logger:
     """The base logger of the app, its records cleaned of this configuration's tokens."""
-    SECRET_FILTER.add(settings.secret(name) for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"))
+    SECRET_FILTER.add(
+        settings.secret(name)
+        for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_secret")
+    )
     logger = logging.getLogger(LOGGER_NAME)
     for log_filter in (SECRET_FILTER, CLIENT_TOKEN_NOTICE_FILTER):
         if log_filter not in logger.filters:
@@ -139,14 +144,18 @@ def create_client(settings: Settings) -> WebClient:
 
 
 class PinningExecutor(Executor):
-    """Runs each listener with one knowledge snapshot pinned, so an answer never mixes two builds."""
+    """Runs each listener with one knowledge snapshot pinned, so an answer never mixes two builds.
 
-    def __init__(self, inner: Executor, live: LiveKnowledge) -> None:
+    The listener runs in the context it was submitted from, so it sees the request's workspace (`current_team`,
+    set by the app's middleware) and, with `Workspaces`, pins that workspace's knowledge.
+    """
+
+    def __init__(self, inner: Executor, live: LiveKnowledge | Workspaces) -> None:
         self.inner = inner
         self.live = live
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
-        return self.inner.submit(self._pinned, fn, args, kwargs)
+        return self.inner.submit(contextvars.copy_context().run, self._pinned, fn, args, kwargs)
 
     def _pinned(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         with self.live.pinned():
@@ -156,8 +165,27 @@ class PinningExecutor(Executor):
         self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
+def oauth_settings(settings: Settings, state: StateStore) -> Any:
+    """Bolt's OAuth settings: installations and install links' states kept in our state database."""
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+    from bot.installations import StateInstallationStore, StateOAuthStateStore
+
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.secret("slack_client_secret"),
+        scopes=list(settings.slack_scopes),
+        installation_store=StateInstallationStore(state),
+        state_store=StateOAuthStateStore(state),
+    )
+
+
 def handler_deps(
-    settings: Settings, kb: KnowledgeBase, state: StateStore, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    kb: KnowledgeBase | LiveKnowledge | Workspaces,
+    state: StateStore,
+    *,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Deps:
     """What the listeners need, from the settings: one answering service (one rate limit for the whole app)."""
     care = Care(state, questions_per_minute=settings.questions_per_minute)
@@ -179,7 +207,7 @@ def handler_deps(
 
 def create_app(
     settings: Settings,
-    kb: KnowledgeBase | LiveKnowledge,
+    kb: KnowledgeBase | LiveKnowledge | Workspaces,
     state: StateStore,
     *,
     client: WebClient | None = None,
@@ -188,7 +216,9 @@ def create_app(
     """Build the Bolt app: token and signing secret from `settings`, every listener, the error handler.
 
     Checks the bot token with `auth.test` (against `SLACK_API_URL`); raises `slack_bolt.error.BoltError`
-    when Slack rejects it.
+    when Slack rejects it. With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth mode) there is no one token: each
+    workspace installs the app through /slack/install, and each request uses its own workspace's token.
+    `kb` may be a `Workspaces`: each request then reads its own workspace's knowledge.
     """
     from handlers import register
 
@@ -196,7 +226,7 @@ def create_app(
     executor = listener_executor or ThreadPoolExecutor(
         max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
     )
-    if isinstance(kb, LiveKnowledge):
+    if isinstance(kb, LiveKnowledge | Workspaces):
         executor = PinningExecutor(executor, kb)
     app = App(
         name="learning-bot",
@@ -205,7 +235,17 @@ def create_app(
         process_before_response=False,
         logger=logger,
         listener_executor=executor,
+        oauth_settings=oauth_settings(settings, state) if settings.oauth else None,
     )
+    if settings.oauth:
+        app.enable_token_revocation_listeners()  # an uninstalled workspace's tokens are deleted
+
+    @app.middleware
+    def workspace(context: BoltContext, next: Callable[[], Any]) -> Any:
+        # Every request sets it, on the thread that then submits the listeners (PinningExecutor copies it).
+        current_team.set(context.enterprise_id if context.is_enterprise_install else context.team_id)
+        return next()
+
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:
         verification_logger.addFilter(REQUEST_BODY_FILTER)

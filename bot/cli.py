@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
     from knowledge.live import LiveKnowledge
     from knowledge.records.state import StateStore
+    from knowledge.workspaces import Workspaces
 
 
 class Context:
@@ -49,16 +50,35 @@ class Context:
                 raise click.ClickException(str(exc)) from exc
         return self._kb
 
-    def live(self, settings: Settings) -> LiveKnowledge:
+    def served(self, settings: Settings) -> LiveKnowledge | Workspaces:
+        """What `serve` answers from: the knowledge, or with WORKSPACE_DATA each workspace's own knowledge.
+
+        A workspace's data folder is built to its own database beside LEARNING_BOT_DB (`knowledge-T123.db`).
+        """
+        from knowledge.workspaces import Workspaces
+
+        default = self.live(settings)
+        if not settings.workspace_data:
+            return default
+        by_team = {
+            team: self.live(settings, db_path=self.db_path.with_name(f"knowledge-{team}.db"), data_dir=folder)
+            for team, folder in settings.workspace_data
+        }
+        return Workspaces(default, by_team)
+
+    def live(
+        self, settings: Settings, *, db_path: Path | None = None, data_dir: Path | None = None
+    ) -> LiveKnowledge:
         """The knowledge base for a long-running bot: built if needed, then followed as it is rebuilt."""
         from knowledge.live import LiveKnowledge, SnapshotError
         from knowledge.store import ensure_database
 
+        data_dir = data_dir or self.data_dir
         try:
-            path = ensure_database(self.db_path, data_dir=self.data_dir)
+            path = ensure_database(db_path or self.db_path, data_dir=data_dir)
             return LiveKnowledge(
                 path,
-                data_dir=self.data_dir,
+                data_dir=data_dir,
                 rebuild=settings.knowledge_rebuild,
                 check_every=settings.knowledge_check_seconds,
                 # Each build gets its own semantic layer (its passage embeddings are of that build's texts).
@@ -323,7 +343,7 @@ def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> 
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
     settings = ctx.settings
     try:
-        serve(settings, ctx.live(settings), http=use_http, host=host, port=settings.port if port is None else port)
+        serve(settings, ctx.served(settings), http=use_http, host=host, port=settings.port if port is None else port)
     except (MissingSettings, MigrationError, StateUrlError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token

@@ -20,6 +20,7 @@ from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.live import LiveKnowledge
 from knowledge.records.state import open_state_store
+from knowledge.workspaces import Workspaces
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -46,6 +47,10 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
         name.upper(): bool(settings.secret(name))
         for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token")
     }
+    if settings.oauth:  # each workspace's token comes from its installation; Slack needs HTTP for installs
+        if not http:
+            return "OAuth installation (SLACK_CLIENT_ID) needs HTTP mode: run `learning-bot serve --http`"
+        return None if has["SLACK_SIGNING_SECRET"] else "set SLACK_SIGNING_SECRET for HTTP mode (environment or .env)"
     if http:
         needed = [name for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if not has[name]]
         return f"set {' and '.join(needed)} for HTTP mode (environment or .env)" if needed else None
@@ -60,7 +65,7 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
     return None
 
 
-def wsgi_app(app: App, kb: KnowledgeBase | LiveKnowledge) -> WsgiApp:
+def wsgi_app(app: App, kb: KnowledgeBase | LiveKnowledge | Workspaces) -> WsgiApp:
     """The WSGI application: Slack's requests to Bolt, `GET /healthz` answered here, anything else 404."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
@@ -80,10 +85,11 @@ def wsgi_app(app: App, kb: KnowledgeBase | LiveKnowledge) -> WsgiApp:
     return application
 
 
-def is_healthy(kb: KnowledgeBase | LiveKnowledge) -> bool:
-    """True when the knowledge base answers a trivial query."""
+def is_healthy(kb: KnowledgeBase | LiveKnowledge | Workspaces) -> bool:
+    """True when the knowledge base (every workspace's, with several) answers a trivial query."""
     try:
-        kb.conn.execute("SELECT count(*) FROM items").fetchone()
+        for each in kb.all() if isinstance(kb, Workspaces) else [kb]:
+            each.conn.execute("SELECT count(*) FROM items").fetchone()
     except Exception:
         logger.exception("The knowledge base is not readable")
         return False
@@ -96,7 +102,7 @@ class HttpServer:
     def __init__(
         self,
         app: App,
-        kb: KnowledgeBase | LiveKnowledge,
+        kb: KnowledgeBase | LiveKnowledge | Workspaces,
         *,
         host: str,
         port: int,
@@ -147,11 +153,13 @@ class HttpServer:
             self._thread.join(timeout)
 
 
-def serve(settings: Settings, kb: KnowledgeBase | LiveKnowledge, *, http: bool, host: str, port: int) -> None:
+def serve(
+    settings: Settings, kb: KnowledgeBase | LiveKnowledge | Workspaces, *, http: bool, host: str, port: int
+) -> None:
     """Run the bot until interrupted: HTTP mode with `http`, else Socket Mode. Raises `MissingSettings`.
 
-    A `LiveKnowledge` is followed on a background thread: a new build of the database is served within
-    `KNOWLEDGE_CHECK_SECONDS`, without a restart.
+    A `LiveKnowledge` (each one, in `Workspaces`) is followed on a background thread: a new build of the database
+    is served within `KNOWLEDGE_CHECK_SECONDS`, without a restart.
     """
     from bot.app import create_app
     from bot.jobs import start_background_jobs
@@ -161,9 +169,15 @@ def serve(settings: Settings, kb: KnowledgeBase | LiveKnowledge, *, http: bool, 
         raise MissingSettings(problem)
     state = open_state_store(settings.learning_bot_state)
     app = create_app(settings, kb, state)
-    jobs = start_background_jobs(settings, kb, state, app.client)
-    if isinstance(kb, LiveKnowledge):
-        kb.start()
+    if settings.oauth and settings.digest_channel:  # no single token to post with: one digest per workspace is to do
+        logger.warning("DIGEST_CHANNEL is ignored with OAuth installation (SLACK_CLIENT_ID): the digest is off")
+        jobs = None
+    else:
+        jobs = start_background_jobs(settings, kb, state, app.client)  # type: ignore[arg-type]
+    followed = kb.all() if isinstance(kb, Workspaces) else [kb]
+    for each in followed:
+        if isinstance(each, LiveKnowledge):
+            each.start()
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finish, then exit
     try:
         if http:
@@ -178,8 +192,9 @@ def serve(settings: Settings, kb: KnowledgeBase | LiveKnowledge, *, http: bool, 
     finally:
         if jobs is not None:
             jobs.shutdown(wait=False)
-        if isinstance(kb, LiveKnowledge):
-            kb.close()
+        for each in followed:
+            if isinstance(each, LiveKnowledge):
+                each.close()
         logger.info("Stopped.")
 
 

@@ -21,6 +21,9 @@ from knowledge.store import default_db_path
 SLACK_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 CommaList = Annotated[tuple[str, ...], NoDecode]
+# The bot scopes an OAuth install asks for: manifest.yml's `oauth_config.scopes.bot` (a test keeps them equal).
+MANIFEST_BOT_SCOPES = ("app_mentions:read", "chat:write", "commands", "im:history", "assistant:write")
+TeamFolders = Annotated[tuple[tuple[str, Path], ...], NoDecode]
 
 
 def default_state_path() -> Path:
@@ -38,6 +41,13 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
+    # OAuth installation (several workspaces from one deployment): set both to serve /slack/install and
+    # /slack/oauth_redirect; each workspace's token is then kept in the state database, not SLACK_BOT_TOKEN.
+    slack_client_id: str | None = None
+    slack_client_secret: SecretStr | None = None
+    slack_scopes: CommaList = MANIFEST_BOT_SCOPES
+    # Each workspace's own knowledge: `T123=/srv/boardA,T456=/srv/boardB` (others get LEARNING_BOT_DATA).
+    workspace_data: TeamFolders = ()
 
     # The knowledge database (derived: rebuilt when the data changes), the data files, the durable state.
     learning_bot_db: Path = Field(default_factory=default_db_path)
@@ -96,6 +106,32 @@ class Settings(BaseSettings):
             return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
         return value
 
+    @field_validator("slack_scopes", mode="before")
+    @classmethod
+    def _split_scopes(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.replace(";", ",").split(",") if part.strip())
+        return value
+
+    @field_validator("workspace_data", mode="before")
+    @classmethod
+    def _team_folders(cls, value: object) -> object:
+        """`T123=/srv/boardA,T456=/srv/boardB`: a team id (T…), `=`, the data folder; each team once."""
+        if not isinstance(value, str):
+            return value
+        pairs: list[tuple[str, Path]] = []
+        for part in (part.strip() for part in value.split(",")):
+            if not part:
+                continue
+            team, equals, folder = part.partition("=")
+            team, folder = team.strip(), folder.strip()
+            if not equals or not re.fullmatch(r"[TE][A-Z0-9]{2,}", team) or not folder:
+                raise ValueError(f"expected TEAM_ID=/path/to/data, as in T123ABC=/srv/board-a; got {part!r}")
+            if team in dict(pairs):
+                raise ValueError(f"the team {team} is given twice")
+            pairs.append((team, Path(folder).expanduser()))
+        return tuple(pairs)
+
     @field_validator("digest_channel", mode="before")
     @classmethod
     def _split_channels(cls, value: object) -> object:
@@ -131,6 +167,11 @@ class Settings(BaseSettings):
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
+
+    @property
+    def oauth(self) -> bool:
+        """OAuth installation mode: SLACK_CLIENT_ID and SLACK_CLIENT_SECRET are both set."""
+        return bool(self.slack_client_id and self.secret("slack_client_secret"))
 
     def secret(self, name: str) -> str | None:
         """The plain value of a token setting, for handing to Slack's clients only."""

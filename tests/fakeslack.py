@@ -190,6 +190,22 @@ class FakeSlack:
         request.wfile.write(body.encode())
 
     def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "oauth.v2.access":  # an install: the code `code-T123` installs the app in workspace T123
+            team = str(args.get("code", "")).removeprefix("code-")
+            if not team.startswith("T"):  # (the client id and secret come as HTTP Basic auth: see the call's headers)
+                return {"ok": False, "error": "invalid_code"}
+            return {
+                "ok": True,
+                "app_id": "A0000APP1",
+                "access_token": f"xoxb-{team}-installed",
+                "token_type": "bot",
+                "scope": "app_mentions:read,chat:write,commands,im:history,assistant:write",
+                "bot_user_id": BOT_USER_ID,
+                "team": {"id": team, "name": f"Board {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U0INSTALL"},
+            }
         if method == "auth.test":
             return {
                 "ok": True,

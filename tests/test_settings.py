@@ -49,6 +49,10 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("HELP_CONTACT", "S0BOARD01", lambda s: s.help_contact, "S0BOARD01"),
     ("KNOWLEDGE_CHECK_SECONDS", "30", lambda s: s.knowledge_check_seconds, 30.0),
     ("KNOWLEDGE_REBUILD", "true", lambda s: s.knowledge_rebuild, True),
+    ("SLACK_CLIENT_ID", "1111.2222", lambda s: s.slack_client_id, "1111.2222"),
+    ("SLACK_CLIENT_SECRET", "c11e47", lambda s: s.secret("slack_client_secret"), "c11e47"),
+    ("SLACK_SCOPES", "chat:write, commands", lambda s: s.slack_scopes, ("chat:write", "commands")),
+    ("WORKSPACE_DATA", "T0BOARDA=/srv/a", lambda s: s.workspace_data, (("T0BOARDA", Path("/srv/a")),)),
 ]
 NAMES = [name for name, *_ in SETTINGS]
 

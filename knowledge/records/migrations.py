@@ -238,7 +238,42 @@ SHARED_QUESTION_LIMIT = Migration(
     ),
 )
 
-MIGRATIONS: tuple[Migration, ...] = (RECORDS_OF_RELEASE_0, FROM_ANSWER_TO_PRACTICE, SHARED_QUESTION_LIMIT)
+# 4: Slack OAuth installation (several workspaces from one deployment): each workspace's installation and bot
+# token, as slack_sdk's stores keep them (installations.py), and the one-use `state` values of install links.
+# Keys use '' for an absent enterprise, team or user, so the primary keys compare equal on both dialects.
+WORKSPACE_INSTALLATIONS = Migration(
+    4,
+    "Slack workspaces' installations and bot tokens; the install links' one-use states",
+    (
+        """CREATE TABLE IF NOT EXISTS slack_installations (
+            enterprise_id TEXT NOT NULL DEFAULT '',
+            team_id TEXT NOT NULL DEFAULT '',
+            user_id TEXT NOT NULL DEFAULT '',
+            installed_at DOUBLE PRECISION NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id, user_id)
+        )""",
+        """CREATE TABLE IF NOT EXISTS slack_bots (
+            enterprise_id TEXT NOT NULL DEFAULT '',
+            team_id TEXT NOT NULL DEFAULT '',
+            installed_at DOUBLE PRECISION NOT NULL,
+            data TEXT NOT NULL,
+            PRIMARY KEY (enterprise_id, team_id)
+        )""",
+        """CREATE TABLE IF NOT EXISTS oauth_states (
+            state TEXT PRIMARY KEY,
+            expires_at DOUBLE PRECISION NOT NULL
+        )""",
+        "CREATE INDEX IF NOT EXISTS oauth_states_expiry ON oauth_states (expires_at)",
+    ),
+)
+
+MIGRATIONS: tuple[Migration, ...] = (
+    RECORDS_OF_RELEASE_0,
+    FROM_ANSWER_TO_PRACTICE,
+    SHARED_QUESTION_LIMIT,
+    WORKSPACE_INSTALLATIONS,
+)
 
 
 def check_history(migrations: tuple[Migration, ...]) -> None:
