@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 
@@ -21,3 +23,13 @@ def state_dump(state: Any) -> str:
     return "\n".join(
         str(row[0]) for table in tables for row in state.conn.execute(f'SELECT t::text FROM "{table}" AS t')
     )
+
+
+def sql_dump(path: Path) -> str:
+    """A SQLite state file's SQL dump after a checkpoint (the WAL folded in), by path."""
+    conn = sqlite3.connect(path)
+    try:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from knowledge.records.state import StateStore
 
 from .fakeslack import TEAM_ID, FakeSlack
 from .slackbot import APP_ID, CHANNEL, DM_CHANNEL, USER_ID, RunningBot, message, posted_text, unique_event_id, unique_ts
+from .statedump import sql_dump
 
 PRE_VERBAL = "how do we hear the voice of pre-verbal children?"
 FOLLOW_UP = "and what about disguised compliance?"
@@ -32,15 +32,6 @@ COLLEAGUE = "U0000COLL"
 def bot(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
     with RunningBot(kb, fake_slack, tmp_path / "state.db") as running:
         yield running
-
-
-def state_dump(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def thread_started(thread_ts: str) -> dict[str, Any]:
@@ -109,7 +100,7 @@ def test_questions_in_the_thread_get_a_status_then_answers_in_the_thread(
     assert len(fake_slack.calls_to("chat.postMessage")) == 2
     assert answers[1].args["thread_ts"] == thread_ts and "disguised compliance" in posted_text(answers[1].args).lower()
     for words in (PRE_VERBAL, FOLLOW_UP):
-        assert words not in state_dump(bot.state.path)
+        assert words not in sql_dump(bot.state.path)
         assert words not in caplog.text
     rows = StateStore(bot.state.path).conn.execute("SELECT count(*) FROM questions_asked").fetchone()[0]
     assert rows == 2  # counted for insights, without the words
@@ -130,7 +121,7 @@ def test_case_details_in_the_assistant_get_a_private_reminder_and_are_kept_nowhe
     )
     assert "a phone number and a name" in posted_text(reminder.args)
     for secret in ("Tyreese", "07700 900461"):
-        assert secret not in state_dump(bot.state.path)
+        assert secret not in sql_dump(bot.state.path)
         assert secret not in caplog.text
         assert secret not in posted_text(fake_slack.calls_to("chat.postMessage")[0].args)
 
@@ -201,7 +192,7 @@ def test_the_shortcut_answers_only_its_user_and_shares_the_learning_on_request(
     assert f"Shared by <@{USER_ID}>" in posted_text(shared.args) and "pre-verbal" in posted_text(shared.args)
     assert "losing track" not in posted_text(shared.args)
     assert shortcuts.SHARED in posted_text(done.args)
-    assert "losing track" not in state_dump(bot.state.path) and "losing track" not in caplog.text
+    assert "losing track" not in sql_dump(bot.state.path) and "losing track" not in caplog.text
 
 
 def test_the_shortcut_warns_about_case_details_and_keeps_nothing(
@@ -215,7 +206,7 @@ def test_the_shortcut_warns_about_case_details_and_keeps_nothing(
     assert ":warning:" in shown and "this message looks like it may include a phone number and a name" in shown
     for secret in ("Tyreese", "07700 900461"):
         assert secret not in shown
-        assert secret not in state_dump(bot.state.path)
+        assert secret not in sql_dump(bot.state.path)
         assert secret not in caplog.text
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,6 +23,7 @@ from knowledge.reporting.quarter import Period, build_report
 from .digesting import MONDAY_SLOT, WEEK, make_digests
 from .fakeslack import TEAM_ID, FakeSlack
 from .slackbot import APP_ID, DM_CHANNEL, USER_ID, RunningBot, message, unique_ts
+from .statedump import sql_dump
 
 CONTACT = "CBOARD001"
 OTHER_USER = "U0000OTHR"
@@ -36,15 +36,6 @@ PERSONAL_QUESTION = "a boy named Tyreese, mum on 07700 900461: how do we hear th
 def bot(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
     with RunningBot(kb, fake_slack, tmp_path / "state.db", help_contact=CONTACT) as running:
         yield running
-
-
-def state_dump(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def ask_in_dm(bot: RunningBot, fake: FakeSlack, text: str, *, user: str = USER_ID) -> tuple[dict[str, Any], str]:
@@ -189,7 +180,7 @@ def test_more_help_shows_the_question_and_sends_it_only_on_send(
     assert f"<#{CONTACT}>" in view_text(view) and ":warning:" not in view_text(view)
     bot.drain()
     # Opened, not sent: the text is nowhere but Slack.
-    assert FOUND_QUESTION not in state_dump(bot.state.path)
+    assert FOUND_QUESTION not in sql_dump(bot.state.path)
     assert FOUND_QUESTION not in caplog.text
     assert fake_slack.calls_to("chat.postMessage")[-1].args["channel"] == DM_CHANNEL  # nothing to the contact
 
@@ -256,7 +247,7 @@ def test_case_details_are_warned_about_and_never_sent(
     assert reply["response_action"] == "errors" and "take those details out" in reply["errors"]["question"]
     bot.drain()
     for secret in ("Tyreese", "07700 900461"):
-        assert secret not in state_dump(bot.state.path)
+        assert secret not in sql_dump(bot.state.path)
         assert secret not in caplog.text
     assert not any(call.args.get("channel") == CONTACT for call in fake_slack.calls_to("chat.postMessage"))
 
@@ -284,14 +275,14 @@ def test_an_uncovered_question_is_counted_by_topic_and_kept_only_when_suggested(
     answer, _ = ask_in_dm(bot, fake_slack, UNCOVERED_QUESTION)  # counted before the answer is posted
     conn = StateStore(bot.state.path).conn
     assert [tuple(row) for row in conn.execute("SELECT topic FROM uncovered_questions")] == [("harmful-practices",)]
-    assert UNCOVERED_QUESTION not in state_dump(bot.state.path)
-    assert "genital" not in state_dump(bot.state.path) and "genital" not in caplog.text
+    assert UNCOVERED_QUESTION not in sql_dump(bot.state.path)
+    assert "genital" not in sql_dump(bot.state.path) and "genital" not in caplog.text
 
     press(bot, fake_slack, answer, practice_blocks.GAP_ACTION, channel=DM_CHANNEL)
     view = opened_view(fake_slack)
     assert view["callback_id"] == practice_blocks.GAP_VIEW
     assert UNCOVERED_QUESTION in view_text(view)
-    assert UNCOVERED_QUESTION not in state_dump(bot.state.path)  # opened, not sent
+    assert UNCOVERED_QUESTION not in sql_dump(bot.state.path)  # opened, not sent
     reply = submit(bot, view, typed(UNCOVERED_QUESTION))
     assert reply["response_action"] == "update" and "Added to the board's list" in view_text(reply["view"])
     bot.drain()
@@ -310,4 +301,4 @@ def test_learning_command_counts_an_uncovered_question_by_topic_only(
     bot.drain()
     conn = StateStore(bot.state.path).conn
     assert [tuple(row) for row in conn.execute("SELECT topic FROM uncovered_questions")] == [("harmful-practices",)]
-    assert "genital" not in state_dump(bot.state.path) and "genital" not in caplog.text
+    assert "genital" not in sql_dump(bot.state.path) and "genital" not in caplog.text
