@@ -14,6 +14,7 @@ and the tuning.
 from __future__ import annotations
 
 import math
+import re
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,8 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 # The id of the FTS5 record holding the row count and each column's token total (fts5_index.c).
 FTS5_AVERAGES_ROWID = 1
+# A token as FTS5's unicode61 tokenizer reads one: a run of letters and digits ("a&e" is two).
+_FTS_TOKEN = re.compile(r"[^\W_]+")
 _ROW_COLUMNS = "items.rowid, items.id, items.stems, items.tags, items.kind, items.audit_id"
 
 
@@ -73,6 +76,13 @@ def varints(data: bytes) -> list[int]:
             values.append((value << 7) | byte)
             value, used = 0, 0
     return values
+
+
+def index_length(text: str, tokens: list[str]) -> int:
+    """How many tokens the full-text index counts in a column's text, given the text split on spaces."""
+    if text.replace(" ", "").isalnum():
+        return len(tokens)
+    return len(_FTS_TOKEN.findall(text))
 
 
 @dataclass(frozen=True)
@@ -275,7 +285,7 @@ class Retriever:
                     continue
                 for term in column_idfs.keys() & set(tokens):
                     if not norm:
-                        norm = base + scale * (len(stems) + len(tags))
+                        norm = base + scale * (index_length(row[2], stems) + index_length(row[3], tags))
                     frequency = tokens.count(term) * COLUMN_WEIGHTS[column]
                     score += column_idfs[term] * frequency * (BM25_K1 + 1) / (frequency + norm)
             ranks.append(-score)
