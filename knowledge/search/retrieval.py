@@ -217,17 +217,19 @@ class Retriever:
         # common ones' (BM25 is a sum over terms); a row read in index order gets the ranked terms' part here too.
         extras = self.ranks(ranked_rows, plan.common)
         rows = [(*row[:6], row[6] + extra) for row, extra in zip(ranked_rows, extras, strict=True)]
-        filled = self.fill_rows(plan, exclude={row[0] for row in rows})
+        filled = self.fill_rows(query, plan, exclude={row[0] for row in rows})
         rows += [(*row, rank) for row, rank in zip(filled, self.ranks(filled, plan.ranked + plan.common), strict=True)]
         return sorted(rows, key=lambda row: (row[6], row[0]))
 
-    def fill_rows(self, plan: Plan, *, exclude: object) -> list[tuple[int, str, str, str, str, str]]:
+    def fill_rows(self, query: Query, plan: Plan, *, exclude: object) -> list[tuple[int, str, str, str, str, str]]:
         """Passages the ranking may have missed, in index order, each read stopping at its LIMIT (FTS5 walks
-        postings in rowid order and skips ahead): up to `fill_candidates` holding a term of every unit, then up to
+        postings in rowid order and skips ahead): up to `fill_candidates` holding a term of each of the `fill_units`
+        heaviest units, then up to
         `fill_candidates` holding a fill term (beside a ranked term first)."""
         limit = self.tuning.fill_candidates
         routes = plan.ranked + plan.common
-        units = sorted({unit for _, _, owners in routes for unit in owners})
+        weights = {unit: query.units[unit].weight for _, _, owners in routes for unit in owners}
+        units = sorted(sorted(weights, key=lambda unit: (-weights[unit], unit))[: self.tuning.fill_units])
         every = " AND ".join(f"({match_expression([r for r in routes if unit in r[2]])})" for unit in units)
         found = self.read_rowids([every] if len(units) > 1 else [], limit)
         if plan.fill:
