@@ -102,6 +102,7 @@ class Retriever:
         self.vocab = vocabulary
         self.tuning = tuning
         self._average_length: float | None = None
+        self._idfs: dict[str, float] = {}
 
     def routes(self, query: Query) -> list[Route]:
         """Each term ("route") is a unit's own stem, a report phrase its concept expands to, or a tag; a route
@@ -223,11 +224,13 @@ class Retriever:
 
     def fill_rows(self, query: Query, plan: Plan, *, exclude: object) -> list[tuple[int, str, str, str, str, str]]:
         """Passages the ranking may have missed, in index order, each read stopping at its LIMIT (FTS5 walks
-        postings in rowid order and skips ahead): up to `fill_candidates` holding a term of each of the `fill_units`
+        postings in rowid order and skips ahead): up to `fill_candidates` holding a word of each of the `fill_units`
         heaviest units, then up to
         `fill_candidates` holding a fill term (beside a ranked term first)."""
         limit = self.tuning.fill_candidates
-        routes = plan.ranked + plan.common
+        # By words only: a concept's tags can be hundreds (every audit on its theme), and an OR of hundreds of
+        # terms is walked term by term at every step of the AND.
+        routes = [route for route in plan.ranked + plan.common if route[0] == "stems"]
         weights = {unit: query.units[unit].weight for _, _, owners in routes for unit in owners}
         units = sorted(sorted(weights, key=lambda unit: (-weights[unit], unit))[: self.tuning.fill_units])
         every = " AND ".join(f"({match_expression([r for r in routes if unit in r[2]])})" for unit in units)
@@ -263,10 +266,13 @@ class Retriever:
         return self._average_length
 
     def idf(self, term: str) -> float:
-        """FTS5's BM25 IDF of a term, from its document count."""
-        rows, hits = self.vocab.doc_count, self.vocab.stem_df.get(term, 0)
-        idf = math.log((rows - hits + 0.5) / (hits + 0.5))
-        return idf if idf > 0 else 1e-6
+        """FTS5's BM25 IDF of a term, from its document count (memoised: a concept can bring hundreds of tags)."""
+        idf = self._idfs.get(term)
+        if idf is None:
+            rows, hits = self.vocab.doc_count, self.vocab.stem_df.get(term, 0)
+            idf = math.log((rows - hits + 0.5) / (hits + 0.5))
+            idf = self._idfs[term] = idf if idf > 0 else 1e-6
+        return idf
 
     def ranks(self, rows: list[tuple[Any, ...]], routes: list[Route]) -> list[float]:
         """Each row's BM25 rank (negative: lower is better) over single-word routes, as FTS5's

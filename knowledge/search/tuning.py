@@ -77,7 +77,7 @@ class Tuning:
     # A unit none of whose own words fits in the budget is read by them in index order, this many passages at
     # most (those holding a ranked term too first), ranked by the same BM25 from the words' document counts.
     fill_candidates: int = 100
-    # ... after as many passages holding a term of each of the question's heaviest `fill_units` units (what coverage
+    # ... after as many passages holding a word of each of the question's heaviest `fill_units` units (what coverage
     # rewards, which the rarest terms' BM25 may miss).
     fill_units: int = 3
     # When leaving terms out, a unit's own word is kept over a thesaurus phrase or tag this many times rarer.
