@@ -107,7 +107,7 @@ def item_row(
     }
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=65_536)
 def json_list(values: tuple[str, ...]) -> str:
     """A list of strings as JSON; memoised, as passages share a few tag lists and notes (a million rows would
     otherwise encode the same few lists three million times)."""
