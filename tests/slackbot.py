@@ -132,7 +132,7 @@ class RunningBot:
         self.state = StateStore(state_path)
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="test-listener")
         self.app = create_app(self.settings, kb, self.state, listener_executor=self.executor)
-        self.server = HttpServer(self.app, kb, host="127.0.0.1", port=0).start()
+        self.server = HttpServer(self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET).start()
         parsed = urlparse(self.server.url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 0
 
