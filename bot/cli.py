@@ -16,6 +16,7 @@ import click
 from knowledge import formatting
 from knowledge.base import KnowledgeBase, NotFoundError
 from knowledge.loading import DataError, load_knowledge
+from knowledge.records.state import StateDatabaseError
 from knowledge.store import BuildError, build, default_data_dir, default_db_path
 
 if TYPE_CHECKING:
@@ -50,13 +51,51 @@ def fail_data(exc: DataError) -> None:
 
 
 pass_context = click.make_pass_decorator(Context)
+GLOBAL_OPTIONS = ("--db", "--data")
+
+
+class LearningBot(click.Group):
+    """The command group: global options accepted after the subcommand too, and one-line errors for databases
+    that cannot be opened (never a traceback)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args))
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StateDatabaseError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """Move `--db X` / `--data X` (or `--db=X`) found after the subcommand to the front, as people type them
+    ("learning-bot ask 'question' --db k.db"). Nothing after a `--` is touched."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
 
 
 def print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LearningBot, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -309,8 +348,9 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
     settings = settings_or_exit()
+    kb = ctx.kb()  # data-file problems are reported as such, never as "could not reach Slack"
     try:
-        serve(settings, ctx.kb(), http=use_http, host=host, port=port)
+        serve(settings, kb, http=use_http, host=host, port=port)
     except MissingSettings as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
@@ -421,7 +461,7 @@ def open_state(state_path: Path | None) -> StateStore:
             f"no state database at {state_path}: nothing has been recorded there yet"
             " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
         )
-    return StateStore(state_path)
+    return StateStore(state_path)  # StateDatabaseError (not a database) is one line, from the group
 
 
 @cli.group("feedback")

@@ -35,17 +35,35 @@ register_schema(
 )
 
 
+class StateDatabaseError(Exception):
+    """The state database cannot be opened or is not a database; the message names the path and why."""
+
+
 class StateStore:
     """A SQLite file opened in WAL mode; one connection per thread; safe across processes."""
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        # Not inside transaction(): executescript() commits any open transaction first. CREATE ... IF NOT EXISTS
-        # is idempotent, so processes opening the same file at once are fine.
-        for sql in _SCHEMAS.values():
-            self.conn.executescript(sql)
+        if self.path.is_dir():
+            raise StateDatabaseError(f"cannot use {self.path} as the state database: it is a directory")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            # Not inside transaction(): executescript() commits any open transaction first. CREATE ... IF NOT
+            # EXISTS is idempotent, so processes opening the same file at once are fine.
+            for sql in _SCHEMAS.values():
+                self.conn.executescript(sql)
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            raise StateDatabaseError(f"cannot use {self.path} as the state database: {reason}") from None
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     @property
     def conn(self) -> sqlite3.Connection:
