@@ -436,7 +436,9 @@ def digest_post_command(ctx: Context) -> None:
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
         click.echo(outcome.describe(slack=False))
-    if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
+    # A run elsewhere holding the week (busy, with the time its lease ends) may have died: say so with the exit code.
+    unfinished = ("failed", "uncertain")
+    if any(outcome.status in unfinished or (outcome.status == "busy" and outcome.error) for outcome in outcomes):
         sys.exit(1)
 
 

@@ -7,8 +7,9 @@ Where the bot answers:
 
 Edits, deletions, bot messages and the bot's own posts are ignored. Each delivery is claimed in the state
 database by its event_id and by channel+ts, so a retry, a restart or the same message arriving as both
-`app_mention` and `message` is answered once. A request is never dropped just for carrying X-Slack-Retry-Num:
-the retry may be the only delivery that arrived.
+`app_mention` and `message` is answered once. A claim whose process died before answering (kill -9) does not
+block Slack's redelivery: the ledger hands it over (`knowledge/records/ledger.py`). A request is never dropped
+just for carrying X-Slack-Retry-Num: the retry may be the only delivery that arrived.
 """
 
 from __future__ import annotations
@@ -160,7 +161,8 @@ class Questions:
         """
         if target is None:
             return
-        if not self.ledger.claim(event_id=body.get("event_id"), channel=event.get("channel"), ts=event.get("ts")):
+        delivery = {"event_id": body.get("event_id"), "channel": event.get("channel"), "ts": event.get("ts")}
+        if not self.ledger.claim(**delivery):
             logger.info("Skipped a repeated delivery (%s, event %s)", kind, body.get("event_id"))
             return
         context[REPLY_TO] = target
@@ -168,6 +170,7 @@ class Questions:
         admitted = self.care.admit(user)
         if not admitted.allowed:
             logger.info("Did not answer a %s in %s: over the question limit", kind, target.channel)
+            self.ledger.done(**delivery)  # deliberately not answered: a redelivery is not answered either
             if admitted.notify:
                 self.tell_privately(client, target, user, admitted.message(), logger=logger)
             return
@@ -187,8 +190,9 @@ class Questions:
             )
         except Exception:
             # Nothing was posted: let Slack's retry of this delivery (if any) be answered after all.
-            self.ledger.release(event_id=body.get("event_id"), channel=event.get("channel"), ts=event.get("ts"))
+            self.ledger.release(**delivery)
             raise
+        self.ledger.done(**delivery)  # answered: from now on a redelivery is a duplicate, whoever receives it
         elapsed = (time.perf_counter() - started) * 1000
         logger.info("Answered a %s in %s (%s, %.0f ms)", kind, target.channel, reply.text, elapsed)
         if screening.personal:

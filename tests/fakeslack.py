@@ -44,6 +44,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.queued: dict[str, list[Reply]] = {}
         self.posted: dict[str, list[dict[str, Any]]] = {}
+        self.holds: dict[str, threading.Event] = {}
+        self.held: list[str] = []
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         fake = self
@@ -86,6 +88,23 @@ class FakeSlack:
         with self._lock:
             self.queued.setdefault(method, []).append(reply)
 
+    def hold(self, method: str) -> threading.Event:
+        """Make calls to `method` wait, unanswered and not yet posted, until the returned event is set (or 60 s)."""
+        release = threading.Event()
+        with self._lock:
+            self.holds[method] = release
+        return release
+
+    def wait_held(self, method: str, timeout: float = 20.0) -> None:
+        """Block until a call to `method` is being held (fails on timeout)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while method not in self.held:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no call to {method} arrived")
+                self._lock.wait(remaining)
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [call for call in self.calls if call.method == method]
@@ -126,6 +145,13 @@ class FakeSlack:
                 with contextlib.suppress(json.JSONDecodeError):
                     args[key] = json.loads(args[key])
         method = parsed.path.removeprefix("/api/").lstrip("/")
+        with self._lock:
+            release = self.holds.get(method)
+            if release is not None:
+                self.held.append(method)
+                self._lock.notify_all()
+        if release is not None:
+            release.wait(60)
         with self._lock:
             self.calls.append(Call(method, args, dict(request.headers.items())))
             queued = self.queued.get(method)

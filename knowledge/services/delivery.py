@@ -11,12 +11,13 @@ logged and reported to the admins (once per error), and tried again later.
 from __future__ import annotations
 
 import logging
+import socket
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from urllib.error import URLError
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse, WebClient
@@ -24,6 +25,7 @@ from slack_sdk.web import SlackResponse, WebClient
 from knowledge.base import KnowledgeBase
 from knowledge.digest import EVENT_TYPE, Digest, build_digest
 from knowledge.records.digest_log import DigestLog, WeekPlan
+from knowledge.records.owners import new_owner
 from knowledge.services.schedule import Schedule
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ MAX_RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER = 120.0  # seconds; a longer wait gives up for now and the next run tries again
 RETRY_FAILED_AFTER = 3600.0  # a channel Slack refused is tried again by the scheduled runs after an hour
 RETRY_UNCERTAIN_AFTER = 300.0
+RETRY_UNREACHABLE_AFTER = 300.0  # Slack could not be reached at all (nothing was sent): try again soon
 CLOCK_SKEW = 600.0  # look this much further back than the attempt, in case our clock and Slack's disagree
 HISTORY_PAGES = 10
 
@@ -65,7 +68,8 @@ class Outcome:
             "found": f"{where}: the digest for {self.week} was already in the channel (found, not posted again)",
             "sent": f"{where}: the digest for {self.week} had already been posted",
             "skipped": f"{where}: {self.week} is skipped",
-            "busy": f"{where}: another run is posting the digest for {self.week} right now",
+            "busy": f"{where}: another run is posting the digest for {self.week} right now"
+            + (f" ({self.error})" if self.error else ""),
             "deferred": f"{where}: the last attempt failed ({self.error}); the next try is scheduled",
             "failed": f"{where}: could not post the digest for {self.week}: {self.error}",
             "uncertain": f"{where}: not sure whether the digest for {self.week} was posted ({self.error});"
@@ -186,9 +190,13 @@ class Digests:
         return [self._deliver(channel, week, now=now, force=force) for channel in self.channels]
 
     def _deliver(self, channel: str, week: str, *, now: datetime, force: bool) -> Outcome:
-        owner = uuid.uuid4().hex
+        owner = new_owner()
         stamp = now.timestamp()
         claim = self.log.claim(channel, week, themes=self.theme_ids(), owner=owner, now=stamp, force=force)
+        if claim.status == "busy" and claim.error and claim.error.startswith("lease_until="):
+            until = datetime.fromtimestamp(float(claim.error.removeprefix("lease_until=")), UTC)
+            held = f"held by a run on another machine until {until:%H:%M} UTC; run again after then if it stopped"
+            return Outcome(channel, week, "busy", claim.theme, error=held)
         if claim.status != "go":
             return Outcome(channel, week, claim.status, claim.theme, claim.ts, claim.error)
         assert claim.theme is not None
@@ -264,6 +272,12 @@ class Digests:
             return Outcome(channel, week, "uncertain" if uncertain else "failed", claim.theme, error=error)
         except OSError as exc:  # timeouts and lost connections: Slack may have accepted the post
             error = type(exc).__name__
+            if nothing_sent(exc):  # refused or unresolvable: the request never left, so nothing is uncertain
+                error = f"could not connect to Slack ({type(_reason(exc)).__name__})"
+                retry_at = stamp + RETRY_UNREACHABLE_AFTER
+                self.log.record_failure(channel, week, owner=owner, error=error, retry_at=retry_at)
+                logger.warning("Digest %s for channel %s: %s; nothing was sent", week, channel, error)
+                return Outcome(channel, week, "failed", claim.theme, error=error)
             self.log.record_failure(
                 channel, week, owner=owner, error=error, retry_at=stamp + RETRY_UNCERTAIN_AFTER, uncertain=True
             )
@@ -323,6 +337,16 @@ class Digests:
                 self._call("chat_postMessage", channel=admin, text=text)
             except (SlackApiError, RateLimited, OSError) as exc:
                 logger.error("Could not tell admin %s about a digest problem: %s", admin, _error_code(exc))
+
+
+def _reason(exc: OSError) -> BaseException:
+    reason = exc.reason if isinstance(exc, URLError) else exc
+    return reason if isinstance(reason, BaseException) else exc
+
+
+def nothing_sent(exc: OSError) -> bool:
+    """Whether a failed call certainly sent nothing: the connection was refused or the host not found."""
+    return isinstance(_reason(exc), ConnectionRefusedError | socket.gaierror)
 
 
 def _retry_after(response: Any) -> float:
