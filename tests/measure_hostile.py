@@ -3,12 +3,16 @@
 Starts `learning-bot serve --http` against the local fake Slack, on 127.0.0.1 only, and measures: the time to
 refuse a 50 MB unsigned body and the server's memory around 16 concurrent 50 MB bodies; each signed request's
 latency while 1,000 clients drip a byte a second; the log written per unsigned junk request; and the CPU time
-of cleaning a 40,000-character markup bomb (with the old quadratic pattern for comparison).
+of cleaning a 40,000-character markup bomb (with the old quadratic pattern for comparison); and what a kill -9 in
+the middle of 300 mentions leaves unanswered once Slack redelivers them to a restarted server.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import signal
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +24,7 @@ from knowledge.text import strip_slack_markup
 
 from .fakeslack import FakeSlack
 from .serving import served_bot
-from .slackbot import PRE_VERBAL_QUESTION
+from .slackbot import PRE_VERBAL_QUESTION, event_envelope, mention, signed_headers
 from .test_hostile_http import (
     JSON,
     MIB,
@@ -90,6 +94,7 @@ def main() -> None:
                     f"10 signed requests among 1,000 drippers: statuses {sorted({s for s, _ in results})},"
                     f" latency ms [{latencies}], drippers still connected: {still}"
                 )
+            killed_mid_burst(kb_path, fake, workdir)
         finally:
             fake.stop()
 
@@ -103,6 +108,56 @@ def main() -> None:
     print(
         f"markup bomb (40,000 chars): {new * 1000:.1f} ms CPU now; the old pattern took {old:.2f} s"
         " on its first 8,000 characters alone (quadratic: x25 for all 40,000)"
+    )
+
+
+def killed_mid_burst(kb_path: Path, fake: FakeSlack, workdir: Path, count: int = 300) -> None:
+    """300 mentions (each from its own person), the server killed with SIGKILL after about half were answered,
+    then every one redelivered (as Slack does for those whose ack it never got) to a restarted server."""
+    fake.reset()
+    bodies = [
+        json.dumps(
+            event_envelope(mention(f"{PRE_VERBAL_QUESTION} ({n})", user=f"U{n:08d}"), event_id=f"EvBURST{n:04d}")
+        )
+        for n in range(count)
+    ]
+    with served_bot(kb_path, fake, workdir) as first:
+
+        def send(body: str) -> int:
+            try:
+                return post(first.host_port, body.encode(), signed_headers(body, content_type="application/json"))
+            except OSError:
+                return 0
+
+        with ThreadPoolExecutor(16) as pool:
+            futures = [pool.submit(send, body) for body in bodies]
+            deadline = time.monotonic() + 60
+            while len(fake.calls_to("chat.postMessage")) < count // 2 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            os.kill(first.process.pid, signal.SIGKILL)
+            first.process.wait(timeout=20)
+            acked = sum(future.result() == 200 for future in futures)
+    answered_before = len(fake.calls_to("chat.postMessage"))
+    with served_bot(kb_path, fake, workdir) as second:
+
+        def resend(body: str) -> int:
+            headers = signed_headers(body, content_type="application/json")
+            headers |= {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
+            return post(second.host_port, body.encode(), headers)
+
+        with ThreadPoolExecutor(16) as pool:
+            list(pool.map(resend, bodies))
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            answered = {call.args.get("thread_ts") for call in fake.calls_to("chat.postMessage")}
+            if len(answered) >= count:
+                break
+            time.sleep(0.1)
+    posts = fake.calls_to("chat.postMessage")
+    threads = [call.args.get("thread_ts") for call in posts]
+    print(
+        f"kill -9 mid-burst: {acked} of {count} acked, {answered_before} answered before the kill; after every one"
+        f" was redelivered: {len(set(threads))} of {count} answered, {len(threads) - len(set(threads))} twice"
     )
 
 
