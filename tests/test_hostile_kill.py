@@ -202,3 +202,36 @@ def test_a_digest_run_that_cannot_connect_says_so_and_the_next_posts(
     assert "CDIGEST: posted the digest for" in output
     assert fake_slack.calls_to("conversations.history") == []  # nothing was "maybe posted"
     assert len(fake_slack.posted["CDIGEST"]) == 1
+
+
+def test_a_digest_claim_held_on_another_machine_is_reported_with_its_end(
+    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import UTC, datetime
+
+    from click.testing import CliRunner
+
+    from bot.cli import cli
+    from knowledge.records.digest_log import LEASE_SECONDS, DigestLog
+    from knowledge.services.schedule import Schedule
+
+    now = time.time()
+    week = Schedule.weekly().week_of(datetime.fromtimestamp(now, UTC))
+    log = DigestLog(StateStore(tmp_path / "state.db"))
+    elsewhere = "another-machine:4026531836/4242/12345/" + "0" * 32
+    assert log.claim("CDIGEST", week, themes=["voice-of-the-child"], owner=elsewhere, now=now).status == "go"
+    for name, value in {
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": fake_slack.url,
+        "DIGEST_CHANNEL": "CDIGEST",
+        "LEARNING_BOT_STATE": str(tmp_path / "state.db"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "digest", "post"])
+    until = datetime.fromtimestamp(now + LEASE_SECONDS, UTC)
+    assert result.exit_code == 1  # a cron job's run is reported: the other machine's run may have died
+    assert (
+        f"CDIGEST: another run is posting the digest for {week} right now (held by a run on another machine until"
+        f" {until:%H:%M} UTC; run again after then if it stopped)"
+    ) in result.output
+    assert fake_slack.calls_to("chat.postMessage") == []

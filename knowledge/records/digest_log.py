@@ -70,6 +70,7 @@ class Claim:
     ts: str | None = None
     uncertain_since: float | None = None  # an earlier attempt's outcome is unknown: look for its post first
     error: str | None = None
+    held_elsewhere_until: float | None = None  # busy: held by a run on another machine, whose life cannot be checked
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class DigestLog:
             if row is not None and row["lease_until"] > now and row["owner"] != owner and not is_gone(row["owner"]):
                 # The holder is alive (or elsewhere, where it cannot be checked: then only its lease can end it).
                 here = (row["owner"] or "").startswith(machine() + "/")
-                return Claim("busy", channel, week, error=None if here else f"lease_until={row['lease_until']:.0f}")
+                return Claim("busy", channel, week, held_elsewhere_until=None if here else row["lease_until"])
             theme, skipped, decided, decided_by = self._plan(conn, week, themes)
             if skipped:
                 return Claim("skipped", channel, week)

@@ -193,8 +193,8 @@ class Digests:
         owner = new_owner()
         stamp = now.timestamp()
         claim = self.log.claim(channel, week, themes=self.theme_ids(), owner=owner, now=stamp, force=force)
-        if claim.status == "busy" and claim.error and claim.error.startswith("lease_until="):
-            until = datetime.fromtimestamp(float(claim.error.removeprefix("lease_until=")), UTC)
+        if claim.status == "busy" and claim.held_elsewhere_until is not None:
+            until = datetime.fromtimestamp(claim.held_elsewhere_until, UTC)
             held = f"held by a run on another machine until {until:%H:%M} UTC; run again after then if it stopped"
             return Outcome(channel, week, "busy", claim.theme, error=held)
         if claim.status != "go":
