@@ -87,6 +87,11 @@ def main() -> None:
                     with ThreadPoolExecutor(10) as pool:
                         results = list(pool.map(timed, requests))
                     still = drippers.connected()
+                    before_cpu, began = cpu_seconds(bot.process.pid), time.monotonic()
+                    time.sleep(5)
+                    load = (cpu_seconds(bot.process.pid) - before_cpu) / (time.monotonic() - began)
+                    time.sleep(6)  # past REQUEST_DEADLINE (10 s) for every dripper
+                    cut = 1000 - drippers.connected()
                 finally:
                     drippers.close()
                 latencies = ", ".join(f"{seconds * 1000:.0f}" for _, seconds in results)
@@ -94,6 +99,7 @@ def main() -> None:
                     f"10 signed requests among 1,000 drippers: statuses {sorted({s for s, _ in results})},"
                     f" latency ms [{latencies}], drippers still connected: {still}"
                 )
+                print(f"1,000 drippers cost the server {load:.2f} CPU cores; {cut} of 1,000 cut off at the deadline")
             killed_mid_burst(kb_path, fake, workdir)
         finally:
             fake.stop()
@@ -109,6 +115,12 @@ def main() -> None:
         f"markup bomb (40,000 chars): {new * 1000:.1f} ms CPU now; the old pattern took {old:.2f} s"
         " on its first 8,000 characters alone (quadratic: x25 for all 40,000)"
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def killed_mid_burst(kb_path: Path, fake: FakeSlack, workdir: Path, count: int = 300) -> None:
