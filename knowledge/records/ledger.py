@@ -112,12 +112,14 @@ class DeliveryLedger:
                 key in held and (held[key]["lease_until"] <= now or is_gone(held[key]["owner"])) for key in seen
             )
             conn.executemany(
-                "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", [(key, now) for key in keys]
+                "INSERT INTO processed_events (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+                [(key, now) for key in keys],
             )
             if seen and not abandoned:
                 return False
             conn.executemany(
-                "INSERT OR REPLACE INTO delivery_claims (key, owner, lease_until) VALUES (?, ?, ?)",
+                "INSERT INTO delivery_claims (key, owner, lease_until) VALUES (?, ?, ?) ON CONFLICT (key)"
+                " DO UPDATE SET owner = excluded.owner, lease_until = excluded.lease_until",
                 [(key, self.owner, now + self.lease) for key in keys],
             )
             return True
