@@ -125,6 +125,13 @@ def test_db_rebuilds_its_own_database_and_older_ones(tmp_path: Path) -> None:
     assert invoke(["--db", str(empty), "build"])[0] == 0
 
 
+@pytest.mark.parametrize("name", ["a#b.db", "a?b.db", "a%20b.db", "a b.db"])
+def test_db_paths_with_uri_characters_work(tmp_path: Path, name: str) -> None:
+    code, output = invoke(["--db", str(tmp_path / name), "ask", "pre-verbal children"])
+    assert code == 0 and "pre-verbal" in output
+    assert sorted(path.name for path in tmp_path.iterdir()) == [name]  # no stray file made from half the name
+
+
 # -- 6. data-file edge cases -------------------------------------------------------------------------------------
 AUDIT = "audits/early-years.yaml"
 
