@@ -283,6 +283,7 @@ def junk_file(tmp: Path) -> Path:
             "cannot use /proc/s.db as the state database: unable to open database file",
         ),
         (["eval", "{questions}"], {}, "{questions}: questions: the list is empty (nothing to evaluate)"),
+        (["eval", "{pipe}"], {}, "{pipe}: cannot read it (a named pipe (FIFO), not a file)"),
     ],
     ids=[
         "insights junk",
@@ -291,7 +292,8 @@ def junk_file(tmp: Path) -> Path:
         "digest /proc",
         "serve directory",
         "serve /proc",
-        "eval",
+        "eval empty",
+        "eval FIFO",
     ],
 )
 def test_unusable_paths_are_one_line(
@@ -301,6 +303,8 @@ def test_unusable_paths_are_one_line(
     places = {"junk": junk_file(tmp_path), "dir": tmp_path / "state-dir", "questions": tmp_path / "questions.yaml"}
     places["dir"].mkdir()
     places["questions"].write_text("questions: []\n")
+    places["pipe"] = tmp_path / "questions.fifo"
+    os.mkfifo(places["pipe"])  # reading it would wait for a writer for ever
     junk_before = places["junk"].read_bytes()
     code, output = invoke(
         ["--db", str(kb_path), *(arg.format(**places) for arg in args)],

@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge.base import KnowledgeBase
+from knowledge.loading import UnreadableFile, read_data_file
 from knowledge.models import normalise_whitespace
 from knowledge.search import baseline_search
 
@@ -86,7 +87,7 @@ class Report:
 def load_questions(path: Path) -> tuple[EvalQuestion, ...]:
     """The questions of an evaluation file; `EvalError` with one `file: field: problem` line per problem."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = yaml.safe_load(read_data_file(Path(path)).decode("utf-8"))
         questions = EvalFile.model_validate(raw).questions
     except ValidationError as exc:
         lines = [
@@ -98,7 +99,7 @@ def load_questions(path: Path) -> tuple[EvalQuestion, ...]:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
         raise EvalError(f"{path}: {where}: {getattr(exc, 'problem', None) or 'not valid YAML'}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, UnreadableFile) as exc:
         raise EvalError(f"{path}: cannot read it ({exc})") from None
     if not questions:
         raise EvalError(f"{path}: questions: the list is empty (nothing to evaluate)")
