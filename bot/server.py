@@ -30,6 +30,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 
 from bot.settings import Settings
 from bot.signatures import MAX_BODY_BYTES, SignedOnly
@@ -111,6 +112,14 @@ def is_healthy(kb: KnowledgeBase) -> bool:
     return True
 
 
+class RequestParser(HTTPRequestParser):
+    """waitress's parser with a path before one is parsed: for a request whose first line is garbage and whose
+    client hangs up before the 400 is written, waitress logs "Client disconnected while serving <path>", and
+    without one that line became an AttributeError traceback (waitress 3.0.2)."""
+
+    path = "(no path)"
+
+
 class DeadlineChannel(HTTPChannel):
     """A waitress connection that must deliver each request whole within `deadline` seconds of starting it.
 
@@ -121,6 +130,7 @@ class DeadlineChannel(HTTPChannel):
     """
 
     deadline = REQUEST_DEADLINE
+    parser_class = RequestParser
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -103,6 +103,10 @@ def test_junk_gets_4xx_with_no_traceback_and_at_most_one_log_line(served: Served
     with socket.create_connection(served.host_port, timeout=10) as raw:  # not HTTP at all
         raw.sendall(b"\x16\x03\x01 hello?\r\n\r\n")
         assert raw.recv(100).split(b"\r\n")[0] in (b"", b"HTTP/1.0 400 Bad Request")
+    for _ in range(200):  # ... and hanging up before the answer is written (waitress used to log a traceback)
+        with socket.create_connection(served.host_port, timeout=10) as raw:
+            raw.sendall(b"\x16\x03\x01 hello?\r\n\r\n")
+            raw.recv(1)
     body, headers = signed_mention(PRE_VERBAL_QUESTION)
     assert post(served.host_port, body, headers) == 200  # and the bot still answers
     [answer] = fake_slack.wait_for("chat.postMessage")
@@ -110,7 +114,8 @@ def test_junk_gets_4xx_with_no_traceback_and_at_most_one_log_line(served: Served
     log = served.log()
     assert "Traceback" not in log
     assert log.count("Refused a request") == 1, log  # one line a minute, however many are refused
-    assert len(log.splitlines()) < 10, log
+    noise = [line for line in log.splitlines() if "Client disconnected while serving (no path)" not in line]
+    assert len(noise) < 10, log  # one line at most per hang-up, from waitress
 
 
 def send_headers(host_port: tuple[str, int], head: bytes) -> socket.socket:
