@@ -108,7 +108,7 @@ def well_formed(text: str, content_type: str) -> bool:
             payload = dict(parse_qsl(text, keep_blank_values=True)).get("payload")
             return payload is None or isinstance(json.loads(payload), dict)
         parse_qsl(text, keep_blank_values=True)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         return False
     return True
 

@@ -89,6 +89,7 @@ JUNK: list[tuple[str, bytes, dict[str, str] | str, int]] = [
     ("signed []", b"[]", SIGN, 400),
     ("signed non-JSON payload", b"payload=%7B", SIGN, 400),
     ("signed non-UTF-8", b"{\xff\xfe}", SIGN, 400),
+    ("signed deep nesting", b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", SIGN, 400),
 ]
 
 
