@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor, ThreadPoolExecutor
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import App, BoltContext, Respond
@@ -21,11 +22,16 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.scheduler import make_digests
 from bot.settings import Settings
 from handlers import blocks, replies
+from handlers.deps import Deps
 from handlers.questions import REPLY_TO
 from knowledge.base import KnowledgeBase
+from knowledge.records.ledger import DeliveryLedger
 from knowledge.records.state import StateStore
+from knowledge.services.answering import Answering, Care
+from knowledge.services.schedule import utc_now
 
 LOGGER_NAME = "learning_bot.slack"
 LISTENER_THREADS = 8
@@ -109,6 +115,23 @@ def create_client(settings: Settings) -> WebClient:
     return client
 
 
+def handler_deps(
+    settings: Settings, kb: KnowledgeBase, state: StateStore, *, clock: Callable[[], datetime] = utc_now
+) -> Deps:
+    """What the listeners need, from the settings: one answering service (one rate limit for the whole app)."""
+    care = Care(state, questions_per_minute=settings.questions_per_minute)
+    return Deps(
+        kb=kb,
+        answering=Answering(kb, care, page_size=blocks.PAGE_SIZE, log_question_text=settings.log_question_text),
+        ledger=DeliveryLedger(state),
+        digests=lambda client: make_digests(settings, kb, state, client=client),
+        answer_channels=frozenset(settings.answer_channels),
+        admin_user_ids=frozenset(settings.admin_user_ids),
+        digest_channels=tuple(settings.digest_channel),
+        clock=clock,
+    )
+
+
 def create_app(
     settings: Settings,
     kb: KnowledgeBase,
@@ -137,7 +160,7 @@ def create_app(
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:
         verification_logger.addFilter(REQUEST_BODY_FILTER)
-    register(app, kb=kb, settings=settings, state=state)
+    register(app, handler_deps(settings, kb, state))
 
     @app.error
     def on_error(

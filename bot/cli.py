@@ -5,19 +5,20 @@ Slack libraries are imported only by the commands that need them, so `ask` start
 
 from __future__ import annotations
 
-import json
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from knowledge import formatting
-from knowledge.base import KnowledgeBase, NotFoundError
+from knowledge import formatting, serialising
+from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
 from knowledge.records.state import StateDatabaseError
-from knowledge.store import BuildError, build, default_data_dir, default_db_path
+from knowledge.store import BuildError, build
+from knowledge.text import MAX_QUESTION_CHARS, clip
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -25,11 +26,13 @@ if TYPE_CHECKING:
 
 
 class Context:
-    """Options shared by every command, and the knowledge base opened on first use."""
+    """The settings (read once, from the environment and `.env`), with the options that override them, and
+    the knowledge base opened on first use."""
 
-    def __init__(self, db: Path | None, data: Path | None) -> None:
-        self.db_path = db or default_db_path()
-        self.data_dir = data or default_data_dir()
+    def __init__(self, settings: Settings, *, db: Path | None, data: Path | None) -> None:
+        self.settings = settings
+        self.db_path = db or settings.learning_bot_db
+        self.data_dir = data or settings.learning_bot_data
         self._kb: KnowledgeBase | None = None
 
     def kb(self) -> KnowledgeBase:
@@ -91,38 +94,52 @@ def global_options_first(args: list[str]) -> list[str]:
     return front + rest
 
 
-def print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def show(as_json: bool, value: object, text: Callable[[], str]) -> None:
+    """Print `value` as JSON with --json, else the text `text()` writes."""
+    click.echo(serialising.dumps(value) if as_json else text())
 
 
 @click.group(cls=LearningBot, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="LEARNING_BOT_DB",
-    help="Knowledge database file (default: a per-user data directory; env LEARNING_BOT_DB).",
+    help="Knowledge database file (default: LEARNING_BOT_DB, else a per-user data directory).",
 )
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
-    envvar="LEARNING_BOT_DATA",
-    help="Data directory with the YAML files (default: the bundled data; env LEARNING_BOT_DATA).",
+    help="Data directory with the YAML files (default: LEARNING_BOT_DATA, else the bundled data).",
 )
 @click.version_option(package_name="safeguarding-learning-bot")
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, data: Path | None) -> None:
-    """The audit-learning bot: a safeguarding board's multi-agency audit learning, where practitioners ask."""
-    ctx.obj = Context(db, data)
+    """The audit-learning bot: a safeguarding board's multi-agency audit learning, where practitioners ask.
+
+    Settings come from the environment and from a `.env` file in the current directory (see the README);
+    options given here override them.
+    """
+    ctx.obj = Context(settings_or_exit(), db=db, data=data)
 
 
 @cli.command("check")
+@click.option("--strict", is_flag=True, help='Also fail while audit files keep "# suggested: confirm" marks.')
 @pass_context
-def check_command(ctx: Context) -> None:
+def check_command(ctx: Context, strict: bool) -> None:
     """Validate every data file without building; print each problem as `file: record: field: message`."""
     try:
         knowledge = load_knowledge(ctx.data_dir)
     except DataError as exc:
         fail_data(exc)
+    if strict:
+        from knowledge.authoring.drafts import review_marks
+        from knowledge.loading import AUDITS_DIR
+
+        if marks := review_marks(sorted((ctx.data_dir / AUDITS_DIR).glob("*.yaml"))):
+            click.echo("\n".join([*marks, f"{len(marks)} suggestion(s) not yet confirmed (--strict)."]), err=True)
+            sys.exit(1)
     click.echo(
         f"OK: {len(knowledge.audits)} audits, {len(knowledge.items)} items, {len(knowledge.agencies)} agencies,"
         f" {len(knowledge.themes)} themes, {len(knowledge.glossary)} glossary terms,"
@@ -145,7 +162,7 @@ def build_command(ctx: Context) -> None:
 
 @cli.command("ask")
 @click.argument("question")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of text.")
+@json_option
 @click.option("--limit", type=click.IntRange(1, 50), default=5, show_default=True, help="Most results to show.")
 @click.option("--explain", is_flag=True, help="Show why each result matched and how it was scored.")
 @pass_context
@@ -153,88 +170,62 @@ def ask_command(ctx: Context, question: str, as_json: bool, limit: int, explain:
     """Answer QUESTION with the best-matching learning points and the audits they come from."""
     kb = ctx.kb()
     answer = kb.ask(question, limit=limit, explain=explain)
-    if as_json:
-        print_json(answer.to_json())
-    else:
-        click.echo(formatting.answer_text(answer, kb, explain=explain))
+    show(as_json, answer, lambda: formatting.answer_text(answer, kb, explain=explain))
 
 
 @cli.command("recommendations")
 @click.argument("agency", required=False, default="")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def recommendations_command(ctx: Context, agency: str, as_json: bool) -> None:
-    """List the recommendations that concern AGENCY (name, alias or acronym; typos are fine)."""
+    """List what the audits address to AGENCY, then to all agencies (name, alias or acronym; typos are fine).
+
+    Without AGENCY, list the agencies. Bullets worded as observations are marked [learning point].
+    """
     kb = ctx.kb()
+    agency = agency[:MAX_QUESTION_CHARS]  # cut to length first, as `ask` does
     agency_id = kb.resolve_agency(agency) if agency.strip() else None
     if agency_id is None:
-        if as_json:
-            print_json({"agency": None, "query": agency, "agencies": [a.__dict__ for a in kb.agencies()]})
-        else:
-            if agency.strip():
-                click.echo(f"No agency called {agency!r}.")
-            click.echo(formatting.agencies_text(kb.agencies()))
+        agencies = kb.agencies()
+        if agency.strip() and not as_json:
+            click.echo(f"No agency called {clip(agency)!r}.")
+        show(as_json, serialising.agencies_json(clip(agency), agencies), lambda: formatting.agencies_text(agencies))
         if agency.strip():
             sys.exit(2)
         return
-    groups = kb.recommendations(agency_id)
-    if as_json:
-        print_json(
-            {
-                "agency": {"id": agency_id, "name": kb.agency_name(agency_id)},
-                "groups": [
-                    {
-                        "audit": {"id": g.audit.id, "title": g.audit.title, "completed": g.audit.completed},
-                        "recommendations": [
-                            {**result.to_json(), "all_agencies": for_all} for result, for_all in g.items
-                        ],
-                    }
-                    for g in groups
-                ],
-            }
-        )
-    else:
-        click.echo(formatting.recommendations_text(agency_id, groups, kb))
+    recommendations = kb.recommendations(agency_id)
+    show(as_json, recommendations, lambda: formatting.recommendations_text(recommendations))
 
 
 @cli.command("themes")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def themes_command(ctx: Context, as_json: bool) -> None:
     """List the learning themes and how many learning points each has."""
     themes = ctx.kb().themes()
-    if as_json:
-        print_json([theme.__dict__ for theme in themes])
-    else:
-        click.echo(formatting.themes_text(themes))
+    show(as_json, themes, lambda: formatting.themes_text(themes))
 
 
 @cli.command("audits")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def audits_command(ctx: Context, as_json: bool) -> None:
     """List the audits: title, month completed, cases audited, business-plan priority."""
     audits = ctx.kb().audits()
-    if as_json:
-        print_json(audits)
-    else:
-        click.echo(formatting.audits_text(audits))
+    show(as_json, audits, lambda: formatting.audits_text(audits))
 
 
 @cli.command("glossary")
 @click.argument("term", required=False, default="")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
     """Explain an acronym or term of art (all of them without TERM)."""
     entries = ctx.kb().glossary(term)
-    if as_json:
-        print_json(entries)
-        return
-    if not entries:
-        click.echo(f"No glossary entry for {term!r}. Run `learning-bot glossary` for the full list.")
+    if not entries and not as_json:
+        click.echo(f"No glossary entry for {clip(term)!r}. Run `learning-bot glossary` for the full list.")
         sys.exit(2)
-    click.echo(formatting.glossary_text(entries))
+    show(as_json, entries, lambda: formatting.glossary_text(entries, term=term))
 
 
 @cli.command("ingest")
@@ -254,7 +245,7 @@ def glossary_command(ctx: Context, term: str, as_json: bool) -> None:
 )
 @pass_context
 def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool, dry_run: bool, compare: bool) -> None:
-    """Turn an audit REPORT (.txt, .md or .docx) into one draft audit file per audit.
+    """Turn an audit REPORT (.txt, .md, .docx or .pdf) into one draft audit file per audit.
 
     Finds the summary table (title, cases audited, month completed, purpose or priority), each audit's
     heading, its Findings and Learning/Recommendations sections and every bullet (-, *, •, numbered, Word
@@ -276,7 +267,8 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
     kb = ctx.kb()
     out = out_dir if out_dir is not None else ctx.data_dir / AUDITS_DIR
     try:
-        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run)
+        in_data = out.resolve() == (ctx.data_dir / AUDITS_DIR).resolve()
+        result = ingest_report(report, kb=kb, out_dir=out, force=force, dry_run=dry_run, in_data=in_data)
     except (ReportError, IngestError, ExistingFilesError, DraftWriteError) as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(summary_text(result, out_dir=out))
@@ -289,19 +281,17 @@ def ingest_command(ctx: Context, report: Path, out_dir: Path | None, force: bool
             click.echo(f"Compare with the curated items: {found.line()}")
 
 
-def main() -> None:
-    try:
-        cli()
-    except NotFoundError as exc:
-        raise SystemExit(str(exc)) from exc
-
-
 @cli.command("eval")
 @click.argument("questions_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @click.option("--check", is_flag=True, help="Exit 1 unless the quality targets are met (for CI).")
+@click.option(
+    "--skip-unresolved",
+    is_flag=True,
+    help="Leave out (and list) relevant openings that name no passage, instead of stopping with an error.",
+)
 @pass_context
-def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool) -> None:
+def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool, skip_unresolved: bool) -> None:
     """Measure search quality on QUESTIONS_FILE: MRR@5, hit@1, recall@5, out-of-scope rejection, latency.
 
     A plain FTS5 BM25 baseline over the same passages is scored in the same run.
@@ -309,13 +299,10 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
     from knowledge.tools.evaluation import EvalError, evaluate, load_questions, report_text
 
     try:
-        report = evaluate(ctx.kb(), load_questions(questions_file))
+        report = evaluate(ctx.kb(), load_questions(questions_file), skip_unresolved=skip_unresolved)
     except EvalError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        print_json(report.as_dict())
-    else:
-        click.echo(report_text(report))
+    show(as_json, report, lambda: report_text(report))
     if check and report.failures():
         sys.exit(1)
 
@@ -325,14 +312,12 @@ def eval_command(ctx: Context, questions_file: Path, as_json: bool, check: bool)
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=3000,
-    show_default=True,
-    envvar="PORT",
-    help="Port for --http (0 picks a free one; env PORT).",
+    default=None,
+    help="Port for --http (0 picks a free one; default: PORT, else 3000).",
 )
 @click.option("--host", default="0.0.0.0", show_default=True, help="Address for --http to listen on.")
 @pass_context
-def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
+def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> None:
     """Run the Slack app: Socket Mode when SLACK_APP_TOKEN is set, or HTTP mode with --http.
 
     HTTP mode serves POST /slack/events (events, slash commands, buttons) and GET /healthz.
@@ -343,15 +328,16 @@ def serve_command(ctx: Context, use_http: bool, port: int, host: str) -> None:
 
     from bot.app import SECRET_FILTER
     from bot.server import MissingSettings, serve
+    from knowledge.records.migrations import MigrationError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
-    settings = settings_or_exit()
+    settings = ctx.settings
     kb = ctx.kb()  # data-file problems are reported as such, never as "could not reach Slack"
     try:
-        serve(settings, kb, http=use_http, host=host, port=port)
-    except MissingSettings as exc:
+        serve(settings, kb, http=use_http, host=host, port=settings.port if port is None else port)
+    except (MissingSettings, MigrationError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
@@ -386,22 +372,22 @@ def settings_or_exit() -> Settings:
 def digest_preview_command(ctx: Context, theme: str | None) -> None:
     """Print the next digest post as text, without sending anything (no Slack needed)."""
     from bot.scheduler import make_digests, utc_now
+    from handlers import slack_text
     from knowledge.digest import digest_text
-    from knowledge.records.state import StateStore
 
-    settings = settings_or_exit()
+    settings = ctx.settings
     kb = ctx.kb()
-    digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
+    digests = make_digests(settings, kb, state_store(settings.learning_bot_state))
     theme_id = None
     if theme is not None:
-        theme_id = kb.resolve_theme(theme)
+        theme_id = kb.resolve_theme(theme[:MAX_QUESTION_CHARS])
         if theme_id is None or theme_id not in digests.theme_ids():
-            click.echo(f"No theme with learning points called {theme!r}.", err=True)
+            click.echo(f"No theme with learning points called {clip(theme)!r}.", err=True)
             click.echo(formatting.themes_text(kb.themes()), err=True)
             sys.exit(2)
     upcoming, digest = digests.preview(utc_now(), theme=theme_id)
     where = ", ".join(settings.digest_channel) or "no channel (DIGEST_CHANNEL is not set)"
-    when = upcoming.at.strftime("%A %-d %B %Y %H:%M %Z")
+    when = slack_text.when(upcoming.at)
     if theme_id is None:
         state = f"due since {when} (late: the next run posts it)" if upcoming.late else when
         click.echo(f"Next digest: {upcoming.week}, {state} · {digests.schedule.description} · to {where}")
@@ -421,9 +407,8 @@ def digest_post_command(ctx: Context) -> None:
     import logging
 
     from bot.scheduler import make_digests, utc_now
-    from knowledge.records.state import StateStore
 
-    settings = settings_or_exit()
+    settings = ctx.settings
     missing = [
         name
         for name, value in (("SLACK_BOT_TOKEN", settings.slack_bot_token), ("DIGEST_CHANNEL", settings.digest_channel))
@@ -432,10 +417,10 @@ def digest_post_command(ctx: Context) -> None:
     if missing:
         raise click.ClickException(f"set {' and '.join(missing)} to post the digest")
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    digests = make_digests(settings, ctx.kb(), StateStore(settings.learning_bot_state))
+    digests = make_digests(settings, ctx.kb(), state_store(settings.learning_bot_state))
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
-        click.echo(outcome.describe(slack=False))
+        click.echo(outcome.describe())
     # A run elsewhere holding the week (busy, with the time its lease ends) may have died: say so with the exit code.
     unfinished = ("failed", "uncertain")
     if any(outcome.status in unfinished or (outcome.status == "busy" and outcome.error) for outcome in outcomes):
@@ -447,23 +432,32 @@ state_option = click.option(
     "--state",
     "state_path",
     type=click.Path(dir_okay=False, path_type=Path),
-    envvar="LEARNING_BOT_STATE",
-    help="State database file the bot records into (default: the bot's setting; env LEARNING_BOT_STATE).",
+    help="State database file the bot records into (default: LEARNING_BOT_STATE, the bot's own).",
 )
 
 
-def open_state(state_path: Path | None) -> StateStore:
+def open_state(ctx: Context, state_path: Path | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
-    from knowledge.records.state import StateStore
-
     if state_path is None:
-        state_path = settings_or_exit().learning_bot_state
+        state_path = ctx.settings.learning_bot_state
     if not state_path.is_file():
         raise click.ClickException(
             f"no state database at {state_path}: nothing has been recorded there yet"
             " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
         )
-    return StateStore(state_path)  # StateDatabaseError (not a database) is one line, from the group
+    return state_store(state_path)
+
+
+def state_store(path: Path) -> StateStore:
+    """The state database at `path`, brought up to date; one clear line when it cannot be (e.g. a newer one, a
+    directory, a file that is not a database)."""
+    from knowledge.records.migrations import MigrationError
+    from knowledge.records.state import StateStore
+
+    try:
+        return StateStore(path)
+    except (MigrationError, StateDatabaseError) as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @cli.group("feedback")
@@ -473,17 +467,14 @@ def feedback_group() -> None:
 
 @feedback_group.command("report")
 @state_option
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool) -> None:
     """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
     from knowledge.records.feedback import FeedbackLog, report_text
 
-    report = FeedbackLog(open_state(state_path)).report(ctx.kb())
-    if as_json:
-        print_json(report.to_json())
-    else:
-        click.echo(report_text(report))
+    report = FeedbackLog(open_state(ctx, state_path)).report(ctx.kb())
+    show(as_json, report, lambda: report_text(report))
 
 
 @cli.command("insights")
@@ -494,7 +485,7 @@ def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool
     help="Only questions asked on or after this day (YYYY-MM-DD, UTC).",
 )
 @click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True, help="Themes and agencies to list.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+@json_option
 @pass_context
 def insights_command(ctx: Context, state_path: Path | None, since: datetime | None, top: int, as_json: bool) -> None:
     """Most-asked themes and agencies, and the share of questions without an answer by ISO week.
@@ -503,11 +494,9 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
     """
     from knowledge.records.insights import QuestionLog, report_text
 
-    report = QuestionLog(open_state(state_path)).report(since=since.date() if since else None, kb=ctx.kb(), top=top)
-    if as_json:
-        print_json(report.to_json())
-    else:
-        click.echo(report_text(report))
+    questions = QuestionLog(open_state(ctx, state_path))
+    report = questions.report(since=since.date() if since else None, kb=ctx.kb(), top=top)
+    show(as_json, report, lambda: report_text(report))
 
 
 @cli.command("bench")
@@ -521,7 +510,7 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
 @click.option(
     "--cold-runs", type=click.IntRange(min=0), default=5, show_default=True, help="Cold `ask` processes to time."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@json_option
 @pass_context
 def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_runs: int, as_json: bool) -> None:
     """Benchmark search on a synthetic knowledge base of PASSAGES items against plain BM25 and rapidfuzz.
@@ -538,7 +527,4 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
         report = run_bench(knowledge, passages=passages, seed=seed, repeats=repeats, cold_runs=cold_runs)
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
-    if as_json:
-        print_json(report)
-    else:
-        click.echo(report_text(report))
+    show(as_json, report, lambda: report_text(report))

@@ -1,6 +1,9 @@
-"""Settings from the environment and `.env`, with pydantic-settings.
+"""Settings from the environment and `.env`, with pydantic-settings: the one place the bot reads configuration.
 
-Tokens are `SecretStr`: they never print in logs, reprs or error messages.
+Read once at start (`load_settings`) and passed on: the command line's options override them, and `knowledge/`
+is handed plain values (paths, numbers), never this object. A variable in the environment wins over the same
+one in `.env` (in the directory the bot is started from). Tokens are `SecretStr`: they never print in logs,
+reprs or error messages.
 """
 
 from __future__ import annotations
@@ -11,7 +14,11 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from knowledge.loading import bundled_data_dir
+from knowledge.store import default_db_path
+
 SLACK_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
 
@@ -31,9 +38,11 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = None
     slack_api_url: str = SLACK_API_URL
 
-    learning_bot_db: Path | None = None
-    learning_bot_data: Path | None = None
+    # The knowledge database (derived: rebuilt when the data changes), the data files, the durable state.
+    learning_bot_db: Path = Field(default_factory=default_db_path)
+    learning_bot_data: Path = Field(default_factory=bundled_data_dir)
     learning_bot_state: Path = Field(default_factory=default_state_path)
+    port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)  # `serve --http`
 
     admin_user_ids: CommaList = ()
     answer_channels: CommaList = ()
@@ -50,6 +59,11 @@ class Settings(BaseSettings):
 
     # Practitioner care: questions one person may ask per minute (0 = no limit); in memory, per process.
     questions_per_minute: int = Field(default=10, ge=0)
+
+    @field_validator("learning_bot_db", "learning_bot_data", "learning_bot_state")
+    @classmethod
+    def _home(cls, value: Path) -> Path:
+        return value.expanduser()
 
     @field_validator("admin_user_ids", "answer_channels", mode="before")
     @classmethod
@@ -68,7 +82,8 @@ class Settings(BaseSettings):
     @field_validator("digest_day", "digest_time", "digest_timezone", "digest_cron")
     @classmethod
     def _valid_schedule(cls, value: str | None, info: ValidationInfo) -> str | None:
-        from knowledge.services.schedule import ScheduleError, check_schedule_field
+        from bot.scheduler import check_schedule_field
+        from knowledge.services.schedule import ScheduleError
 
         try:
             return check_schedule_field(info.field_name or "", value)

@@ -1,4 +1,10 @@
-"""Slack listeners, grouped by surface."""
+"""Slack listeners, grouped by surface, and the Block Kit they send.
+
+Listeners are thin: acknowledge, call `knowledge` (the answering service, the knowledge base, the digest
+service), format with the block builders (`blocks`, `digest_blocks`, `home_blocks`, all writing text with
+`slack_text`), reply. What they need arrives in one `Deps` (`handlers/deps.py`) built by the app factory.
+May import `knowledge`, slack_sdk and slack_bolt; never `bot` (an import-linter contract keeps it so).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.settings import Settings
-    from knowledge.base import KnowledgeBase
-    from knowledge.records.state import StateStore
+    from .deps import Deps
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+def register(app: App, deps: Deps) -> None:
     """Register every listener group on the app."""
-    from knowledge.services.answering import Care
-
     from . import actions, commands, digest, home, questions
 
-    # One per app: a person's questions count against one limit wherever they ask.
-    care = Care(state, questions_per_minute=settings.questions_per_minute)
-    questions.register(app, kb=kb, settings=settings, state=state, care=care)
-    commands.register(app, kb=kb, settings=settings, state=state, care=care)
-    actions.register(app, kb=kb, settings=settings, state=state, care=care)
-    digest.register(app, kb=kb, settings=settings, state=state)
-    home.register(app, kb=kb, settings=settings, state=state)
+    for surface in (questions, commands, actions, digest, home):
+        surface.register(app, deps)

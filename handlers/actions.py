@@ -15,14 +15,10 @@ from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.settings import Settings
-from knowledge.base import KnowledgeBase
 from knowledge.records.feedback import FeedbackError, Vote, outcome_text
-from knowledge.records.ledger import DeliveryLedger
-from knowledge.records.state import StateStore
-from knowledge.services.answering import Care
 
 from . import blocks, replies
+from .deps import Deps
 
 ALREADY_SHOWN = "The next learning points are already in the thread."
 NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
@@ -31,10 +27,10 @@ NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 class Actions:
     """The button listeners, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
-        self.kb = kb
-        self.ledger = DeliveryLedger(state)
-        self.care = care or Care(state, questions_per_minute=settings.questions_per_minute)
+    def __init__(self, deps: Deps) -> None:
+        self.kb = deps.kb
+        self.ledger = deps.ledger
+        self.care = deps.answering.care
 
     def more(
         self,
@@ -93,9 +89,9 @@ class Actions:
         logger.info("Feedback %s (%s)", vote.value, outcome.value)
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
+def register(app: App, deps: Deps) -> None:
     """Register the button handlers."""
-    actions = Actions(kb=kb, settings=settings, state=state, care=care)
+    actions = Actions(deps)
     app.action(blocks.MORE_ACTION)(actions.more)
     app.action(blocks.FEEDBACK_HELPFUL)(actions.feedback)
     app.action(blocks.FEEDBACK_NOT_HELPFUL)(actions.feedback)

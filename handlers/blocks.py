@@ -8,7 +8,7 @@ Texts are split to Slack's 3,000-character limit and messages to 50 blocks.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from typing import Any
@@ -26,17 +26,26 @@ from slack_sdk.models.blocks import (
 
 from knowledge.base import (
     EXAMPLE_QUESTIONS,
+    AgencyRecommendations,
     Answer,
     KnowledgeBase,
     NamedCount,
     NotFoundError,
-    RecommendationGroup,
     Result,
 )
-from knowledge.formatting import NOTHING_FOUND, NOTICES, source_line
+from knowledge.formatting import (
+    CLOSE_MATCHES,
+    LEARNING_POINT_NOTE,
+    NOTHING_FOUND,
+    NOTICES,
+    addressed_heading,
+    item_marker,
+    recommendations_heading,
+    source_line,
+)
 
-TEXT_LIMIT = 3000  # characters in one section or context text
-BLOCK_LIMIT = 50  # blocks in one message
+from .slack_text import BLOCK_LIMIT, clip, escape, pack, split_text
+
 VALUE_LIMIT = 2000  # characters in a button's value
 ECHO_LIMIT = 300  # characters of the user's own question shown back to them
 PAGE_SIZE = 3  # learning points per answer; "More" shows the next ones
@@ -76,49 +85,6 @@ class MorePage:
 
 
 # -- text ------------------------------------------------------------------------------------------------------
-def escape(text: str) -> str:
-    """Escape text for Slack mrkdwn: `&`, `<` and `>` (so `<!channel>` shows as text and pings nobody)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def split_text(text: str, *, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split (already escaped) text into pieces of at most `limit` characters, at line or word boundaries.
-
-    A piece is never cut inside an escape such as `&amp;`.
-    """
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-            amp = rest.rfind("&", max(0, cut - 5), cut)
-            if amp > 0 and ";" not in rest[amp:cut]:
-                cut = amp
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest or not pieces:
-        pieces.append(rest)
-    return pieces
-
-
-def pack(lines: Iterable[str], *, limit: int = TEXT_LIMIT) -> list[str]:
-    """Join lines into as few texts of at most `limit` characters as possible (splitting overlong lines)."""
-    texts: list[str] = []
-    current = ""
-    for line in lines:
-        for piece in split_text(line, limit=limit):
-            if current and len(current) + 1 + len(piece) > limit:
-                texts.append(current)
-                current = ""
-            current = f"{current}\n{piece}" if current else piece
-    if current:
-        texts.append(current)
-    return texts
-
-
 def sections(text: str) -> list[Block]:
     """Section blocks for a (possibly long) escaped mrkdwn text."""
     return [SectionBlock(text=MarkdownTextObject(text=piece)) for piece in split_text(text)]
@@ -141,10 +107,7 @@ def split_messages(message: Message, *, limit: int = BLOCK_LIMIT) -> list[Messag
 
 def echo(question: str) -> str:
     """The user's question, shortened and escaped, to show back to them."""
-    question = " ".join(question.split())
-    if len(question) > ECHO_LIMIT:
-        question = question[: ECHO_LIMIT - 1].rstrip() + "…"
-    return escape(question)
+    return escape(clip(" ".join(question.split()), ECHO_LIMIT))
 
 
 # -- answers ---------------------------------------------------------------------------------------------------
@@ -157,8 +120,11 @@ def answer_message(answer: Answer, kb: KnowledgeBase, *, asked: str | None = Non
     head: list[Block] = []
     if asked is not None:
         head += contexts(f"*You asked:* {echo(asked)}")
-    if not answer.found:
+    head += purpose_blocks(answer)
+    if not answer.found and not answer.purposes:
         return no_result_message(answer, kb, head=head)
+    if not answer.found:
+        return Message(text=answer.purposes[0].purpose, blocks=tuple(head))
     if answer.corrections:
         head += contexts(
             " ".join(f"(read “{escape(typed)}” as “{escape(fixed)}”)" for typed, fixed in answer.corrections.items())
@@ -203,7 +169,10 @@ def result_blocks(result: Result, kb: KnowledgeBase, *, number: int) -> list[Blo
 
 
 def no_result_message(answer: Answer, kb: KnowledgeBase, *, head: Sequence[Block] = ()) -> Message:
-    """Nothing relevant: say so plainly, then offer the themes and an example question."""
+    """Nothing relevant: say so plainly, then offer the themes and an example question. A safeguarding topic the
+    audits do not cover gets its signpost instead (never presented as a learning point)."""
+    if answer.signposts:
+        return signpost_message(answer, head=head)
     first = NOTICES.get(answer.notice or "", NOTHING_FOUND)
     themes = ", ".join(theme.name for theme in kb.themes())
     blocks: list[Block] = [
@@ -304,6 +273,8 @@ def glossary_message(entries: Sequence[dict[str, Any]], *, term: str) -> Message
         text = f"No glossary entry for “{echo(term)}”. `/glossary` with no term lists them all."
         return Message(text="No glossary entry found.", blocks=tuple(sections(text)))
     lines = []
+    if any(entry.get("match") == "close" for entry in entries):
+        lines.append(f"_{escape(CLOSE_MATCHES).format(term=f'“{echo(term)}”')}_")
     for entry in entries:
         head = f"*{escape(entry['term'])}*" + (f" — {escape(entry['expansion'])}" if entry["expansion"] else "")
         lines.append(f"{head}\n{escape(entry['definition'])}")
@@ -312,21 +283,32 @@ def glossary_message(entries: Sequence[dict[str, Any]], *, term: str) -> Message
     return Message(text=title, blocks=tuple(blocks))
 
 
-def recommendations_message(agency_id: str, groups: Sequence[RecommendationGroup], kb: KnowledgeBase) -> Message:
-    """An agency's recommendations grouped by audit; those addressed to all agencies are marked."""
-    total = sum(len(group.items) for group in groups)
-    title = f"Recommendations for {kb.agency_name(agency_id)} ({total})"
+def recommendations_message(recommendations: AgencyRecommendations) -> Message:
+    """An agency's recommendations: those addressed to it first, then those for all agencies, each by audit;
+    an empty first part is said, and bullets worded as observations are labelled learning points."""
+    title = recommendations_heading(recommendations)
     blocks: list[Block] = [*sections(f"*{escape(title)}*")]
-    for group in groups:
+    parts = [(addressed_heading(recommendations), recommendations.own)]
+    if recommendations.for_all:
+        parts.append(("For all agencies", recommendations.for_all))
+    for heading, groups in parts:
         blocks.append(DividerBlock())
-        lines = [f"*{escape(group.audit.title)}* (completed {escape(group.audit.completed_label)})"]
-        for result, for_all in group.items:
-            marker = "_[all agencies]_ " if for_all else ""
-            lines.append(f"• {marker}{escape(result.text)}")
-        blocks += [SectionBlock(text=MarkdownTextObject(text=text)) for text in pack(lines)]
-    if not groups:
-        blocks += sections("None in the audits.")
+        if not groups:
+            blocks += sections(f"*{escape(heading)}:* none in the audits.")
+            continue
+        blocks += sections(f"*{escape(heading)}* ({sum(len(group.items) for group in groups)})")
+        for group in groups:
+            lines = [f"_{escape(group.audit.title)} (completed {escape(group.audit.completed_label)})_"]
+            lines += [f"• {_marker(result)}{escape(result.text)}" for result in group.items]
+            blocks += [SectionBlock(text=MarkdownTextObject(text=text)) for text in pack(lines)]
+    if any(item_marker(result) for group in (*recommendations.own, *recommendations.for_all) for result in group.items):
+        blocks += contexts(escape(LEARNING_POINT_NOTE))
     return Message(text=title, blocks=tuple(blocks))
+
+
+def _marker(result: Result) -> str:
+    marker = item_marker(result).strip()
+    return f"_{escape(marker)}_ " if marker else ""
 
 
 def agencies_message(agencies: Sequence[NamedCount], *, asked: str) -> Message:
@@ -346,3 +328,20 @@ def usage_message(command: str, hint: str) -> Message:
     """How to use a command (for an empty question)."""
     text = f"Usage: `{command} {escape(hint)}`. For example: `/learning {escape(EXAMPLE_QUESTIONS[0])}`"
     return Message(text=f"Usage: {command} {hint}", blocks=tuple(sections(text)))
+
+
+def purpose_blocks(answer: Answer) -> list[Block]:
+    """Why the audits a purpose question is about were done (report text, not a learning point)."""
+    blocks: list[Block] = []
+    for found in answer.purposes:
+        blocks += sections(f"*{escape(found.audit.title)}, why the audit was done*\n{escape(found.purpose)}")
+    return blocks
+
+
+def signpost_message(answer: Answer, *, head: Sequence[Block] = ()) -> Message:
+    """The audits do not cover the topic: where to go instead, with the board's link."""
+    blocks: list[Block] = [*head]
+    for signpost in answer.signposts:
+        link = f"\n<{signpost.link}|{escape(signpost.name)} procedures>" if signpost.link else ""
+        blocks += sections(f"*{escape(signpost.name)}*\n{escape(signpost.message)}{link}")
+    return Message(text=answer.signposts[0].message, blocks=tuple(blocks))

@@ -11,13 +11,11 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
-from bot.settings import Settings
-from knowledge.base import KnowledgeBase
-from knowledge.records.state import StateStore
-from knowledge.services.answering import Care
+from knowledge.services.answering import Answered
 
 from . import blocks, replies
-from .questions import CARRY_LIMIT, plain_text
+from .deps import Deps
+from .questions import plain_text
 
 SHARE_FLAG = "--share"
 
@@ -38,10 +36,9 @@ def send(respond: Respond, message: blocks.Message, *, share: bool) -> None:
 class Commands:
     """The slash-command listeners, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
-        self.kb = kb
-        self.settings = settings
-        self.care = care or Care(state, questions_per_minute=settings.questions_per_minute)
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.kb = deps.kb
 
     def learning(self, ack: Ack, command: dict[str, Any], respond: Respond, logger: Logger) -> None:
         """`/learning QUESTION`: the same answer as a mention, with the question shown back.
@@ -54,23 +51,18 @@ class Commands:
         if not question:
             send(respond, blocks.usage_message("/learning", f"QUESTION [{SHARE_FLAG}]"), share=False)
             return
-        admitted = self.care.admit(command.get("user_id"))
-        if not admitted.allowed:
-            send(respond, blocks.notice_message(admitted.message()), share=False)
+        asked = self.deps.answering.ask(question, user=command.get("user_id"))
+        if not isinstance(asked, Answered):
+            send(respond, blocks.notice_message(asked.message()), share=False)
             logger.info("Did not answer /learning: over the question limit")
             return
-        screening = self.care.screen(question)
-        answer = self.kb.ask(question, limit=CARRY_LIMIT)
-        answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
-        asked = None if share and screening.personal else question
-        send(respond, blocks.with_feedback(blocks.answer_message(answer, self.kb, asked=asked), answer_id), share=share)
-        logger.info("Answered /learning (%d results%s)", len(answer.results), ", shared" if share else "")
-        if screening.personal:
-            send(respond, blocks.notice_message(screening.reminder()), share=False)
-            logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
-        if self.settings.log_question_text and not screening.personal:
-            # Even when question logging is switched on, text that looks like case details is never logged.
-            logger.info("The question was: %s", question)
+        echo = None if share and asked.screening.personal else question
+        reply = blocks.answer_message(asked.answer, self.kb, asked=echo)
+        send(respond, blocks.with_feedback(reply, asked.answer_id), share=share)
+        logger.info("Answered /learning (%d results%s)", len(asked.answer.results), ", shared" if share else "")
+        if asked.screening.personal:
+            send(respond, blocks.notice_message(asked.screening.reminder()), share=False)
+        self.deps.answering.log(asked, logger)
 
     def recommendations(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/recommendations AGENCY`: grouped by audit; without a known agency, the agencies with counts."""
@@ -80,8 +72,7 @@ class Commands:
         if agency_id is None:
             send(respond, blocks.agencies_message(self.kb.agencies(), asked=agency), share=share)
             return
-        groups = self.kb.recommendations(agency_id)
-        send(respond, blocks.recommendations_message(agency_id, groups, self.kb), share=share)
+        send(respond, blocks.recommendations_message(self.kb.recommendations(agency_id)), share=share)
 
     def themes(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/themes`: the learning themes with their counts."""
@@ -97,9 +88,9 @@ class Commands:
         send(respond, blocks.glossary_message(entries, term=term), share=share and bool(entries))
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
+def register(app: App, deps: Deps) -> None:
     """Register the slash commands."""
-    commands = Commands(kb=kb, settings=settings, state=state, care=care)
+    commands = Commands(deps)
     app.command("/learning")(commands.learning)
     app.command("/recommendations")(commands.recommendations)
     app.command("/themes")(commands.themes)

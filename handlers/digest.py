@@ -6,20 +6,19 @@ Only ADMIN_USER_IDS may use it; anyone else gets a polite refusal. Every reply i
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from knowledge.base import KnowledgeBase, NotFoundError
+from knowledge.base import NotFoundError
 from knowledge.services.delivery import Digests, Upcoming
 
-from .digest_blocks import digest_blocks, escape
+from .deps import Deps
+from .digest_blocks import digest_blocks
+from .slack_text import channel_link, escape, when
 
 if TYPE_CHECKING:
     from slack_bolt import Ack, App, Respond
     from slack_sdk.web import WebClient
-
-    from bot.settings import Settings
-    from knowledge.records.state import StateStore
 
 COMMAND = "/digest"
 REFUSAL = (
@@ -35,34 +34,21 @@ USAGE = (
 )
 
 
-def register(
-    app: App,
-    *,
-    kb: KnowledgeBase,
-    settings: Settings,
-    state: StateStore,
-    clock: Callable[[], datetime] | None = None,
-) -> None:
+def register(app: App, deps: Deps) -> None:
     """Register the `/digest` command."""
-    app.command(COMMAND)(digest_listener(kb=kb, settings=settings, state=state, clock=clock))
+    app.command(COMMAND)(digest_listener(deps))
 
 
-def digest_listener(
-    *, kb: KnowledgeBase, settings: Settings, state: StateStore, clock: Callable[[], datetime] | None = None
-) -> Callable[..., None]:
+def digest_listener(deps: Deps) -> Callable[..., None]:
     """The `/digest` listener, with its dependencies bound (Bolt fills the arguments by name)."""
-    now = clock or (lambda: datetime.now(UTC))
 
     def digest_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         user = command.get("user_id", "")
-        if user not in settings.admin_user_ids:
+        if user not in deps.admin_user_ids:
             ack(text=REFUSAL)
             return
         ack()
-        from bot.scheduler import make_digests
-
-        digests = make_digests(settings, kb, state, client=client)
-        answer = reply(command.get("text", ""), digests=digests, user=user, now=now())
+        answer = reply(command.get("text", ""), digests=deps.digests(client), user=user, now=deps.clock())
         respond(response_type="ephemeral", replace_original=False, **answer)
 
     return digest_command
@@ -130,19 +116,19 @@ def _post(digests: Digests, now: datetime) -> dict[str, Any]:
     if not digests.channels:
         return {"text": "DIGEST_CHANNEL is not set, so there is nowhere to post the digest."}
     outcomes = digests.post_current(now)
-    return {"text": "\n".join(f"• {outcome.describe()}" for outcome in outcomes)}
+    return {"text": "\n".join(f"• {outcome.describe(link=channel_link)}" for outcome in outcomes)}
 
 
 def _next_line(upcoming: Upcoming) -> str:
-    when = upcoming.at.strftime("%A %-d %B %Y %H:%M %Z")
+    at = when(upcoming.at)
     theme = f"*{escape(upcoming.theme_name or '?')}*"
     if upcoming.late:
-        return f"Next: {theme} for {upcoming.week}, due since {when} (it goes out on the next run)."
-    return f"Next: {theme} for {upcoming.week}, {when}."
+        return f"Next: {theme} for {upcoming.week}, due since {at} (it goes out on the next run)."
+    return f"Next: {theme} for {upcoming.week}, {at}."
 
 
 def _channels(sent: dict[str, str]) -> str:
-    return ", ".join(f"<#{channel}>" for channel in sent)
+    return ", ".join(channel_link(channel) for channel in sent)
 
 
 def _themes_text(digests: Digests) -> str:

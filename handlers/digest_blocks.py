@@ -18,16 +18,9 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from knowledge.digest import SOURCE, AuditPoints, Digest
+from knowledge.digest import ASKS_HEADING, LEARNING_POINTS_HEADING, SOURCE, AuditPoints, Digest
 
-MAX_TEXT = 3000
-MAX_HEADER = 150
-MAX_BLOCKS = 50
-
-
-def escape(text: str) -> str:
-    """Escape the three characters Slack's mrkdwn reserves (so text can never ping or link)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+from .slack_text import BLOCK_LIMIT, HEADER_LIMIT, TEXT_LIMIT, clip, escape, pack
 
 
 def digest_message(digest: Digest, week: str) -> tuple[str, list[dict[str, Any]]]:
@@ -43,19 +36,32 @@ def digest_blocks(digest: Digest, *, week: str | None = None, intro: str | None 
     """The digest as blocks; `intro` (mrkdwn, already escaped) goes first, e.g. "Preview: only you can see this"."""
     blocks: list[Block] = []
     if intro:
-        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=_clip(intro, MAX_TEXT))]))
-    blocks.append(HeaderBlock(text=PlainTextObject(text=_clip(notification_text(digest), MAX_HEADER), emoji=False)))
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(text=clip(intro, TEXT_LIMIT))]))
+    blocks.append(HeaderBlock(text=PlainTextObject(text=clip(notification_text(digest), HEADER_LIMIT), emoji=False)))
     about = " · ".join(part for part in (week, SOURCE, f"{digest.point_count} learning points") if part)
     blocks.append(ContextBlock(elements=[MarkdownTextObject(text=escape(about))]))
-    blocks += _sections(["*Why it matters*", escape(digest.why_it_matters)], joiner="\n")
+    blocks += _sections(["*Why it matters*", escape(digest.why_it_matters)])
     if digest.findings:
         blocks.append(DividerBlock())
         blocks += _sections(["*What the audits found*"])
         for group in digest.findings:
             blocks += _sections([_audit_line(group), *(f"• {escape(point.text)}" for point in group.points)])
+    if digest.learning_points:
+        blocks.append(DividerBlock())
+        blocks += _sections([f"*{LEARNING_POINTS_HEADING}*"])
+        for group in digest.learning_points:
+            blocks += _sections(
+                [
+                    _audit_line(group),
+                    *(
+                        f"• {escape(point.text)}\n      _Concerns: {escape(', '.join(point.agencies))}_"
+                        for point in group.points
+                    ),
+                ]
+            )
     if digest.recommendations:
         blocks.append(DividerBlock())
-        blocks += _sections(["*What agencies are asked to do*"])
+        blocks += _sections([f"*{ASKS_HEADING}*"])
         for group in digest.recommendations:
             blocks += _sections(
                 [
@@ -81,50 +87,15 @@ def _audit_line(group: AuditPoints) -> str:
     return f"_{escape(group.audit.title)} (completed {group.audit.completed_label})_"
 
 
-def _sections(lines: list[str], *, joiner: str = "\n") -> list[Block]:
-    """Pack lines into as few section blocks as fit 3,000 characters each; a longer line is split between words."""
-    pieces: list[str] = []
-    for line in lines:
-        pieces += _split(line, MAX_TEXT)
-    blocks: list[Block] = []
-    current = ""
-    for piece in pieces:
-        candidate = f"{current}{joiner}{piece}" if current else piece
-        if len(candidate) <= MAX_TEXT:
-            current = candidate
-            continue
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
-        current = piece
-    if current:
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=current)))
-    return blocks
-
-
-def _split(text: str, limit: int) -> list[str]:
-    """Split text at spaces into pieces of at most `limit` characters (an escape like &amp; is never cut)."""
-    if len(text) <= limit:
-        return [text]
-    pieces = []
-    while len(text) > limit:
-        cut = text.rfind(" ", 0, limit + 1)
-        if cut <= 0:
-            cut = limit
-            amp = text.rfind("&", max(0, cut - 5), cut)
-            if amp != -1 and ";" not in text[amp:cut]:
-                cut = amp
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    return [*pieces, text] if text else pieces
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+def _sections(lines: list[str]) -> list[Block]:
+    """Pack lines into as few section blocks as fit Slack's limit each; a longer line is split."""
+    return [SectionBlock(text=MarkdownTextObject(text=text)) for text in pack(lines)]
 
 
 def _within_limit(blocks: list[Block]) -> list[Block]:
     """Keep a message within 50 blocks, saying so when something had to be left out."""
-    if len(blocks) <= MAX_BLOCKS:
+    if len(blocks) <= BLOCK_LIMIT:
         return blocks
-    kept = blocks[: MAX_BLOCKS - 1]
+    kept = blocks[: BLOCK_LIMIT - 1]
     note = f"_{len(blocks) - len(kept)} more part(s) of this digest did not fit in one Slack message._"
     return [*kept, ContextBlock(elements=[MarkdownTextObject(text=note)])]

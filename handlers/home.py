@@ -10,45 +10,34 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.settings import Settings
-from knowledge.base import KnowledgeBase
-from knowledge.records.state import StateStore
-
 from . import home_blocks
+from .deps import Deps
+from .slack_text import channel_link, escape, when
 
 NO_DIGEST = "No weekly digest is set up for this workspace yet."
 
 
-def digest_line(settings: Settings, kb: KnowledgeBase, state: StateStore, *, now: datetime | None = None) -> str:
+def digest_line(deps: Deps, *, now: datetime | None = None) -> str:
     """When the next weekly digest goes out and on which theme, in words for the Home tab."""
-    if not settings.digest_channel:
+    if not deps.digest_channels:
         return NO_DIGEST
-    from bot.scheduler import next_digest
-
-    upcoming = next_digest(settings, kb, state, now=now)
-    where = ", ".join(f"<#{home_blocks.escape(channel)}>" for channel in settings.digest_channel)
+    upcoming = deps.digests(None).upcoming(now or deps.clock())
+    where = ", ".join(channel_link(channel) for channel in deps.digest_channels)
     if upcoming.theme_name is None:
         return f"The next digest in {where} has no theme to send: the knowledge base has no themes with learning."
-    theme = f"*{home_blocks.escape(upcoming.theme_name)}*"
-    when = upcoming.at.strftime("%A %-d %B %Y, %H:%M %Z")
+    theme = f"*{escape(upcoming.theme_name)}*"
+    at = when(upcoming.at, sep=", ")
     if upcoming.late:
-        return f"This week's digest, on {theme}, is due (since {when}) and goes out shortly in {where}."
-    return f"Next: {theme}, on {when} in {where}. One learning theme a week."
+        return f"This week's digest, on {theme}, is due (since {at}) and goes out shortly in {where}."
+    return f"Next: {theme}, on {at} in {where}. One learning theme a week."
 
 
 class Home:
     """The Home tab listeners, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(
-        self,
-        *,
-        kb: KnowledgeBase,
-        settings: Settings,
-        state: StateStore,
-        digest: Callable[[], str] | None = None,
-    ) -> None:
-        self.kb = kb
-        self.digest = digest or (lambda: digest_line(settings, kb, state))
+    def __init__(self, deps: Deps, *, digest: Callable[[], str] | None = None) -> None:
+        self.kb = deps.kb
+        self.digest = digest or (lambda: digest_line(deps))
 
     def opened(self, event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
         """`app_home_opened`: publish the Home tab for the person who opened it."""
@@ -69,8 +58,8 @@ class Home:
         client.views_open(trigger_id=trigger_id, view=home_blocks.theme_modal(self.kb, str(action.get("value") or "")))
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
+def register(app: App, deps: Deps) -> None:
     """Publish the Home tab when it is opened, and open a theme's learning from its button."""
-    home = Home(kb=kb, settings=settings, state=state)
+    home = Home(deps)
     app.event("app_home_opened")(home.opened)
     app.action(home_blocks.OPEN_THEME_ACTION)(home.open_theme)

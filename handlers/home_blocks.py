@@ -21,15 +21,11 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from knowledge.base import KnowledgeBase, NamedCount, NotFoundError
+from knowledge.models import cases_label
 
-from .blocks import escape
-
-__all__ = ["OPEN_THEME_ACTION", "escape", "home_view", "theme_modal"]
+from .slack_text import HEADER_LIMIT, TEXT_LIMIT, VIEW_BLOCK_LIMIT, clip, escape
 
 OPEN_THEME_ACTION = "home_open_theme"
-VIEW_BLOCK_LIMIT = 100  # blocks in a Home tab or modal
-TEXT_LIMIT = 3000
-HEADER_LIMIT = 150
 THEME_ID_LIMIT = 80
 PRIVACY_LINE = (
     ":lock: Please don't put names, dates of birth, addresses or other details that could identify a child,"
@@ -37,20 +33,16 @@ PRIVACY_LINE = (
 )
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def _section(text: str, **extra: Any) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text, TEXT_LIMIT)), **extra)
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, TEXT_LIMIT)), **extra)
 
 
 def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=_clip(text, TEXT_LIMIT))])
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, TEXT_LIMIT))])
 
 
 def _header(text: str) -> HeaderBlock:
-    return HeaderBlock(text=PlainTextObject(text=_clip(text, HEADER_LIMIT)))
+    return HeaderBlock(text=PlainTextObject(text=clip(text, HEADER_LIMIT)))
 
 
 def how_to_ask(bot_user_id: str | None) -> str:
@@ -100,7 +92,7 @@ def theme_block(theme: NamedCount) -> SectionBlock:
             text=PlainTextObject(text="Open"),
             action_id=OPEN_THEME_ACTION,
             value=theme.id,
-            accessibility_label=_clip(f"Open the theme {theme.name}", 75),
+            accessibility_label=clip(f"Open the theme {theme.name}", 75),
         ),
     )
 
@@ -111,7 +103,7 @@ def audits_text(audits: Sequence[dict[str, Any]]) -> str:
         priority = f" Business plan priority: {escape(audit['priority'])}." if audit.get("priority") else ""
         lines.append(
             f"• *{escape(audit['title'])}*: completed {audit['completed_label']},"
-            f" {audit['cases_audited']} cases audited, {audit['items']} learning points.{priority}"
+            f" {cases_label(audit['cases_audited'])}, {audit['items']} learning points.{priority}"
         )
     return "\n".join(lines) or "No audits are loaded."
 

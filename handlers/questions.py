@@ -23,15 +23,11 @@ from typing import Any
 from slack_bolt import App, BoltContext, Say
 from slack_sdk import WebClient
 
-from bot.settings import Settings
-from knowledge.base import KnowledgeBase
-from knowledge.records.ledger import DeliveryLedger
-from knowledge.records.state import StateStore
-from knowledge.services.answering import Care
+from knowledge.services.answering import Answered
 
 from . import blocks
+from .deps import Deps
 
-CARRY_LIMIT = 100  # results fetched per question: the first page is shown, "More" pages through the rest
 REPLY_TO = "learning_bot_reply_to"  # context key: where the error handler can apologise
 ANSWERED_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})  # people's messages; not edits etc.
 
@@ -109,12 +105,9 @@ def message_target(event: dict[str, Any], *, bot_user_id: str | None, answer_cha
 class Questions:
     """The listeners for questions, with what they need (Bolt fills their arguments by name)."""
 
-    def __init__(self, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
-        self.kb = kb
-        self.settings = settings
-        self.ledger = DeliveryLedger(state)
-        self.answer_channels = frozenset(settings.answer_channels)
-        self.care = care or Care(state, questions_per_minute=settings.questions_per_minute)
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        self.ledger = deps.ledger
 
     def on_mention(
         self,
@@ -139,7 +132,7 @@ class Questions:
         client: WebClient | None = None,
     ) -> None:
         """`message`: answer DMs, and questions in ANSWER_CHANNELS; ignore everything else."""
-        target = message_target(event, bot_user_id=context.bot_user_id, answer_channels=self.answer_channels)
+        target = message_target(event, bot_user_id=context.bot_user_id, answer_channels=self.deps.answer_channels)
         self.answer("message", target, event=event, body=body, say=say, context=context, logger=logger, client=client)
 
     def answer(
@@ -167,40 +160,39 @@ class Questions:
             return
         context[REPLY_TO] = target
         user = event.get("user")
-        admitted = self.care.admit(user)
-        if not admitted.allowed:
-            logger.info("Did not answer a %s in %s: over the question limit", kind, target.channel)
-            self.ledger.done(**delivery)  # deliberately not answered: a redelivery is not answered either
-            if admitted.notify:
-                self.tell_privately(client, target, user, admitted.message(), logger=logger)
-            return
         started = time.perf_counter()
         question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
-        screening = self.care.screen(question)
         try:
-            answer = self.kb.ask(question, limit=CARRY_LIMIT)
-            answer_id = self.care.answered(answer, [result.id for result in answer.results[: blocks.PAGE_SIZE]])
-            reply = blocks.with_feedback(blocks.answer_message(answer, self.kb), answer_id)
-            say(
-                channel=target.channel,
-                thread_ts=target.thread_ts,
-                unfurl_links=False,
-                unfurl_media=False,
-                **reply.as_kwargs(),
-            )
+            asked = self.deps.answering.ask(question, user=user)
+            reply = self.post(asked, target, say) if isinstance(asked, Answered) else None
         except Exception:
             # Nothing was posted: let Slack's retry of this delivery (if any) be answered after all.
             self.ledger.release(**delivery)
             raise
-        self.ledger.done(**delivery)  # answered: from now on a redelivery is a duplicate, whoever receives it
+        self.ledger.done(**delivery)  # answered, or deliberately not: a redelivery is a duplicate from now on
+        if not isinstance(asked, Answered):
+            logger.info("Did not answer a %s in %s: over the question limit", kind, target.channel)
+            if asked.notify:
+                self.tell_privately(client, target, user, asked.message(), logger=logger)
+            return
+        assert reply is not None
         elapsed = (time.perf_counter() - started) * 1000
         logger.info("Answered a %s in %s (%s, %.0f ms)", kind, target.channel, reply.text, elapsed)
-        if screening.personal:
-            self.tell_privately(client, target, user, screening.reminder(), logger=logger)
-            logger.info("Reminded the asker not to share personal data (found: %s)", ", ".join(screening.labels()))
-        if self.settings.log_question_text and not screening.personal:
-            # Even when question logging is switched on, text that looks like case details is never logged.
-            logger.info("The question was: %s", question)
+        if asked.screening.personal:
+            self.tell_privately(client, target, user, asked.screening.reminder(), logger=logger)
+        self.deps.answering.log(asked, logger)
+
+    def post(self, asked: Answered, target: Target, say: Say) -> blocks.Message:
+        """Post the answer in the thread (or DM) it belongs to; return what was posted."""
+        reply = blocks.with_feedback(blocks.answer_message(asked.answer, self.deps.kb), asked.answer_id)
+        say(
+            channel=target.channel,
+            thread_ts=target.thread_ts,
+            unfurl_links=False,
+            unfurl_media=False,
+            **reply.as_kwargs(),
+        )
+        return reply
 
     @staticmethod
     def tell_privately(
@@ -215,8 +207,8 @@ class Questions:
         )
 
 
-def register(app: App, *, kb: KnowledgeBase, settings: Settings, state: StateStore, care: Care | None = None) -> None:
+def register(app: App, deps: Deps) -> None:
     """Listen for mentions and messages, and answer them from the knowledge base."""
-    questions = Questions(kb=kb, settings=settings, state=state, care=care)
+    questions = Questions(deps)
     app.event("app_mention")(questions.on_mention)
     app.event("message")(questions.on_message)

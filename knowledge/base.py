@@ -14,10 +14,10 @@ from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind
+from knowledge.models import ALL_AGENCIES, Kind, Signpost, kind_label
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
-from knowledge.text import normalise
+from knowledge.text import STOPWORDS, normalise, stem, words
 from knowledge.vocabulary import Vocabulary
 
 EXAMPLE_QUESTIONS = (
@@ -25,6 +25,10 @@ EXAMPLE_QUESTIONS = (
     "What did the audits find about dads and partners?",
     "What should schools do about school nurse contacts?",
 )
+MAX_GLOSSARY_TERM_CHARS = 100  # a glossary term is a few words: longer input is cut before matching
+MAX_GLOSSARY_WORDS = 6
+MAX_CLOSE_GLOSSARY = 5
+CLOSE_WORD_SCORE = 85.0
 
 
 class NotFoundError(LookupError):
@@ -35,8 +39,16 @@ class NotFoundError(LookupError):
 class AuditRef:
     id: str
     title: str
-    completed: str
+    completed: str | None
     completed_label: str
+
+
+@dataclass(frozen=True)
+class AuditPurpose:
+    """Why an audit was done, as the report says: for a question about an audit's purpose, never a learning point."""
+
+    audit: AuditRef
+    purpose: str
 
 
 @dataclass(frozen=True)
@@ -51,16 +63,19 @@ class Result:
     themes: tuple[str, ...]
     score: float = 0.0
     explanation: dict[str, Any] | None = field(default=None, compare=False)
+    reads_as: str | None = None  # for a recommendation: "ask" or "observation" (a curated judgement)
 
     @property
     def kind_label(self) -> str:
-        return Kind(self.kind).label
+        """The report's filing, and for a recommendation how it reads: "Learning/recommendation: learning point"."""
+        return kind_label(self.kind, self.reads_as)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id,
             "audit": {"id": self.audit.id, "title": self.audit.title, "completed": self.audit.completed},
             "kind": self.kind,
+            "reads_as": self.reads_as,
             "text": self.text,
             "agencies": list(self.agencies),
             "themes": list(self.themes),
@@ -85,6 +100,12 @@ class Answer:
     themes: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
     elapsed_ms: float = 0.0
+    # Out-of-scope safeguarding topics the question names: shown instead of "nothing found".
+    signposts: tuple[Signpost, ...] = ()
+    # For a question asking why an audit was done: the purposes of the audits it names (or of all of them).
+    purposes: tuple[AuditPurpose, ...] = ()
+    # With explain: how the question was read (units, notes, intent, ignored details), found or not.
+    analysis: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def found(self) -> bool:
@@ -95,17 +116,64 @@ class Answer:
         return self.offset + len(self.results) < self.total
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "question": self.question,
             "results": [result.to_json() for result in self.results],
             "suggestions": list(self.suggestions),
         }
+        if self.purposes:
+            data["purposes"] = [{"audit": p.audit.id, "purpose": p.purpose} for p in self.purposes]
+        if self.signposts:
+            data["signposts"] = [signpost.model_dump(exclude={"phrases"}) for signpost in self.signposts]
+        if self.analysis is not None:
+            data["analysis"] = self.analysis
+        return data
 
 
 @dataclass(frozen=True)
 class RecommendationGroup:
+    """The items of one audit's Learning/Recommendations, in report order."""
+
     audit: AuditRef
-    items: tuple[tuple[Result, bool], ...]  # (item, addressed to all agencies)
+    items: tuple[Result, ...]
+
+
+@dataclass(frozen=True)
+class AgencyRecommendations:
+    """What the audits' Learning/Recommendations address to one agency (or its services), then to all agencies."""
+
+    agency_id: str
+    agency_name: str
+    has_services: bool  # an umbrella agency: its own items include those addressed to its services
+    own: tuple[RecommendationGroup, ...]
+    for_all: tuple[RecommendationGroup, ...]
+
+    @property
+    def own_count(self) -> int:
+        return sum(len(group.items) for group in self.own)
+
+    @property
+    def for_all_count(self) -> int:
+        return sum(len(group.items) for group in self.for_all)
+
+    @property
+    def total(self) -> int:
+        return self.own_count + self.for_all_count
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "agency": {"id": self.agency_id, "name": self.agency_name},
+            "addressed_to_agency": [_group_json(group) for group in self.own],
+            "for_all_agencies": [_group_json(group) for group in self.for_all],
+        }
+
+
+def _group_json(group: RecommendationGroup) -> dict[str, Any]:
+    audit = group.audit
+    return {
+        "audit": {"id": audit.id, "title": audit.title, "completed": audit.completed},
+        "recommendations": [result.to_json() for result in group.items],
+    }
 
 
 @dataclass(frozen=True)
@@ -137,6 +205,11 @@ class KnowledgeBase:
             for alias in (agency["id"].replace("-", " "), agency["name"], *json.loads(agency["aliases"])):
                 self._agency_choices[utils.default_process(alias)] = agency["id"]
         self._glossary = [dict(row) for row in self.conn.execute("SELECT * FROM glossary ORDER BY term")]
+        # Each entry's names as folded words: term, expansion, then aliases (matched in that order of trust).
+        self._glossary_names = [
+            tuple(" ".join(words(name)) for name in (row["term"], row["expansion"] or "", *json.loads(row["aliases"])))
+            for row in self._glossary
+        ]
         self._themes: list[NamedCount] | None = None
 
     @classmethod
@@ -171,7 +244,7 @@ class KnowledgeBase:
         rows = {
             row["id"]: row
             for row in self.conn.execute(
-                f"SELECT id, audit_id, kind, text, agencies, themes FROM items WHERE id IN ({placeholders})",
+                f"SELECT id, audit_id, kind, text, agencies, themes, reads_as FROM items WHERE id IN ({placeholders})",
                 item_ids,
             )
         }
@@ -184,6 +257,7 @@ class KnowledgeBase:
                 agencies=tuple(json.loads(rows[item_id]["agencies"])),
                 themes=tuple(json.loads(rows[item_id]["themes"])),
                 score=(scores or {}).get(item_id, 0.0),
+                reads_as=rows[item_id]["reads_as"],
             )
             for item_id in item_ids
             if item_id in rows
@@ -219,7 +293,18 @@ class KnowledgeBase:
             themes=tuple(sorted(query.themes)),
             agencies=tuple(sorted(query.agencies)),
             elapsed_ms=elapsed,
+            signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
+            purposes=self._purposes(query, results),
+            analysis=_analysis(query) if explain else None,
         )
+
+    def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        if query.intent != "purpose":
+            return ()
+        wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
+        purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
+        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:
@@ -300,66 +385,93 @@ class KnowledgeBase:
         return _best(text, self._agency_choices)
 
     def agencies(self) -> list[NamedCount]:
-        """Every agency with the number of recommendations that concern it (its own and all-agency ones)."""
-        counted = []
-        for agency in self._agencies:
-            count = sum(len(group.items) for group in self.recommendations(agency["id"]))
-            counted.append(NamedCount(agency["id"], agency["name"], agency["description"], count))
-        return counted
+        """Every agency with the number of recommendations that concern it (its own and all-agency ones).
 
-    def recommendations(self, agency_id: str) -> list[RecommendationGroup]:
-        """Recommendations that concern an agency (or its services), plus all-agency ones, grouped by audit."""
+        One query for all agencies (App Home lists them on every open): each recommendation's agency tags are
+        joined to the agencies whose family holds them, plus every agency for an all-agency recommendation.
+        """
+        family = [[agency["id"], member] for agency in self._agencies for member in self.agency_family(agency["id"])]
+        counts = dict(
+            self.conn.execute(
+                "WITH family(agency, member) AS ("
+                "  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:family)),"
+                " tagged(item, tag) AS ("
+                "  SELECT items.id, tag.value FROM items, json_each(items.agencies) AS tag WHERE items.kind = :kind),"
+                " concerns(agency, item) AS ("
+                "  SELECT family.agency, tagged.item FROM tagged JOIN family ON family.member = tagged.tag"
+                "  UNION SELECT everyone.agency, tagged.item"
+                "  FROM tagged, (SELECT DISTINCT agency FROM family) AS everyone WHERE tagged.tag = :everyone)"
+                " SELECT agency, count(*) FROM concerns GROUP BY agency",
+                {"family": json.dumps(family), "kind": Kind.RECOMMENDATION.value, "everyone": ALL_AGENCIES},
+            ).fetchall()
+        )
+        return [
+            NamedCount(agency["id"], agency["name"], agency["description"], counts.get(agency["id"], 0))
+            for agency in self._agencies
+        ]
+
+    def recommendations(self, agency_id: str) -> AgencyRecommendations:
+        """The items filed under Learning/Recommendations that concern an agency, grouped by audit: first those
+        addressed to it (or its services), then those addressed to all agencies."""
         if agency_id not in {agency["id"] for agency in self._agencies}:
             raise NotFoundError(f"no agency {agency_id!r}")
         family = self.agency_family(agency_id)
         rows = self.conn.execute(
             "SELECT id, agencies FROM items WHERE kind = ? ORDER BY position", (Kind.RECOMMENDATION.value,)
         ).fetchall()
-        chosen: list[tuple[str, bool]] = []
+        own: list[str] = []
+        for_all: list[str] = []
         for row in rows:
             tagged = set(json.loads(row["agencies"]))
             if tagged & family:
-                chosen.append((row["id"], False))
+                own.append(row["id"])
             elif ALL_AGENCIES in tagged:
-                chosen.append((row["id"], True))
-        results = {result.id: result for result in self._results([item_id for item_id, _ in chosen])}
-        groups: dict[str, list[tuple[Result, bool]]] = {}
-        for item_id, for_all in chosen:
-            result = results[item_id]
-            groups.setdefault(result.audit.id, []).append((result, for_all))
-        return [
+                for_all.append(row["id"])
+        return AgencyRecommendations(
+            agency_id=agency_id,
+            agency_name=self.agency_name(agency_id),
+            has_services=len(family) > 1,
+            own=self._by_audit(own),
+            for_all=self._by_audit(for_all),
+        )
+
+    def _by_audit(self, item_ids: list[str]) -> tuple[RecommendationGroup, ...]:
+        groups: dict[str, list[Result]] = {}
+        for result in self._results(item_ids):
+            groups.setdefault(result.audit.id, []).append(result)
+        return tuple(
             RecommendationGroup(self._audits[audit_id], tuple(groups[audit_id]))
             for audit_id in self._audits
             if audit_id in groups
-        ]
+        )
 
     # -- glossary ----------------------------------------------------------------------------------------------
     def glossary(self, term: str | None = None) -> list[dict[str, Any]]:
-        """Glossary entries: all of them, or those matching a term or alias (typo-tolerant)."""
+        """Glossary entries: all of them without a term; else those whose term or expansion is the term
+        (`"match": "term"`), then those with it as an alias (`"alias"`); only when there are none, up to five
+        partial or typo-tolerant matches (`"close"`), best first. Stop words ("the", "and") never match."""
         entries = [{**entry, "aliases": json.loads(entry["aliases"])} for entry in self._glossary]
         if not term or not term.strip():
             return entries
-        wanted = utils.default_process(term)
-        exact = [
-            entry
-            for entry in entries
-            if wanted
-            in {utils.default_process(name) for name in (entry["term"], entry["expansion"] or "", *entry["aliases"])}
-        ]
-        if exact:
-            return exact
-        choices = {}
-        for index, entry in enumerate(entries):
-            for name in (entry["term"], entry["expansion"] or "", *entry["aliases"]):
-                if name:
-                    choices[f"{index}:{name}"] = utils.default_process(name)
-        found = process.extract(wanted, choices, scorer=fuzz.WRatio, processor=None, score_cutoff=85, limit=3)
-        seen: list[int] = []
-        for _name, _score, key in found:
-            index = int(key.split(":", 1)[0])
-            if index not in seen:
-                seen.append(index)
-        return [entries[index] for index in seen]
+        wanted = words(term[:MAX_GLOSSARY_TERM_CHARS])
+        if not wanted:
+            return []
+        key = " ".join(wanted)
+        exact = [index for index, names in enumerate(self._glossary_names) if key in names[:2]]
+        alias = [index for index, names in enumerate(self._glossary_names) if key in names[2:] and index not in exact]
+        if exact or alias:
+            return [{**entries[i], "match": "term"} for i in exact] + [{**entries[i], "match": "alias"} for i in alias]
+        content = [word for word in wanted if word not in STOPWORDS][:MAX_GLOSSARY_WORDS]
+        if not content:
+            return []
+        scored = []
+        for index, names in enumerate(self._glossary_names):
+            matches = [found for name in names if name and (found := _name_score(content, name.split()))]
+            if matches:
+                best = max(matches, key=lambda found: (found[0], -found[1]))
+                scored.append((best, index))
+        scored.sort(key=lambda found: (-found[0][0], found[0][1], found[1]))
+        return [{**entries[index], "match": "close"} for _, index in scored[:MAX_CLOSE_GLOSSARY]]
 
     def acronyms_in(self, text: str) -> list[dict[str, Any]]:
         """Glossary entries for the acronyms that appear in a text (for a short "acronyms" line)."""
@@ -369,6 +481,29 @@ class KnowledgeBase:
             if entry["expansion"] and entry["term"] in tokens:
                 found.append(entry)
         return found
+
+
+def _name_score(wanted: list[str], name: list[str]) -> tuple[float, int] | None:
+    """How well every wanted word matches a word of a glossary name: (mean similarity, words of the name left
+    over); None unless each wanted word matches one (same word or stem, or a typo of a word of 4+ letters)."""
+    name = [word for word in name if word not in STOPWORDS]
+    if not name:
+        return None
+    total = 0.0
+    for word in wanted:
+        best = max(_word_similarity(word, other) for other in name)
+        if best < CLOSE_WORD_SCORE:
+            return None
+        total += best
+    return total / len(wanted), len(name) - len(wanted)
+
+
+def _word_similarity(word: str, other: str) -> float:
+    if word == other or stem(word) == stem(other):
+        return 100.0
+    if min(len(word), len(other)) < 4:
+        return 0.0
+    return fuzz.ratio(word, other, score_cutoff=CLOSE_WORD_SCORE)
 
 
 def _best(text: str, choices: dict[str, str]) -> str | None:
@@ -381,6 +516,27 @@ def _best(text: str, choices: dict[str, str]) -> str | None:
         return choices[wanted[:-1]]
     found = process.extractOne(wanted, choices.keys(), scorer=fuzz.ratio, processor=None, score_cutoff=80)
     return choices[found[0]] if found else None
+
+
+def _analysis(query: Query) -> dict[str, Any]:
+    """How a question was read: its units with their weights, concepts and notes, and what was left out."""
+    return {
+        "units": [
+            {
+                "typed": " ".join(unit.typed),
+                "unit": unit.text,
+                "weight": round(unit.weight, 3),
+                "concepts": unit.concept.labels if unit.concept else [],
+                "notes": list(unit.notes),
+            }
+            for unit in query.units
+        ],
+        "corrections": dict(query.corrections),
+        "wants_kind": query.wants_kind,
+        "intent": getattr(query, "intent", None),
+        "ignored": list(query.ignored),
+        "signposts": list(query.signposts),
+    }
 
 
 def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
@@ -397,6 +553,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
                 "credit": round(match.credit, 3),
                 "concepts": unit.concept.labels if unit.concept else [],
                 "typed": " ".join(unit.typed),
+                "notes": list(unit.notes),
             }
             for unit, match in zip(query.units, hit.matches, strict=True)
         ],

@@ -1,8 +1,9 @@
 """The weekly learning-theme digest: what one post holds, as plain text, and which theme comes next.
 
 A digest is a short briefing on one theme, in the spirit of a "7-minute briefing": why it matters (from
-themes.yaml), what the audits found (quoted verbatim, with the audit they come from), what agencies are asked to do
-(verbatim, with the agencies addressed), questions for team discussion (from themes.yaml) and the acronyms used.
+themes.yaml), what the audits found (quoted verbatim, with the audit they come from), the learning points the report
+files under Learning/Recommendations but words as observations, what agencies are asked to do (verbatim, with the
+agencies addressed), questions for team discussion (from themes.yaml) and the acronyms used.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from knowledge.base import AuditRef, KnowledgeBase, NotFoundError, Result
-from knowledge.models import Kind
+from knowledge.models import Kind, Wording
 
 WIDTH = 100
 EVENT_TYPE = "learning_digest"
 SOURCE = "LSCB multi-agency audits 2016–17"
+LEARNING_POINTS_HEADING = "Learning points (filed under Learning/Recommendations, worded as observations)"
+ASKS_HEADING = "What agencies are asked to do"
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,20 @@ class Digest:
     recommendations: tuple[AuditPoints, ...]
     questions: tuple[str, ...]
     acronyms: tuple[tuple[str, str], ...]
+    # Filed under Learning/Recommendations by the report but worded as observations (`reads_as: observation`):
+    # kept apart from `recommendations`, which holds only what agencies are asked to do.
+    learning_points: tuple[AuditPoints, ...] = ()
 
     @property
     def point_count(self) -> int:
-        return sum(len(group.points) for group in (*self.findings, *self.recommendations))
+        return sum(len(group.points) for group in self._groups())
 
     def texts(self) -> list[str]:
         """Every verbatim learning point in the digest."""
-        return [point.text for group in (*self.findings, *self.recommendations) for point in group.points]
+        return [point.text for group in self._groups() for point in group.points]
+
+    def _groups(self) -> tuple[AuditPoints, ...]:
+        return (*self.findings, *self.learning_points, *self.recommendations)
 
 
 def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
@@ -60,8 +69,10 @@ def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
     theme = kb.theme(theme_id)
     items = kb.theme_items(theme_id)
     findings = [item for item in items if item.kind == Kind.FINDING.value]
-    recommendations = [item for item in items if item.kind == Kind.RECOMMENDATION.value]
-    if not findings and not recommendations:
+    filed = [item for item in items if item.kind == Kind.RECOMMENDATION.value]
+    observations = [item for item in filed if item.reads_as == Wording.OBSERVATION.value]
+    recommendations = [item for item in filed if item.reads_as != Wording.OBSERVATION.value]
+    if not findings and not filed:
         raise NotFoundError(f"theme {theme_id!r} has no findings or recommendations")
     questions = tuple(theme["discussion_questions"])
     used = " ".join([theme["name"], theme["why_it_matters"], *questions, *(item.text for item in items)])
@@ -73,6 +84,7 @@ def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
         recommendations=_by_audit(recommendations, kb),
         questions=questions,
         acronyms=tuple((entry["term"], entry["expansion"]) for entry in kb.acronyms_in(used)),
+        learning_points=_by_audit(observations, kb),
     )
 
 
@@ -82,7 +94,7 @@ def _by_audit(items: Iterable[Result], kb: KnowledgeBase) -> tuple[AuditPoints, 
     for item in items:
         groups.setdefault(item.audit.id, []).append(item)
         audits[item.audit.id] = item.audit
-    ordered = sorted(groups, key=lambda audit_id: (audits[audit_id].completed, audit_id))
+    ordered = sorted(groups, key=lambda audit_id: (audits[audit_id].completed or "", audit_id))
     return tuple(
         AuditPoints(
             audits[audit_id],
@@ -137,8 +149,15 @@ def digest_text(digest: Digest, *, week: str | None = None) -> str:
             lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
             for point in group.points:
                 lines += _wrap(point.text, "  - ", "    ")
+    if digest.learning_points:
+        lines += ["", LEARNING_POINTS_HEADING]
+        for group in digest.learning_points:
+            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
+            for point in group.points:
+                lines += _wrap(point.text, "  - ", "    ")
+                lines += _wrap("Concerns: " + ", ".join(point.agencies), "    ")
     if digest.recommendations:
-        lines += ["", "What agencies are asked to do"]
+        lines += ["", ASKS_HEADING]
         for group in digest.recommendations:
             lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
             for point in group.points:

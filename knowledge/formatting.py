@@ -5,7 +5,9 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from knowledge.base import Answer, KnowledgeBase, NamedCount, RecommendationGroup, Result
+from knowledge.base import AgencyRecommendations, Answer, KnowledgeBase, NamedCount, Result
+from knowledge.models import Wording, cases_label
+from knowledge.text import clip
 
 NOTHING_FOUND = "Nothing in the audits answers that."
 NOTICES = {
@@ -28,12 +30,18 @@ def _wrap(text: str, indent: str) -> str:
 def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> str:
     """The answer to a question as plain text."""
     lines: list[str] = []
-    if answer.notice in NOTICES:
+    if answer.notice in NOTICES and not answer.purposes:
         lines.append(NOTICES[answer.notice])
+    lines.extend(purpose_lines(answer))
     if not answer.results:
-        if answer.notice is None:
-            lines.append(NOTHING_FOUND)
-        lines.extend(answer.suggestions)
+        if answer.signposts:
+            lines.extend(signpost_lines(answer))
+        elif not answer.purposes:
+            if answer.notice is None:
+                lines.append(NOTHING_FOUND)
+            lines.extend(answer.suggestions)
+        if explain and answer.analysis:
+            lines.extend(analysis_lines(answer.analysis))
         return "\n".join(lines)
     for typed, fixed in answer.corrections.items():
         lines.append(f'(read "{typed}" as "{fixed}")')
@@ -46,11 +54,50 @@ def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> 
         lines.append(f"   — {source_line(result, kb)}")
         if explain and result.explanation:
             lines.extend(_explain_lines(result.explanation))
+    if explain and answer.analysis:
+        lines.extend(analysis_lines(answer.analysis))
     acronyms = kb.acronyms_in(" ".join(result.text for result in answer.results))
     if acronyms:
         lines.append("")
         lines.append("Acronyms: " + "; ".join(f"{entry['term']} = {entry['expansion']}" for entry in acronyms))
     return "\n".join(lines)
+
+
+def purpose_lines(answer: Answer) -> list[str]:
+    """Why the audits a purpose question is about were done, as the report says."""
+    lines = []
+    for found in answer.purposes:
+        lines.append(f"{found.audit.title}, why the audit was done: {found.purpose}")
+    return [*lines, ""] if lines and answer.results else lines
+
+
+def signpost_lines(answer: Answer) -> list[str]:
+    """What to say about safeguarding topics the audits do not cover: each topic's message and link."""
+    lines = []
+    for signpost in answer.signposts:
+        lines.append(f"{signpost.name}: {signpost.message}")
+        if signpost.link:
+            lines.append(f"   {signpost.link}")
+    return lines
+
+
+def analysis_lines(analysis: dict[str, Any]) -> list[str]:
+    """How the question was read, for --explain: intent, details left out, and each unit with its notes."""
+    lines = ["", "How the question was read:"]
+    if analysis.get("intent"):
+        lines.append(f"   intent: {analysis['intent']}")
+    if analysis.get("wants_kind"):
+        lines.append(f"   asks for: {analysis['wants_kind']}")
+    if analysis.get("ignored"):
+        lines.append(f"   left out as personal details: {', '.join(analysis['ignored'])}")
+    if analysis.get("signposts"):
+        lines.append(f"   out-of-scope topics (signposted): {', '.join(analysis['signposts'])}")
+    for unit in analysis["units"]:
+        label = unit["unit"] if unit["typed"] == unit["unit"] else f"{unit['typed']} -> {unit['unit']}"
+        concepts = f" [{', '.join(unit['concepts'])}]" if unit["concepts"] else ""
+        notes = f" ({'; '.join(unit['notes'])})" if unit["notes"] else ""
+        lines.append(f"   · {label}{concepts} weight {unit['weight']:.2f}{notes}")
+    return lines
 
 
 def _explain_lines(explanation: dict[str, Any]) -> list[str]:
@@ -70,18 +117,54 @@ def _explain_lines(explanation: dict[str, Any]) -> list[str]:
     return lines
 
 
-def recommendations_text(agency_id: str, groups: list[RecommendationGroup], kb: KnowledgeBase) -> str:
-    """An agency's recommendations grouped by audit, all-agency ones marked."""
-    total = sum(len(group.items) for group in groups)
-    lines = [f"Recommendations for {kb.agency_name(agency_id)} ({total}):"]
-    for group in groups:
+LEARNING_POINT_NOTE = (
+    "[learning point]: worded as an observation, not an ask of agencies; the report files it under"
+    " Learning/Recommendations."
+)
+CLOSE_MATCHES = "No glossary entry is called {term}; partial matches:"
+
+
+def recommendations_heading(recommendations: AgencyRecommendations) -> str:
+    """ "Learning/Recommendations for Police: 4 addressed to it, 7 to all agencies" """
+    return (
+        f"Learning/Recommendations for {recommendations.agency_name}: {recommendations.own_count} addressed to"
+        f" {'it or its services' if recommendations.has_services else 'it'}, {recommendations.for_all_count} to all"
+        " agencies"
+    )
+
+
+def addressed_heading(recommendations: AgencyRecommendations) -> str:
+    services = " or its services" if recommendations.has_services else ""
+    return f"Addressed to {recommendations.agency_name}{services}"
+
+
+def item_marker(result: Result) -> str:
+    """ "[learning point] " for a recommendation worded as an observation, else nothing."""
+    return "[learning point] " if result.reads_as == Wording.OBSERVATION.value else ""
+
+
+def recommendations_text(recommendations: AgencyRecommendations) -> str:
+    """An agency's recommendations: those addressed to it first, then those for all agencies, each by audit."""
+    lines = [recommendations_heading(recommendations) + "."]
+    parts = [(addressed_heading(recommendations), recommendations.own)]
+    if recommendations.for_all:
+        parts.append(("For all agencies", recommendations.for_all))
+    for heading, groups in parts:
         lines.append("")
-        lines.append(f"{group.audit.title} (completed {group.audit.completed_label})")
-        for result, for_all in group.items:
-            marker = "[all agencies] " if for_all else ""
-            lines.append(textwrap.fill(marker + result.text, WIDTH, initial_indent="  - ", subsequent_indent="    "))
-    if not groups:
-        lines.append("None in the audits.")
+        if not groups:
+            lines.append(f"{heading}: none in the audits.")
+            continue
+        lines.append(f"{heading} ({sum(len(group.items) for group in groups)}):")
+        for group in groups:
+            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
+            for result in group.items:
+                lines.append(
+                    textwrap.fill(
+                        item_marker(result) + result.text, WIDTH, initial_indent="  - ", subsequent_indent="    "
+                    )
+                )
+    if any(item_marker(result) for group in (*recommendations.own, *recommendations.for_all) for result in group.items):
+        lines += ["", textwrap.fill(LEARNING_POINT_NOTE, WIDTH)]
     return "\n".join(lines)
 
 
@@ -101,15 +184,18 @@ def themes_text(themes: list[NamedCount]) -> str:
 def audits_text(audits: list[dict[str, Any]]) -> str:
     lines = []
     for audit in audits:
-        lines.append(f"{audit['title']} — completed {audit['completed_label']}, {audit['cases_audited']} cases audited")
+        lines.append(f"{audit['title']} — completed {audit['completed_label']}, {cases_label(audit['cases_audited'])}")
         if audit["priority"]:
             lines.append(_wrap(audit["priority"], "  "))
         lines.append(f"  {audit['items']} learning points (id: {audit['id']})")
     return "\n".join(lines)
 
 
-def glossary_text(entries: list[dict[str, Any]]) -> str:
+def glossary_text(entries: list[dict[str, Any]], *, term: str = "") -> str:
+    """Glossary entries; partial matches are introduced as such."""
     lines = []
+    if any(entry.get("match") == "close" for entry in entries):
+        lines.append(CLOSE_MATCHES.format(term=repr(clip(term))))
     for entry in entries:
         head = entry["term"] + (f" — {entry['expansion']}" if entry["expansion"] else "")
         lines.append(head)

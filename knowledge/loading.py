@@ -28,6 +28,8 @@ from knowledge.models import (
     GlossaryTerm,
     Item,
     OffTopicFile,
+    Signpost,
+    SignpostFile,
     Theme,
     ThemeFile,
     ThesaurusEntry,
@@ -41,6 +43,8 @@ GLOSSARY_ADAPTER = TypeAdapter(GlossaryFile)
 THESAURUS_ADAPTER = TypeAdapter(ThesaurusFile)
 OFFTOPIC_ADAPTER = TypeAdapter(OffTopicFile)
 OFFTOPIC_FILE = "offtopic.yaml"  # optional
+SIGNPOST_ADAPTER = TypeAdapter(SignpostFile)
+SIGNPOST_FILE = "signposts.yaml"  # optional
 
 VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
     "agencies.yaml": AGENCY_ADAPTER,
@@ -70,7 +74,7 @@ def bundled_data_dir() -> Path:
 
 def data_files(data_dir: Path) -> list[Path]:
     """Every data file of a data directory, in a stable order."""
-    files = [data_dir / name for name in (*VOCABULARY_FILES, OFFTOPIC_FILE)]
+    files = [data_dir / name for name in (*VOCABULARY_FILES, OFFTOPIC_FILE, SIGNPOST_FILE)]
     files += sorted((data_dir / AUDITS_DIR).glob("*.yaml"))
     return files
 
@@ -205,6 +209,7 @@ class Knowledge:
     thesaurus: tuple[ThesaurusEntry, ...]
     content_hash: str = ""
     offtopic: tuple[str, ...] = ()
+    signposts: tuple[Signpost, ...] = ()
 
     @cached_property
     def items(self) -> tuple[tuple[Audit, Item], ...]:
@@ -311,6 +316,8 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
         yield f"{data_dir / 'glossary.yaml'}: term {dup}: id: duplicate id"
     for dup in _duplicates(entry.id for entry in knowledge.thesaurus):
         yield f"{data_dir / 'thesaurus.yaml'}: entry {dup}: id: duplicate id"
+    for dup in _duplicates(signpost.id for signpost in knowledge.signposts):
+        yield f"{data_dir / SIGNPOST_FILE}: signpost {dup}: id: duplicate id"
     if ALL_AGENCIES not in agency_ids:
         yield f"{agencies_path}: agency {ALL_AGENCIES}: id: required (recommendations to every agency use it)"
     for agency in knowledge.agencies:
@@ -320,6 +327,7 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
     for dup in _duplicates(audit.id for audit in knowledge.audits):
         yield f"{audit_paths[dup]}: audit {dup}: id: duplicate audit id"
     item_owner: dict[str, str] = {}
+    text_owner: dict[str, tuple[str, str]] = {}  # a text -> (audit, item) first holding it
     for audit in knowledge.audits:
         path = audit_paths[audit.id]
         item_ids = {item.id for item in audit.items}
@@ -327,6 +335,9 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
             if item.id in item_owner:
                 yield f"{path}: item {item.id}: id: duplicate id (also in audit {item_owner[item.id]})"
             item_owner[item.id] = audit.id
+            owner = text_owner.setdefault(item.text.casefold(), (audit.id, item.id))
+            if owner[0] != audit.id:  # an audit ingested twice: answers would show the point twice
+                yield f"{path}: item {item.id}: text: same text as item {owner[1]} of audit {owner[0]}"
             for agency in item.agencies:
                 if agency not in agency_ids:
                     yield f"{path}: item {item.id}: agencies: unknown agency '{agency}'"
@@ -363,6 +374,11 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         parsed = _validate(data_dir / OFFTOPIC_FILE, OFFTOPIC_ADAPTER, "offtopic", errors)
         offtopic = parsed.phrases if isinstance(parsed, OffTopicFile) else ()
 
+    signposts: tuple[Signpost, ...] = ()
+    if (data_dir / SIGNPOST_FILE).exists():
+        parsed = _validate(data_dir / SIGNPOST_FILE, SIGNPOST_ADAPTER, "signposts", errors)
+        signposts = parsed.signposts if isinstance(parsed, SignpostFile) else ()
+
     audits: list[Audit] = []
     audit_paths: dict[str, Path] = {}
     paths = sorted((data_dir / AUDITS_DIR).glob("*.yaml"))
@@ -377,12 +393,13 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         raise DataError(errors)
 
     knowledge = Knowledge(
-        audits=tuple(sorted(audits, key=lambda audit: (audit.completed, audit.id))),
+        audits=tuple(sorted(audits, key=lambda audit: (audit.completed or "", audit.id))),
         agencies=vocab["agencies.yaml"].agencies,
         themes=vocab["themes.yaml"].themes,
         glossary=vocab["glossary.yaml"].terms,
         thesaurus=vocab["thesaurus.yaml"].entries,
         offtopic=offtopic,
+        signposts=signposts,
         content_hash=content_hash(data_dir),
     )
     problems = list(_cross_check(data_dir, knowledge, audit_paths))

@@ -9,7 +9,7 @@ import re
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Word = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -39,6 +39,29 @@ class Kind(StrEnum):
         return {"finding": "Finding", "recommendation": "Learning/recommendation", "context": "Context"}[self.value]
 
 
+class Wording(StrEnum):
+    """How a bullet the report files under Learning/Recommendations reads: a curated judgement, the filing kept.
+
+    Most ask something of agencies ("Police should keep families ... updated"); some state what the auditors saw
+    ("Police stated that they were routinely notified of CP meetings"): those are learning points, not asks.
+    """
+
+    ASK = "ask"
+    OBSERVATION = "observation"
+
+    @property
+    def label(self) -> str:
+        return {"ask": "asks of agencies", "observation": "learning point"}[self.value]
+
+
+def kind_label(kind: str, reads_as: str | None) -> str:
+    """How a learning point is labelled wherever it is shown: the report's filing, then how it reads."""
+    label = Kind(kind).label
+    if kind == Kind.RECOMMENDATION.value:
+        label += f": {Wording(reads_as or Wording.ASK.value).label}"
+    return label
+
+
 class Fact(Frozen):
     """A figure the report gives as context for an audit."""
 
@@ -62,11 +85,29 @@ class Item(Frozen):
     agencies: tuple[Slug, ...] = Field(min_length=1)
     themes: tuple[Slug, ...] = Field(min_length=1)
     notes: tuple[Text, ...] = ()
+    reads_as: Wording | None = None  # only for kind recommendation; "observation" needs a note saying why
 
     @field_validator("text")
     @classmethod
     def _whitespace_only(cls, text: str) -> str:
         return normalise_whitespace(text)
+
+    @field_validator("reads_as")
+    @classmethod
+    def _reads_as_a_recommendation(cls, reads_as: Wording | None, info: ValidationInfo) -> Wording | None:
+        kind = info.data.get("kind")
+        if reads_as is not None and kind is not None and kind is not Kind.RECOMMENDATION:
+            raise ValueError(f"applies only to items of kind recommendation, not {kind.value}")
+        if reads_as is Wording.OBSERVATION and not info.data.get("notes"):
+            raise ValueError("observation needs a note (notes) saying why the bullet reads as one")
+        return reads_as
+
+    @property
+    def wording(self) -> Wording | None:
+        """How a recommendation reads (asks by default); None for findings and context."""
+        if self.kind is not Kind.RECOMMENDATION:
+            return None
+        return self.reads_as or Wording.ASK
 
 
 class Audit(Frozen):
@@ -76,8 +117,9 @@ class Audit(Frozen):
     title: Text
     short_title: Text
     priority: Text | None = None
-    cases_audited: int = Field(ge=1)
-    completed: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+    # Optional: many boards' reports state neither; shown as "not stated", never invented.
+    cases_audited: int | None = Field(default=None, ge=1)
+    completed: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
     purpose: Text
     facts: tuple[Fact, ...] = ()
     notes: tuple[Text, ...] = ()
@@ -85,7 +127,9 @@ class Audit(Frozen):
 
     @property
     def completed_label(self) -> str:
-        """The completion month as the report writes it, e.g. "August 2016"."""
+        """The completion month as the report writes it, e.g. "August 2016" ("not stated" when it gives none)."""
+        if self.completed is None:
+            return NOT_STATED
         year, month = self.completed.split("-")
         names = [
             "January",
@@ -102,6 +146,14 @@ class Audit(Frozen):
             "December",
         ]
         return f"{names[int(month) - 1]} {year}"
+
+
+NOT_STATED = "not stated"
+
+
+def cases_label(cases: int | None) -> str:
+    """How many cases an audit looked at, for people: "8 cases audited", or "cases audited: not stated"."""
+    return f"{cases} cases audited" if cases is not None else f"cases audited: {NOT_STATED}"
 
 
 class Agency(Frozen):
@@ -143,6 +195,22 @@ class OffTopicFile(Frozen):
     """Words that mark a question as being about the workplace, not practice ("annual leave", "vpn")."""
 
     phrases: tuple[Word, ...] = ()
+
+
+class Signpost(Frozen):
+    """A safeguarding topic the audits do not cover, and where to send someone who asks about it."""
+
+    id: Slug
+    name: Text
+    phrases: tuple[Word, ...] = Field(min_length=1)
+    message: Text
+    link: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+
+
+class SignpostFile(Frozen):
+    """Out-of-scope safeguarding topics ("FGM", "Prevent") with a message and link shown instead of results."""
+
+    signposts: tuple[Signpost, ...] = ()
 
 
 class AgencyFile(Frozen):

@@ -23,7 +23,8 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
-SCHEMA_VERSION = "7"
+
+SCHEMA_VERSION = "10"  # 8 (signposts) and 9 (reads_as) were bumped on two branches at once
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
@@ -83,19 +84,15 @@ def is_knowledge_database(db_path: Path) -> bool:
 
 
 def default_db_path() -> Path:
-    """The knowledge database location: `LEARNING_BOT_DB`, else a per-user data directory."""
-    configured = os.environ.get("LEARNING_BOT_DB")
-    if configured:
-        return Path(configured).expanduser()
+    """The knowledge database's usual place, in a per-user data directory (the bot's settings may name another)."""
     import platformdirs
 
     return Path(platformdirs.user_data_dir("learning-bot", appauthor=False)) / "knowledge.db"
 
 
 def default_data_dir() -> Path:
-    """The data directory: `LEARNING_BOT_DATA`, else the data bundled with the package."""
-    configured = os.environ.get("LEARNING_BOT_DATA")
-    return Path(configured).expanduser() if configured else bundled_data_dir()
+    """The data files bundled with the package (the bot's settings may name another directory)."""
+    return bundled_data_dir()
 
 
 # The columns of the `items` table, in order: what `item_row` returns.
@@ -112,6 +109,7 @@ ITEM_COLUMNS: dict[str, type] = {
     "agencies": str,
     "themes": str,
     "notes": str,
+    "reads_as": str,
 }
 
 
@@ -126,6 +124,7 @@ def item_row(
     agencies: Sequence[str],
     themes: Sequence[str],
     notes: Sequence[str] = (),
+    reads_as: str | None = None,
 ) -> dict[str, Any]:
     """One row of the `items` table: the passage, its stems and tag tokens for the full-text index."""
     return {
@@ -141,6 +140,7 @@ def item_row(
         "agencies": json.dumps(list(agencies)),
         "themes": json.dumps(list(themes)),
         "notes": json.dumps(list(notes)),
+        "reads_as": reads_as,
     }
 
 
@@ -156,6 +156,7 @@ def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
             agencies=item.agencies,
             themes=item.themes,
             notes=item.notes,
+            reads_as=item.wording.value if item.wording else None,
         )
 
 
@@ -327,6 +328,11 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
     db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
+    db.execute("CREATE TABLE signposts (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT)")
+    db.conn.executemany(
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?)",
+        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link) for s in knowledge.signposts],
+    )
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
     # The full-text index holds the stemmed text (stems are computed in Python, so questions are stemmed

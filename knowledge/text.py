@@ -18,7 +18,12 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
 _DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
-_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+_APOSTROPHE_LIKE = ("\u2019", "\u2018", "`", "\u02bc")
+# Combining diacritical marks (accents on Latin, Greek and Cyrillic letters); other scripts' marks are kept.
+_COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+# Latin letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSABLE = dict(zip("øØłŁđĐıæÆœŒß", "o O l L d D i ae AE oe OE ss".split(), strict=True))
+_UNDECOMPOSABLE_LETTER = re.compile("[" + "".join(_UNDECOMPOSABLE) + "]")  # (str.translate is slow)
 
 # Irregular plurals the stemmer does not fold onto their singular.
 _LEMMAS = {
@@ -75,9 +80,21 @@ RECOMMENDATION_CUES = frozenset(
         "action",
         "actions",
         "todo",
+        "differently",
+        # Asking what is expected or for advice asks for the recommendations.
+        "supposed",
+        "expected",
+        "acceptable",
+        "advice",
+        "tips",
+        "guidance",
+        "guide",
     ]
 )
-FINDING_CUES = frozenset(["find", "finding", "findings", "found", "evidence", "evidenced", "show", "showed"])
+# (How well something worked is asked of the findings too: "good", "well", "effective", "common", "working".)
+FINDING_CUES = frozenset(
+    "find finding findings found evidence evidenced show showed good well effective effectively common working".split()
+)
 
 # Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
 META_WORDS = frozenset(
@@ -103,12 +120,37 @@ def strip_slack_markup(text: str, *, limit: int = MAX_RAW_QUESTION_CHARS) -> str
     return _SLACK_MARKUP.sub(_label, text[:limit])
 
 
-def normalise(text: str) -> str:
-    """Unicode-normalise, lower-case and unify apostrophes."""
+def fold(text: str) -> str:
+    """Accents and compatibility characters folded to plain letters, case kept: "ñéglect" -> "neglect".
+
+    Compatibility forms (full-width "ＣＡＦ", ligatures "ﬁ", mathematical "𝐂𝐒𝐄", superscripts) become their plain
+    letters (Unicode's compatibility decomposition, NFKD), then combining diacritical marks (accents) are removed
+    and what is left recomposed; a few Latin letters with no decomposition ("ø", "ł", "æ", "ß") are spelt out.
+    Linear in the text; ASCII is returned as it is.
+    """
     if text.isascii():
-        # NFKC leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
+        return text
+    decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed
+    decomposed = _UNDECOMPOSABLE_LETTER.sub(_spelt, decomposed)
+    return unicodedata.normalize("NFC", _COMBINING_MARKS.sub("", decomposed))
+
+
+def _spelt(match: re.Match[str]) -> str:
+    return _UNDECOMPOSABLE[match.group()]
+
+
+def normalise(text: str) -> str:
+    """Fold accents and compatibility characters, lower-case and unify apostrophes: the form every match uses."""
+    if text.isascii():
+        # Folding leaves ASCII as it is; only the backtick is an apostrophe to unify (a fast path for the build).
         return text.replace("`", "'").lower()
-    return unicodedata.normalize("NFKC", text).translate(_APOSTROPHES).lower()
+    text = fold(text)
+    for apostrophe in _APOSTROPHE_LIKE:  # four C-level replaces are far cheaper than str.translate
+        if apostrophe in text:
+            text = text.replace(apostrophe, "'")
+    return text.casefold()
 
 
 def words(text: str) -> list[str]:
@@ -147,3 +189,124 @@ def content_words(text: str) -> list[str]:
 def stemmed_text(text: str) -> str:
     """The text as space-separated stems: what the full-text index stores."""
     return " ".join(stems(text))
+
+
+# Texting forms and everyday shorthand, read as the words they stand for before anything else is done with a
+# question ("pls", "u", "b4", "gr8"). General English texting, not words of any one question set; role and relation
+# shorthand of practice ("sw", "hv", "dsl") lives in the thesaurus as variants.
+TEXTING: dict[str, str] = {
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "thx": "thanks",
+    "thnx": "thanks",
+    "ty": "thank you",
+    "abt": "about",
+    "b4": "before",
+    "gr8": "great",
+    "l8": "late",
+    "l8r": "later",
+    "2day": "today",
+    "2moro": "tomorrow",
+    "2nite": "tonight",
+    "shud": "should",
+    "shld": "should",
+    "cud": "could",
+    "cld": "could",
+    "wud": "would",
+    "wld": "would",
+    "wat": "what",
+    "wot": "what",
+    "wen": "when",
+    "cos": "because",
+    "coz": "because",
+    "cuz": "because",
+    "bc": "because",
+    "tho": "though",
+    "thru": "through",
+    "ppl": "people",
+    "msg": "message",
+    "msgs": "messages",
+    "txt": "text",
+    "gd": "good",
+    "rly": "really",
+    "obvs": "obviously",
+    "wk": "week",
+    "wks": "weeks",
+    "yr": "year",
+    "yrs": "years",
+    "mths": "months",
+    "mnths": "months",
+    "hrs": "hours",
+    "no1": "no one",
+    "any1": "anyone",
+    "some1": "someone",
+    "every1": "everyone",
+    "sum1": "someone",
+    "nite": "night",
+    "tmrw": "tomorrow",
+    "tbc": "to be confirmed",
+    "info": "information",
+    "appt": "appointment",
+    "appts": "appointments",
+    "mtg": "meeting",
+    "mtgs": "meetings",
+    "dept": "department",
+    "govt": "government",
+}
+
+# Spellings as they sound: a rough phonetic key (sch/ph/ck/c/q/x/z folded, doubled letters and vowels after
+# the first letter dropped), so "skools" meets "schools" and "asessment" meets "assessment".
+_SOUNDS = (("sch", "sk"), ("ph", "f"), ("ck", "k"), ("wh", "w"), ("gh", "g"), ("qu", "kw"), ("q", "k"), ("x", "ks"))
+_SOFT_C = re.compile(r"c(?=[eiy])")
+_DOUBLE = re.compile(r"(.)\1+")
+_LATER_VOWELS = re.compile(r"(?<=.)[aeiouy]")
+
+
+def sound_key(word: str) -> str:
+    """A rough phonetic key of a lower-case word (see above); "" for a word of non-letters."""
+    if not word.isalpha():
+        return ""
+    for spelt, sound in _SOUNDS:
+        word = word.replace(spelt, sound)
+    word = _SOFT_C.sub("s", word).replace("c", "k").replace("z", "s")
+    word = _DOUBLE.sub(r"\1", word)
+    return _LATER_VOWELS.sub("", word)
+
+
+def is_abbreviation(short: str, word: str) -> bool:
+    """Whether `short` is `word` with letters dropped (same first and last letter, letters in order)."""
+    if len(short) >= len(word) or short[0] != word[0] or short[-1] != word[-1]:
+        return False
+    letters = iter(word)
+    return all(letter in letters for letter in short)
+
+
+# Question intents beyond the kind of passage: asking for a number, or for why an audit was done. Each is a set of
+# single cue words and of cue phrases (consecutive words). The cue words say what is asked, not what it is about.
+FACT_WORDS = frozenset("percentage percent proportion statistics stats figures figure numbers rate rates".split())
+FACT_PHRASES = frozenset(
+    {("how", "many"), ("how", "much"), ("how", "often"), ("what", "share"), ("number", "of"), ("what", "rate")}
+)
+PURPOSE_WORDS = frozenset("purpose purposes aim aims objective objectives rationale".split())
+PURPOSE_PHRASES = frozenset(
+    {("meant", "to"), ("set", "out", "to"), ("reason", "for"), ("reasons", "for"), ("why", "audit"), ("why", "look")}
+)
+# "what is asked of children's centres", "what is expected of police": a request for an agency's recommendations.
+AGENCY_PHRASES = frozenset({("asked", "of"), ("expected", "of"), ("to", "action"), ("need", "to", "do")})
+
+
+ECHO_CHARS = 80
+
+
+def clip(text: str, limit: int = ECHO_CHARS) -> str:
+    """What someone typed, cut to `limit` characters (ending "…" when cut) to echo back in a message.
+
+    Whitespace is collapsed in the first `4 * limit` characters only: echoing 100 kB costs hardly more than 100 bytes.
+    """
+    head = text[: 4 * limit]
+    short = " ".join(head.split())
+    if len(short) <= limit and (len(head) == len(text) or text[len(head) :].isspace()):
+        return short
+    return short[: limit - 1].rstrip() + "…"

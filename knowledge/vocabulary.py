@@ -17,13 +17,18 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from knowledge.text import META_WORDS, STOPWORDS, stem, words
+from knowledge.models import Signpost
+from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, words
 
 MAX_PHRASE = 6
 PASSAGES_PER_WORD = 20_000
 TYPO_RATIO = 100
 # An English word at least this common (Zipf scale) is a real word, not a typo to correct.
 REAL_WORD_ZIPF = 2.0
+# An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
+ABBREVIATION_SHARE = 0.4
+# Each part of a run-together word is at least this long.
+MIN_PART = 4
 AUDIT_TAG = "auditx"
 THEME_TAG = "themex"
 AGENCY_TAG = "agencyx"
@@ -46,6 +51,16 @@ def key_of(text: str) -> tuple[str, ...]:
     if len(all_words) > 1 and len(content) == 1:
         content = all_words
     return tuple(stem(word) for word in content)
+
+
+@dataclass(frozen=True)
+class Description:
+    """A concept described in plain words (a glossary definition, a theme description): its stems, weighted."""
+
+    label: str
+    name: str
+    key: tuple[str, ...]
+    weights: dict[str, float]
 
 
 @dataclass
@@ -86,6 +101,18 @@ class Vocabulary:
             tuple(words(phrase)) for (phrase,) in conn.execute("SELECT phrase FROM offtopic") if words(phrase)
         }
         self.max_offtopic = max((len(phrase) for phrase in self.offtopic), default=0)
+        # Out-of-scope safeguarding topics, by the stems of their phrases (stopwords kept: "off roll").
+        self.signposts: dict[str, Signpost] = {}
+        self.signpost_keys: dict[tuple[str, ...], str] = {}
+        for signpost_id, name, phrases, message, link in conn.execute("SELECT * FROM signposts ORDER BY id"):
+            signpost = Signpost(
+                id=signpost_id, name=name, phrases=tuple(json.loads(phrases)), message=message, link=link
+            )
+            self.signposts[signpost_id] = signpost
+            for phrase in signpost.phrases:
+                if words(phrase):
+                    self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
+        self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
         key_texts = self._load_concepts(conn)
         # Choices for typo correction: the corpus words, every word of a concept key, and the words people
         # use about the audits themselves ("recomendations" -> "recommendations").
@@ -99,6 +126,8 @@ class Vocabulary:
         self._choices = {word: word for word in choices if len(word) >= 4 and word.isalpha() and word not in STOPWORDS}
         self._choices.update({word: word for word in META_WORDS})
         self._max_choice_df = max((choices.get(word, 0) for word in self._choices), default=0)
+        self.descriptions = self._load_descriptions(conn)
+        self._index_respellings()
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
         self.concept_stems: set[str] = {part for key in self.concepts for part in key}
         self.known_stems: set[str] = set(self.stem_df) | self.concept_stems
@@ -194,7 +223,91 @@ class Vocabulary:
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
         return self._key_texts
 
+    # -- concept descriptions -----------------------------------------------------------------------------------
+    def _load_descriptions(self, conn: sqlite3.Connection) -> list[Description]:
+        """Each glossary term's definition and each theme's description, as the stems a question describing the
+        concept in its own words might share with it, weighted by how few descriptions use each stem."""
+        texts: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        labels: dict[tuple[str, ...], tuple[str, str]] = {}
+        for term_id, term, definition in conn.execute("SELECT id, term, definition FROM glossary ORDER BY id"):
+            texts[key_of(term)].append(definition)
+            labels.setdefault(key_of(term), (f"glossary:{term_id}", term))
+        for theme_id, name, description in conn.execute("SELECT id, name, description FROM themes ORDER BY id"):
+            texts[key_of(name)].append(description)
+            labels.setdefault(key_of(name), (f"theme:{theme_id}", name))
+        described = {
+            key: frozenset(stem(word) for text in found for word in words(text) if word not in STOPWORDS)
+            for key, found in texts.items()
+            if key in self.concepts
+        }
+        df: dict[str, int] = defaultdict(int)
+        for stems_ in described.values():
+            for part in stems_:
+                df[part] += 1
+        total = len(described) or 1
+        return [
+            Description(*labels[key], key, {part: math.log(total / df[part]) for part in stems_})
+            for key, stems_ in sorted(described.items())
+        ]
+
     # -- typo correction --------------------------------------------------------------------------------------
+    def _index_respellings(self) -> None:
+        """Correction choices by sound and by first and last letter, commonest first."""
+        self._sounds: dict[str, str] = {}
+        self._by_ends: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for word in sorted(self._choices, key=lambda choice: (-self._choice_df.get(choice, 0), choice)):
+            key = sound_key(word)
+            if len(key) >= 3:
+                self._sounds.setdefault(key, word)
+            self._by_ends[(word[0], word[-1])].append(word)
+
+    def is_word(self, word: str) -> bool:
+        """Whether a word is one the knowledge base knows: a stopword, a concept word or a passage word."""
+        return word in self.known_words or word in self.word_df or stem(word) in self.known_stems
+
+    def respell(self, word: str, *, zipf: float | None = None) -> tuple[str, str] | None:
+        """A word beyond `correct`'s reach, read as the vocabulary word it sounds like ("skools" -> "schools")
+        or abbreviates ("agncy" -> "agency", "convos" -> "conversations"), with which of the two it was.
+
+        Only for a word that is neither known to the knowledge base nor ordinary English: the commonest word of
+        the same sound, or the commonest that keeps its first and last letters and holds its letters in order.
+        """
+        if len(word) < 3 or not word.isalpha() or self.is_word(word):
+            return None
+        if zipf is not None and zipf >= REAL_WORD_ZIPF:
+            return None
+        key = sound_key(word)
+        if len(word) >= 4 and len(key) >= 3 and self._sounds.get(key, word) != word:
+            return self._sounds[key], "sounds like"
+        for choice in self._by_ends.get((word[0], word[-1]), ()):
+            if len(word) >= ABBREVIATION_SHARE * len(choice) and is_abbreviation(word, choice):
+                return choice, "abbreviation"
+        return None
+
+    def split(self, word: str) -> tuple[str, str] | None:
+        """Two vocabulary words typed without the space between them ("neglecttoolkit"), or None."""
+        if len(word) < 2 * MIN_PART or not word.isalpha() or self.is_word(word):
+            return None
+        best: tuple[int, str, str] | None = None
+        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
+            left, right = word[:cut], word[cut:]
+            if left in self._choices and right in self._choices:
+                support = min(self._choice_df.get(left, 0), self._choice_df.get(right, 0))
+                if best is None or support > best[0]:
+                    best = (support, left, right)
+        return (best[1], best[2]) if best else None
+
+    def joined(self, first: str, second: str) -> str | None:
+        """One vocabulary word typed as two ("safe guarding" -> "safeguarding"), or None."""
+        word = first + second
+        if word not in self._choices or first in STOPWORDS or second in STOPWORDS:
+            return None
+        support = self._choice_df.get(word, 0)
+        parts = max(self._choice_df.get(first, 0), self._choice_df.get(second, 0))
+        if not (self.is_word(first) and self.is_word(second)) or support >= parts:
+            return word
+        return None
+
     def correct(self, word: str, *, zipf: float | None = None) -> str | None:
         """The vocabulary word a misspelt word most likely means, or None when it is known or too far off.
 

@@ -20,8 +20,10 @@ SEED = Path(__file__).resolve().parent / "data" / "lscb-multi-agency-audits-2016
 
 @pytest.fixture(autouse=True)
 def _isolated_paths(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never touch the developer's own databases or `.env` from a test."""
+    """Never touch the developer's own databases or `.env` from a test (settings read `.env` from the current
+    directory: each test starts in an empty one)."""
     base = tmp_path_factory.mktemp("paths")
+    monkeypatch.chdir(base)
     monkeypatch.setenv("LEARNING_BOT_DB", str(base / "knowledge.db"))
     monkeypatch.setenv("LEARNING_BOT_STATE", str(base / "state.db"))
     monkeypatch.delenv("LEARNING_BOT_DATA", raising=False)

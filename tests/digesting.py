@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from slack_sdk.web import WebClient
 
+from bot.scheduler import weekly_schedule
+from bot.slack_poster import SlackPoster
 from handlers.digest_blocks import digest_message
 from knowledge.base import KnowledgeBase
 from knowledge.records.digest_log import DigestLog
@@ -44,8 +46,8 @@ def make_digests(
     return Digests(
         kb,
         DigestLog(StateStore(state_path)),
-        schedule or Schedule.weekly(),
-        client=client,
+        schedule or weekly_schedule(),
+        poster=SlackPoster(client) if client else None,
         channels=channels,
         admins=admins,
         render=digest_message,

@@ -2,7 +2,9 @@
 
 Point the app's `SLACK_API_URL` at `FakeSlack.url`; every call is recorded with its parsed arguments.
 Responses can be queued per method (e.g. a 429 with Retry-After, or an error), else a sensible default
-success is returned. `conversations.history` returns what was posted to the channel, metadata included.
+success is returned. A method can be held (`hold`): its calls are recorded, then wait for the test to release
+them, so a test can see what the app does before Slack has answered (an acknowledgement, say) without timing.
+`conversations.history` returns what was posted to the channel, metadata included.
 """
 
 from __future__ import annotations
@@ -30,6 +32,24 @@ class Call:
     at: float = field(default_factory=time.time)
 
 
+class Hold:
+    """Calls to one method wait here until `release()` (or `timeout` seconds, for a test that never releases)."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._gate = threading.Event()
+        self._lock = threading.Lock()
+        self.answered = 0  # calls let through so far
+
+    def release(self) -> None:
+        self._gate.set()
+
+    def pass_through(self) -> None:
+        self._gate.wait(self.timeout)
+        with self._lock:
+            self.answered += 1
+
+
 @dataclass
 class Reply:
     status: int = 200
@@ -44,8 +64,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.queued: dict[str, list[Reply]] = {}
         self.posted: dict[str, list[dict[str, Any]]] = {}
-        self.holds: dict[str, threading.Event] = {}
-        self.held: list[str] = []
+        self.holds: dict[str, Hold] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
         fake = self
@@ -78,6 +97,8 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        for hold in list(self.holds.values()):
+            hold.release()
         self.server.shutdown()
         self.server.server_close()
 
@@ -88,22 +109,12 @@ class FakeSlack:
         with self._lock:
             self.queued.setdefault(method, []).append(reply)
 
-    def hold(self, method: str) -> threading.Event:
-        """Make calls to `method` wait, unanswered and not yet posted, until the returned event is set (or 60 s)."""
-        release = threading.Event()
+    def hold(self, method: str, *, timeout: float = 30.0) -> Hold:
+        """Make calls to `method` wait (after being recorded) until the returned hold is released."""
+        hold = Hold(timeout)
         with self._lock:
-            self.holds[method] = release
-        return release
-
-    def wait_held(self, method: str, timeout: float = 20.0) -> None:
-        """Block until a call to `method` is being held (fails on timeout)."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while method not in self.held:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise AssertionError(f"no call to {method} arrived")
-                self._lock.wait(remaining)
+            self.holds[method] = hold
+        return hold
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -146,19 +157,15 @@ class FakeSlack:
                     args[key] = json.loads(args[key])
         method = parsed.path.removeprefix("/api/").lstrip("/")
         with self._lock:
-            release = self.holds.get(method)
-            if release is not None:
-                self.held.append(method)
-                self._lock.notify_all()
-        if release is not None:
-            release.wait(60)
-        with self._lock:
             self.calls.append(Call(method, args, dict(request.headers.items())))
             queued = self.queued.get(method)
             reply = queued.pop(0) if queued else None
             if reply is None or (reply.status == 200 and reply.body is None):
                 reply = Reply(200, self._default(method, args), reply.headers if reply else {})
             self._lock.notify_all()
+            hold = self.holds.get(method)
+        if hold is not None:
+            hold.pass_through()
         body = json.dumps(reply.body if reply.body is not None else {"ok": False, "error": "ratelimited"})
         request.send_response(reply.status)
         request.send_header("Content-Type", "application/json; charset=utf-8")

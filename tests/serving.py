@@ -23,11 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @dataclass
 class ServedBot:
-    """The running process, its base URL, how long it took to start, and everything it printed so far."""
+    """The running process, its base URL, and everything it printed so far."""
 
     process: subprocess.Popen[str]
     url: str
-    startup: float
     output: list[str] = field(default_factory=list)
 
     @property
@@ -57,7 +56,6 @@ def served_bot(kb_path: Path, fake_slack: FakeSlack, workdir: Path, **env_extra:
         PYTHONPATH=str(ROOT),
         **env_extra,
     )
-    started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
         cwd=workdir,
@@ -89,7 +87,7 @@ def served_bot(kb_path: Path, fake_slack: FakeSlack, workdir: Path, **env_extra:
             url = found.group(1)
     try:
         assert url is not None, "".join(output)
-        yield ServedBot(process, url, time.perf_counter() - started, output)
+        yield ServedBot(process, url, output)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)

@@ -113,7 +113,6 @@ def message(
 class Reply:
     status: int
     body: bytes
-    elapsed: float
 
 
 class RunningBot:
@@ -152,12 +151,11 @@ class RunningBot:
 
     # -- requests ----------------------------------------------------------------------------------------------
     def request(self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None) -> Reply:
-        started = time.perf_counter()
         conn = http.client.HTTPConnection(self.host, self.port, timeout=10)
         try:
             conn.request(method, path, body=body.encode(), headers=headers or {})
             response = conn.getresponse()
-            return Reply(response.status, response.read(), time.perf_counter() - started)
+            return Reply(response.status, response.read())
         finally:
             conn.close()
 

@@ -62,7 +62,7 @@ def test_mention_is_answered_once_in_its_thread(bot: RunningBot, fake_slack: Fak
     assert post.args["channel"] == CHANNEL
     assert post.args["thread_ts"] == event["ts"]
     first = post.args["blocks"][2]["text"]["text"]
-    assert first.startswith("*1. Learning/recommendation*") and PRE_VERBAL in first
+    assert first.startswith("*1. Learning/recommendation: asks of agencies*") and PRE_VERBAL in first
     assert "Families with Multiple Needs" in posted_text(post.args)
     assert post.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
 
@@ -239,10 +239,12 @@ def test_nothing_the_bot_posts_pings_anyone(bot: RunningBot, fake_slack: FakeSla
 def test_every_slash_command_acks_at_once_and_answers_through_the_response_url(
     bot: RunningBot, fake_slack: FakeSlack, command: str, text: str, expected: str, response_type: str
 ) -> None:
+    answer = fake_slack.hold("response/hook")
     reply = bot.send_command(command, text, response_url=fake_slack.response_url())
     assert reply.status == 200
     assert reply.body == b""  # an empty ack: the answer follows through the response_url
-    assert reply.elapsed < 3
+    assert answer.answered == 0  # acknowledged while the answer was still on its way: the ack did not wait for it
+    answer.release()
     [response] = fake_slack.wait_for("response/hook")
     assert expected in posted_text(response.args)
     assert response.args["response_type"] == response_type
@@ -356,32 +358,31 @@ def test_question_text_is_not_logged_by_default(
 
 
 # -- load ----------------------------------------------------------------------------------------------------------
-def test_thirty_simultaneous_mentions_are_all_acknowledged_in_time_and_answered(
+def test_thirty_simultaneous_mentions_are_all_acknowledged_before_any_answer_and_all_answered(
     bot: RunningBot, fake_slack: FakeSlack
 ) -> None:
     # Thirty practitioners asking at once (one person asking thirty times meets the per-person question limit).
-    events = [
-        mention(PRE_VERBAL_QUESTION if n % 2 else "disguised compliance", user=f"U{n:08d}") for n in range(30)
-    ]
+    # Slack holds every answer until all thirty acks are in: no ack may wait for an answer, or for a free listener
+    # thread (there are 8), however busy the bot is. How fast acks are is measured by the bench, not here.
+    events = [mention(PRE_VERBAL_QUESTION if n % 2 else "disguised compliance", user=f"U{n:08d}") for n in range(30)]
+    answers = fake_slack.hold("chat.postMessage")
     start = threading.Barrier(len(events))
-    replies: list[tuple[int, float]] = []
+    statuses: list[int] = []
     lock = threading.Lock()
 
     def send(event: dict[str, object]) -> None:
         start.wait()
-        began = time.perf_counter()
         reply = bot.send_event(event)
         with lock:
-            replies.append((reply.status, time.perf_counter() - began))
+            statuses.append(reply.status)
 
     threads = [threading.Thread(target=send, args=(event,)) for event in events]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=10)
-    assert len(replies) == 30
-    assert all(status == 200 for status, _ in replies)
-    slowest = max(elapsed for _, elapsed in replies)
-    assert slowest < 3, f"slowest ack took {slowest:.2f}s"
+        thread.join(timeout=20)
+    assert statuses == [200] * 30
+    assert answers.answered == 0
+    answers.release()
     posts = fake_slack.wait_for("chat.postMessage", 30, timeout=20)
     assert sorted(post.args["thread_ts"] for post in posts) == sorted(str(event["ts"]) for event in events)

@@ -7,7 +7,7 @@ import json
 import pytest
 from slack_sdk.models.blocks import SectionBlock
 
-from handlers import blocks
+from handlers import blocks, slack_text
 from knowledge.base import EXAMPLE_QUESTIONS, KnowledgeBase
 
 from .slackbot import PRE_VERBAL, PRE_VERBAL_QUESTION
@@ -39,7 +39,7 @@ def test_answer_labels_each_point_and_gives_its_source(kb: KnowledgeBase) -> Non
     message = blocks.answer_message(kb.ask(PRE_VERBAL_QUESTION, limit=100), kb)
     body = rendered(message)
     first = texts(message)[1]
-    assert first.startswith("*1. Learning/recommendation*\n")
+    assert first.startswith("*1. Learning/recommendation: asks of agencies*\n")
     assert PRE_VERBAL in first
     assert "Families with Multiple Needs" in body
     assert "completed February 2017" in body
@@ -142,17 +142,17 @@ def test_notification_text_is_escaped() -> None:
 
 def test_long_text_is_split_within_the_limit_at_word_boundaries() -> None:
     words = " ".join(f"word{n}" for n in range(2000))
-    pieces = blocks.split_text(words)
+    pieces = slack_text.split_text(words)
     assert len(pieces) > 1
-    assert all(len(piece) <= blocks.TEXT_LIMIT for piece in pieces)
+    assert all(len(piece) <= slack_text.TEXT_LIMIT for piece in pieces)
     assert " ".join(pieces) == words
 
 
 def test_an_unbroken_text_is_cut_but_never_inside_an_escape() -> None:
     text = blocks.escape("&" * 2500)  # 12,500 characters of "&amp;" and no spaces
-    pieces = blocks.split_text(text)
+    pieces = slack_text.split_text(text)
     assert "".join(pieces) == text
-    assert all(len(piece) <= blocks.TEXT_LIMIT and piece.endswith(";") for piece in pieces)
+    assert all(len(piece) <= slack_text.TEXT_LIMIT and piece.endswith(";") for piece in pieces)
 
 
 def test_messages_are_split_at_fifty_blocks() -> None:
@@ -166,23 +166,39 @@ def test_every_listing_respects_the_limits(kb: KnowledgeBase) -> None:
         blocks.themes_message(kb.themes()),
         blocks.glossary_message(kb.glossary(), term=""),
         blocks.agencies_message(kb.agencies(), asked="nobody"),
-        *(blocks.recommendations_message(a.id, kb.recommendations(a.id), kb) for a in kb.agencies()),
+        *(blocks.recommendations_message(kb.recommendations(a.id)) for a in kb.agencies()),
     ]
     for message in messages:
         for part in blocks.split_messages(message):
             data = part.as_kwargs()  # to_dict() validates every block's own limits
-            assert len(data["blocks"]) <= blocks.BLOCK_LIMIT
-            assert all(len(text) <= blocks.TEXT_LIMIT for text in texts(part))
+            assert len(data["blocks"]) <= slack_text.BLOCK_LIMIT
+            assert all(len(text) <= slack_text.TEXT_LIMIT for text in texts(part))
 
 
-def test_recommendations_are_grouped_by_audit_and_all_agency_ones_marked(kb: KnowledgeBase) -> None:
-    groups = kb.recommendations("police")
-    body = rendered(blocks.recommendations_message("police", groups, kb))
-    assert "Recommendations for Police" in body
-    for group in groups:
+def test_recommendations_lead_with_the_agency_then_all_agencies(kb: KnowledgeBase) -> None:
+    recommendations = kb.recommendations("police")
+    body = rendered(blocks.recommendations_message(recommendations))
+    assert "Learning/Recommendations for Police: 3 addressed to it, 7 to all agencies" in body
+    for group in (*recommendations.own, *recommendations.for_all):
         assert blocks.escape(group.audit.title) in body
-    assert any(for_all for group in groups for _, for_all in group.items)
-    assert "_[all agencies]_" in body
+    own, for_all = body.index("*Addressed to Police* (3)"), body.index("*For all agencies* (7)")
+    assert own < body.index("Police should keep families") < for_all
+    assert "_[learning point]_ Police stated that they were routinely notified" in body
+    assert "worded as an observation, not an ask of agencies" in body
+
+
+def test_recommendations_say_when_none_is_addressed_to_the_agency(kb: KnowledgeBase) -> None:
+    body = rendered(blocks.recommendations_message(kb.recommendations("bhrut")))
+    assert "0 addressed to it, 7 to all agencies" in body
+    assert body.index("*Addressed to BHRUT (hospitals):* none in the audits.") < body.index("*For all agencies* (7)")
+
+
+def test_partial_glossary_matches_are_labelled(kb: KnowledgeBase) -> None:
+    body = "\n".join(texts(blocks.glossary_message(kb.glossary("exploitation"), term="exploitation")))
+    assert body.startswith("_No glossary entry is called “exploitation”; partial matches:_")
+    assert "*CSE*" in body
+    exact = rendered(blocks.glossary_message(kb.glossary("CSE"), term="CSE"))
+    assert "partial" not in exact and "*CSE*" in exact
 
 
 def test_unknown_glossary_term_is_echoed_escaped() -> None:

@@ -10,6 +10,7 @@ from slack_bolt import Ack, BoltContext, Respond, Say
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookResponse
 
+from bot.app import handler_deps
 from bot.settings import Settings
 from handlers import blocks
 from handlers.actions import Actions
@@ -17,7 +18,6 @@ from handlers.commands import Commands
 from handlers.questions import Questions
 from knowledge.base import KnowledgeBase
 from knowledge.records.state import StateStore
-from knowledge.services.answering import Care
 
 from .fakeslack import FakeSlack
 from .slackbot import BOT_USER_ID, PRE_VERBAL_QUESTION, USER_ID, mention
@@ -36,9 +36,9 @@ def settings(tmp_path: Path, **extra: object) -> Settings:
 
 
 def test_feedback_listener_acks_records_and_thanks(kb: KnowledgeBase, tmp_path: Path) -> None:
-    state = StateStore(tmp_path / "state.db")
-    care = Care(state, questions_per_minute=10)
-    actions = Actions(kb=kb, settings=settings(tmp_path), state=state, care=care)
+    deps = handler_deps(settings(tmp_path, questions_per_minute=10), kb, StateStore(tmp_path / "state.db"))
+    care = deps.answering.care
+    actions = Actions(deps)
     answer_id = care.feedback.record_answer(["ey-f7"])
     ack, respond = Mock(Ack), responder()
     action = {"action_id": blocks.FEEDBACK_NOT_HELPFUL, "value": answer_id}
@@ -58,11 +58,9 @@ def test_feedback_listener_acks_records_and_thanks(kb: KnowledgeBase, tmp_path: 
 def test_shared_care_limits_questions_across_mentions_and_commands(
     kb: KnowledgeBase, tmp_path: Path, fake_slack: FakeSlack
 ) -> None:
-    state = StateStore(tmp_path / "state.db")
-    config = settings(tmp_path)
-    care = Care(state, questions_per_minute=2)
-    questions = Questions(kb=kb, settings=config, state=state, care=care)
-    commands = Commands(kb=kb, settings=config, state=state, care=care)
+    deps = handler_deps(settings(tmp_path, questions_per_minute=2), kb, StateStore(tmp_path / "state.db"))
+    questions = Questions(deps)  # one answering service (one rate limit) for both surfaces, as in the app
+    commands = Commands(deps)
     client = WebClient(token="xoxb-test", base_url=fake_slack.url)
     context = BoltContext({"bot_user_id": BOT_USER_ID})
     for n in range(2):

@@ -54,7 +54,7 @@ def test_ask_json_is_one_object_of_the_documented_shape(kb_path: Path) -> None:
     assert data["question"] == "disguised compliance"
     assert 1 <= len(data["results"]) <= 3
     first = data["results"][0]
-    assert set(first) == {"id", "audit", "kind", "text", "agencies", "themes", "score"}
+    assert set(first) == {"id", "audit", "kind", "reads_as", "text", "agencies", "themes", "score"}
     assert set(first["audit"]) == {"id", "title", "completed"}
     assert first["text"] == "Elements of disguised compliance were evident in all cases."
 
@@ -107,19 +107,23 @@ def test_recommendations_police_lists_exactly_police_and_all_agency_ones(kb, kb_
     code, out, _ = run("recommendations", "police", "--json", db=kb_path)
     assert code == 0
     data = json.loads(out)
-    listed = {rec["id"]: rec["all_agencies"] for group in data["groups"] for rec in group["recommendations"]}
-    expected = {}
+    own = [rec["id"] for group in data["addressed_to_agency"] for rec in group["recommendations"]]
+    for_all = [rec["id"] for group in data["for_all_agencies"] for rec in group["recommendations"]]
+    expected_own, expected_all = [], []
     for _audit, item in _items(kb):
         if item["kind"] != "recommendation":
             continue
         if "police" in item["agencies"]:
-            expected[item["id"]] = False
+            expected_own.append(item["id"])
         elif "all-agencies" in item["agencies"]:
-            expected[item["id"]] = True
-    assert listed == expected
-    assert any(not for_all for for_all in listed.values())
-    assert any(for_all for for_all in listed.values())
-    assert any("Police should keep families" in rec["text"] for g in data["groups"] for rec in g["recommendations"])
+            expected_all.append(item["id"])
+    assert sorted(own) == sorted(expected_own) and own
+    assert sorted(for_all) == sorted(expected_all) and for_all
+    recs = [
+        rec for part in ("addressed_to_agency", "for_all_agencies") for g in data[part] for rec in g["recommendations"]
+    ]
+    assert any("Police should keep families" in rec["text"] for rec in recs)
+    assert {rec["reads_as"] for rec in recs} == {"ask", "observation"}
 
 
 def _items(kb):
@@ -151,11 +155,13 @@ def test_unknown_agency_lists_the_known_ones(kb_path: Path) -> None:
     assert "Children's centres (" in out
 
 
-def test_recommendations_text_is_grouped_and_marks_all_agency_items(kb_path: Path) -> None:
+def test_recommendations_text_leads_with_the_agency_then_all_agencies(kb_path: Path) -> None:
     code, out, _ = run("recommendations", "police", db=kb_path)
     assert code == 0
-    assert "Recommendations for Police" in out
-    assert "[all agencies]" in out
+    assert out.startswith("Learning/Recommendations for Police: 3 addressed to it, 7 to all agencies.")
+    own, for_all = out.index("Addressed to Police (3):"), out.index("For all agencies (7):")
+    assert own < out.index("Police should keep families") < for_all
+    assert for_all < out.index("Use of assessment tools such as the Neglect Toolkit")
     assert "CSE/MASE (completed December 2016)" in out
 
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from knowledge.loading import load_knowledge
-from knowledge.models import ALL_AGENCIES, Kind, normalise_whitespace
+from knowledge.models import ALL_AGENCIES, Kind, Wording, normalise_whitespace
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +142,22 @@ def test_every_theme_has_discussion_questions_and_why_it_matters(knowledge) -> N
     for theme in knowledge.themes:
         assert 2 <= len(theme.discussion_questions) <= 3, theme.id
         assert len(theme.why_it_matters) > 80, theme.id
+
+
+OBSERVATIONS = {"ey-r1", *(f"cwd-r{n}" for n in range(1, 10))}
+
+
+def test_recommendations_worded_as_observations_are_marked_and_explained(knowledge) -> None:
+    """A curated judgement on how a bullet filed under Learning/Recommendations reads; the filing is kept."""
+    marked = {item.id for _, item in knowledge.items if item.reads_as is Wording.OBSERVATION}
+    assert marked == OBSERVATIONS
+    for _, item in knowledge.items:
+        if item.id in OBSERVATIONS:
+            assert item.kind is Kind.RECOMMENDATION and item.wording is Wording.OBSERVATION
+            assert any("Learning/Recommendations" in note for note in item.notes), item.id
+        elif item.kind is Kind.RECOMMENDATION:
+            assert item.wording is Wording.ASK, item.id
+            # an ask is worded as one: it says what should, would or is to be done
+            assert re.search(r"\bshould\b|\bwould benefit\b|\bto (?:ensure|be)\b", item.text), item.id
+        else:
+            assert item.wording is None

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
-from handlers.digest_blocks import MAX_BLOCKS, MAX_TEXT, _sections, digest_blocks, digest_message, escape
+from handlers.digest_blocks import _sections, digest_blocks, digest_message
+from handlers.slack_text import BLOCK_LIMIT, TEXT_LIMIT, escape
 from knowledge.base import AuditRef, KnowledgeBase, NotFoundError
 from knowledge.digest import AuditPoints, Digest, Point, build_digest, digest_text
 
@@ -87,10 +88,10 @@ def test_every_themes_blocks_fit_slacks_limits_and_quote_verbatim(kb: KnowledgeB
         digest = build_digest(kb, theme_id)
         text, blocks = digest_message(digest, "2026-W48")
         assert text == f"Learning theme of the week: {digest.name}"
-        assert len(blocks) <= MAX_BLOCKS
+        assert len(blocks) <= BLOCK_LIMIT
         assert blocks[0]["type"] == "header" and len(blocks[0]["text"]["text"]) <= 150
         texts = texts_of(blocks)
-        assert all(len(part) <= MAX_TEXT for part in texts)
+        assert all(len(part) <= TEXT_LIMIT for part in texts)
         joined = unescape("\n".join(texts))
         for point in digest.texts():
             assert point in joined, (theme_id, point[:60])
@@ -122,7 +123,7 @@ def test_long_text_is_split_between_words_within_the_limit() -> None:
     words = " ".join(f"word{n}" for n in range(2000))  # about 15,000 characters
     blocks = [block.to_dict() for block in _sections(["*Heading*", words])]
     parts = [block["text"]["text"] for block in blocks]
-    assert all(len(part) <= MAX_TEXT for part in parts)
+    assert all(len(part) <= TEXT_LIMIT for part in parts)
     assert " ".join(" ".join(parts).split()) == "*Heading* " + words
 
 
@@ -133,7 +134,7 @@ def test_a_huge_digest_stays_within_fifty_blocks_and_says_so() -> None:
     )
     digest = Digest("t", "T", "Why", groups, (), ("Q?",), ())
     blocks = [block.to_dict() for block in digest_blocks(digest)]
-    assert len(blocks) == MAX_BLOCKS
+    assert len(blocks) == BLOCK_LIMIT
     assert "did not fit" in blocks[-1]["elements"][0]["text"]
 
 

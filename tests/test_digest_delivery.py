@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.slack_poster import SlackPoster
 from knowledge.base import KnowledgeBase
 from knowledge.records.digest_log import LEASE_SECONDS
 
@@ -199,8 +200,8 @@ def test_the_crash_before_slack_got_it_is_posted_by_the_next_run(
     def crash(**kwargs: object) -> None:
         raise SystemExit("killed after writing down the attempt, before the request left")
 
-    assert digests.client is not None
-    monkeypatch.setattr(digests.client, "chat_postMessage", crash)
+    assert isinstance(digests.poster, SlackPoster)
+    monkeypatch.setattr(digests.poster.client, "chat_postMessage", crash)
     with pytest.raises(SystemExit):
         digests.post(WEEK, now=start, force=False)
     assert fake_slack.calls_to("chat.postMessage") == []
@@ -241,8 +242,8 @@ def test_no_answer_from_slack_is_checked_before_posting_again(
         silent.listen(8)
         start = datetime.now(UTC)
         digests = make_digests(kb, tmp_path / "state.db", f"http://127.0.0.1:{silent.getsockname()[1]}/api/")
-        assert digests.client is not None
-        digests.client.timeout = 1
+        assert isinstance(digests.poster, SlackPoster)
+        digests.poster.client.timeout = 1
         [outcome] = digests.post(WEEK, now=start, force=False)
     assert outcome.status == "uncertain"
     digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)

@@ -7,12 +7,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.scheduler import cron_trigger, weekly_schedule
 from bot.settings import Settings, SettingsError, load_settings
-from knowledge.services.schedule import Schedule, ScheduleError, cron_trigger, iso_week
+from knowledge.services.schedule import ScheduleError, iso_week
 
 from .digesting import _no_digest_env, utc  # noqa: F401 (autouse fixture)
 
-LONDON = Schedule.weekly()  # Mondays 09:00 Europe/London
+LONDON = weekly_schedule()  # Mondays 09:00 Europe/London
 
 
 def test_the_default_slot_is_monday_nine_in_london() -> None:
@@ -58,7 +59,7 @@ def test_a_missed_slot_stays_due_until_its_week_ends() -> None:
 
 
 def test_a_friday_slot_is_not_due_early_in_the_week() -> None:
-    friday = Schedule.weekly(day="friday", time="16:30")
+    friday = weekly_schedule(day="friday", time="16:30")
     assert friday.due_week(utc(2026, 11, 24, 10, 0)) is None  # Tuesday
     assert friday.due_week(utc(2026, 11, 27, 16, 30)) == "2026-W48"
     assert friday.last_slot(utc(2026, 11, 24, 10, 0)) == datetime(2026, 11, 20, 16, 30, tzinfo=LONDON.timezone)
@@ -80,7 +81,7 @@ def test_a_naive_datetime_is_refused() -> None:
 
 def test_a_cron_expression_uses_crons_weekday_numbers() -> None:
     # "1" is Monday in cron (APScheduler 3 on its own would read it as Tuesday).
-    monday = Schedule.weekly(cron="30 8 * * 1", timezone="Europe/London")
+    monday = weekly_schedule(cron="30 8 * * 1", timezone="Europe/London")
     slot = monday.next_slot(utc(2026, 11, 26, 12, 0))
     assert slot is not None and slot.weekday() == 0 and (slot.hour, slot.minute) == (8, 30)
     assert "cron '30 8 * * 1'" in monday.description
@@ -94,7 +95,7 @@ def test_a_cron_expression_uses_crons_weekday_numbers() -> None:
 
 
 def test_a_cron_expression_firing_often_finds_its_latest_slot_quickly() -> None:
-    every_ten = Schedule.weekly(cron="*/10 * * * *", timezone="UTC")
+    every_ten = weekly_schedule(cron="*/10 * * * *", timezone="UTC")
     assert every_ten.last_slot(utc(2026, 11, 23, 9, 7)) == utc(2026, 11, 23, 9, 0)
     assert every_ten.due_week(utc(2026, 11, 23, 9, 7)) == "2026-W48"
 

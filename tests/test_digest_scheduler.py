@@ -11,8 +11,9 @@ import pytest
 from slack_sdk.web import WebClient
 
 from bot.jobs import start_background_jobs
-from bot.scheduler import make_digests, next_digest, posting_client, run_due, start_scheduler
+from bot.scheduler import make_digests, run_due, start_scheduler
 from bot.settings import Settings
+from bot.slack_poster import posting_client
 from knowledge.base import KnowledgeBase
 from knowledge.records.state import StateStore
 
@@ -103,7 +104,8 @@ def test_a_failing_run_is_logged_not_raised(
 
 def test_next_digest_gives_the_time_and_theme(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> None:
     settings = settings_for(fake_slack, tmp_path)
-    upcoming = next_digest(settings, kb, StateStore(settings.learning_bot_state), now=MONDAY_SLOT - timedelta(hours=1))
+    digests = make_digests(settings, kb, StateStore(settings.learning_bot_state))
+    upcoming = digests.upcoming(MONDAY_SLOT - timedelta(hours=1))
     assert (upcoming.week, upcoming.late, upcoming.theme) == (WEEK, False, kb.themes()[0].id)
     assert upcoming.at.astimezone(UTC) == MONDAY_SLOT
 

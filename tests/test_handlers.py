@@ -14,6 +14,7 @@ from slack_bolt import Ack, BoltContext, Respond, Say
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookResponse
 
+from bot.app import handler_deps
 from bot.settings import Settings
 from handlers import blocks
 from handlers.actions import ALREADY_SHOWN, Actions
@@ -41,12 +42,12 @@ def state(tmp_path: Path) -> StateStore:
 
 @pytest.fixture
 def questions(kb: KnowledgeBase, settings: Settings, state: StateStore) -> Questions:
-    return Questions(kb=kb, settings=settings, state=state)
+    return Questions(handler_deps(settings, kb, state))
 
 
 @pytest.fixture
 def commands(kb: KnowledgeBase, settings: Settings, state: StateStore) -> Commands:
-    return Commands(kb=kb, settings=settings, state=state)
+    return Commands(handler_deps(settings, kb, state))
 
 
 def responder() -> Mock:
@@ -213,7 +214,7 @@ def test_question_text_is_logged_only_when_allowed(
 ) -> None:
     caplog.set_level(logging.INFO)
     settings = Settings(_env_file=None, log_question_text=True)  # type: ignore[call-arg]
-    questions = Questions(kb=kb, settings=settings, state=StateStore(tmp_path / "s.db"))
+    questions = Questions(handler_deps(settings, kb, StateStore(tmp_path / "s.db")))
     event = mention("what about pre-verbal children, Jayden?")
     questions.on_mention(event=event, body=body_of(event), say=Mock(Say), context=context(), logger=LOGGER)
     assert "Jayden" in caplog.text
@@ -224,7 +225,7 @@ def test_question_with_personal_data_is_never_logged_even_when_allowed(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     settings = Settings(_env_file=None, log_question_text=True)  # type: ignore[call-arg]
-    questions = Questions(kb=kb, settings=settings, state=StateStore(tmp_path / "s.db"))
+    questions = Questions(handler_deps(settings, kb, StateStore(tmp_path / "s.db")))
     event = mention("pre-verbal child called Ellie, DOB 03/04/2015, IG1 1NN - how do we hear her voice?")
     questions.on_mention(event=event, body=body_of(event), say=Mock(Say), context=context(), logger=LOGGER)
     assert "Answered a mention" in caplog.text
@@ -309,7 +310,7 @@ def more_payload(kb: KnowledgeBase, *, ephemeral: bool) -> tuple[dict[str, Any],
 
 
 def test_more_posts_the_next_page_in_the_thread_once(kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
-    actions = Actions(kb=kb, settings=settings, state=state)
+    actions = Actions(handler_deps(settings, kb, state))
     button, body = more_payload(kb, ephemeral=False)
     client = Mock(WebClient)
     respond = responder()
@@ -325,7 +326,7 @@ def test_more_posts_the_next_page_in_the_thread_once(kb: KnowledgeBase, settings
 
 
 def test_more_on_a_private_answer_stays_private(kb: KnowledgeBase, settings: Settings, state: StateStore) -> None:
-    actions = Actions(kb=kb, settings=settings, state=state)
+    actions = Actions(handler_deps(settings, kb, state))
     button, body = more_payload(kb, ephemeral=True)
     client, respond = Mock(WebClient), responder()
     actions.more(ack=Mock(Ack), action=button, body=body, respond=respond, client=client, logger=LOGGER)
@@ -337,7 +338,7 @@ def test_more_on_a_private_answer_stays_private(kb: KnowledgeBase, settings: Set
 def test_more_with_a_bad_value_says_the_button_expired(
     kb: KnowledgeBase, settings: Settings, state: StateStore
 ) -> None:
-    actions = Actions(kb=kb, settings=settings, state=state)
+    actions = Actions(handler_deps(settings, kb, state))
     client, respond, ack = Mock(WebClient), responder(), Mock(Ack)
     actions.more(ack=ack, action={"value": "{broken"}, body={}, respond=respond, client=client, logger=LOGGER)
     ack.assert_called_once_with()

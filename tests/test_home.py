@@ -9,6 +9,7 @@ from unittest.mock import Mock
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 
+from bot.app import handler_deps
 from bot.settings import Settings
 from handlers import home_blocks
 from handlers.home import NO_DIGEST, Home, digest_line
@@ -79,12 +80,12 @@ def test_escape_stops_mentions_and_links() -> None:
 
 def test_digest_line_without_a_digest_channel(kb: KnowledgeBase, tmp_path) -> None:
     settings = Settings(_env_file=None)
-    assert digest_line(settings, kb, StateStore(tmp_path / "s.db")) == NO_DIGEST
+    assert digest_line(handler_deps(settings, kb, StateStore(tmp_path / "s.db"))) == NO_DIGEST
 
 
 def test_opening_the_home_tab_publishes_it(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path) -> None:
     client = WebClient(token="xoxb-test", base_url=fake_slack.url)
-    home = Home(kb=kb, settings=Settings(_env_file=None), state=StateStore(tmp_path / "s.db"), digest=lambda: "soon")
+    home = Home(handler_deps(Settings(_env_file=None), kb, StateStore(tmp_path / "s.db")), digest=lambda: "soon")
     context = BoltContext(bot_user_id="UBOT0001")
     home.opened({"type": "app_home_opened", "user": "U123", "tab": "messages"}, client, context)
     assert fake_slack.calls_to("views.publish") == []
@@ -97,7 +98,7 @@ def test_opening_the_home_tab_publishes_it(kb: KnowledgeBase, fake_slack: FakeSl
 
 def test_a_theme_button_opens_its_learning(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path) -> None:
     client = WebClient(token="xoxb-test", base_url=fake_slack.url)
-    home = Home(kb=kb, settings=Settings(_env_file=None), state=StateStore(tmp_path / "s.db"), digest=lambda: "")
+    home = Home(handler_deps(Settings(_env_file=None), kb, StateStore(tmp_path / "s.db")), digest=lambda: "")
     ack = Mock(Ack)
     home.open_theme(ack, {"value": "cse"}, {"trigger_id": "T.1"}, client, LOGGER)
     ack.assert_called_once_with()
@@ -114,16 +115,34 @@ def test_a_theme_button_opens_its_learning(kb: KnowledgeBase, fake_slack: FakeSl
 def test_digest_line_names_the_next_theme_time_and_channels(kb: KnowledgeBase, tmp_path) -> None:
     from datetime import UTC, datetime
 
-    from bot.scheduler import next_digest
+    from bot.scheduler import make_digests
 
     settings = Settings(_env_file=None, digest_channel="C111,C222", digest_day="wed", digest_time="10:30")
     state = StateStore(tmp_path / "s.db")
     now = datetime(2024, 5, 6, 12, tzinfo=UTC)  # a Monday: the next slot is Wednesday 8 May, 10:30 London time
-    upcoming = next_digest(settings, kb, state, now=now)
+    upcoming = make_digests(settings, kb, state).upcoming(now)
     assert upcoming.theme_name and not upcoming.late
-    line = digest_line(settings, kb, state, now=now)
+    deps = handler_deps(settings, kb, state)
+    line = digest_line(deps, now=now)
     assert line == f"Next: *{upcoming.theme_name}*, on Wednesday 8 May 2024, 10:30 BST in <#C111>, <#C222>." + (
         " One learning theme a week."
     )
-    late = digest_line(settings, kb, state, now=datetime(2024, 5, 9, 12, tzinfo=UTC))
+    late = digest_line(deps, now=datetime(2024, 5, 9, 12, tzinfo=UTC))
     assert "is due (since Wednesday 8 May 2024, 10:30 BST)" in late
+
+
+def test_agency_counts_take_one_query_and_agree_with_each_agencys_recommendations(kb_path) -> None:
+    """App Home lists the agencies on every open: one statement for all of them, whatever their number."""
+    fresh = KnowledgeBase(kb_path)  # its own connection, so no other test's statements are counted
+    statements: list[str] = []
+    fresh.conn.set_trace_callback(statements.append)
+    try:
+        counted = fresh.agencies()
+    finally:
+        fresh.conn.set_trace_callback(None)
+    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("WITH")
+    expected = {agency.id: fresh.recommendations(agency.id).total for agency in counted}
+    assert {agency.id: agency.count for agency in counted} == expected
+    # A parent agency counts its services' recommendations too (health includes the NHS trusts under it).
+    by_id = {agency.id: agency.count for agency in counted}
+    assert by_id["health"] >= max(by_id[child] for child in fresh.agency_family("health") - {"health"})

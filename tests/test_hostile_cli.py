@@ -270,7 +270,7 @@ def junk_file(tmp: Path) -> Path:
         (
             ["digest", "post"],
             {"LEARNING_BOT_STATE": "/proc/s.db", "SLACK_BOT_TOKEN": BOT_TOKEN, "DIGEST_CHANNEL": "C0000CHAN"},
-            "cannot use /proc/s.db as the state database: unable to open database file",
+            "cannot use /proc/s.db as the state database: cannot create a file in /proc (no such file or directory)",
         ),
         (
             ["serve", "--http", "--port", "0"],
@@ -280,7 +280,7 @@ def junk_file(tmp: Path) -> Path:
         (
             ["serve", "--http", "--port", "0"],
             {"LEARNING_BOT_STATE": "/proc/s.db", "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET},
-            "cannot use /proc/s.db as the state database: unable to open database file",
+            "cannot use /proc/s.db as the state database: cannot create a file in /proc (no such file or directory)",
         ),
         (["eval", "{questions}"], {}, "{questions}: questions: the list is empty (nothing to evaluate)"),
         (["eval", "{pipe}"], {}, "{pipe}: cannot read it (a named pipe (FIFO), not a file)"),

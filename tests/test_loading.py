@@ -26,6 +26,10 @@ def edit_audit(data: Path, change) -> Path:
     return path
 
 
+def item(raw: dict, item_id: str) -> dict:
+    return next(entry for entry in raw["items"] if entry["id"] == item_id)
+
+
 def errors_of(data: Path) -> list[str]:
     with pytest.raises(DataError) as caught:
         load_knowledge(data)
@@ -70,6 +74,18 @@ def test_the_bundled_data_is_valid() -> None:
             "audit early-years: cases_audited: Input should be greater than",
         ),
         (lambda raw: raw["items"][1].update(id=raw["items"][0]["id"]), "item ey-f1: id: duplicate id"),
+        (
+            lambda raw: raw["items"][0].update(reads_as="observation", notes=["why"]),
+            "item ey-f1: reads_as: Value error, applies only to items of kind recommendation, not finding",
+        ),
+        (
+            lambda raw: item(raw, "ey-r2").update(reads_as="observation"),
+            "item ey-r2: reads_as: Value error, observation needs a note (notes)",
+        ),
+        (
+            lambda raw: item(raw, "ey-r2").update(reads_as="finding"),
+            "item ey-r2: reads_as: Input should be 'ask' or 'observation'",
+        ),
     ],
 )
 def test_a_malformed_audit_names_file_record_and_field(data: Path, change, expected: str) -> None:

@@ -11,6 +11,7 @@ import yaml
 from slack_bolt import App
 
 import handlers
+from bot.app import handler_deps
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.records.state import StateStore
@@ -51,7 +52,7 @@ class RecordingApp(App):
 def registered(kb: KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) -> RecordingApp:
     app = RecordingApp()
     state = StateStore(tmp_path_factory.mktemp("state") / "state.db")
-    handlers.register(app, kb=kb, settings=Settings(_env_file=None), state=state)  # type: ignore[call-arg]
+    handlers.register(app, handler_deps(Settings(_env_file=None), kb, state))  # type: ignore[call-arg]
     return app
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import pytest
 
 from knowledge.privacy import PersonalData, detect, is_valid_nhs_number, reminder_text
@@ -160,22 +163,36 @@ def test_reminder_names_the_kinds_but_never_the_details() -> None:
     ],
 )
 def test_pathological_input_is_handled_in_linear_time(text: str) -> None:
-    """Slack allows 40,000 characters in a message; no pattern may backtrack quadratically over them."""
-    import time
+    """Slack allows 40,000 characters in a message; no pattern may backtrack quadratically over them.
 
-    started = time.perf_counter()
-    detect(text)
-    assert time.perf_counter() - started < 1.0
+    A CPU-time budget relative to an ordinary question of the same length (this thread's CPU time, so neither
+    the machine's speed nor its load matters): linear patterns cost about the same (measured: at most 2x),
+    quadratic backtracking over 40,000 characters costs hundreds of times more.
+    """
+    assert cpu_cost(detect, text) < BUDGET * cpu_cost(detect, ORDINARY)
 
 
-def test_long_input_is_handled_quickly() -> None:
-    import time
-
+def test_long_input_is_handled_in_linear_time() -> None:
     text = ("case 3 of 10, 2016-17, Priority 2.5, Mr Mr name is name " * 800) + "a boy named Jayden"
-    started = time.perf_counter()
     assert detect(text) == {NAME}
     assert detect(text.replace("a boy named Jayden", "")) == frozenset()
-    assert time.perf_counter() - started < 2.0
+    assert cpu_cost(detect, text) < BUDGET * cpu_cost(detect, ORDINARY)
+
+
+# An ordinary question at Slack's 40,000-character limit, and how much more a hostile text may cost than it.
+QUESTION = "how do we hear the voice of pre-verbal children when mum says the health visitor never came? "
+ORDINARY = (QUESTION * 500)[:40_000]
+BUDGET = 10
+
+
+def cpu_cost(check: Callable[[str], object], text: str) -> float:
+    """The least CPU time (of this thread) `check(text)` took in three runs."""
+    costs = []
+    for _ in range(3):
+        started = time.thread_time()
+        check(text)
+        costs.append(time.thread_time() - started)
+    return min(costs)
 
 
 def test_the_report_and_the_knowledge_data_hold_no_false_alarms(seed_text: str) -> None:

@@ -40,7 +40,7 @@ GARBAGE = [
     ("blank.md", b"  \n\n\t\n", "blank.md is empty"),
     ("image.txt", bytes(range(256)) * 8, "image.txt is a binary file, not a text report"),
     ("controls.txt", b"\x01\x02\x03\x04\x05\x06\x07\x08" * 50, "controls.txt is a binary file, not a text report"),
-    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "report.pdf is a PDF; save the report as Word"),
+    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "report.pdf is a damaged or unreadable PDF"),
     ("report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "report.doc is an old Word (.doc) file"),
     ("broken.docx", b"this is not a zip archive at all", "broken.docx is not a Word (.docx) file"),
 ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge.base import KnowledgeBase
-from knowledge.search import baseline_search
 from knowledge.text import stem, strip_slack_markup, words
+from knowledge.tools.baseline import baseline_search
 
 
 def top_ids(kb: KnowledgeBase, question: str, n: int = 5) -> list[str]:

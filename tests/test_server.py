@@ -109,10 +109,13 @@ def test_a_dotenv_file_is_read(kb_path: Path, no_dotenv: Path, fake_slack: FakeS
 
 
 @pytest.fixture
-def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str, float]]:
-    """`learning-bot serve --http` as a real process on a free port; yields (process, base URL, start-up secs)."""
+def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """`learning-bot serve --http` as a real process on a free port; yields (process, base URL).
+
+    How fast it starts is the bench's business (a cold `ask`); here a generous deadline only stops a hang.
+    """
     with served_bot(kb_path, fake_slack, tmp_path) as bot:
-        yield bot.process, bot.url, bot.startup
+        yield bot.process, bot.url
 
 
 def request(
@@ -129,10 +132,9 @@ def request(
 
 
 def test_serve_http_answers_a_signed_mention_and_stops_on_sigterm(
-    served: tuple[subprocess.Popen[str], str, float], fake_slack: FakeSlack
+    served: tuple[subprocess.Popen[str], str], fake_slack: FakeSlack
 ) -> None:
-    process, url, startup = served
-    assert startup < 10, f"start-up took {startup:.1f}s"
+    process, url = served
     status, body = request(url, "GET", "/healthz")
     assert (status, json.loads(body)) == (200, {"ok": True})
     payload = json.dumps(event_envelope(mention(PRE_VERBAL_QUESTION)))

@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import ValidationError
 
+from knowledge.authoring.headings import slug as slug_of
+from knowledge.authoring.headings import without_lead_in
+from knowledge.authoring.suggestions import agency_entry
 from knowledge.loading import AUDIT_ADAPTER
 from knowledge.models import Kind, normalise_whitespace
 
@@ -94,12 +97,14 @@ def render_audit(
         lines.append("priority: null  # no priority found in the summary table")
     cases, cases_at = audit.cases()
     if cases is None:
-        lines.append("cases_audited: null  # not found in the report: fill in the number of cases audited")
+        lines.append("cases_audited: null  # not stated in the report (shown as 'not stated'); fill in if known")
     else:
         lines.append(_marked(f"cases_audited: {cases}", f"{SUGGESTED} ({unit} {cases_at})" if cases_at else None))
     completed, completed_at = audit.completed()
     if completed is None:
-        lines.append('completed: null  # not found in the report: fill in the month completed as "YYYY-MM"')
+        lines.append(
+            "completed: null  # not stated in the report (shown as 'not stated'); fill in \"YYYY-MM\" if known"
+        )
     else:
         comment = f"{SUGGESTED} ({unit} {completed_at})" if completed_at else None
         lines.append(_marked(f'completed: "{completed}"', comment))
@@ -118,8 +123,15 @@ def render_audit(
         notes.append("The report's summary table has no row for this audit.")
     for paragraph in audit.intro:
         text = normalise_whitespace(paragraph.text)
-        if text != purpose:
+        if text != purpose and without_lead_in(text) != purpose:
             notes.append(f"The audit's section also opens with ({unit} {paragraph.number}): '{text}'")
+    unknown = {agency.id: agency for suggestion in suggestions for agency in suggestion.unknown}
+    if unknown:
+        notes.append(
+            "Names agencies that agencies.yaml does not list: "
+            + ", ".join(f"'{agency.name}'" for agency in unknown.values())
+            + "; add them to agencies.yaml (suggested entries at the end of this file) or correct the items."
+        )
     lines.append("notes:")
     lines.extend(f"- {scalar(note)}" for note in notes)
 
@@ -127,14 +139,32 @@ def render_audit(
     counters = dict.fromkeys(KIND_LETTERS, 0)
     for item, suggestion in zip(audit.items, suggestions, strict=True):
         counters[item.kind] += 1
+        kind_mark = f"{SUGGESTED} (from {item.kind_reason}: the report's section does not say)"
         lines += [
             f"- id: {prefix}-{KIND_LETTERS[item.kind]}{counters[item.kind]}  # {unit} {item.number}",
-            f"  kind: {item.kind.value}",
+            _marked(f"  kind: {item.kind.value}", kind_mark if item.kind_reason else None),
             f"  section: {scalar(item.section)}",
             f"  text: {scalar(item.text)}",
             _marked(f"  agencies: {scalar(list(suggestion.agencies))}", SUGGESTED),
             _marked(f"  themes: {scalar(list(suggestion.themes))}", SUGGESTED),
         ]
+        for agency in suggestion.unknown:
+            lines.append(f"  # unknown agency {agency.name!r} ({unit} {item.number}): not in agencies.yaml")
+    for label, at in audit.unknown_themes:
+        lines.append(f"# Theme heading {label!r} ({unit} {at}) names no theme in themes.yaml; suggested entry:")
+        lines.extend(
+            f"#   {line}"
+            for line in (
+                f"- id: {slug_of(label)}",
+                f"  name: {label}",
+                "  description: TODO (written by a person)",
+                "  why_it_matters: TODO (written by a person)",
+            )
+        )
+    if unknown:
+        lines.append("# Suggested agencies.yaml entries for the agencies above (complete the description, confirm):")
+        for agency in unknown.values():
+            lines.extend(f"#   {line}" for line in agency_entry(agency).splitlines())
     return "\n".join(lines) + "\n"
 
 
@@ -223,3 +253,17 @@ def write_drafts(drafts: Sequence[DraftFile], *, force: bool = False) -> None:
     for backup, _target in backups:
         with contextlib.suppress(OSError):  # the drafts are in place; a leftover hidden backup is harmless
             backup.unlink(missing_ok=True)
+
+
+def review_marks(paths: Iterable[Path]) -> list[str]:
+    """Every line still marked "# suggested: confirm", as ``file:line: text`` (for `learning-bot check --strict`)."""
+    found: list[str] = []
+    for path in paths:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue  # `check` itself reports a file it cannot read
+        for number, line in enumerate(lines, start=1):
+            if SUGGESTED in line:
+                found.append(f"{path}:{number}: {line.split(SUGGESTED)[0].strip()} (unconfirmed suggestion)")
+    return found

@@ -23,19 +23,23 @@ _GENRE_WORDS = frozenset(stem(word) for word in ("audit", "audits", "multi", "ag
 
 _FINDING_HEADINGS = re.compile(
     r"^(?:(?:key|main|audit|summary of(?: the)?)\s+)?(?:findings?|what (?:we|the audit) found|strengths"
-    r"|good practice|what worked well|what went well)$"
+    r"|good practice|what worked well|what went well"
+    r"|what did (?:we|the audit|auditors) (?:find|see|learn)|what (?:did|does) the audit (?:find|show|tell us))$"
 )
 _RECOMMENDATION_HEADINGS = re.compile(
     r"^(?:(?:key|main)\s+)?(?:learning|lessons(?: learn(?:ed|t))?|recommendations?|learning points"
     r"|learning\s*(?:/|and)\s*recommendations?|recommendations?\s*(?:/|and)\s*learning"
     r"|actions?(?: points| required| plan)?|next steps|areas (?:for|of|requiring) (?:improvement|development)"
-    r"|what (?:needs|needed) to (?:improve|change))$"
+    r"|what (?:needs|needed) to (?:improve|change|happen)"
+    r"|what (?:do|does|should|must) (?:we|you|practitioners|professionals|agencies)"
+    r" (?:need to )?do(?: differently| next)?"
+    r"|what (?:will|can) (?:we|you) do(?: differently)?)$"
 )
 
 
 def section_kind(text: str) -> Kind | None:
     """The kind of bullet a section heading introduces ("Findings:" -> finding), or None for other text."""
-    key = normalise_whitespace(text.replace("&", " and ")).lower().rstrip(":.").strip()
+    key = normalise_whitespace(text.replace("&", " and ")).lower().replace("’", "'").rstrip(":.?").strip()
     key = re.sub(r"\s*/\s*", "/", key)
     if _FINDING_HEADINGS.match(key):
         return Kind.FINDING
@@ -51,13 +55,23 @@ def heading_label(text: str) -> str:
     return _ENUMERATOR.sub("", label, count=1) or label
 
 
+METADATA_LINE = re.compile(
+    r"^(?:date(?: of(?: the)? audit)?|audit date|completed|date completed|month|number of cases|no\.? of cases"
+    r"|cases(?: audited)?|cases reviewed|period)\s*:\s*\S",
+    re.I,
+)
+
+
 def heading_like(paragraph: Paragraph) -> bool:
-    """Whether a paragraph reads as a heading: styled as one, or one short line that is not a sentence."""
+    """Whether a paragraph reads as a heading: styled as one, or one short line that is not a sentence nor a
+    "Label: value" line of metadata ("Completed: June 2019", "Number of cases: 6")."""
     if paragraph.style == HEADING:
         return True
     if paragraph.style != TEXT:
         return False
     text = paragraph.text.strip()
+    if METADATA_LINE.match(text):
+        return False
     count = len(text.split())
     if len(text) > MAX_HEADING_CHARS or count > MAX_HEADING_WORDS or text.endswith((",", ";")):
         return False
@@ -126,6 +140,15 @@ _GENRE_PHRASE = re.compile(
     r"|\s+(?:multi[- ]?agency\s+)?(?:case\s+)?audits?\s*$",
     re.I,
 )
+_LEARNING_FROM = re.compile(
+    r"^(?:(?:key )?(?:learning|findings|lessons(?: learn[et]d?)?)\s+from\s+(?:the\s+|a\s+|our\s+)?"
+    r"|\d\s+minute\s+briefing\s*[:–—-]?\s*)",
+    re.I,
+)
+_GENERIC_HEAD = re.compile(
+    r"(?:(?:multi[- ]?agency|mac?a|thematic|case)\s+)*(?:(?:audits?|learning|briefing|summary|review)\b\s*)+",
+    re.I,
+)
 MINOR_WORDS = frozenset(
     ["a", "an", "and", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with"]
 )
@@ -133,12 +156,17 @@ _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
 
 
 def plain_title(text: str) -> str:
-    """A title without its acronym in brackets, sub-title after a colon, trailing stop or "audit" wording."""
+    """A title without its acronym in brackets, a generic opening ("Learning from", "7 Minute Briefing:"), its
+    sub-title after a colon (or its generic head before one: "Multi-agency audit: Neglect" -> "Neglect"), and
+    trailing stop or "audit" wording."""
     text = normalise_whitespace(PARENTHESES.sub(" ", text))
-    head, colon, _rest = text.partition(":")
-    if colon and head.strip():
+    text = _LEARNING_FROM.sub("", text).strip() or text
+    head, colon, rest = text.partition(":")
+    if colon and head.strip() and not _GENERIC_HEAD.fullmatch(head.strip()):
         text = head
-    text = _GENRE_PHRASE.sub("", text.strip().rstrip(".:;")).strip()
+    elif colon and rest.strip():
+        text = rest
+    text = _GENRE_PHRASE.sub("", text.strip().rstrip(".:;")).strip() or text
     return normalise_whitespace(text)
 
 
@@ -149,3 +177,185 @@ def slug(text: str, *, limit: int = 60) -> str:
     if len(value) > limit:
         value = value[:limit].rsplit("-", 1)[0]
     return value or "audit"
+
+
+# -- reading the layouts other boards publish --------------------------------------------------------------------
+_LEAD_FINDING = re.compile(
+    r"(?:key |main |the )?findings?(?: (?:included|were|are|include|from the audit))?|we found(?: that)?"
+    r"|(?:the )?(?:audit|auditors|audits|panel) (?:found|identified|showed|highlighted)(?: that)?|what we found"
+    r"|what (?:worked|went|is working) well|strengths?(?: (?:included|were|identified))?"
+    r"|(?:areas of )?good practice(?: (?:included|was|identified))?"
+    r"|the following (?:was|were) (?:found|identified|noted)"
+    r"|positives?(?: included)?",
+)
+_LEAD_RECOMMENDATION = re.compile(
+    r"(?:key |main |the )?recommendations?(?: (?:included|are|were|include|made))?|(?:key )?learning(?: points?)?"
+    r"(?: (?:included|for practice|from the audit))?|areas (?:for|of) (?:continued )?(?:improvement|development)"
+    r"|what needs to (?:change|improve|happen)|we (?:recommend|need to)(?: that)?|next steps"
+    r"|actions?(?: (?:agreed|required))?"
+    r"|what (?:you|practitioners|professionals|managers) (?:should|can|need to|must) do"
+    r"|what this means for (?:practice|you)"
+    r"|(?:the )?(?:audit|panel) recommend(?:s|ed)(?: that)?|(?:areas|things) to (?:improve|develop)",
+)
+_LEAD_TAIL_WORDS = 12
+
+
+def lead_in_kind(text: str) -> Kind | None:
+    """The kind of the bullets a sentence leads into: "... and key findings included:" -> finding,
+    "We recommend that:" -> recommendation. Only a text ending in ':' leads in; the phrase must close it."""
+    text = normalise_whitespace(text)
+    if not text.endswith(":"):
+        return None
+    tail = re.split(r"(?<=[.;!?])\s+|,\s+", text[:-1])[-1]
+    tail = " ".join(tail.split()[-_LEAD_TAIL_WORDS:]).lower().replace("’", "'")
+    best: tuple[int, Kind] | None = None
+    for pattern, kind in ((_LEAD_FINDING, Kind.FINDING), (_LEAD_RECOMMENDATION, Kind.RECOMMENDATION)):
+        for match in pattern.finditer(tail):
+            if match.end() == len(tail) and (best is None or match.start() < best[0]):
+                best = (match.start(), kind)
+    return best[1] if best else None
+
+
+def without_lead_in(text: str) -> str | None:
+    """An introduction without its closing lead-in ("... in October 2016 and key findings included:" ->
+    "... in October 2016"); the text itself when it leads into nothing; None when nothing is left."""
+    text = normalise_whitespace(text)
+    if lead_in_kind(text) is None:
+        return text
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    last = sentences.pop()
+    cut = re.split(r",\s+(?:and\s+)?|\s+and\s+|;\s+", last)
+    if len(cut) > 1:
+        kept = last[: len(last) - len(cut[-1])].rstrip(" ,;").removesuffix(" and").rstrip(" ,;")
+        if kept:
+            sentences.append(kept)
+    return " ".join(sentences) or None
+
+
+_COLUMN_FINDING = re.compile(
+    r"^(?:areas? (?:improving|of strength|of good practice|that (?:have )?improved)|improv(?:ing|ed|ements?)"
+    r"|strengths?|what(?:'s| is| was)? (?:working|worked|went) well|good practice|positives?|progress(?: made)?"
+    r"|findings?|what we found|evidence)$"
+)
+_COLUMN_RECOMMENDATION = re.compile(
+    r"^(?:areas? (?:of|for) (?:continued |further )?(?:development|improvement)|recommendations?|actions?"
+    r"(?: required| needed)?|next steps|learning(?: points?)?|what needs to (?:change|improve|happen)"
+    r"|areas? of concern|what (?:are we|we are) worried about|challenges)$"
+)
+
+
+def column_kind(header: str) -> Kind | None:
+    """The kind a table column's header gives its cells ("Areas improving" -> finding, "Areas for continued
+    development" -> recommendation), or None for any other column (a theme or agency label)."""
+    key = normalise_whitespace(header.replace("&", " and ")).lower().replace("’", "'").rstrip(":. ")
+    if _COLUMN_FINDING.match(key):
+        return Kind.FINDING
+    if _COLUMN_RECOMMENDATION.match(key):
+        return Kind.RECOMMENDATION
+    return section_kind(header)
+
+
+_RECOMMENDATION_WORDING = re.compile(
+    r"\b(?:should|must|needs? to|needed to|need for|(?:is|was|are|were) (?:a |an )?(?:clear |continued |further )?need"
+    r"|to ensure|ensure that|recommend\w*|would benefit|ought to|it is (?:important|essential|vital|crucial)"
+    r"|requires? (?:more|further|better|improvement)|will need)\b",
+    re.I,
+)
+_IMPERATIVE = re.compile(
+    r"^(?:ensure|develop|improve|review|consider|provide|promote|embed|raise|share|establish|strengthen|use"
+    r"|record|make|include|continue|increase|explore|check|agree|identify|update|train|offer|invite|seek)\b",
+    re.I,
+)
+_LABEL = re.compile(r"^([A-Z][\w'’&/ -]{1,40}?)\s*[:–—-]\s+(?=\S)")
+_LABEL_FINDING = re.compile(
+    r"^(?:strengths?|good practice|what (?:worked|went) well|findings?|positives?|evidence|observations?"
+    r"|areas? improving|progress|practice)$",
+    re.I,
+)
+_LABEL_RECOMMENDATION = re.compile(
+    r"^(?:needs?|recommendations?|actions?|learning(?: points?)?|areas? (?:for|of) (?:development|improvement)"
+    r"|next steps?|to do|improvements? needed|development)$",
+    re.I,
+)
+
+
+def item_label(text: str) -> str | None:
+    """The label of a "Label: text" bullet ("Supervision: ..." -> "Supervision"), else None."""
+    match = _LABEL.match(text)
+    return match.group(1).strip() if match else None
+
+
+def wording_kind(text: str) -> tuple[Kind, str]:
+    """The kind a bullet's own wording suggests, and why: a label that says ("Need: ...", "Strength: ..."),
+    else words that ask for change (should, must, need to, to ensure, recommend...) or an opening imperative make
+    a recommendation; anything else (an observation) is a finding."""
+    label = item_label(text)
+    body = text
+    if label is not None:
+        if _LABEL_FINDING.match(label):
+            return Kind.FINDING, f"its label {label!r}"
+        if _LABEL_RECOMMENDATION.match(label):
+            return Kind.RECOMMENDATION, f"its label {label!r}"
+        body = text[_LABEL.match(text).end() :]  # type: ignore[union-attr]
+    if match := _RECOMMENDATION_WORDING.search(body):
+        return Kind.RECOMMENDATION, f"its wording {match.group(0).lower()!r}"
+    if match := _IMPERATIVE.match(body.strip()):
+        return Kind.RECOMMENDATION, f"its opening verb {match.group(0)!r}"
+    return Kind.FINDING, "its wording (an observation)"
+
+
+_THEME_NUMBER = re.compile(r"^(?:theme\s+)?\d{1,2}[.):]?\s+(?!minute\b|min\b|cases?\b)(?=[A-Z])", re.I)
+
+
+def numbered_heading(text: str) -> bool:
+    """Whether a heading is numbered ("1 Training & Workforce Development", "3. What we found")."""
+    return bool(_THEME_NUMBER.match(normalise_whitespace(text)))
+
+
+def theme_label(text: str) -> str:
+    """A numbered heading without its number ("1 Training & Workforce Development" -> "Training & ...")."""
+    return _THEME_NUMBER.sub("", heading_label(text), count=1) or heading_label(text)
+
+
+_OUTSIDE_LEARNING = re.compile(
+    r"^(?:(?:questions?|reflective questions?|questions? (?:for|to) (?:reflect(?:ion)?|consider|think about))"
+    r"|(?:points? )?(?:for|to) (?:reflect(?:ion)?|consider)|reflect(?:ion|ions)?|further (?:reading|information)"
+    r"|resources?|useful (?:links|resources)|contacts?|references?|links|training(?: available)?|find out more"
+    r"|what next\??|questions to ask yourself|more information)$"
+)
+_CONTEXT_HEADINGS = re.compile(
+    r"^(?:background|introduction|context|why (?:it|this) matters|why does it matter\??|about (?:the|this) audit"
+    r"|(?:the )?audit|methodology|method|scope|the cases|what (?:we|the audit) looked at|what is it\??"
+    r"|what was audited|overview|summary|what did we (?:look at|audit)|who was audited)$"
+)
+
+
+def outside_learning(text: str) -> bool:
+    """Whether a heading opens bullets that are neither findings nor recommendations (reflective questions,
+    further reading, contacts)."""
+    key = normalise_whitespace(theme_label(text).replace("&", " and ")).lower().rstrip(":.? ")
+    return bool(_OUTSIDE_LEARNING.match(key))
+
+
+def context_heading(text: str) -> bool:
+    """Whether a heading opens an audit's context ("Background", "Why it matters", "The audit")."""
+    key = normalise_whitespace(theme_label(text).replace("&", " and ")).lower().rstrip(":.? ")
+    return bool(_CONTEXT_HEADINGS.match(key))
+
+
+_DATE_IN_TITLE = re.compile(
+    r"[\s,–—-]*\(?\b(?:(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?\s+)?(?:19|20)\d{2}(?:\s*[–/-]\s*(?:19|20)?\d{2})?\)?\s*$",
+    re.I,
+)
+
+
+_TITLE_LABEL = re.compile(r"^(?:audit(?: topic| title| name| subject| theme)?|topic|subject)\s*:\s*(?=\S)", re.I)
+
+
+def without_date(title: str) -> str:
+    """A title without the date that closes it ("Emotional Wellbeing April 2016" -> "Emotional Wellbeing") or a
+    label that opens it ("Audit topic: Private Fostering" -> "Private Fostering")."""
+    title = _TITLE_LABEL.sub("", title) or title
+    stripped = _DATE_IN_TITLE.sub("", title).strip(" ,–—-:")
+    return stripped or title

@@ -1,11 +1,12 @@
-"""Reading an audit report (plain text, Markdown or Word .docx) into a flat list of paragraphs.
+"""Reading an audit report (plain text, Markdown, Word .docx or PDF) into a flat list of paragraphs.
 
 Each paragraph keeps where it came from (a line number, or a paragraph number for Word), what it looks like
 (`heading`, `bullet`, `row` of a table, or plain `text`) and its text. Finding audits and sections in those
 paragraphs is `knowledge.authoring.ingest`'s job; this module only reads.
 
-Word files are read with the standard library (zipfile + ElementTree on ``word/document.xml``), so reading a
-report adds no dependency.
+Word files are read with the standard library (zipfile + ElementTree on ``word/document.xml``). PDF files are
+read with pdfplumber (text lines with their font size and weight, and ruled tables); a table cell's bullets or
+paragraphs are kept apart by newlines in `Paragraph.cells`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ TEXT = "text"
 
 # A bullet at the start of a line: -, *, +, •, ▪, ◦, ·, – or a number/letter like "1." "2)" "(a)" "iv.".
 _BULLET = re.compile(
-    r"^\s*(?:[-*+•▪◦·‣–—]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)])\s+(?=\S)",
+    r"^\s*(?:[-*+•▪◦·‣–—●○■□➢➤✓\uf0b7\uf0a7\uf0d8\uf076\uf0fc]|\(?(?:\d{1,3}|[a-z]|[ivx]{1,5})[.)])\s+(?=\S)",
     re.IGNORECASE,
 )
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -36,6 +37,7 @@ _MD_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(?:\|\s*:?-{2,}:?\s*)*\
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
+_MD_BREAK = re.compile(r"<br\s*/?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -69,8 +71,12 @@ class Report:
     format: str
     unit: str
     paragraphs: tuple[Paragraph, ...]
+    pages: tuple[int, ...] = ()  # PDF: the first line number of each page
 
     def where(self, number: int) -> str:
+        if self.pages:
+            page = sum(1 for first in self.pages if first <= number) or 1
+            return f"{self.unit} {number}, page {page}"
         return f"{self.unit} {number}"
 
 
@@ -94,8 +100,9 @@ def read_report(path: Path) -> Report:
     if data.startswith(b"PK\x03\x04") or suffix == ".docx":
         paragraphs = docx_paragraphs(data, name=path.name)
         report = Report(path, "docx", "paragraph", tuple(paragraphs))
-    elif data.startswith(b"%PDF"):
-        raise ReportError(f"{path.name} is a PDF; save the report as Word (.docx), Markdown (.md) or text (.txt)")
+    elif data[:1024].lstrip().startswith(b"%PDF"):
+        paragraphs, pages = pdf_paragraphs(data, name=path.name)
+        report = Report(path, "pdf", "line", tuple(paragraphs), pages=tuple(pages))
     elif data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReportError(f"{path.name} is an old Word (.doc) file; save it as .docx, .md or .txt")
     else:
@@ -205,7 +212,10 @@ def _markdown_cells(line: str) -> tuple[str, ...]:
     inner = inner[1:] if inner.startswith("|") else inner
     inner = inner[:-1] if inner.endswith("|") and not inner.endswith("\\|") else inner
     cells = re.split(r"(?<!\\)\|", inner)
-    return tuple(_markdown_inline(cell.replace("\\|", "|")) for cell in cells)
+    return tuple(
+        "\n".join(_markdown_inline(part) for part in _MD_BREAK.split(cell.replace("\\|", "|")) if part.strip())
+        for cell in cells
+    )
 
 
 def markdown_paragraphs(text: str) -> list[Paragraph]:
@@ -368,8 +378,9 @@ def _word_paragraph(element: ElementTree.Element, number: int, styles: dict[str,
 
 
 def _cell_text(cell: ElementTree.Element) -> str:
+    """A table cell's text, one line per Word paragraph (a cell often holds several bullets)."""
     texts = [_run_text(p).strip() for p in cell.iter(f"{W}p")]
-    return " ".join(text for text in texts if text)
+    return "\n".join(text for text in texts if text)
 
 
 def docx_paragraphs(data: bytes, *, name: str) -> list[Paragraph]:
@@ -415,3 +426,145 @@ def docx_paragraphs(data: bytes, *, name: str) -> list[Paragraph]:
 
     walk(body)
     return paragraphs
+
+
+# -- PDF ----------------------------------------------------------------------------------------------------------
+MAX_PDF_PAGES = 300
+_PAGE_NUMBER = re.compile(r"^(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_HEADING_SCALE = 1.15  # a line this much larger than the body text is a heading
+
+
+@dataclass
+class _PdfLine:
+    number: int
+    top: float
+    bottom: float
+    text: str
+    size: float
+    bold: bool
+
+
+def _pdf_cell(text: str | None) -> str:
+    """A PDF table cell's text: wrapped lines joined, a line starting a bullet kept on its own line."""
+    parts: list[str] = []
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if parts and _bullet_text(line) is None:
+            parts[-1] = f"{parts[-1]} {line}"
+        else:
+            parts.append(line)
+    return "\n".join(parts)
+
+
+def pdf_paragraphs(data: bytes, *, name: str) -> tuple[list[Paragraph], list[int]]:
+    """Paragraphs of a PDF report and the first line number of each page.
+
+    Lines are numbered through the document (a table row counts as a line). A line set in a larger font than
+    the body text is a heading (the largest size is level 1); a short bold line is a heading below those. A
+    line close under the previous one that starts no bullet continues its paragraph. Ruled tables become `row`
+    paragraphs; text inside a table is not read twice.
+    """
+    import pdfplumber  # imported here: only PDF reports need it
+    from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    try:
+        document = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError) as exc:
+        raise ReportError(f"{name} is a damaged or unreadable PDF ({type(exc).__name__})") from exc
+    entries: list[tuple[int, float, _PdfLine | list[list[str | None]]]] = []
+    pages: list[int] = []
+    with document:
+        if len(document.pages) > MAX_PDF_PAGES:
+            raise ReportError(f"{name} has {len(document.pages)} pages; PDFs over {MAX_PDF_PAGES} pages are not read")
+        try:
+            for page_number, page in enumerate(document.pages, start=1):
+                tables = page.find_tables()
+                boxes = [table.bbox for table in tables]
+
+                def outside(obj: dict, boxes: list = boxes) -> bool:
+                    if obj.get("object_type") != "char":
+                        return True
+                    x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
+                    return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
+
+                for line in page.filter(outside).extract_text_lines(return_chars=True, strip=True):
+                    chars = [char for char in line["chars"] if char["text"].strip()]
+                    if not chars or not line["text"].strip():
+                        continue
+                    sizes = sorted(round(char["size"], 1) for char in chars)
+                    bold = sum("bold" in char["fontname"].lower() for char in chars) > len(chars) / 2
+                    item = _PdfLine(0, line["top"], line["bottom"], line["text"].strip(), sizes[len(sizes) // 2], bold)
+                    entries.append((page_number, line["top"], item))
+                for table in tables:
+                    entries.append((page_number, table.bbox[1], table.extract()))
+        except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError) as exc:
+            raise ReportError(f"{name} is a damaged or unreadable PDF ({type(exc).__name__})") from exc
+    entries.sort(key=lambda entry: (entry[0], entry[1]))
+    text_lines = [entry[2] for entry in entries if isinstance(entry[2], _PdfLine)]
+    if not text_lines and not any(isinstance(entry[2], list) for entry in entries):
+        raise ReportError(f"{name} has no text layer (a scanned PDF?); save the report as .docx, .md or .txt")
+    weights: dict[float, int] = {}
+    for line in text_lines:
+        weights[line.size] = weights.get(line.size, 0) + len(line.text)
+    body = max(weights, key=lambda size: weights[size]) if weights else 0.0
+    big = sorted({line.size for line in text_lines if line.size >= body * _HEADING_SCALE}, reverse=True)
+    paragraphs: list[Paragraph] = []
+    number = 0
+    last_page = 0
+    previous: _PdfLine | None = None
+    page_turned = False
+    for page_number, _top, entry in entries:
+        if page_number != last_page:
+            pages.append(number + 1)
+            last_page, previous, page_turned = page_number, None, True
+        if isinstance(entry, _PdfLine) and _PAGE_NUMBER.match(entry.text):
+            number += 1
+            continue  # a footer or header: "3", "Page 3 of 8"
+        if not isinstance(entry, _PdfLine):
+            for row in entry:
+                number += 1
+                cells = tuple(_pdf_cell(cell) for cell in row)
+                if any(cells):
+                    flat = " ".join(" ".join(cell.split()) for cell in cells if cell)
+                    paragraphs.append(Paragraph(number, ROW, flat, cells=cells))
+            previous, page_turned = None, False
+            continue
+        number += 1
+        line = entry
+        bullet = _bullet_text(line.text)
+        if line.size in big:
+            style, level, text = HEADING, big.index(line.size) + 1, line.text
+        elif line.bold and bullet is None and len(line.text.split()) <= 15 and not line.text.endswith("."):
+            style, level, text = HEADING, len(big) + 1, line.text
+        elif bullet is not None:
+            style, level, text = BULLET, 0, bullet
+        else:
+            style, level, text = TEXT, 0, line.text
+        close = previous is not None and line.top - previous.bottom < line.size * 0.6
+        last = paragraphs[-1] if paragraphs else None
+        unfinished = last is not None and not last.text.rstrip().endswith((".", "!", "?", ":"))
+        if page_turned and style == TEXT and last is not None and last.style in {BULLET, TEXT} and unfinished:
+            # the first line of a page continues a paragraph the last page left unfinished
+            paragraphs[-1] = Paragraph(last.number, last.style, f"{last.text} {text}")
+            line.number, previous, page_turned = number, line, False
+            continue
+        page_turned = False
+        if (
+            style == TEXT
+            and close
+            and last is not None
+            and last.style in {BULLET, TEXT}
+            and previous is not None
+            and not previous.bold
+        ):
+            paragraphs[-1] = Paragraph(last.number, last.style, f"{last.text} {text}")
+        elif style == HEADING and close and last is not None and last.style == HEADING and last.level == level:
+            paragraphs[-1] = Paragraph(last.number, HEADING, f"{last.text} {text}", level=level)  # a wrapped heading
+        else:
+            paragraphs.append(Paragraph(number, style, text, level=level))
+        line.number = number
+        previous = line
+    return paragraphs, pages

@@ -43,6 +43,7 @@ class Suggestion:
     themes: tuple[str, ...]
     agency_votes: dict[str, float]
     theme_votes: dict[str, float]
+    unknown: tuple[UnknownAgency, ...] = ()
 
 
 def chunks(text: str, *, limit: int = MAX_QUESTION_CHARS) -> list[str]:
@@ -78,6 +79,10 @@ class Suggester:
         self.kb = kb
         self.agency_ids = {agency.id for agency in kb.agencies()}
         self.theme_ids = {row[0] for row in kb.conn.execute("SELECT id FROM themes")}
+        self.known_names = known_agency_names(kb)
+        self._theme_names = {
+            key_of(text) for row in kb.conn.execute("SELECT id, name FROM themes") for text in (row[0], row[1])
+        }
 
     def votes(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """How strongly each agency and theme fires on a text: (agency votes, theme votes)."""
@@ -120,10 +125,14 @@ class Suggester:
         everyone = bool(_EVERYONE.search(text))
         specific = {agency: vote for agency, vote in agency_votes.items() if agency != ALL_AGENCIES}
         agencies = list(_top(specific, limit=MAX_AGENCIES))
-        if everyone or not agencies:
+        unknown = unknown_agencies(text, self.known_names)
+        if everyone or not (agencies or unknown):
             # Addressed to everyone, or naming no agency at all: practice across the agencies.
             agencies.insert(0, ALL_AGENCIES)
-        return Suggestion(tuple(agencies), _top(theme_votes, limit=MAX_THEMES), agency_votes, theme_votes)
+        # A service the vocabulary does not know is named as itself, never folded into all-agencies.
+        agencies += [agency.id for agency in unknown if agency.id not in agencies]
+        themes = _top(theme_votes, limit=MAX_THEMES)
+        return Suggestion(tuple(agencies), themes, agency_votes, theme_votes, unknown)
 
     def title_themes(self, titles: Sequence[str]) -> tuple[str, ...]:
         """The themes an audit's titles name outright ("Children with Disabilities" -> disability).
@@ -144,7 +153,11 @@ class Suggester:
                     themes = [
                         label.removeprefix("theme:")
                         for label in (concept.labels if concept else ())
-                        if label.startswith("theme:") and label.removeprefix("theme:") in self.theme_ids
+                        if label.startswith("theme:")
+                        and label.removeprefix("theme:") in self.theme_ids
+                        # one word names a theme only as its own name ("Neglect"), not as one of its keywords
+                        # ("Wellbeing" is a supervision keyword; an "Emotional Wellbeing" audit is not about it)
+                        and (end - start > 1 or stems[start:end] in self._theme_names)
                     ]
                     if themes:
                         named.extend(theme for theme in themes if theme not in named)
@@ -213,3 +226,121 @@ def compare_tags(kb: KnowledgeBase, items: Iterable[tuple[str, Sequence[str], Se
     if not agency_pairs:
         return ()
     return agreement("agencies", agency_pairs), agreement("themes", theme_pairs)
+
+
+# -- agencies the vocabulary does not know ------------------------------------------------------------------------
+# Services reports often name that a board's agencies.yaml may not list. A name here that is no alias of a known
+# agency is reported, never folded into all-agencies or into the nearest known agency.
+COMMON_SERVICES = (
+    "housing",
+    "housing services",
+    "housing association",
+    "housing officer",
+    "housing officers",
+    "marac",
+    "mappa",
+    "careline",
+    "adult services",
+    "adult social care",
+    "adult mental health services",
+    "adult mental health",
+    "probation",
+    "probation service",
+    "national probation service",
+    "ambulance service",
+    "london ambulance service",
+    "fire service",
+    "fire brigade",
+    "idva",
+    "idvas",
+    "lado",
+    "cafcass",
+    "dwp",
+    "jobcentre",
+    "job centre",
+    "substance misuse service",
+    "substance misuse services",
+    "drug and alcohol service",
+    "drug and alcohol services",
+    "youth service",
+    "youth services",
+    "family court",
+    "private fostering team",
+    "virtual school",
+    "leaving care team",
+    "immigration services",
+    "home office",
+    "domestic abuse service",
+    "domestic abuse services",
+)
+_SERVICE_PHRASE = re.compile(
+    r"\b((?:[A-Z][\w'’&-]*\s+){1,4}(?:Service|Services|Team|Panel|Unit|Trust|Hub|Partnership))\b"
+)
+_PHRASE_CUT = re.compile(r"^(?:The|A|An|Our|Their|Local|All|Each|Every|Any)\s+")
+
+
+@dataclass(frozen=True)
+class UnknownAgency:
+    """A service a text names that no agency in agencies.yaml goes by."""
+
+    id: str
+    name: str
+
+
+def known_agency_names(kb: KnowledgeBase) -> set[str]:
+    """Every agency id, name and alias in the knowledge base, lower-cased."""
+    names: set[str] = set()
+    for row in kb.conn.execute("SELECT id, name, aliases FROM agencies"):
+        names.update({row["id"].lower(), row["name"].lower(), *(alias.lower() for alias in json.loads(row["aliases"]))})
+    return names
+
+
+def unknown_agencies(text: str, known: set[str]) -> tuple[UnknownAgency, ...]:
+    """The services a text names that are not in the vocabulary: common services ("Housing", "MARAC",
+    "adult services") and capitalised names of a service, team or panel ("Careline Service")."""
+    lowered = normalise_whitespace(text).lower().replace("’", "'")
+    found: dict[str, UnknownAgency] = {}
+    spans: list[tuple[int, int]] = []
+    for name in sorted(COMMON_SERVICES, key=len, reverse=True):
+        for match in re.finditer(rf"\b{re.escape(name)}\b", lowered):
+            if any(start <= match.start() < end for start, end in spans):
+                continue
+            spans.append((match.start(), match.end()))
+            if name not in known:
+                shown = normalise_whitespace(text)[match.start() : match.end()]
+                key = _agency_id(name)
+                found.setdefault(key, UnknownAgency(key, shown))
+    for name in known:  # a service phrase inside a known agency's name is that agency
+        if len(name) >= 4 and name in lowered:
+            spans.extend((m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(name)}\b", lowered))
+    for match in _SERVICE_PHRASE.finditer(normalise_whitespace(text)):
+        phrase = _PHRASE_CUT.sub("", match.group(1)).strip()
+        start = match.start(1) + (len(match.group(1)) - len(phrase))
+        end = match.end(1)
+        if len(phrase.split()) < 2 or any(a < end and start < b for a, b in spans):
+            continue
+        lowered_phrase = phrase.lower().replace("’", "'")
+        words_in = lowered_phrase.split()
+        if lowered_phrase in known or any(" ".join(words_in[i:]) in known for i in range(len(words_in) - 1)):
+            continue
+        key = _agency_id(phrase)
+        found.setdefault(key, UnknownAgency(key, phrase))
+    return tuple(found.values())
+
+
+def _agency_id(name: str) -> str:
+    value = re.sub(r"[^a-z0-9]+", "-", name.lower().replace("'", "").replace("’", "")).strip("-")
+    return value or "agency"
+
+
+def agency_entry(agency: UnknownAgency) -> str:
+    """A suggested agencies.yaml entry for a service the vocabulary does not know (to complete and confirm)."""
+    return "\n".join(
+        [
+            f"- id: {agency.id}",
+            f"  name: {agency.name}",
+            "  description: TODO: what this service does (written by a person, not by ingest)",
+            "  parent: null",
+            f"  aliases: [{agency.name.lower()}]",
+        ]
+    )

@@ -99,7 +99,7 @@ class _Columns:
 
 def _header_columns(cells: tuple[str, ...]) -> _Columns | None:
     """Column positions when a row is a table header ("Audit | Cases audited | Completed")."""
-    lowered = [cell.lower() for cell in cells]
+    lowered = [cell.lower() if len(cell.split()) <= 4 else "" for cell in cells]  # a header names, briefly
     cases = next((i for i, cell in enumerate(lowered) if "case" in cell and not re.search(r"\d", cell)), None)
     completed = next(
         (i for i, cell in enumerate(lowered) if re.search(r"complet|date|month|when", cell) and not parse_month(cell)),

@@ -15,46 +15,9 @@ from typing import Literal
 
 from knowledge.digest import next_theme
 from knowledge.records.owners import is_gone, machine
-from knowledge.records.state import StateStore, register_schema
+from knowledge.records.state import StateStore
 
 LEASE_SECONDS = 15 * 60  # longer than the slowest post: three rate-limit waits of at most 2 minutes, timeouts
-
-SCHEMA = (
-    """
-    CREATE TABLE IF NOT EXISTS digest_weeks (
-        week TEXT PRIMARY KEY,
-        theme TEXT,
-        skipped INTEGER NOT NULL DEFAULT 0,
-        decided_at REAL NOT NULL,
-        decided_by TEXT NOT NULL
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS digest_posts (
-        channel TEXT NOT NULL,
-        week TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('claimed', 'attempting', 'failed', 'sent')),
-        owner TEXT,
-        lease_until REAL NOT NULL DEFAULT 0,
-        attempt_at REAL,
-        retry_at REAL NOT NULL DEFAULT 0,
-        error TEXT,
-        reported_error TEXT,
-        ts TEXT,
-        sent_at REAL,
-        PRIMARY KEY (channel, week)
-    )
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS digest_choice (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        theme TEXT NOT NULL,
-        chosen_by TEXT NOT NULL,
-        chosen_at REAL NOT NULL
-    )
-    """,
-)
-register_schema("digest", ";\n".join(SCHEMA) + ";")
 
 ClaimStatus = Literal["go", "sent", "skipped", "busy", "deferred", "no-theme"]
 
@@ -92,13 +55,13 @@ class WeekPlan:
 
 
 class DigestLog:
-    """Reads and writes the digest tables; every write is one IMMEDIATE transaction, safe across processes."""
+    """Reads and writes the digest tables; every write is one IMMEDIATE transaction, safe across processes.
+
+    Reading (`plan`, `history`, `pending_choice`: the App Home, previews) takes no write lock and writes nothing.
+    """
 
     def __init__(self, state: StateStore) -> None:
         self.state = state
-        with state.transaction() as conn:  # in case the store was opened before this module was imported
-            for sql in SCHEMA:
-                conn.execute(sql)
 
     # -- themes ------------------------------------------------------------------------------------------------
     def _history(self, conn: sqlite3.Connection, *, before: str | None = None) -> list[str]:
@@ -121,15 +84,15 @@ class DigestLog:
 
     def plan(self, week: str, *, themes: list[str]) -> WeekPlan:
         """The week's theme, or the one it would get if it were decided now (read-only)."""
-        conn = self.state.conn
-        theme, skipped, decided, _ = self._plan(conn, week, themes)
         sent: dict[str, str] = {}
         failed: dict[str, str] = {}
-        for row in conn.execute("SELECT channel, status, ts, error FROM digest_posts WHERE week = ?", (week,)):
-            if row["status"] == "sent":
-                sent[row["channel"]] = row["ts"]
-            elif row["error"]:
-                failed[row["channel"]] = row["error"]
+        with self.state.reading() as conn:
+            theme, skipped, decided, _ = self._plan(conn, week, themes)
+            for row in conn.execute("SELECT channel, status, ts, error FROM digest_posts WHERE week = ?", (week,)):
+                if row["status"] == "sent":
+                    sent[row["channel"]] = row["ts"]
+                elif row["error"]:
+                    failed[row["channel"]] = row["error"]
         return WeekPlan(week, theme, skipped, decided, sent, failed)
 
     def history(self) -> list[tuple[str, str | None, bool]]:

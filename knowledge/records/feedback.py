@@ -20,32 +20,10 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from knowledge.records.state import StateStore, register_schema
+from knowledge.records.state import StateStore
 
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeBase, Result
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS answers (
-    id TEXT PRIMARY KEY,
-    answered_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS answer_items (
-    answer_id TEXT NOT NULL REFERENCES answers(id),
-    position INTEGER NOT NULL,
-    item_id TEXT NOT NULL,
-    PRIMARY KEY (answer_id, position)
-);
-CREATE TABLE IF NOT EXISTS feedback_votes (
-    answer_id TEXT NOT NULL REFERENCES answers(id),
-    voter TEXT NOT NULL,
-    vote TEXT NOT NULL CHECK (vote IN ('helpful', 'not_helpful')),
-    voted_at REAL NOT NULL,
-    PRIMARY KEY (answer_id, voter)
-);
-CREATE INDEX IF NOT EXISTS answer_items_item ON answer_items (item_id);
-"""
-register_schema("feedback", SCHEMA)
 
 MAX_ITEMS = 50
 EXCERPT_CHARS = 90
@@ -133,7 +111,6 @@ class FeedbackLog:
 
     def __init__(self, store: StateStore) -> None:
         self.store = store
-        self.store.conn.executescript(SCHEMA)  # also when the store was opened before this module was imported
 
     def record_answer(self, item_ids: Sequence[str], *, at: float | None = None) -> str:
         """Give a posted answer an id, remembering which learning points it showed (in order)."""

@@ -18,23 +18,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from knowledge.records.state import StateStore, register_schema
+from knowledge.records.state import StateStore
 
 if TYPE_CHECKING:
     from knowledge.base import KnowledgeBase
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS questions_asked (
-    id INTEGER PRIMARY KEY,
-    asked_at REAL NOT NULL,
-    found INTEGER NOT NULL,
-    results INTEGER NOT NULL,
-    themes TEXT NOT NULL DEFAULT '[]',
-    agencies TEXT NOT NULL DEFAULT '[]'
-);
-CREATE INDEX IF NOT EXISTS questions_asked_at ON questions_asked (asked_at);
-"""
-register_schema("insights", SCHEMA)
 
 # Times are kept to the hour: the reports need no more, and a coarse time is harder to tie to one message.
 TIME_RESOLUTION = 3600
@@ -126,7 +113,6 @@ class QuestionLog:
 
     def __init__(self, store: StateStore) -> None:
         self.store = store
-        self.store.conn.executescript(SCHEMA)  # also when the store was opened before this module was imported
 
     def record(self, answer: Answered, *, at: float | None = None) -> None:
         """Record one answered question: its time (to the hour), matched themes and agencies, and what was found."""

@@ -18,22 +18,11 @@ import time
 from collections.abc import Callable
 
 from knowledge.records.owners import is_gone, new_owner
-from knowledge.records.state import StateStore, register_schema
+from knowledge.records.state import StateStore
 
 WEEK = 7 * 24 * 3600.0
 HOUR = 3600.0
 LEASE = 120.0  # seconds; an answer takes well under a second, plus at most two rate-limit waits
-
-register_schema(
-    "delivery_claims",
-    """
-    CREATE TABLE IF NOT EXISTS delivery_claims (
-        key TEXT PRIMARY KEY,
-        owner TEXT NOT NULL,
-        lease_until REAL NOT NULL
-    );
-    """,
-)
 
 
 class DeliveryLedger:

@@ -1,38 +1,53 @@
 """The durable state database: what the bot has done and been told (event deduplication, digest log, ...).
 
-It is separate from the knowledge database, which is derived data and thrown away on every rebuild. Each
-feature declares its tables with `register_schema`; `StateStore` creates them on open (idempotently).
+It is separate from the knowledge database, which is derived data and thrown away on every rebuild. Its layout
+is the numbered history in `migrations.py`: `StateStore` brings the database up to date when it opens it. A new
+database is made whole in a temporary file (WAL mode, every migration) and then linked into place, so processes
+that start together never race to set it up.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-_SCHEMAS: dict[str, str] = {}
+from knowledge.records.migrations import migrate_sqlite, sqlite_version
 
-register_schema_lock = threading.Lock()
-
-
-def register_schema(name: str, sql: str) -> None:
-    """Declare tables (CREATE TABLE IF NOT EXISTS ...) that `StateStore` creates on open."""
-    with register_schema_lock:
-        _SCHEMAS[name] = sql
+# A key already claimed is left alone (rowcount 0); ON CONFLICT rather than SQLite's INSERT OR IGNORE, for PostgreSQL.
+CLAIM_EVENT = "INSERT INTO processed_events (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
 
 
-register_schema(
-    "events",
+def create_database(path: Path) -> bool:
+    """Make a new, migrated state database at `path` in one step; False if another process made it first.
+
+    Switching a database to WAL mode needs the only lock on it, and SQLite then answers "database is locked"
+    at once instead of waiting: two processes opening a new file together would race. So the file is set up
+    under a private name and hard-linked into place (which fails if `path` exists), never half-made at `path`.
     """
-    CREATE TABLE IF NOT EXISTS processed_events (
-        key TEXT PRIMARY KEY,
-        received_at REAL NOT NULL
-    );
-    """,
-)
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.new")
+    os.close(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))  # the umask applies, as for SQLite
+    try:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            migrate_sqlite(conn, where=str(path))
+        finally:
+            conn.close()  # the last connection folds the write-ahead log back in and removes it
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
+            with suppress(FileNotFoundError):
+                leftover.unlink()
 
 
 class StateDatabaseError(Exception):
@@ -49,13 +64,15 @@ class StateStore:
             raise StateDatabaseError(f"cannot use {self.path} as the state database: it is a directory")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # Not inside transaction(): executescript() commits any open transaction first. CREATE ... IF NOT
-            # EXISTS is idempotent, so processes opening the same file at once are fine.
-            for sql in _SCHEMAS.values():
-                self.conn.executescript(sql)
+            if not self.path.exists():
+                create_database(self.path)
+            # Raises NewerDatabaseError (one line naming the file) for a database made by a newer release.
+            self.migrated = migrate_sqlite(self.conn, where=str(self.path))
         except (sqlite3.Error, OSError) as exc:
             self.close()
-            reason = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            reason = (exc.strerror or str(exc)).lower() if isinstance(exc, OSError) else str(exc)
+            if isinstance(exc, OSError) and not self.path.exists():
+                reason = f"cannot create a file in {self.path.parent} ({reason})"
             raise StateDatabaseError(f"cannot use {self.path} as the state database: {reason}") from None
 
     def close(self) -> None:
@@ -64,6 +81,11 @@ class StateStore:
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+    @property
+    def version(self) -> int:
+        """The last migration this database has had."""
+        return sqlite_version(self.conn)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -88,12 +110,20 @@ class StateStore:
             raise
         conn.execute("COMMIT")
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: one consistent view across several queries, taking no write lock."""
+        conn = self.conn
+        conn.execute("BEGIN DEFERRED")
+        try:
+            yield conn
+        finally:
+            conn.execute("COMMIT")
+
     def claim_event(self, key: str) -> bool:
         """Record that an event is being handled; False if it was already claimed (a retry or duplicate)."""
         with self.transaction() as conn:
-            cursor = conn.execute(
-                "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", (key, time.time())
-            )
+            cursor = conn.execute(CLAIM_EVENT, (key, time.time()))
             return cursor.rowcount == 1
 
     def forget_events_before(self, cutoff: float) -> int:
@@ -115,7 +145,5 @@ class StateStore:
             now = time.time()
             fresh = 0
             for key in keys:
-                fresh += conn.execute(
-                    "INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)", (key, now)
-                ).rowcount
+                fresh += conn.execute(CLAIM_EVENT, (key, now)).rowcount
             return fresh == len(keys)

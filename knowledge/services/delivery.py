@@ -1,51 +1,52 @@
 """Posting the weekly digest exactly once per channel per ISO week, whatever happens.
 
 The protocol, for each channel: claim (channel, week) in a transaction (a lease: a concurrent run backs off);
-if an earlier attempt's outcome is unknown, look for its post in the channel's history by message metadata
-(`event_type` "learning_digest", the week in the payload) and, if found, record it instead of posting again; else
-write down the attempt, call chat.postMessage, and record Slack's ts. Nothing is recorded as sent unless Slack
-accepted the post. Rate limits (429) are waited out after `Retry-After`; a channel the bot cannot post to is
-logged and reported to the admins (once per error), and tried again later.
+if an earlier attempt's outcome is unknown, look for its post in the channel by its label (the week), and if
+found record it instead of posting again; else write down the attempt, post, and record the post's id. Nothing
+is recorded as sent unless the workspace accepted the post. Rate limits are waited out after their Retry-After;
+a channel the bot cannot post to is logged and reported to the admins (once per error), and tried again later.
+The workspace is reached only through a `DigestPoster` (`knowledge/services/ports.py`).
 """
 
 from __future__ import annotations
 
 import logging
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Literal
-from urllib.error import URLError
-
-from slack_sdk.errors import SlackApiError
-from slack_sdk.web import SlackResponse, WebClient
+from functools import partial
+from typing import Any, Literal, TypeVar
 
 from knowledge.base import KnowledgeBase
-from knowledge.digest import EVENT_TYPE, Digest, build_digest
+from knowledge.digest import Digest, build_digest
 from knowledge.records.digest_log import DigestLog, WeekPlan
 from knowledge.records.owners import new_owner
+from knowledge.services.ports import (
+    Blocks,
+    ChannelUnavailable,
+    DeliveryError,
+    DigestLabel,
+    DigestPoster,
+    MaybePosted,
+    PostRefused,
+    RateLimited,
+    Unreachable,
+)
 from knowledge.services.schedule import Schedule
 
 logger = logging.getLogger(__name__)
 
 Render = Callable[[Digest, str], tuple[str, list[dict[str, Any]]]]  # (notification text, blocks)
 
-CHANNEL_ERRORS = {
-    "not_in_channel": "invite the bot to the channel (/invite @bot-name), then run `/digest post`",
-    "channel_not_found": "check DIGEST_CHANNEL: use the channel's ID (like C0123456789), and invite the bot to it",
-    "is_archived": "the channel is archived: unarchive it or change DIGEST_CHANNEL",
-    "restricted_action": "posting to the channel is restricted: ask a workspace admin to allow the bot to post",
-}
 MAX_RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER = 120.0  # seconds; a longer wait gives up for now and the next run tries again
 RETRY_FAILED_AFTER = 3600.0  # a channel Slack refused is tried again by the scheduled runs after an hour
 RETRY_UNCERTAIN_AFTER = 300.0
 RETRY_UNREACHABLE_AFTER = 300.0  # Slack could not be reached at all (nothing was sent): try again soon
 CLOCK_SKEW = 600.0  # look this much further back than the attempt, in case our clock and Slack's disagree
-HISTORY_PAGES = 10
 
+T = TypeVar("T")
 OutcomeStatus = Literal["posted", "found", "sent", "skipped", "busy", "deferred", "failed", "uncertain", "no-theme"]
 
 
@@ -60,9 +61,9 @@ class Outcome:
     ts: str | None = None
     error: str | None = None
 
-    def describe(self, *, slack: bool = True) -> str:
-        """One line for a person: `slack` writes the channel as a Slack link, else as its ID."""
-        where = f"<#{self.channel}>" if slack else self.channel
+    def describe(self, *, link: Callable[[str], str] | None = None) -> str:
+        """One line for a person; `link` writes the channel (e.g. as a Slack link), else it is its ID."""
+        where = link(self.channel) if link else self.channel
         return {
             "posted": f"{where}: posted the digest for {self.week} ({self.theme})",
             "found": f"{where}: the digest for {self.week} was already in the channel (found, not posted again)",
@@ -89,10 +90,15 @@ class Upcoming:
     theme_name: str | None
 
 
-class RateLimited(Exception):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited; retry after {retry_after:g}s")
-        self.retry_after = retry_after
+@dataclass(frozen=True)
+class _Attempt:
+    """One run's claim on (channel, week): the theme, the run's lease owner and the run's time."""
+
+    channel: str
+    week: str
+    theme: str
+    owner: str
+    stamp: float
 
 
 class Digests:
@@ -104,7 +110,7 @@ class Digests:
         log: DigestLog,
         schedule: Schedule,
         *,
-        client: WebClient | None = None,
+        poster: DigestPoster | None = None,
         channels: tuple[str, ...] = (),
         admins: tuple[str, ...] = (),
         render: Render | None = None,
@@ -113,7 +119,7 @@ class Digests:
         self.kb = kb
         self.log = log
         self.schedule = schedule
-        self.client = client
+        self.poster = poster
         self.channels = tuple(channels)
         self.admins = tuple(admins)
         self.render = render
@@ -185,14 +191,14 @@ class Digests:
         return self.post(self.schedule.week_of(now), now=now, force=True)
 
     def post(self, week: str, *, now: datetime, force: bool) -> list[Outcome]:
-        if self.client is None or self.render is None:
-            raise RuntimeError("posting the digest needs a Slack client and a renderer")
+        if self.poster is None or self.render is None:
+            raise RuntimeError("posting the digest needs a poster and a renderer")
         return [self._deliver(channel, week, now=now, force=force) for channel in self.channels]
 
     def _deliver(self, channel: str, week: str, *, now: datetime, force: bool) -> Outcome:
-        owner = new_owner()
-        stamp = now.timestamp()
-        claim = self.log.claim(channel, week, themes=self.theme_ids(), owner=owner, now=stamp, force=force)
+        assert self.render is not None
+        owner = new_owner()  # names this process: a run killed mid-post loses its claim at once (see owners)
+        claim = self.log.claim(channel, week, themes=self.theme_ids(), owner=owner, now=now.timestamp(), force=force)
         if claim.status == "busy" and claim.held_elsewhere_until is not None:
             until = datetime.fromtimestamp(claim.held_elsewhere_until, UTC)
             held = f"held by a run on another machine until {until:%H:%M} UTC; run again after then if it stopped"
@@ -200,170 +206,119 @@ class Digests:
         if claim.status != "go":
             return Outcome(channel, week, claim.status, claim.theme, claim.ts, claim.error)
         assert claim.theme is not None
+        attempt = _Attempt(channel, week, claim.theme, owner, now.timestamp())
         if claim.uncertain_since is not None:
-            try:
-                found = self._find_post(channel, week, oldest=claim.uncertain_since - CLOCK_SKEW)
-            except (SlackApiError, RateLimited, OSError) as exc:
-                error = _error_code(exc)
-                logger.error(
-                    "Digest %s for channel %s: an earlier attempt may have been posted, and the channel's history"
-                    " cannot be read to check (%s); not posting again",
-                    week,
-                    channel,
-                    error,
-                )
-                if self.log.record_failure(
-                    channel, week, owner=owner, error=error, retry_at=stamp + RETRY_UNCERTAIN_AFTER, uncertain=True
-                ):
-                    self._tell_admins(
-                        f"I could not check whether the learning digest for {week} reached <#{channel}>"
-                        f" (`{error}` reading the channel's history), so I have not posted it again, to avoid a"
-                        " duplicate. The bot needs the channels:history scope (groups:history for a private"
-                        " channel) and to be in the channel."
-                    )
-                return Outcome(channel, week, "uncertain", claim.theme, error=error)
-            if found is not None:
-                logger.info("Digest %s for channel %s was already posted (ts %s); recorded it", week, channel, found)
-                self.log.record_sent(channel, week, ts=found, now=stamp)
-                return Outcome(channel, week, "found", claim.theme, found)
-        assert self.render is not None
-        text, blocks = self.render(build_digest(self.kb, claim.theme), week)
-        if not self.log.begin_attempt(channel, week, owner=owner, now=stamp):
-            return Outcome(channel, week, "busy", claim.theme)
+            earlier = self._look_for_earlier_post(attempt, since=claim.uncertain_since - CLOCK_SKEW)
+            if earlier is not None:
+                return earlier
+        text, blocks = self.render(build_digest(self.kb, attempt.theme), week)
+        if not self.log.begin_attempt(channel, week, owner=owner, now=attempt.stamp):
+            return Outcome(channel, week, "busy", attempt.theme)
+        return self._post_once(attempt, text, blocks)
+
+    def _look_for_earlier_post(self, attempt: _Attempt, *, since: float) -> Outcome | None:
+        """After an attempt whose outcome is unknown: "found" (and recorded) if its post is in the channel,
+        "uncertain" if the channel cannot be read (nothing is posted; the admins are told), None if not there."""
+        assert self.poster is not None
+        poster, channel, week = self.poster, attempt.channel, attempt.week
         try:
-            response = self._call(
-                "chat_postMessage",
-                channel=channel,
-                text=text,
-                blocks=blocks,
-                metadata={"event_type": EVENT_TYPE, "event_payload": {"week": week, "theme": claim.theme}},
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except RateLimited as exc:
-            self.log.record_failure(channel, week, owner=owner, error="ratelimited", retry_at=stamp + exc.retry_after)
-            logger.warning("Digest %s for channel %s: still rate limited; will try again later", week, channel)
-            return Outcome(channel, week, "failed", claim.theme, error="ratelimited")
-        except SlackApiError as exc:
-            error = _error_code(exc)
-            status = getattr(exc.response, "status_code", 200)
-            uncertain = status >= 500  # Slack's own failure: it may or may not have posted
-            new = self.log.record_failure(
-                channel,
-                week,
-                owner=owner,
-                error=error,
-                retry_at=stamp + (RETRY_UNCERTAIN_AFTER if uncertain else RETRY_FAILED_AFTER),
-                uncertain=uncertain,
-            )
-            hint = CHANNEL_ERRORS.get(error)
+            found = self._patiently("reading the channel", lambda: poster.find(channel, week=week, since=since))
+        except DeliveryError as exc:
             logger.error(
-                "Digest %s: Slack refused the post to channel %s: %s%s",
+                "Digest %s for channel %s: an earlier attempt may have been posted, and the channel's history"
+                " cannot be read to check (%s); not posting again",
                 week,
                 channel,
-                error,
-                f" ({hint})" if hint else "",
+                exc.code,
             )
-            if hint and new:
+            if self._record_failure(attempt, exc, retry_after=RETRY_UNCERTAIN_AFTER, uncertain=True):
                 self._tell_admins(
-                    f"I could not post the weekly learning digest for {week} to <#{channel}>: `{error}`. To fix it: "
-                    f"{hint}."
+                    f"I could not check whether the learning digest for {week} reached {poster.link(channel)}"
+                    f" (`{exc.code}` reading the channel's history), so I have not posted it again, to avoid a"
+                    " duplicate. The bot needs the channels:history scope (groups:history for a private"
+                    " channel) and to be in the channel."
                 )
-            return Outcome(channel, week, "uncertain" if uncertain else "failed", claim.theme, error=error)
-        except OSError as exc:  # timeouts and lost connections: Slack may have accepted the post
-            error = type(exc).__name__
-            if nothing_sent(exc):  # refused or unresolvable: the request never left, so nothing is uncertain
-                error = f"could not connect to Slack ({type(_reason(exc)).__name__})"
-                retry_at = stamp + RETRY_UNREACHABLE_AFTER
-                self.log.record_failure(channel, week, owner=owner, error=error, retry_at=retry_at)
-                logger.warning("Digest %s for channel %s: %s; nothing was sent", week, channel, error)
-                return Outcome(channel, week, "failed", claim.theme, error=error)
-            self.log.record_failure(
-                channel, week, owner=owner, error=error, retry_at=stamp + RETRY_UNCERTAIN_AFTER, uncertain=True
-            )
+            return Outcome(channel, week, "uncertain", attempt.theme, error=exc.code)
+        if found is None:
+            return None
+        logger.info("Digest %s for channel %s was already posted (ts %s); recorded it", week, channel, found)
+        self.log.record_sent(channel, week, ts=found, now=attempt.stamp)
+        return Outcome(channel, week, "found", attempt.theme, found)
+
+    def _post_once(self, attempt: _Attempt, text: str, blocks: Blocks) -> Outcome:
+        """The post itself, its attempt already written down; the outcome is recorded whatever happens."""
+        assert self.poster is not None
+        poster, channel, week, theme = self.poster, attempt.channel, attempt.week, attempt.theme
+        label = DigestLabel(week, theme)
+        try:
+            ts = self._patiently("posting", lambda: poster.post(channel, text=text, blocks=blocks, label=label))
+        except RateLimited as exc:
+            self._record_failure(attempt, exc, retry_after=exc.retry_after)
+            logger.warning("Digest %s for channel %s: still rate limited; will try again later", week, channel)
+            return Outcome(channel, week, "failed", theme, error=exc.code)
+        except Unreachable as exc:  # refused or unknown host: the request never left, so nothing is uncertain
+            self._record_failure(attempt, exc, retry_after=RETRY_UNREACHABLE_AFTER)
+            error = f"could not connect to Slack ({exc.code})"
+            logger.warning("Digest %s for channel %s: %s; nothing was sent", week, channel, error)
+            return Outcome(channel, week, "failed", theme, error=error)
+        except MaybePosted as exc:
+            # Slack may have accepted the post: the next attempt looks for it first.
+            self._record_failure(attempt, exc, retry_after=RETRY_UNCERTAIN_AFTER, uncertain=True)
             logger.warning(
-                "Digest %s for channel %s: no answer from Slack (%s); will check before retrying", week, channel, error
+                "Digest %s for channel %s: no answer from Slack (%s); will check before retrying",
+                week,
+                channel,
+                exc.code,
             )
-            return Outcome(channel, week, "uncertain", claim.theme, error=error)
-        ts = str(response["ts"])
-        self.log.record_sent(channel, week, ts=ts, now=stamp)
-        logger.info("Digest %s posted to channel %s (theme %s, ts %s)", week, channel, claim.theme, ts)
-        return Outcome(channel, week, "posted", claim.theme, ts)
+            return Outcome(channel, week, "uncertain", theme, error=exc.code)
+        except PostRefused as exc:
+            new = self._record_failure(attempt, exc, retry_after=RETRY_FAILED_AFTER)
+            fix = exc.fix if isinstance(exc, ChannelUnavailable) else None
+            hint = f" ({fix})" if fix else ""
+            logger.error("Digest %s: Slack refused the post to channel %s: %s%s", week, channel, exc.code, hint)
+            if fix and new:
+                self._tell_admins(
+                    f"I could not post the weekly learning digest for {week} to {poster.link(channel)}: `{exc.code}`."
+                    f" To fix it: {fix}."
+                )
+            return Outcome(channel, week, "failed", theme, error=exc.code)
+        self.log.record_sent(channel, week, ts=ts, now=attempt.stamp)
+        logger.info("Digest %s posted to channel %s (theme %s, ts %s)", week, channel, theme, ts)
+        return Outcome(channel, week, "posted", theme, ts)
 
-    def _find_post(self, channel: str, week: str, *, oldest: float) -> str | None:
-        """The ts of this week's digest in the channel since `oldest`, found by its metadata; None if absent."""
-        cursor = None
-        for _ in range(HISTORY_PAGES):
-            response = self._call(
-                "conversations_history",
-                channel=channel,
-                oldest=f"{max(oldest, 0):.6f}",
-                limit=200,
-                include_all_metadata=False,
-                **({"cursor": cursor} if cursor else {}),
-            )
-            for message in response.get("messages") or []:
-                metadata = message.get("metadata") or {}
-                payload = metadata.get("event_payload") or {}
-                if metadata.get("event_type") == EVENT_TYPE and payload.get("week") == week:
-                    return str(message["ts"])
-            cursor = (response.get("response_metadata") or {}).get("next_cursor")
-            if not response.get("has_more") or not cursor:
-                return None
-        return None
+    def _record_failure(
+        self, attempt: _Attempt, exc: DeliveryError, *, retry_after: float, uncertain: bool = False
+    ) -> bool:
+        """Write down a failed attempt and when to try again; True when this error is new for the channel."""
+        return self.log.record_failure(
+            attempt.channel,
+            attempt.week,
+            owner=attempt.owner,
+            error=exc.code,
+            retry_at=attempt.stamp + retry_after,
+            uncertain=uncertain,
+        )
 
-    def _call(self, method: str, **kwargs: Any) -> SlackResponse:
-        """A Web API call, waiting out 429s after Retry-After (bounded); raises RateLimited when they persist."""
-        assert self.client is not None
+    def _patiently(self, doing: str, call: Callable[[], T]) -> T:
+        """Make a call, waiting out rate limits after Retry-After (bounded); raises RateLimited when they persist."""
         for attempt in range(MAX_RATE_LIMIT_RETRIES + 1):
             try:
-                return getattr(self.client, method)(**kwargs)
-            except SlackApiError as exc:
-                if getattr(exc.response, "status_code", None) != 429:
+                return call()
+            except RateLimited as exc:
+                if attempt == MAX_RATE_LIMIT_RETRIES or exc.retry_after > MAX_RETRY_AFTER:
                     raise
-                retry_after = _retry_after(exc.response)
-                if attempt == MAX_RATE_LIMIT_RETRIES or retry_after > MAX_RETRY_AFTER:
-                    raise RateLimited(retry_after) from exc
-                logger.warning("Slack rate limit on %s; retrying after %gs", method, retry_after)
-                self.sleep(retry_after)
+                logger.warning("Slack rate limit %s; retrying after %gs", doing, exc.retry_after)
+                self.sleep(exc.retry_after)
         raise AssertionError("unreachable")
 
     def _tell_admins(self, text: str) -> None:
         """A direct message to each admin (ADMIN_USER_IDS); failures are logged, never raised."""
+        assert self.poster is not None
+        poster = self.poster
         if not self.admins:
             logger.warning("No ADMIN_USER_IDS to tell about a digest problem")
         for admin in self.admins:
             try:
-                self._call("chat_postMessage", channel=admin, text=text)
-            except (SlackApiError, RateLimited, OSError) as exc:
-                logger.error("Could not tell admin %s about a digest problem: %s", admin, _error_code(exc))
-
-
-def _reason(exc: OSError) -> BaseException:
-    reason = exc.reason if isinstance(exc, URLError) else exc
-    return reason if isinstance(reason, BaseException) else exc
-
-
-def nothing_sent(exc: OSError) -> bool:
-    """Whether a failed call certainly sent nothing: the connection was refused or the host not found."""
-    return isinstance(_reason(exc), ConnectionRefusedError | socket.gaierror)
-
-
-def _retry_after(response: Any) -> float:
-    headers = getattr(response, "headers", None) or {}
-    value = next((v for k, v in headers.items() if k.lower() == "retry-after"), None)
-    try:
-        return max(float(value), 0.0) if value is not None else 1.0
-    except (TypeError, ValueError):
-        return 1.0
-
-
-def _error_code(exc: Exception) -> str:
-    if isinstance(exc, SlackApiError):
-        data = getattr(exc.response, "data", None)
-        if isinstance(data, dict) and data.get("error"):
-            return str(data["error"])
-        return f"http_{getattr(exc.response, 'status_code', 'error')}"
-    if isinstance(exc, RateLimited):
-        return "ratelimited"
-    return type(exc).__name__
+                self._patiently("telling an admin", partial(poster.tell, admin, text))
+            except DeliveryError as exc:
+                logger.error("Could not tell admin %s about a digest problem: %s", admin, exc.code)

@@ -1,23 +1,21 @@
-"""When the weekly digest is due: a weekly slot (a day and time in a timezone, or a cron expression) and ISO weeks.
+"""When the weekly digest is due: the slots of a trigger, ISO weeks, and reading a day, a time and a timezone.
 
-The slot is computed with APScheduler's `CronTrigger`, the same trigger `bot/scheduler.py` runs, so the
-scheduler and the "is this week's digest due?" check can never disagree. Daylight saving is the trigger's job:
-09:00 Europe/London is 08:00 UTC in summer and 09:00 UTC in winter.
+A `Schedule` asks its `Trigger` for the next slot; `bot/scheduler.py` builds that trigger (APScheduler's
+`CronTrigger`, from a day and time or a cron expression) and runs the very same object, so the scheduler and the
+"is this week's digest due?" check can never disagree. Daylight saving is the trigger's job: 09:00
+Europe/London is 08:00 UTC in summer and 09:00 UTC in winter.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from apscheduler.triggers.cron import CronTrigger
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-# Standard cron numbers weekdays from Sunday (0 or 7); APScheduler 3 numbers them from Monday. We translate.
-CRON_WEEKDAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _LOOKBACK = (timedelta(hours=1), timedelta(days=1), timedelta(days=8), timedelta(days=32), timedelta(days=367))
 _MAX_STEPS = 2000
@@ -51,79 +49,8 @@ def parse_timezone(value: str) -> ZoneInfo:
         raise ScheduleError(f"digest timezone {value!r} is not a known timezone (e.g. Europe/London)") from exc
 
 
-def cron_trigger(expression: str, timezone: ZoneInfo) -> CronTrigger:
-    """A trigger for a standard five-field crontab expression (minute hour day month weekday).
-
-    Weekday numbers follow cron (0 and 7 are Sunday), not APScheduler 3's own numbering (0 is Monday).
-    """
-    fields = expression.split()
-    if len(fields) != 5:
-        raise ScheduleError(
-            f"digest cron {expression!r} needs 5 fields (minute hour day month weekday), got {len(fields)}"
-        )
-    minute, hour, day, month, weekday = fields
-    try:
-        return CronTrigger(
-            minute=minute,
-            hour=hour,
-            day=day,
-            month=month,
-            day_of_week=_cron_weekdays(weekday),
-            timezone=timezone,
-        )
-    except ValueError as exc:
-        raise ScheduleError(f"digest cron {expression!r}: {exc}") from exc
-
-
-def _cron_weekdays(field: str) -> str:
-    """Translate cron weekday numbers to names APScheduler reads the same way ("1-5" -> "mon,tue,wed,thu,fri")."""
-    if not re.search(r"\d", field):
-        return field
-    days: list[str] = []
-    for part in field.split(","):
-        match = re.fullmatch(r"(\*|\d|[a-z]{3})(?:-(\d|[a-z]{3}))?(?:/(\d+))?", part.strip().lower())
-        if not match:
-            raise ScheduleError(f"digest cron weekday field {field!r} is not valid")
-        start, end, step = match.groups()
-        first = 0 if start == "*" else _cron_weekday_number(start)
-        last = 6 if start == "*" else _cron_weekday_number(end) if end else first
-        if start != "*" and not end and step:
-            last = 6
-        if last < first:
-            raise ScheduleError(f"digest cron weekday range {part!r} runs backwards")
-        for number in range(first, last + 1, int(step or 1)):
-            if CRON_WEEKDAYS[number] not in days:
-                days.append(CRON_WEEKDAYS[number])
-    return ",".join(days)
-
-
-def _cron_weekday_number(token: str) -> int:
-    if token.isdigit():
-        number = int(token)
-        if number > 7:
-            raise ScheduleError(f"digest cron weekday {token!r} is not 0-7")
-        return number
-    if token in CRON_WEEKDAYS:
-        return CRON_WEEKDAYS.index(token)
-    raise ScheduleError(f"digest cron weekday {token!r} is not a day")
-
-
-def check_schedule_field(name: str, value: str | None) -> str | None:
-    """Validate (and normalise) one of the digest schedule settings; raise ScheduleError with a clear message."""
-    if name == "digest_day":
-        return parse_day(value or "")
-    if name == "digest_time":
-        hour, minute = parse_time(value or "")
-        return f"{hour:02d}:{minute:02d}"
-    if name == "digest_timezone":
-        parse_timezone(value or "")
-        return (value or "").strip()
-    if name == "digest_cron":
-        if value is None or not value.strip():
-            return None
-        cron_trigger(value, ZoneInfo("UTC"))
-        return " ".join(value.split())
-    raise ScheduleError(f"unknown schedule setting {name!r}")
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def iso_week(moment: datetime, timezone: ZoneInfo) -> str:
@@ -138,27 +65,19 @@ def _aware(moment: datetime) -> datetime:
     return moment
 
 
+class Trigger(Protocol):
+    """When something fires (APScheduler's triggers have this method)."""
+
+    def get_next_fire_time(self, previous_fire_time: datetime | None, now: datetime) -> datetime | None: ...
+
+
 @dataclass(frozen=True)
 class Schedule:
     """The digest's weekly slot."""
 
-    trigger: CronTrigger
+    trigger: Trigger
     timezone: ZoneInfo
     description: str
-
-    @classmethod
-    def weekly(
-        cls, *, day: str = "mon", time: str = "09:00", timezone: str = "Europe/London", cron: str | None = None
-    ) -> Schedule:
-        """A slot from settings: `cron` if given, else `day` at `time`, both in `timezone`."""
-        zone = parse_timezone(timezone)
-        if cron and cron.strip():
-            return cls(cron_trigger(cron, zone), zone, f"cron '{' '.join(cron.split())}' ({zone.key})")
-        short = parse_day(day)
-        hour, minute = parse_time(time)
-        trigger = CronTrigger(day_of_week=short, hour=hour, minute=minute, timezone=zone)
-        name = DAY_NAMES[DAYS.index(short)]
-        return cls(trigger, zone, f"{name}s at {hour:02d}:{minute:02d} ({zone.key})")
 
     def next_slot(self, now: datetime) -> datetime | None:
         """The first slot at or after `now`."""

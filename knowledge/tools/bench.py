@@ -27,8 +27,8 @@ from rapidfuzz import fuzz, process, utils
 
 from knowledge.base import KnowledgeBase
 from knowledge.loading import Knowledge
-from knowledge.search import baseline_search
 from knowledge.store import build
+from knowledge.tools.baseline import baseline_search
 from knowledge.tools.synthetic import synthetic_base
 
 # (what the question exercises, the question) — practitioners' wording, not the report's.

@@ -1,0 +1,558 @@
+"""Query analysis: a practitioner's question turned into weighted *units*.
+
+Strip Slack markup, cut the question to a sane length, split it into words, correct typos against the knowledge
+vocabulary, group words into units (a phrase that names a concept, a workplace phrase, or a single content word)
+and weigh each unit by how much it says about the topic. Imports the text and vocabulary modules and the tuning.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from knowledge.privacy import without_personal_details
+from knowledge.search.tuning import TUNING, Tuning
+from knowledge.text import (
+    AGENCY_PHRASES,
+    FACT_PHRASES,
+    FACT_WORDS,
+    FINDING_CUES,
+    MAX_QUESTION_CHARS,
+    PURPOSE_PHRASES,
+    PURPOSE_WORDS,
+    RECOMMENDATION_CUES,
+    STOPWORDS,
+    TEXTING,
+    normalise,
+    stem,
+    strip_slack_markup,
+    words,
+)
+from knowledge.vocabulary import Concept, Description, Vocabulary
+
+AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
+STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
+OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
+SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
+
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
+_ANY_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
+
+# A run of question positions and the concept it names (None: a single content word).
+Span = tuple[list[int], Concept | None]
+
+
+@dataclass
+class Unit:
+    """One meaningful piece of a question: a concept phrase or a single word."""
+
+    typed: tuple[str, ...]
+    words: tuple[str, ...]
+    stems: tuple[str, ...]
+    weight: float = 0.0
+    commonness: float = 0.0
+    offtopic: bool = False
+    signpost: str | None = None
+    corrected: bool = False
+    concept: Concept | None = None
+    # Where the unit's words are in the question (word positions).
+    positions: tuple[int, ...] = ()
+    # What the analysis did to this unit and why, for `ask --explain` ("texting form 'u'", "sounds like ...").
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass
+class Query:
+    """A question after analysis."""
+
+    question: str
+    units: list[Unit]
+    corrections: dict[str, str]
+    notice: str | None = None
+    wants_kind: str | None = None
+    names_audit: bool = False
+    truncated: bool = False
+    # Kinds of personal detail left out of the search ("date of birth", "postcode").
+    ignored: list[str] = field(default_factory=list)
+    # What the question asks beyond its topic: "fact" (a number), "purpose" (why an audit was done) or "agency"
+    # (what is asked of a named agency).
+    intent: str | None = None
+
+    @property
+    def named_agencies(self) -> set[str]:
+        """Agencies the question names as such (not those a topic merely involves)."""
+        return {
+            agency
+            for unit in self.units
+            if unit.concept and any(label.startswith("agency:") for label in unit.concept.labels)
+            for agency in unit.concept.agencies
+        }
+
+    @property
+    def signposts(self) -> list[str]:
+        """Out-of-scope safeguarding topics the question names, in question order."""
+        return list(dict.fromkeys(unit.signpost for unit in self.units if unit.signpost))
+
+    @property
+    def themes(self) -> set[str]:
+        return {theme for unit in self.units if unit.concept for theme in unit.concept.themes}
+
+    @property
+    def agencies(self) -> set[str]:
+        return {agency for unit in self.units if unit.concept for agency in unit.concept.agencies}
+
+    @property
+    def audits(self) -> set[str]:
+        return {audit for unit in self.units if unit.concept for audit in unit.concept.audits}
+
+
+def name_like(text: str, zipf: dict[str, float] | None = None) -> set[str]:
+    """Capitalised words that do not start a sentence: in a question these are usually names. With `zipf`, also
+    capitalised words that start one but are not English words at all ("Jayden, ...")."""
+    names = {match.group(1).lower() for match in _CAPITALISED.finditer(text.strip())}
+    if zipf is not None:
+        names |= {word for match in _ANY_CAPITALISED.finditer(text) if (word := match.group(1).lower()) not in zipf}
+    return names
+
+
+def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
+    """1.0 for a rare or unlisted word, falling to `filler_weight` for the most everyday words."""
+    if zipf <= tuning.distinctive_zipf:
+        return 1.0
+    if zipf >= tuning.filler_zipf:
+        return tuning.filler_weight
+    share = (zipf - tuning.distinctive_zipf) / (tuning.filler_zipf - tuning.distinctive_zipf)
+    return 1.0 - share * (1.0 - tuning.filler_weight)
+
+
+def wanted_kind(present: set[str]) -> str | None:
+    """The kind of passage a question's words ask for: recommendations ("should"), findings ("found") or any."""
+    if present & RECOMMENDATION_CUES:
+        return "recommendation"
+    if present & FINDING_CUES:
+        return "finding"
+    return None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence that starts with one of these, or ends with "?", states what the asker needs.
+NEED_STARTS = frozenset(
+    "what how why is are any anything does do should can could where which who when was were did has have tips"
+    " advice guidance help".split()
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a question (split after . ! ? and at line breaks), non-empty."""
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def is_need(sentence: str) -> bool:
+    """Whether a sentence asks for something (rather than telling the case)."""
+    found = words(sentence)
+    return sentence.rstrip().endswith("?") or bool(found and found[0] in NEED_STARTS)
+
+
+def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+    """Whether any of the phrases occurs in the words, consecutively."""
+    lengths = {len(phrase) for phrase in phrases}
+    return any(tuple(typed[i : i + n]) in phrases for n in lengths for i in range(len(typed) - n + 1))
+
+
+def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
+    """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units)."""
+    present = set(typed)
+    if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
+        return "fact"
+    why_audit = "why" in present and names_audit
+    if present & PURPOSE_WORDS or why_audit or has_phrase(typed, PURPOSE_PHRASES):
+        return "purpose"
+    return None
+
+
+# Words that say what is asked, not what about: weighed as filler (the intent or wanted kind carries them).
+INTENT_WORDS = (
+    FACT_WORDS
+    | PURPOSE_WORDS
+    | {"many", "much", "often", "meant", "reason", "reasons"}
+    | {"action", "actions", "todo", "differently", "supposed", "expected", "acceptable", "advice", "tips", "guide"}
+)
+
+
+def longest_matches(
+    tokens: list[str],
+    taken: list[bool],
+    *,
+    longest: int,
+    shortest: int,
+    find: Callable[[tuple[str, ...]], Concept | None],
+) -> list[Span]:
+    """Scan left to right for the longest untaken runs of `tokens` that `find` recognises; mark them taken."""
+    found: list[Span] = []
+    position = 0
+    while position < len(tokens):
+        for length in range(min(longest, len(tokens) - position), shortest - 1, -1):
+            if any(taken[position : position + length]):
+                continue
+            value = find(tuple(tokens[position : position + length]))
+            if value is not None:
+                found.append((list(range(position, position + length)), value))
+                taken[position : position + length] = [True] * length
+                position += length
+                break
+        else:
+            position += 1
+    return found
+
+
+def signposted(concept: Concept | None) -> bool:
+    """Whether a span's concept marks an out-of-scope safeguarding topic."""
+    return concept is not None and bool(concept.labels) and concept.labels[0].startswith(SIGNPOSTED)
+
+
+def content_runs(content: list[bool], taken: list[bool]) -> list[list[int]]:
+    """Positions of the untaken content words, in runs broken wherever a phrase was already taken."""
+    runs: list[list[int]] = [[]]
+    for index, is_content in enumerate(content):
+        if taken[index]:
+            runs.append([])
+        elif is_content:
+            runs[-1].append(index)
+    return runs
+
+
+class Analyser:
+    """Turns questions into `Query` objects, using the vocabulary and the English word frequencies."""
+
+    def __init__(self, conn: sqlite3.Connection, vocabulary: Vocabulary, *, tuning: Tuning = TUNING) -> None:
+        self.conn = conn
+        self.vocab = vocabulary
+        self.tuning = tuning
+
+    def analyse(self, question: str) -> Query:
+        """The question's units, weighed, with its typo corrections and what kind of passage it asks for."""
+        text = strip_slack_markup(question or "")
+        truncated = len(text) > MAX_QUESTION_CHARS
+        text = text[:MAX_QUESTION_CHARS]
+        query = Query(question=question, units=[], corrections={}, truncated=truncated)
+        if not normalise(text).strip():
+            query.notice = "empty"
+            return query
+        text, query.ignored = without_personal_details(text)
+        notes: dict[int, str] = {}
+        typed: list[str] = []
+        sentence_of: list[int] = []
+        parts = sentences(text)
+        for number, sentence in enumerate(parts):
+            read = self.forms(words(sentence), query.corrections, notes, start=len(typed))
+            typed += read
+            sentence_of += [number] * len(read)
+        present = set(typed)
+        query.names_audit = bool(present & AUDIT_WORDS)
+        query.wants_kind = wanted_kind(present)
+        taken = [False] * len(typed)
+        spans = self.signpost_spans(typed, taken)
+        spans += self.offtopic_spans(typed, taken)
+        zipf = self.english(present - STOPWORDS)
+        fixed = self.correct(typed, taken, zipf, query.corrections, notes)
+        corrected = set(fixed)
+        zipf.update(self.english(corrected - present - STOPWORDS))
+        query.wants_kind = query.wants_kind or wanted_kind(corrected)
+        stems = [stem(word) for word in fixed]
+        spans += self.phrase_spans(fixed, stems, taken)
+        query.units = self.units(spans, typed, fixed, stems, notes)
+        query.intent = intent_of(typed, text, names_audit=query.names_audit)
+        self.weigh(query.units, name_like(text, zipf), zipf)
+        self.describe(query.units)
+        self.weigh_narrative(query.units, parts, sentence_of)
+        if (
+            query.intent is None
+            and query.named_agencies
+            and (query.wants_kind == "recommendation" or has_phrase(typed, AGENCY_PHRASES))
+        ):
+            query.intent = "agency"
+            query.wants_kind = "recommendation"
+        if not query.units:
+            query.notice = "no-content-words"
+        return query
+
+    # -- steps ------------------------------------------------------------------------------------------------
+    def signpost_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
+        """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost."""
+        if not self.vocab.signpost_keys:
+            return []
+        keys = self.vocab.signpost_keys
+        return longest_matches(
+            [stem(word) for word in typed],
+            taken,
+            longest=self.vocab.max_signpost,
+            shortest=1,
+            find=lambda key: Concept(labels=[SIGNPOSTED + keys[key]]) if key in keys else None,
+        )
+
+    def offtopic_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
+        """Workplace words ("annual leave", "vpn", "out of office"): the question is not about practice."""
+        if not self.vocab.offtopic:
+            return []
+        offtopic = self.vocab.offtopic
+        return longest_matches(
+            typed,
+            taken,
+            longest=self.vocab.max_offtopic,
+            shortest=1,
+            find=lambda phrase: OFFTOPIC if phrase in offtopic else None,
+        )
+
+    def forms(
+        self, typed: list[str], corrections: dict[str, str], notes: dict[int, str], *, start: int = 0
+    ) -> list[str]:
+        """Texting forms read as words ("pls" -> "please"), words run together split ("neglecttoolkit") and one
+        word typed as two joined ("safe guarding"); `notes` says which position was changed and how, and
+        `corrections` (shown to the asker) holds the splits."""
+        out: list[str] = []
+        index = 0
+        while index < len(typed):
+            word = typed[index]
+            following = typed[index + 1] if index + 1 < len(typed) else None
+            pair = (stem(word), stem(following)) if following else ()
+            joined = self.vocab.joined(word, following) if following and pair not in self.vocab.concepts else None
+            parts = None if joined or word in TEXTING else self.vocab.split(word)
+            if word in TEXTING:
+                for part in words(TEXTING[word]):
+                    notes[start + len(out)] = f"texting form {word!r}"
+                    out.append(part)
+            elif joined:
+                notes[start + len(out)] = f"joined: {word} {following} -> {joined}"
+                out.append(joined)
+                index += 1
+            elif parts:
+                corrections[word] = " ".join(parts)
+                for part in parts:
+                    notes[start + len(out)] = f"run together: {word} -> {' '.join(parts)}"
+                    out.append(part)
+            else:
+                out.append(word)
+            index += 1
+        return out
+
+    def correct(
+        self,
+        typed: list[str],
+        taken: list[bool],
+        zipf: dict[str, float],
+        corrections: dict[str, str],
+        notes: dict[int, str],
+    ) -> list[str]:
+        """Each word as the vocabulary word it was likely meant to be: a typo within a few edits, else one that
+        sounds the same or that the word abbreviates. `corrections` and `notes` record the changes."""
+        fixed: list[str] = []
+        for index, word in enumerate(typed):
+            if word in STOPWORDS or taken[index]:
+                fixed.append(word)
+                continue
+            correction, how = self.vocab.correct(word, zipf=zipf.get(word)), "typo"
+            if correction is None:
+                correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
+            if correction is not None:
+                corrections[word] = correction
+                notes[index] = f"{how}: {word} -> {correction}"
+            fixed.append(correction or word)
+        return fixed
+
+    def phrase_spans(self, fixed: list[str], stems: list[str], taken: list[bool]) -> list[Span]:
+        """Concept phrases and the single content words left between them."""
+        spans: list[Span] = []
+        vocab = self.vocab
+        # Phrases that only stopwords make into phrases ("turning up") are matched on the full word sequence.
+        if vocab.full_keys:
+            spans += longest_matches(
+                stems,
+                taken,
+                longest=self.tuning.max_full_phrase,
+                shortest=2,
+                find=lambda key: vocab.concepts.get(key) if key in vocab.full_keys else None,
+            )
+        # Other phrases are matched on the content words, across stopwords ("voice of the child").
+        content = [word not in STOPWORDS for word in fixed]
+        for run in content_runs(content, taken):
+            spans += self.run_spans(run, stems)
+        return spans
+
+    def run_spans(self, run: list[int], stems: list[str]) -> list[Span]:
+        """Split one run of content words into the longest concept phrases, and single words."""
+        spans: list[Span] = []
+        cursor = 0
+        while cursor < len(run):
+            for length in range(min(self.vocab.max_phrase, len(run) - cursor), 0, -1):
+                key = tuple(stems[index] for index in run[cursor : cursor + length])
+                concept = self.vocab.concepts.get(key)
+                if concept is not None or length == 1:
+                    spans.append((run[cursor : cursor + length], concept))
+                    cursor += length
+                    break
+        return spans
+
+    @staticmethod
+    def units(
+        spans: list[Span], typed: list[str], fixed: list[str], stems: list[str], notes: dict[int, str]
+    ) -> list[Unit]:
+        """One unit per span, in question order; a word repeated in the question counts once."""
+        units: list[Unit] = []
+        for picked, concept in sorted(spans, key=lambda span: span[0][0]):
+            unit = Unit(
+                typed=tuple(typed[index] for index in picked),
+                words=tuple(fixed[index] for index in picked),
+                stems=tuple(stems[index] for index in picked),
+                concept=None if concept is OFFTOPIC or signposted(concept) else concept,
+                offtopic=concept is OFFTOPIC or signposted(concept),
+                signpost=concept.labels[0].removeprefix(SIGNPOSTED) if signposted(concept) else None,
+                notes=list(dict.fromkeys(notes[index] for index in picked if index in notes)),
+                positions=tuple(picked),
+            )
+            respelt = any(not note.startswith("texting") for note in unit.notes)
+            unit.corrected = unit.typed != unit.words or respelt
+            if all(existing.stems != unit.stems for existing in units):
+                units.append(unit)
+        return units
+
+    def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float]) -> None:
+        """Set each unit's commonness and weight.
+
+        Rejection rests on the absence of evidence for a learning topic: once the question names a learning
+        concept, a word the knowledge base does not know weighs only `beside_concept` of what it would, so one
+        unknown word cannot blank an answerable question; a workplace word gives way only to clearer evidence.
+        """
+        tuning = self.tuning
+        evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
+        learning = bool(evidence)
+        # A workplace word gives way only to clearer evidence: a concept phrase or two concepts ("dad works
+        # overtime, never seen"), not one word ("the dress code for court").
+        clear = len(evidence) >= 2 or any(len(unit.words) > 1 for unit in evidence)
+        for unit in units:
+            if unit.signpost:
+                unit.weight = self.vocab.idf_max * tuning.offtopic_weight
+                unit.notes.append(f"safeguarding topic the audits do not cover: signpost {unit.signpost}")
+                continue
+            if unit.offtopic:
+                unit.weight = self.vocab.idf_max * tuning.offtopic_weight
+                if clear:
+                    unit.weight *= tuning.beside_concept
+                    unit.notes.append("workplace word, weighed lightly: the question names a learning topic")
+                continue
+            if len(unit.words) == 1 and set(unit.words) <= INTENT_WORDS:
+                # "how many", "purpose", "to action": says what is asked, which the intent carries, not the topic
+                # (even where the word alone also names a concept: "action" the plan outcomes).
+                unit.commonness = tuning.filler_zipf
+                unit.weight = self.weight(unit) * tuning.filler_weight
+                unit.notes.append("intent word: weighed as filler")
+                continue
+            unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
+            if unknown and (set(unit.typed) <= names or all(len(word) <= 2 or word.isdigit() for word in unit.typed)):
+                # Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs") or
+                # a number: it says nothing about the topic.
+                unit.commonness = tuning.filler_zipf
+                unit.notes.append("name, number or stray letters: filler")
+            else:
+                # A corrected typo is as common as the word it was corrected to.
+                unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
+            unit.weight = self.weight(unit)
+            if unknown and learning and unit.commonness < tuning.filler_zipf:
+                unit.weight *= tuning.beside_concept
+                unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
+            elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
+                unit.weight *= tuning.everyday_beside_concept
+                unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
+
+    def describe(self, units: list[Unit]) -> None:
+        """A concept the question describes instead of naming ("taking what families say at face value" is
+        professional curiosity): the glossary definition or theme description sharing the most weighted stems
+        with the question's words, when it shares enough. Its unit joins the question; the words it explains
+        weigh `beside_concept` of what they did."""
+        tuning = self.tuning
+        named = {unit.concept.labels[0] for unit in units if unit.concept and unit.concept.labels}
+        words_ = [unit for unit in units if unit.concept is None and not unit.offtopic and unit.weight > 0]
+        stems_ = {part for unit in units if not unit.offtopic for part in unit.stems}
+        best: tuple[float, Description] | None = None
+        for description in self.vocab.descriptions:
+            shared = stems_.intersection(description.weights)
+            own = [unit for unit in words_ if not shared.isdisjoint(unit.stems)]
+            score = sum(description.weights[part] for part in shared)
+            enough = len(shared) >= tuning.description_stems and own and score >= tuning.description_score
+            if enough and (best is None or score > best[0]):
+                best = (score, description)
+        if best is None:
+            return
+        description = best[1]
+        concept = self.vocab.concepts[description.key]
+        if concept.labels and concept.labels[0] in named:
+            return
+        explained = [unit for unit in words_ if not set(unit.stems).isdisjoint(description.weights)]
+        shared_words = [word for unit in explained for word in unit.words]
+        unit = Unit(
+            typed=tuple(shared_words), words=tuple(words(description.name)), stems=description.key, concept=concept
+        )
+        unit.weight = min(self.weight(unit), max(part.weight for part in explained))
+        unit.notes.append(
+            f"described: {description.label} (shares {', '.join(sorted(description.weights.keys() & stems_))})"
+        )
+        for part in explained:
+            part.weight *= tuning.beside_concept
+            part.notes.append(f"explained by the described concept {description.label}")
+        units.append(unit)
+
+    def weigh_narrative(self, units: list[Unit], parts: list[str], sentence_of: list[int]) -> None:
+        """In a question that tells a case and then asks, the case's words weigh `narrative_share` when the asking
+        sentences name a topic of their own ("... what does the learning say about core groups?"): the need
+        outweighs the narrative. When the asking sentence names nothing ("What should I do?"), the case is the
+        topic and keeps its weight."""
+        need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+        if len(parts) < 2 or not need or len(need) == len(parts):
+            return
+        asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
+        if not any(unit.concept is not None for unit in asked):
+            return
+        for unit in units:
+            if unit.positions and sentence_of[unit.positions[0]] not in need:
+                unit.weight *= self.tuning.narrative_share
+                unit.notes.append("narrative: told as the case, not asked")
+
+    def evidences(self, unit: Unit, zipf: dict[str, float]) -> bool:
+        """Whether a concept unit is evidence of a learning topic: a phrase, a name (agency, theme, glossary term,
+        audit), or a thesaurus word that is not everyday English ("quick" and "time" name the delay concept but
+        say nothing on their own about what the question is on)."""
+        if unit.concept is None:
+            return False
+        commonness = max((zipf.get(word, 0.0) for word in unit.words), default=0.0)
+        named = any(not label.startswith("thesaurus:") for label in unit.concept.labels)
+        return len(unit.words) > 1 or named or commonness < self.tuning.evidence_zipf
+
+    def english(self, words_: set[str]) -> dict[str, float]:
+        """How common each word is in ordinary English (Zipf scale); words not listed are absent."""
+        if not words_:
+            return {}
+        placeholders = ",".join("?" * len(words_))
+        return dict(self.conn.execute(f"SELECT word, zipf FROM english WHERE word IN ({placeholders})", sorted(words_)))
+
+    def weight(self, unit: Unit) -> float:
+        """How much a unit says about the question's topic: the IDF of its words or of its concept's phrases."""
+        vocab, tuning = self.vocab, self.tuning
+        known = [vocab.idf(part) for part in unit.stems if part in vocab.stem_df and part not in STOP_STEMS]
+        if known and unit.concept is None:
+            # An everyday word the passages happen to use ("common", "known") is weak evidence either way.
+            return max(known) * max(filler_discount(unit.commonness, tuning), tuning.known_filler_weight)
+        if known:
+            return max(known)
+        if unit.concept is not None:
+            expansions = [sum(vocab.idf(part) for part in key) / len(key) for key in unit.concept.expansions if key]
+            if expansions:
+                return max(expansions)
+            return vocab.idf_max * tuning.unknown_weight
+        # A word the knowledge base has never seen: distinctive words ("radicalisation", "wifi") say the
+        # question is about something else; everyday filler ("actually", "days") says little.
+        return vocab.idf_max * tuning.unknown_weight * filler_discount(unit.commonness, tuning)

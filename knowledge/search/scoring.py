@@ -1,0 +1,230 @@
+"""Scoring: how much of the question each candidate passage covers, and which passages are good enough to show.
+
+Every unit carries a weight and earns full credit when its own words are in the passage, less when only a
+thesaurus expansion is, less again when only a tag matches. Words the knowledge base has never seen weigh
+against the question, which is how out-of-scope questions ("how do I book leave") get nothing. BM25 breaks ties;
+naming an audit or asking for recommendations nudges those up. Imports the query's types, retrieval's candidate
+rows, the vocabulary and the tuning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from knowledge.models import ALL_AGENCIES
+from knowledge.search.query import STOP_STEMS, Query, Unit
+from knowledge.search.retrieval import Candidate
+from knowledge.search.tuning import TUNING, Tuning
+from knowledge.vocabulary import AGENCY_TAG, THEME_TAG, Concept, Vocabulary, tag_token
+
+
+@dataclass
+class Match:
+    """How one unit matched one passage."""
+
+    unit: str
+    weight: float
+    credit: float
+    via: str
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Hit:
+    """A scored passage, with the parts of its score."""
+
+    rowid: int
+    item_id: str
+    coverage: float
+    bm25: float
+    bonus: float
+    score: float
+    matches: list[Match]
+
+
+def reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:
+    """The stems, tag tokens and audits through which a unit could earn any credit in a passage."""
+    concept = unit.concept
+    if unit.offtopic:
+        return set(), set(), set()
+    if concept is None:
+        return set(unit.stems), set(), set()
+    stems = set(unit.stems).union(*concept.expansions)
+    tags = {tag_token(THEME_TAG, theme) for theme in concept.themes}
+    tags |= {tag_token(AGENCY_TAG, agency) for agency in concept.agencies}
+    return stems, tags, concept.audits
+
+
+def tagged(concept: Concept, tags: set[str], audit_id: str) -> bool:
+    """Whether a passage bears any of a concept's audit, theme or agency tags."""
+    return (
+        audit_id in concept.audits
+        or any(tag_token(THEME_TAG, theme) in tags for theme in concept.themes)
+        or any(tag_token(AGENCY_TAG, agency) in tags for agency in concept.agencies)
+    )
+
+
+def tag_hits(concept: Concept, tags: set[str]) -> list[str]:
+    """The concept's themes and agencies a passage is tagged with, as "theme:x"/"agency:y"."""
+    return [
+        *(f"theme:{theme}" for theme in concept.themes if tag_token(THEME_TAG, theme) in tags),
+        *(f"agency:{agency}" for agency in concept.agencies if tag_token(AGENCY_TAG, agency) in tags),
+    ]
+
+
+class Scorer:
+    """Scores candidate passages against a query and applies the thresholds."""
+
+    def __init__(self, vocabulary: Vocabulary, *, tuning: Tuning = TUNING) -> None:
+        self.vocab = vocabulary
+        self.tuning = tuning
+        self._strengths: dict[tuple[str, ...], float] = {}
+
+    # -- one unit in one passage ------------------------------------------------------------------------------
+    def match(self, unit: Unit, stems: set[str], tags: set[str], audit_id: str, *, audit_named: bool = False) -> Match:
+        """How a unit matches a passage: by its own words, a concept's phrase, audit or tag, part of it, or not."""
+        tuning = self.tuning
+        if unit.offtopic:
+            return Match(unit.text, unit.weight, 0.0, "workplace word")
+        if audit_named and unit.concept is not None and audit_id in unit.concept.audits:
+            # "the CWD audit": the question is about that audit, so every passage of it matches the name fully.
+            return Match(unit.text, unit.weight, tuning.credit_own, "audit", [audit_id])
+        own = [part for part in unit.stems if part in stems]
+        if own and len(own) == len(unit.stems):
+            credit = tuning.credit_corrected if unit.corrected else tuning.credit_own
+            return Match(unit.text, unit.weight, credit, "typo-corrected word" if unit.corrected else "word", own)
+        if unit.concept is not None:
+            found = self.concept_match(unit, unit.concept, stems, tags, audit_id)
+            if found is not None:
+                return found
+        own = [part for part in own if part not in STOP_STEMS]
+        if own:
+            credit = tuning.credit_partial * len(own) / len(unit.stems)
+            return Match(unit.text, unit.weight, credit, "part of phrase", own)
+        return Match(unit.text, unit.weight, 0.0, "none")
+
+    def concept_match(
+        self, unit: Unit, concept: Concept, stems: set[str], tags: set[str], audit_id: str
+    ) -> Match | None:
+        """A match through the unit's concept: a report phrase, the concept's audit, or one of its tags."""
+        tuning = self.tuning
+        expansions = [key for key in concept.expansions if stems.issuperset(key)]
+        if expansions:
+            # A rare report phrase is strong evidence; a common single word ("families") is weak.
+            best = max(expansions, key=lambda key: (self.strength(key), key))
+            credit = tuning.credit_expansion * min(1.0, self.strength(best) / unit.weight) if unit.weight else 0.0
+            if credit >= tuning.credit_tag or not tagged(concept, tags, audit_id):
+                return Match(unit.text, unit.weight, credit, "thesaurus", [" ".join(best)])
+        if audit_id in concept.audits:
+            return Match(unit.text, unit.weight, tuning.credit_audit, "audit", [audit_id])
+        hits = tag_hits(concept, tags)
+        if hits:
+            return Match(unit.text, unit.weight, tuning.credit_tag, "tag", hits)
+        return None
+
+    def strength(self, key: tuple[str, ...]) -> float:
+        """How distinctive a report phrase is: the sum of its words' IDF (memoised: scored for every candidate)."""
+        strength = self._strengths.get(key)
+        if strength is None:
+            strength = self._strengths[key] = sum(self.vocab.idf(part) for part in key)
+        return strength
+
+    # -- passages ---------------------------------------------------------------------------------------------
+    def score(self, query: Query, rows: list[Candidate]) -> list[Hit]:
+        """Every candidate passage with its score parts, best first (no threshold applied)."""
+        if not rows:
+            return []
+        tuning = self.tuning
+        total_weight = sum(unit.weight for unit in query.units) or 1.0
+        best_bm25 = min(row[6] for row in rows) or -1.0  # bm25() is negative: lower is better
+        audits = query.audits
+        # Most units match nothing in most candidates: the stems, tags and audits through which each unit could
+        # match at all tell so at once (the same Match as `match` gives, for a fraction of the work).
+        reaches = [reach(unit) for unit in query.units]
+        # An agency's own recommendations and those addressed to every agency, as `recommendations` lists them.
+        agency_tags = {tag_token(AGENCY_TAG, agency) for agency in (*query.named_agencies, ALL_AGENCIES)}
+        texts = [unit.text for unit in query.units]
+        hits: list[Hit] = []
+        for rowid, item_id, stems_text, tags_text, kind, audit_id, rank in rows:
+            stems = set(stems_text.split())
+            tags = set(tags_text.split())
+            matches = [
+                self.match(unit, stems, tags, audit_id, audit_named=query.names_audit)
+                if audit_id in reach_audits or not (stems.isdisjoint(reach_stems) and tags.isdisjoint(reach_tags))
+                else Match(text, unit.weight, 0.0, "none")
+                for unit, text, (reach_stems, reach_tags, reach_audits) in zip(query.units, texts, reaches, strict=True)
+            ]
+            coverage = sum(m.weight * m.credit for m in matches) / total_weight
+            bm25 = rank / best_bm25 if best_bm25 else 0.0
+            bonus = 0.0
+            if query.wants_kind and kind == query.wants_kind:
+                bonus += tuning.kind_bonus
+            if audits and audit_id in audits:
+                bonus += tuning.kind_bonus
+            bonus += self.intent_bonus(query, kind, stems_text, tags, agency_tags)
+            score = coverage + tuning.bm25_share * bm25 + bonus
+            hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches))
+        hits.sort(key=lambda hit: (-hit.score, hit.rowid))
+        return hits
+
+    def intent_bonus(self, query: Query, kind: str, stems_text: str, tags: set[str], agency_tags: set[str]) -> float:
+        """A nudge for the passage the question's intent asks for: one holding a number for a fact question, the
+        audit's context for a purpose question, a recommendation tagged with the named agency for an agency one."""
+        if query.intent == "fact" and any(character.isdigit() for character in stems_text):
+            return self.tuning.intent_bonus
+        if query.intent == "purpose" and kind == "context":
+            return self.tuning.intent_bonus
+        if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
+            return self.tuning.intent_bonus
+        return 0.0
+
+    def well_evidenced(self, hit: Hit) -> bool:
+        """A long, chatty question: several concepts matched, outweighing any single word left unexplained."""
+        tuning = self.tuning
+        matched = [m for m in hit.matches if m.credit >= tuning.credit_tag]
+        unmatched = [m.weight for m in hit.matches if m.credit == 0]
+        evidence = sum(m.weight * m.credit for m in hit.matches)
+        return (
+            hit.coverage >= tuning.min_evidenced_coverage
+            and len(matched) >= tuning.evidenced_units
+            and evidence >= tuning.evidence_margin * max(unmatched, default=0.0)
+        )
+
+    @staticmethod
+    def main_concept(query: Query) -> int | None:
+        """The index of the question's heaviest concept unit (what it is mainly about), or None."""
+        concepts = [(unit.weight, -index) for index, unit in enumerate(query.units) if unit.concept is not None]
+        return -max(concepts)[1] if concepts else None
+
+    def concept_evidenced(self, hit: Hit, main: int | None) -> bool:
+        """The passage holds the question's main concept in words (not only a tag), and that evidence outweighs
+        every word it leaves unexplained: the question is answered on the evidence for its learning topic."""
+        if main is None or hit.coverage < self.tuning.min_result_coverage:
+            return False
+        if hit.matches[main].credit <= self.tuning.credit_tag:
+            return False
+        evidence = sum(m.weight * m.credit for m in hit.matches)
+        unmatched = max((m.weight for m in hit.matches if m.credit == 0), default=0.0)
+        return evidence >= self.tuning.evidence_margin * unmatched
+
+    def threshold(self, query: Query, hits: list[Hit]) -> list[Hit]:
+        """The hits good enough to show, best first (possibly none)."""
+        tuning = self.tuning
+        # Only passages that match something specific count: a concept, or a word that is not everyday
+        # English ("when is the next team meeting" matches only "team" and "meeting").
+        specific = {
+            index
+            for index, unit in enumerate(query.units)
+            if unit.concept is not None or unit.commonness < tuning.filler_zipf
+        }
+        hits = [hit for hit in hits if any(m.credit > 0 and i in specific for i, m in enumerate(hit.matches))]
+        if not hits:
+            return []
+        best = max(hit.coverage for hit in hits)
+        main = self.main_concept(query)
+        if best < tuning.min_coverage and not any(
+            self.well_evidenced(hit) or self.concept_evidenced(hit, main) for hit in hits[:5]
+        ):
+            return []
+        cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)
+        return [hit for hit in hits if hit.coverage >= cutoff]

@@ -1,0 +1,261 @@
+"""Search that generalises (issue 13): one mechanism per failure kind, each visible in `ask --explain`.
+
+The questions here are this file's own examples of each kind, not questions from any evaluation set.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from bot.cli import cli
+from handlers import blocks
+from knowledge.base import KnowledgeBase
+from knowledge.formatting import NOTHING_FOUND
+from knowledge.loading import DataError, bundled_data_dir, load_knowledge
+from knowledge.privacy import without_personal_details
+from knowledge.text import is_abbreviation, sound_key
+
+
+def notes_of(kb: KnowledgeBase, question: str) -> list[str]:
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    return [note for unit in analysis["units"] for note in unit["notes"]]
+
+
+# -- 1. rejection rests on the absence of evidence for a learning topic ---------------------------------------------
+def test_an_unknown_word_beside_a_learning_concept_does_not_blank_the_answer(kb: KnowledgeBase) -> None:
+    answer = kb.ask("disguised compliance flowchart", explain=True)
+    assert answer.found and "disguised compliance" in answer.results[0].text.lower()
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(
+        kb, "disguised compliance flowchart"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "best flowchart software for a laptop",
+        # "quick" names the delay concept in the thesaurus, but an everyday word is no evidence of a topic.
+        "a quick recipe for lasagne",
+    ],
+)
+def test_without_evidence_for_a_learning_topic_unknown_words_still_reject(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).results == ()
+
+
+def test_workplace_words_give_way_only_to_clear_learning_evidence(kb: KnowledgeBase) -> None:
+    # A concept phrase outweighs a workplace phrase; one everyday concept word does not ("dress code for court").
+    answer = kb.ask("is the voice of the child recorded on the shared drive")
+    assert answer.found
+    assert "workplace word, weighed lightly: the question names a learning topic" in notes_of(
+        kb, "is the voice of the child recorded on the shared drive"
+    )
+    assert kb.ask("how do I get access to the shared drive").results == ()
+
+
+def test_personal_details_and_names_are_left_out_of_the_search(kb: KnowledgeBase) -> None:
+    question = "Jayden, DOB 12/03/2016, lives at IG1 2AB - how do we capture his voice"
+    answer = kb.ask(question, explain=True)
+    assert answer.found
+    assert answer.analysis is not None
+    assert {"date", "postcode"} <= set(answer.analysis["ignored"])
+    typed = " ".join(unit["typed"] for unit in answer.analysis["units"])
+    assert "2016" not in typed and "ig1" not in typed and "dob" not in typed
+    assert "name, number or stray letters: filler" in notes_of(kb, question)
+
+
+def test_without_personal_details_blanks_dates_birth_cues_postcodes_and_phone_numbers() -> None:
+    text, kinds = without_personal_details("Sam (d.o.b. 3/4/2015) of RM6 4XH, mum on 07700 900123, 2nd visit")
+    assert "2015" not in text and "RM6" not in text and "07700" not in text and "d.o.b" not in text
+    assert "2nd visit" in text  # an ordinal is not a postcode
+    assert set(kinds) == {"date", "date of birth", "postcode", "phone number"}
+    assert without_personal_details("how do we hear the child's voice") == ("how do we hear the child's voice", [])
+
+
+# -- 2. typos beyond one edit, texting, shorthand, run-together and split words ----------------------------------
+def test_texting_forms_are_read_as_the_words_they_stand_for(kb: KnowledgeBase) -> None:
+    plain = kb.ask("what should we do about dads in assessments")
+    texted = kb.ask("pls wot shud we do abt dads in assessments")
+    assert plain.found and [r.id for r in texted.results[:3]] == [r.id for r in plain.results[:3]]
+    # A texting form that stands for a content word is noted on its unit (stopwords leave no unit to note).
+    assert "texting form 'mtgs'" in notes_of(kb, "are dads invited to core group mtgs")
+
+
+def test_sound_keys_and_abbreviations() -> None:
+    assert sound_key("skools") == sound_key("schools")
+    assert sound_key("asessment") == sound_key("assessment")
+    assert sound_key("recieve") == sound_key("receive")
+    assert sound_key("radicalisation") != sound_key("realisation")
+    assert is_abbreviation("mngmnt", "management") and is_abbreviation("agncy", "agency")
+    assert not is_abbreviation("vpn", "viewpoint") and not is_abbreviation("agency", "agency")
+
+
+def test_respelling_by_sound_and_by_abbreviation_but_never_a_real_word(kb: KnowledgeBase) -> None:
+    vocabulary = kb.vocabulary
+    assert vocabulary.respell("skool") == ("school", "sounds like")
+    assert vocabulary.respell("assmnt") == ("assessment", "abbreviation")
+    assert vocabulary.respell("school") is None  # known
+    assert vocabulary.respell("banana", zipf=4.0) is None  # ordinary English: stays unknown
+    answer = kb.ask("do skool nurses get supervisn", explain=True)
+    assert answer.corrections == {"skool": "school", "supervisn": "supervision"}
+    assert "sounds like: skool -> school" in notes_of(kb, "do skool nurses get supervisn")
+
+
+def test_words_run_together_are_split_and_a_word_typed_as_two_is_joined(kb: KnowledgeBase) -> None:
+    vocabulary = kb.vocabulary
+    assert vocabulary.split("managementoversight") == ("management", "oversight")
+    assert vocabulary.split("management") is None
+    assert vocabulary.joined("safe", "guarding") == "safeguarding"
+    assert vocabulary.joined("school", "nurse") is None
+    joined = kb.ask("managementoversight of cases")
+    assert joined.corrections == {"managementoversight": "management oversight"}
+    assert [r.id for r in joined.results[:3]] == [r.id for r in kb.ask("management oversight of cases").results[:3]]
+    assert any(note.startswith("joined: safe guarding") for note in notes_of(kb, "safe guarding leads in schools"))
+
+
+# -- 3. concepts described instead of named ---------------------------------------------------------------------
+def test_a_concept_described_in_the_glossarys_words_is_matched(kb: KnowledgeBase) -> None:
+    question = "parents appearing to cooperate to get professionals to close the case"
+    notes = notes_of(kb, question)
+    assert any(note.startswith("described: glossary:disguised-compliance") for note in notes), notes
+    texts = [result.text.lower() for result in kb.ask(question).results[:5]]
+    assert any("disguised compliance" in text for text in texts), texts
+
+
+# -- 4. narrative vs need ---------------------------------------------------------------------------------------
+def test_a_case_told_before_the_question_weighs_less_than_the_question(kb: KnowledgeBase) -> None:
+    question = (
+        "Year 9 girl, lives with nan, lots of arguments at home and older brother in trouble. "
+        "What does the learning say about core groups?"
+    )
+    answer = kb.ask(question)
+    assert answer.found and "core group" in answer.results[0].text.lower()
+    assert "narrative: told as the case, not asked" in notes_of(kb, question)
+    # A question that only asks "what should I do?" keeps its case as the topic.
+    told = "Dad is never at home visits and nobody has assessed him. What should I do?"
+    assert "narrative: told as the case, not asked" not in notes_of(kb, told)
+
+
+# -- 5. intents -------------------------------------------------------------------------------------------------
+def test_a_fact_question_favours_the_passage_holding_the_number(kb: KnowledgeBase) -> None:
+    answer = kb.ask("how many children with disabilities were on CP plans", explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] == "fact"
+    assert any(character.isdigit() for character in answer.results[0].text)
+
+
+def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase) -> None:
+    answer = kb.ask("why was the children with disabilities audit done", explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] == "purpose"
+    assert answer.results[0].kind == "context"
+
+
+def test_a_purpose_question_is_told_why_the_audit_was_done(kb: KnowledgeBase, kb_path) -> None:
+    named = kb.ask("why did the board audit early years")
+    assert [found.audit.id for found in named.purposes] == ["early-years"]
+    assert named.purposes[0].purpose.startswith("The purpose of the audit was to further promote")
+    unnamed = kb.ask("why was this audit done")
+    assert unnamed.results == () and len(unnamed.purposes) == len(kb.audits())
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "why was this audit done"])
+    assert "why the audit was done: It was important to carry out" in result.stdout
+    assert NOTHING_FOUND not in result.stdout and "no words to search on" not in result.stdout
+    body = json.dumps([block.to_dict() for block in blocks.answer_message(unnamed, kb).blocks])
+    assert "CSE/MASE, why the audit was done" in body and NOTHING_FOUND not in body
+    assert kb.ask("what did the early years audit find").purposes == ()
+
+
+def test_an_agency_question_leads_with_that_agencys_recommendations(kb: KnowledgeBase) -> None:
+    answer = kb.ask("what is asked of the police", explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] == "agency"
+    first = answer.results[0]
+    assert first.kind == "recommendation" and "police" in first.agencies
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how well did schools and children's centres share information", "finding"),
+        ("tips on hearing the voice of babies", "recommendation"),
+    ],
+)
+def test_asking_how_well_something_worked_or_for_advice_asks_for_that_kind(
+    kb: KnowledgeBase, question: str, kind: str
+) -> None:
+    assert kb.searcher.analyse(question).wants_kind == kind
+    assert kb.ask(question).results[0].kind == kind
+
+
+# -- 6. signposts for safeguarding topics the audits do not cover ------------------------------------------------
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what's the process for a forced marriage protection order", "forced-marriage"),
+        ("should I worry about a 15 year old being radicalised", "radicalisation"),
+        ("voice of the child in FGM cases", "fgm"),  # a learning concept does not outweigh the topic
+        ("parents want to home educate after exclusion", "home-education"),
+    ],
+)
+def test_a_topic_the_audits_do_not_cover_gets_its_signpost_not_learning_points(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.results == ()
+    assert [signpost.id for signpost in answer.signposts] == [topic]
+    assert answer.signposts[0].link and answer.signposts[0].message.startswith("The ")
+
+
+def test_the_signpost_is_shown_instead_of_nothing_found_in_the_cli_and_in_slack(kb: KnowledgeBase, kb_path) -> None:
+    question = "how do I refer a child to the national referral mechanism"
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", question])
+    assert result.exit_code == 0
+    assert NOTHING_FOUND not in result.stdout and "trafficking" in result.stdout.lower()
+    assert "https://" in result.stdout
+    data = json.loads(CliRunner().invoke(cli, ["--db", str(kb_path), "ask", question, "--json"]).stdout)
+    assert data["results"] == [] and data["signposts"][0]["id"] == "trafficking"
+    message = blocks.answer_message(kb.ask(question, limit=100), kb)
+    body = json.dumps([block.to_dict() for block in message.blocks])
+    assert NOTHING_FOUND not in body and "Learning points" not in body
+    assert "National Referral Mechanism" in body and "londonsafeguardingchildrenprocedures" in body
+
+
+def test_ask_explain_shows_how_the_question_was_read(kb_path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "--explain", "pls wot about FGM"])
+    assert "How the question was read:" in result.stdout
+    assert "out-of-scope topics (signposted): fgm" in result.stdout
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "--explain", "do skool nurses get supervisn"])
+    assert "sounds like: skool -> school" in result.stdout
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), target)
+    return target
+
+
+def test_the_signposts_file_is_optional_and_each_bad_record_is_named(data: Path) -> None:
+    path = data / "signposts.yaml"
+    assert {signpost.id for signpost in load_knowledge(data).signposts} >= {"fgm", "radicalisation"}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["signposts"][0].pop("message")
+    raw["signposts"][1]["link"] = "not a link"
+    raw["signposts"].append(dict(raw["signposts"][2]))
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_knowledge(data)
+    lines = caught.value.lines
+    assert f"{path}: signpost radicalisation: message: Field required" in lines, lines
+    assert any(line.startswith(f"{path}: signpost fgm: link: String should match pattern") for line in lines), lines
+    raw["signposts"][0]["message"] = "Back again."
+    raw["signposts"][1]["link"] = None
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_knowledge(data)
+    assert caught.value.lines == [f"{path}: signpost forced-marriage: id: duplicate id"]
+    path.unlink()
+    assert load_knowledge(data).signposts == ()
