@@ -9,10 +9,11 @@ person is told politely when there is somewhere to tell them.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
@@ -28,10 +29,13 @@ from handlers import blocks, replies
 from handlers.deps import Deps
 from handlers.questions import REPLY_TO
 from knowledge.base import KnowledgeBase
+from knowledge.live import LiveKnowledge
 from knowledge.records.ledger import DeliveryLedger
 from knowledge.records.state import StateStore
 from knowledge.services.answering import Answering, Care
+from knowledge.services.practice import Practice
 from knowledge.services.schedule import utc_now
+from knowledge.workspaces import Workspaces, current_team
 
 LOGGER_NAME = "learning_bot.slack"
 LISTENER_THREADS = 8
@@ -96,11 +100,35 @@ class ClientTokenNoticeFilter(logging.Filter):
 
 CLIENT_TOKEN_NOTICE_FILTER = ClientTokenNoticeFilter()
 VERIFICATION_LOGGER = "slack_bolt.RequestVerification"
+WEB_API_LOGGERS = ("slack_sdk.web.base_client", "slack_sdk.webhook.client")  # the Web API, and response_urls
+
+
+class WebApiBodyFilter(logging.Filter):
+    """Cuts the parameters and bodies out of slack_sdk's DEBUG lines about Web API calls and response_url posts.
+
+    Some carry a person's words: the form that shows a question to its asker (views.open), the message read back
+    from Slack to fill it (conversations.replies), and a private answer that shows the asker their question.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith("Sending a request") and (", query_params:" in message or ", body:" in message):
+            cut = min(message.find(marker) for marker in (", query_params:", ", body:") if marker in message)
+            record.msg, record.args = message[:cut] + " (parameters not logged)", None
+        elif message.startswith("Received the following response") and ", headers:" in message:
+            record.msg, record.args = message.split(", headers:", 1)[0] + " (body not logged)", None
+        return True
+
+
+WEB_API_BODY_FILTER = WebApiBodyFilter()
 
 
 def app_logger(settings: Settings) -> logging.Logger:
     """The base logger of the app, its records cleaned of this configuration's tokens."""
-    SECRET_FILTER.add(settings.secret(name) for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token"))
+    SECRET_FILTER.add(
+        settings.secret(name)
+        for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token", "slack_client_secret")
+    )
     logger = logging.getLogger(LOGGER_NAME)
     for log_filter in (SECRET_FILTER, CLIENT_TOKEN_NOTICE_FILTER):
         if log_filter not in logger.filters:
@@ -115,16 +143,61 @@ def create_client(settings: Settings) -> WebClient:
     return client
 
 
+class PinningExecutor(Executor):
+    """Runs each listener with one knowledge snapshot pinned, so an answer never mixes two builds.
+
+    The listener runs in the context it was submitted from, so it sees the request's workspace (`current_team`,
+    set by the app's middleware) and, with `Workspaces`, pins that workspace's knowledge.
+    """
+
+    def __init__(self, inner: Executor, live: LiveKnowledge | Workspaces) -> None:
+        self.inner = inner
+        self.live = live
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        return self.inner.submit(contextvars.copy_context().run, self._pinned, fn, args, kwargs)
+
+    def _pinned(self, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        with self.live.pinned():
+            return fn(*args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.inner.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def oauth_settings(settings: Settings, state: StateStore) -> Any:
+    """Bolt's OAuth settings: installations and install links' states kept in our state database."""
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+    from bot.installations import StateInstallationStore, StateOAuthStateStore
+
+    return OAuthSettings(
+        client_id=settings.slack_client_id,
+        client_secret=settings.secret("slack_client_secret"),
+        scopes=list(settings.slack_scopes),
+        installation_store=StateInstallationStore(state),
+        state_store=StateOAuthStateStore(state),
+    )
+
+
 def handler_deps(
-    settings: Settings, kb: KnowledgeBase, state: StateStore, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    kb: KnowledgeBase | LiveKnowledge | Workspaces,
+    state: StateStore,
+    *,
+    clock: Callable[[], datetime] = utc_now,
 ) -> Deps:
     """What the listeners need, from the settings: one answering service (one rate limit for the whole app)."""
     care = Care(state, questions_per_minute=settings.questions_per_minute)
+    practice = Practice(state, help_contact=settings.help_contact)
     return Deps(
         kb=kb,
-        answering=Answering(kb, care, page_size=blocks.PAGE_SIZE, log_question_text=settings.log_question_text),
+        answering=Answering(
+            kb, care, page_size=blocks.PAGE_SIZE, log_question_text=settings.log_question_text, practice=practice
+        ),
         ledger=DeliveryLedger(state),
         digests=lambda client: make_digests(settings, kb, state, client=client),
+        practice=practice,
         answer_channels=frozenset(settings.answer_channels),
         admin_user_ids=frozenset(settings.admin_user_ids),
         digest_channels=tuple(settings.digest_channel),
@@ -134,7 +207,7 @@ def handler_deps(
 
 def create_app(
     settings: Settings,
-    kb: KnowledgeBase,
+    kb: KnowledgeBase | LiveKnowledge | Workspaces,
     state: StateStore,
     *,
     client: WebClient | None = None,
@@ -143,23 +216,43 @@ def create_app(
     """Build the Bolt app: token and signing secret from `settings`, every listener, the error handler.
 
     Checks the bot token with `auth.test` (against `SLACK_API_URL`); raises `slack_bolt.error.BoltError`
-    when Slack rejects it.
+    when Slack rejects it. With SLACK_CLIENT_ID and SLACK_CLIENT_SECRET (OAuth mode) there is no one token: each
+    workspace installs the app through /slack/install, and each request uses its own workspace's token.
+    `kb` may be a `Workspaces`: each request then reads its own workspace's knowledge.
     """
     from handlers import register
 
     logger = app_logger(settings)
+    executor = listener_executor or ThreadPoolExecutor(
+        max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"
+    )
+    if isinstance(kb, LiveKnowledge | Workspaces):
+        executor = PinningExecutor(executor, kb)
     app = App(
         name="learning-bot",
         client=client or create_client(settings),
         signing_secret=settings.secret("slack_signing_secret") or "",
         process_before_response=False,
         logger=logger,
-        listener_executor=listener_executor
-        or ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="slack-listener"),
+        listener_executor=executor,
+        oauth_settings=oauth_settings(settings, state) if settings.oauth else None,
     )
+    if settings.oauth:
+        app.enable_token_revocation_listeners()  # an uninstalled workspace's tokens are deleted
+
+    @app.middleware
+    def workspace(context: BoltContext, next: Callable[[], Any]) -> Any:
+        # Every request sets it, on the thread that then submits the listeners (PinningExecutor copies it).
+        current_team.set(context.enterprise_id if context.is_enterprise_install else context.team_id)
+        return next()
+
     verification_logger = logging.getLogger(VERIFICATION_LOGGER)
     if REQUEST_BODY_FILTER not in verification_logger.filters:
         verification_logger.addFilter(REQUEST_BODY_FILTER)
+    for name in WEB_API_LOGGERS:
+        web_api_logger = logging.getLogger(name)
+        if WEB_API_BODY_FILTER not in web_api_logger.filters:
+            web_api_logger.addFilter(WEB_API_BODY_FILTER)
     register(app, handler_deps(settings, kb, state))
 
     @app.error

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,12 +18,15 @@ from knowledge import formatting, serialising
 from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
 from knowledge.records.state import StateDatabaseError
+from knowledge.search.semantic import SemanticUnavailableError
 from knowledge.store import BuildError, build
 from knowledge.text import MAX_QUESTION_CHARS, clip
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from knowledge.live import LiveKnowledge
     from knowledge.records.state import StateStore
+    from knowledge.workspaces import Workspaces
 
 
 class Context:
@@ -38,12 +42,54 @@ class Context:
     def kb(self) -> KnowledgeBase:
         if self._kb is None:
             try:
-                self._kb = KnowledgeBase.open(self.db_path, data_dir=self.data_dir)
+                self._kb = KnowledgeBase.open(
+                    self.db_path, data_dir=self.data_dir, semantic=self.settings.semantic_search
+                )
             except DataError as exc:
                 fail_data(exc)
-            except BuildError as exc:
+            except (BuildError, SemanticUnavailableError) as exc:
                 raise click.ClickException(str(exc)) from exc
         return self._kb
+
+    def served(self, settings: Settings) -> LiveKnowledge | Workspaces:
+        """What `serve` answers from: the knowledge, or with WORKSPACE_DATA each workspace's own knowledge.
+
+        A workspace's data folder is built to its own database beside LEARNING_BOT_DB (`knowledge-T123.db`).
+        """
+        from knowledge.workspaces import Workspaces
+
+        default = self.live(settings)
+        if not settings.workspace_data:
+            return default
+        by_team = {
+            team: self.live(settings, db_path=self.db_path.with_name(f"knowledge-{team}.db"), data_dir=folder)
+            for team, folder in settings.workspace_data
+        }
+        return Workspaces(default, by_team)
+
+    def live(
+        self, settings: Settings, *, db_path: Path | None = None, data_dir: Path | None = None
+    ) -> LiveKnowledge:
+        """The knowledge base for a long-running bot: built if needed, then followed as it is rebuilt."""
+        from knowledge.live import LiveKnowledge, SnapshotError
+        from knowledge.store import ensure_database
+
+        data_dir = data_dir or self.data_dir
+        try:
+            path = ensure_database(db_path or self.db_path, data_dir=data_dir)
+            return LiveKnowledge(
+                path,
+                data_dir=data_dir,
+                rebuild=settings.knowledge_rebuild,
+                check_every=settings.knowledge_check_seconds,
+                # Each build gets its own semantic layer (its passage embeddings are of that build's texts).
+                opener=partial(KnowledgeBase, semantic=settings.semantic_search),
+            )
+        except DataError as exc:
+            fail_data(exc)
+            raise
+        except (BuildError, SnapshotError, SemanticUnavailableError) as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 def fail_data(exc: DataError) -> None:
@@ -329,15 +375,16 @@ def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> 
     from bot.app import SECRET_FILTER
     from bot.server import MissingSettings, serve
     from knowledge.records.migrations import MigrationError
+    from knowledge.records.postgres import StateUrlError
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for handler in logging.getLogger().handlers:
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
     settings = ctx.settings
-    kb = ctx.kb()  # data-file problems are reported as such, never as "could not reach Slack"
+    served = ctx.served(settings)  # data-file problems are reported as such, never as "could not reach Slack"
     try:
-        serve(settings, kb, http=use_http, host=host, port=settings.port if port is None else port)
-    except (MissingSettings, MigrationError) as exc:
+        serve(settings, served, http=use_http, host=host, port=settings.port if port is None else port)
+    except (MissingSettings, MigrationError, StateUrlError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
         raise click.ClickException(f"Slack did not accept SLACK_BOT_TOKEN: {SECRET_FILTER.redact(str(exc))}") from exc
@@ -431,32 +478,36 @@ def digest_post_command(ctx: Context) -> None:
 state_option = click.option(
     "--state",
     "state_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="State database file the bot records into (default: LEARNING_BOT_STATE, the bot's own).",
+    help="State database the bot records into: a file or a postgresql:// URL (default: LEARNING_BOT_STATE).",
 )
 
 
-def open_state(ctx: Context, state_path: Path | None) -> StateStore:
+def open_state(ctx: Context, state_path: str | None) -> StateStore:
     """The existing state database; a clear error naming the path when there is none (never a new empty one)."""
-    if state_path is None:
-        state_path = ctx.settings.learning_bot_state
-    if not state_path.is_file():
+    from knowledge.records.postgres import is_postgres_url
+
+    location = ctx.settings.learning_bot_state if state_path is None else state_path
+    if is_postgres_url(location):  # the server says whether the database exists
+        return state_store(location)
+    path = Path(location).expanduser()
+    if not path.is_file():
         raise click.ClickException(
-            f"no state database at {state_path}: nothing has been recorded there yet"
+            f"no state database at {path}: nothing has been recorded there yet"
             " (point --state or LEARNING_BOT_STATE at the file the bot uses)"
         )
-    return state_store(state_path)
+    return state_store(path)
 
 
-def state_store(path: Path) -> StateStore:
-    """The state database at `path`, brought up to date; one clear line when it cannot be (e.g. a newer one, a
-    directory, a file that is not a database)."""
+def state_store(location: Path | str) -> StateStore:
+    """The state database (a file or a PostgreSQL URL), brought up to date; one clear line when it cannot be (e.g.
+    a newer one, a directory, a file that is not a database, a server that refuses)."""
     from knowledge.records.migrations import MigrationError
-    from knowledge.records.state import StateStore
+    from knowledge.records.postgres import StateUrlError
+    from knowledge.records.state import open_state_store
 
     try:
-        return StateStore(path)
-    except (MigrationError, StateDatabaseError) as exc:
+        return open_state_store(location)
+    except (MigrationError, StateUrlError, StateDatabaseError) as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -469,7 +520,7 @@ def feedback_group() -> None:
 @state_option
 @json_option
 @pass_context
-def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool) -> None:
+def feedback_report_command(ctx: Context, state_path: str | None, as_json: bool) -> None:
     """Helpfulness per theme and per learning point, from the votes on the bot's answers."""
     from knowledge.records.feedback import FeedbackLog, report_text
 
@@ -487,7 +538,7 @@ def feedback_report_command(ctx: Context, state_path: Path | None, as_json: bool
 @click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True, help="Themes and agencies to list.")
 @json_option
 @pass_context
-def insights_command(ctx: Context, state_path: Path | None, since: datetime | None, top: int, as_json: bool) -> None:
+def insights_command(ctx: Context, state_path: str | None, since: datetime | None, top: int, as_json: bool) -> None:
     """Most-asked themes and agencies, and the share of questions without an answer by ISO week.
 
     Recorded without question text: only time, matched themes and agencies, and whether anything was found.
@@ -497,6 +548,54 @@ def insights_command(ctx: Context, state_path: Path | None, since: datetime | No
     questions = QuestionLog(open_state(ctx, state_path))
     report = questions.report(since=since.date() if since else None, kb=ctx.kb(), top=top)
     show(as_json, report, lambda: report_text(report))
+
+
+@cli.command("report")
+@state_option
+@click.option(
+    "--from", "start", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="First day (YYYY-MM-DD, UTC)."
+)
+@click.option("--to", "end", type=click.DateTime(formats=["%Y-%m-%d"]), required=True, help="Last day, included.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for board-report.html and the CSV files (created if need be).",
+)
+@click.option("--post", is_flag=True, help="Also upload the page to ADMIN_CHANNEL (needs SLACK_BOT_TOKEN).")
+@pass_context
+def report_command(
+    ctx: Context, state_path: Path | None, start: datetime, end: datetime, out_dir: Path, post: bool
+) -> None:
+    """The board's assurance report for a period: one HTML page that opens offline, and CSV files of its tables.
+
+    Questions by theme and agency, topics the audits do not cover, Helpful / Not helpful, digests posted and
+    discussed by teams, and requests for more help. Reads the state database; changes no record in it.
+    """
+    import time
+
+    from knowledge.reporting.page import write_report
+    from knowledge.reporting.quarter import Period, PeriodError, build_report
+
+    try:
+        period = Period(start.date(), end.date())
+    except PeriodError as exc:
+        raise click.UsageError(str(exc)) from None
+    began = time.perf_counter()
+    report = build_report(open_state(ctx, state_path), ctx.kb(), period)
+    files = write_report(report, out_dir)
+    took = time.perf_counter() - began
+    size = sum(path.stat().st_size for path in files.paths)
+    click.echo(f"Wrote {files.page} and {len(files.tables)} CSV files ({size / 1024:.0f} KB in {took:.1f} s).")
+    if post:
+        from bot.reports import PostError, post_report
+
+        try:
+            file_id = post_report(ctx.settings, report, files)
+        except PostError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"Posted to the admin channel (file {file_id}).")
 
 
 @cli.command("bench")
@@ -517,6 +616,7 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
 
     The synthetic data is built in a temporary directory and deleted afterwards; it is never knowledge.
     """
+    from bot.surfaces import time_surfaces
     from knowledge.tools.bench import BenchError, report_text, run_bench
 
     try:
@@ -524,7 +624,9 @@ def bench_command(ctx: Context, passages: int, seed: int, repeats: int, cold_run
     except DataError as exc:
         fail_data(exc)
     try:
-        report = run_bench(knowledge, passages=passages, seed=seed, repeats=repeats, cold_runs=cold_runs)
+        report = run_bench(
+            knowledge, passages=passages, seed=seed, repeats=repeats, cold_runs=cold_runs, surfaces=time_surfaces
+        )
     except BenchError as exc:
         raise click.ClickException(str(exc)) from exc
     show(as_json, report, lambda: report_text(report))

@@ -13,7 +13,8 @@ requests cannot deny service:
 - up to `CONNECTION_LIMIT` connections are open at once (the open-file limit is raised to allow it), so a
   thousand slow clients leave room for Slack's requests;
 - the signature is verified before anything parses the body (`bot.signatures`): unsigned or malformed requests
-  get 401/400 and at most one log line a minute.
+  get 401/400 and at most one log line a minute. With OAuth installation, `GET /slack/install` and
+  `GET /slack/oauth_redirect` are opened by a browser and so pass unsigned, under the same limits and deadline.
 
 Each signed request is acknowledged well within Slack's 3 seconds (the work happens after the ack, on the app's
 listener threads).
@@ -36,7 +37,9 @@ from waitress.parser import HTTPRequestParser
 from bot.settings import Settings
 from bot.signatures import MAX_BODY_BYTES, SignedOnly
 from knowledge.base import KnowledgeBase
-from knowledge.records.state import StateStore
+from knowledge.live import LiveKnowledge
+from knowledge.records.state import open_state_store
+from knowledge.workspaces import Workspaces
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -66,6 +69,10 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
         name.upper(): bool(settings.secret(name))
         for name in ("slack_bot_token", "slack_signing_secret", "slack_app_token")
     }
+    if settings.oauth:  # each workspace's token comes from its installation; Slack needs HTTP for installs
+        if not http:
+            return "OAuth installation (SLACK_CLIENT_ID) needs HTTP mode: run `learning-bot serve --http`"
+        return None if has["SLACK_SIGNING_SECRET"] else "set SLACK_SIGNING_SECRET for HTTP mode (environment or .env)"
     if http:
         needed = [name for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET") if not has[name]]
         return f"set {' and '.join(needed)} for HTTP mode (environment or .env)" if needed else None
@@ -80,12 +87,20 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
     return None
 
 
-def wsgi_app(app: App, kb: KnowledgeBase, *, signing_secret: str, max_body: int = MAX_BODY_BYTES) -> WsgiApp:
-    """The WSGI application: `GET /healthz` answered here; signed, well-formed POSTs to Bolt; anything else refused."""
+def wsgi_app(
+    app: App, kb: KnowledgeBase | LiveKnowledge | Workspaces, *, signing_secret: str, max_body: int = MAX_BODY_BYTES
+) -> WsgiApp:
+    """The WSGI application: `GET /healthz` answered here; signed, well-formed POSTs to Bolt; with OAuth
+    installation, its two pages (unsigned by design: a browser opens them) to Bolt too; anything else refused."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+    oauth = app.oauth_flow
     slack = SignedOnly(
-        SlackRequestHandler(app, path=EVENTS_PATH), signing_secret=signing_secret, path=EVENTS_PATH, max_body=max_body
+        SlackRequestHandler(app, path=EVENTS_PATH),
+        signing_secret=signing_secret,
+        path=EVENTS_PATH,
+        max_body=max_body,
+        unsigned_pages=(oauth.install_path, oauth.redirect_uri_path) if oauth is not None else (),
     )
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -102,10 +117,11 @@ def wsgi_app(app: App, kb: KnowledgeBase, *, signing_secret: str, max_body: int 
     return application
 
 
-def is_healthy(kb: KnowledgeBase) -> bool:
-    """True when the knowledge base answers a trivial query."""
+def is_healthy(kb: KnowledgeBase | LiveKnowledge | Workspaces) -> bool:
+    """True when the knowledge base (every workspace's, with several) answers a trivial query."""
     try:
-        kb.conn.execute("SELECT count(*) FROM items").fetchone()
+        for each in kb.all() if isinstance(kb, Workspaces) else [kb]:
+            each.conn.execute("SELECT count(*) FROM items").fetchone()
     except Exception:
         logger.exception("The knowledge base is not readable")
         return False
@@ -175,7 +191,7 @@ class HttpServer:
     def __init__(
         self,
         app: App,
-        kb: KnowledgeBase,
+        kb: KnowledgeBase | LiveKnowledge | Workspaces,
         *,
         host: str,
         port: int,
@@ -238,17 +254,31 @@ class HttpServer:
             self._thread.join(timeout)
 
 
-def serve(settings: Settings, kb: KnowledgeBase, *, http: bool, host: str, port: int) -> None:
-    """Run the bot until interrupted: HTTP mode with `http`, else Socket Mode. Raises `MissingSettings`."""
+def serve(
+    settings: Settings, kb: KnowledgeBase | LiveKnowledge | Workspaces, *, http: bool, host: str, port: int
+) -> None:
+    """Run the bot until interrupted: HTTP mode with `http`, else Socket Mode. Raises `MissingSettings`.
+
+    A `LiveKnowledge` (each one, in `Workspaces`) is followed on a background thread: a new build of the database
+    is served within `KNOWLEDGE_CHECK_SECONDS`, without a restart.
+    """
     from bot.app import create_app
     from bot.jobs import start_background_jobs
 
     problem = missing_settings(settings, http=http)
     if problem:
         raise MissingSettings(problem)
-    state = StateStore(settings.learning_bot_state)
+    state = open_state_store(settings.learning_bot_state)
     app = create_app(settings, kb, state)
-    jobs = start_background_jobs(settings, kb, state, app.client)
+    if settings.oauth and settings.digest_channel:  # no single token to post with: one digest per workspace is to do
+        logger.warning("DIGEST_CHANNEL is ignored with OAuth installation (SLACK_CLIENT_ID): the digest is off")
+        jobs = None
+    else:
+        jobs = start_background_jobs(settings, kb, state, app.client)  # type: ignore[arg-type]
+    followed = kb.all() if isinstance(kb, Workspaces) else [kb]
+    for each in followed:
+        if isinstance(each, LiveKnowledge):
+            each.start()
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finish, then exit
     try:
         if http:
@@ -264,6 +294,9 @@ def serve(settings: Settings, kb: KnowledgeBase, *, http: bool, host: str, port:
     finally:
         if jobs is not None:
             jobs.shutdown(wait=False)
+        for each in followed:
+            if isinstance(each, LiveKnowledge):
+                each.close()
         logger.info("Stopped.")
 
 

@@ -5,6 +5,10 @@ timestamp) used to reach its parser and come back as a 500 with a 30-line traceb
 signature headers are checked first (no body is needed for a missing, malformed or stale one), then the HMAC over
 the raw bytes, then the body's shape; only a signed, well-formed request is handed to Bolt. Refusals cost one
 short response and at most one log line a minute (with a count), so nobody can fill the log from outside.
+
+OAuth installation's two pages (`/slack/install`, `/slack/oauth_redirect`) are opened by a person's browser and
+so cannot be signed: GETs to the paths given as `unsigned_pages` pass to Bolt unsigned (Bolt checks the one-use
+`state` of the redirect itself), with the same body limit as everything else.
 """
 
 from __future__ import annotations
@@ -120,7 +124,8 @@ def content_length(environ: dict[str, Any]) -> int | None:
 
 
 class SignedOnly:
-    """WSGI middleware: POSTs to `path` reach `inner` only when signed and well-formed; the rest is refused."""
+    """WSGI middleware: POSTs to `path` reach `inner` only when signed and well-formed; GETs to `unsigned_pages`
+    reach it with a body no larger than `max_body`; the rest is refused."""
 
     def __init__(
         self,
@@ -129,10 +134,12 @@ class SignedOnly:
         signing_secret: str,
         path: str,
         max_body: int = MAX_BODY_BYTES,
+        unsigned_pages: Iterable[str] = (),
         clock: Callable[[], float] = time.time,
         refusals: RefusalLog | None = None,
     ) -> None:
         self.inner = inner
+        self.unsigned_pages = frozenset(unsigned_pages)
         self.secret = signing_secret.encode()
         self.path = path
         self.max_body = max_body
@@ -140,15 +147,27 @@ class SignedOnly:
         self.refusals = refusals or RefusalLog()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") != self.path or environ.get("REQUEST_METHOD") != "POST":
+        path, method = environ.get("PATH_INFO"), environ.get("REQUEST_METHOD")
+        if method == "GET" and path in self.unsigned_pages:
+            refusal, body = self.bounded(environ)
+        elif path == self.path and method == "POST":
+            refusal, body = self.check(environ)
+        else:
             return respond(start_response, 404, "Not Found")
-        refusal, body = self.check(environ)
         if refusal is not None:
-            self.refusals.record(refusal, self.path)
+            self.refusals.record(refusal, str(path))
             return respond(start_response, refusal.status, refusal.reason)
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         return self.inner(environ, start_response)
+
+    def bounded(self, environ: dict[str, Any]) -> tuple[Refusal | None, bytes]:
+        """The body of an unsigned page's request, refused when over the limit (such a GET has no use for one)."""
+        declared = content_length(environ)
+        if declared is not None and declared > self.max_body:
+            return TOO_LARGE, b""
+        body = environ["wsgi.input"].read(self.max_body + 1)
+        return (TOO_LARGE, b"") if len(body) > self.max_body else (None, body)
 
     def check(self, environ: dict[str, Any]) -> tuple[Refusal | None, bytes]:
         """Headers first (no body read for a missing or stale signature), then the bytes, then their shape."""

@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 def register(app: App, deps: Deps) -> None:
     """Register every listener group on the app."""
-    from . import actions, commands, digest, home, questions
+    from . import actions, assistant, commands, digest, home, practice, questions, shortcuts
 
-    for surface in (questions, commands, actions, digest, home):
+    for surface in (questions, commands, actions, digest, home, practice, shortcuts):
         surface.register(app, deps)
+    # Slack's assistant view: messages in assistant threads are answered there (and not again as DMs).
+    app.use(assistant.build(deps))

@@ -288,15 +288,19 @@ def recommendations_message(recommendations: AgencyRecommendations) -> Message:
     an empty first part is said, and bullets worded as observations are labelled learning points."""
     title = recommendations_heading(recommendations)
     blocks: list[Block] = [*sections(f"*{escape(title)}*")]
-    parts = [(addressed_heading(recommendations), recommendations.own)]
+    if recommendations.shown < recommendations.total:  # a large library: those of the most recent audits
+        blocks += contexts(
+            f"Showing the {recommendations.shown} from the most recent audits. Ask me a question to find the rest."
+        )
+    parts = [(addressed_heading(recommendations), recommendations.own, recommendations.own_count)]
     if recommendations.for_all:
-        parts.append(("For all agencies", recommendations.for_all))
-    for heading, groups in parts:
+        parts.append(("For all agencies", recommendations.for_all, recommendations.for_all_count))
+    for heading, groups, count in parts:
         blocks.append(DividerBlock())
         if not groups:
             blocks += sections(f"*{escape(heading)}:* none in the audits.")
             continue
-        blocks += sections(f"*{escape(heading)}* ({sum(len(group.items) for group in groups)})")
+        blocks += sections(f"*{escape(heading)}* ({count})")
         for group in groups:
             lines = [f"_{escape(group.audit.title)} (completed {escape(group.audit.completed_label)})_"]
             lines += [f"• {_marker(result)}{escape(result.text)}" for result in group.items]

@@ -18,6 +18,9 @@ from .deps import Deps
 from .questions import plain_text
 
 SHARE_FLAG = "--share"
+# Most recommendations one /recommendations reply lists (those of the most recent audits): a large library holds
+# thousands for a busy agency, which no one reads in Slack.
+RECOMMENDATIONS_SHOWN = 50
 
 
 def split_share(text: str) -> tuple[str, bool]:
@@ -72,7 +75,8 @@ class Commands:
         if agency_id is None:
             send(respond, blocks.agencies_message(self.kb.agencies(), asked=agency), share=share)
             return
-        send(respond, blocks.recommendations_message(self.kb.recommendations(agency_id)), share=share)
+        listing = self.kb.recommendations(agency_id, limit=RECOMMENDATIONS_SHOWN)
+        send(respond, blocks.recommendations_message(listing), share=share)
 
     def themes(self, ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         """`/themes`: the learning themes with their counts."""

@@ -128,10 +128,11 @@ def theme_modal(kb: KnowledgeBase, theme_id: str) -> View:
         _context(f"*Why it matters* (general context, not a finding of the audits): {escape(theme['why_it_matters'])}"),
         DividerBlock(),
     ]
-    items = kb.theme_items(theme["id"])
     questions = theme["discussion_questions"]
     room = VIEW_BLOCK_LIMIT - len(blocks) - 2 - (1 if questions else 0)
-    for result in items[:room]:
+    items = kb.theme_items(theme["id"], limit=room)  # only what fits: a theme can hold thousands of points
+    total = next((named.count for named in kb.themes() if named.id == theme["id"]), len(items))
+    for result in items:
         agencies = ", ".join(escape(kb.agency_name(agency)) for agency in result.agencies)
         blocks.append(
             _section(
@@ -139,8 +140,8 @@ def theme_modal(kb: KnowledgeBase, theme_id: str) -> View:
                 f"{escape(result.text)}\n_Agencies: {agencies}_"
             )
         )
-    if len(items) > room:
-        blocks.append(_context(f"…and {len(items) - room} more. Ask me about {escape(theme['name'])} to see them."))
+    if total > len(items):
+        blocks.append(_context(f"…and {total - len(items)} more. Ask me about {escape(theme['name'])} to see them."))
     if not items:
         blocks.append(_section("No learning points bear this theme yet."))
     if questions:

@@ -25,7 +25,7 @@ from slack_sdk import WebClient
 
 from knowledge.services.answering import Answered
 
-from . import blocks
+from . import blocks, practice_blocks
 from .deps import Deps
 
 REPLY_TO = "learning_bot_reply_to"  # context key: where the error handler can apologise
@@ -164,7 +164,8 @@ class Questions:
         question = plain_text(event.get("text") or "", drop_user=context.bot_user_id)
         try:
             asked = self.deps.answering.ask(question, user=user)
-            reply = self.post(asked, target, say) if isinstance(asked, Answered) else None
+            where = practice_blocks.QuestionRef(str(event.get("channel")), str(event.get("ts")))
+            reply = self.post(asked, target, say, where=where) if isinstance(asked, Answered) else None
         except Exception:
             # Nothing was posted: let Slack's retry of this delivery (if any) be answered after all.
             self.ledger.release(**delivery)
@@ -182,9 +183,15 @@ class Questions:
             self.tell_privately(client, target, user, asked.screening.reminder(), logger=logger)
         self.deps.answering.log(asked, logger)
 
-    def post(self, asked: Answered, target: Target, say: Say) -> blocks.Message:
-        """Post the answer in the thread (or DM) it belongs to; return what was posted."""
+    def post(self, asked: Answered, target: Target, say: Say, *, where: practice_blocks.QuestionRef) -> blocks.Message:
+        """Post the answer in the thread (or DM) it belongs to, with the help / gap buttons; return what was posted.
+
+        `where` is the question's message: the buttons carry it (never the text) to read the question back later.
+        """
         reply = blocks.with_feedback(blocks.answer_message(asked.answer, self.deps.kb), asked.answer_id)
+        reply = practice_blocks.with_help(
+            reply, where, found=asked.answer.found, contact=self.deps.practice.help_contact is not None
+        )
         say(
             channel=target.channel,
             thread_ts=target.thread_ts,

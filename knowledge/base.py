@@ -8,13 +8,14 @@ import sqlite3
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz, process, utils
 
-from knowledge.models import ALL_AGENCIES, Kind, Signpost, kind_label
+from knowledge.models import ALL_AGENCIES, Kind, Signpost, comparable_text, kind_label
 from knowledge.search import Hit, Query, Searcher
 from knowledge.store import ensure_database
 from knowledge.text import STOPWORDS, normalise, stem, words
@@ -25,6 +26,7 @@ EXAMPLE_QUESTIONS = (
     "What did the audits find about dads and partners?",
     "What should schools do about school nurse contacts?",
 )
+RESULT_BATCH = 10_000
 MAX_GLOSSARY_TERM_CHARS = 100  # a glossary term is a few words: longer input is cut before matching
 MAX_GLOSSARY_WORDS = 6
 MAX_CLOSE_GLOSSARY = 5
@@ -148,13 +150,24 @@ class AgencyRecommendations:
     own: tuple[RecommendationGroup, ...]
     for_all: tuple[RecommendationGroup, ...]
 
+    # How many there are in all, when `own` / `for_all` hold only those of the most recent audits (a limit).
+    own_total: int | None = None
+    for_all_total: int | None = None
+
     @property
     def own_count(self) -> int:
-        return sum(len(group.items) for group in self.own)
+        return self.own_total if self.own_total is not None else sum(len(group.items) for group in self.own)
 
     @property
     def for_all_count(self) -> int:
+        if self.for_all_total is not None:
+            return self.for_all_total
         return sum(len(group.items) for group in self.for_all)
+
+    @property
+    def shown(self) -> int:
+        """How many the groups hold (fewer than `total` when a limit cut the listing)."""
+        return sum(len(group.items) for group in (*self.own, *self.for_all))
 
     @property
     def total(self) -> int:
@@ -187,9 +200,15 @@ class NamedCount:
 class KnowledgeBase:
     """Read access to a built knowledge database, safe to share between threads."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, semantic: bool = False) -> None:
         self.db_path = Path(db_path)
         self._local = threading.local()
+        # The optional semantic layer (see knowledge.search.semantic): one model and embedding cache, all threads.
+        self._reranker = None
+        if semantic:
+            from knowledge.search.semantic import Encoder, Reranker
+
+            self._reranker = Reranker(Encoder())
         self.vocabulary = Vocabulary(self.conn)
         self._audits = {
             row["id"]: AuditRef(row["id"], row["title"], row["completed"], row["completed_label"])
@@ -211,11 +230,17 @@ class KnowledgeBase:
             for row in self._glossary
         ]
         self._themes: list[NamedCount] | None = None
+        self._audit_rows: list[dict[str, Any]] | None = None
+        self._agency_counts: dict[str, int] | None = None
+        self._recommendation_totals: dict[tuple[tuple[str, ...], tuple[str, ...]], int] = {}
 
     @classmethod
-    def open(cls, db_path: Path | None = None, *, data_dir: Path | None = None) -> KnowledgeBase:
-        """Open the knowledge base, building or rebuilding its database first when needed."""
-        return cls(ensure_database(db_path, data_dir=data_dir))
+    def open(
+        cls, db_path: Path | None = None, *, data_dir: Path | None = None, semantic: bool = False
+    ) -> KnowledgeBase:
+        """Open the knowledge base, building or rebuilding its database first when needed; `semantic` turns on
+        the optional semantic layer (SemanticUnavailableError when it is not installed)."""
+        return cls(ensure_database(db_path, data_dir=data_dir), semantic=semantic)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -232,7 +257,7 @@ class KnowledgeBase:
     def searcher(self) -> Searcher:
         searcher = getattr(self._local, "searcher", None)
         if searcher is None:
-            searcher = Searcher(self.conn, self.vocabulary)
+            searcher = Searcher(self.conn, self.vocabulary, reranker=self._reranker)
             self._local.searcher = searcher
         return searcher
 
@@ -240,14 +265,15 @@ class KnowledgeBase:
     def _results(self, item_ids: list[str], scores: dict[str, float] | None = None) -> list[Result]:
         if not item_ids:
             return []
-        placeholders = ",".join("?" * len(item_ids))
-        rows = {
-            row["id"]: row
+        rows: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(item_ids), RESULT_BATCH):  # SQLite allows 32,766 parameters in a statement
+            batch = item_ids[start : start + RESULT_BATCH]
+            placeholders = ",".join("?" * len(batch))
             for row in self.conn.execute(
                 f"SELECT id, audit_id, kind, text, agencies, themes, reads_as FROM items WHERE id IN ({placeholders})",
-                item_ids,
-            )
-        }
+                batch,
+            ):
+                rows[row["id"]] = row
         return [
             Result(
                 id=item_id,
@@ -299,12 +325,18 @@ class KnowledgeBase:
         )
 
     def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
-        """For a purpose question: the named audits' purposes, else the first result's audit's, else all."""
+        """For a purpose question: the named audits' purposes, else the first result's audit's, else all; less
+        those a result already quotes (an audit's purpose is also a passage, labelled why the audit was done)."""
         if query.intent != "purpose":
             return ()
         wanted = sorted(query.audits) or [result.audit.id for result in results[:1]] or list(self._audits)
         purposes = dict(self.conn.execute("SELECT id, purpose FROM audits").fetchall())
-        return tuple(AuditPurpose(self._audits[audit_id], purposes[audit_id]) for audit_id in wanted)
+        shown = [comparable_text(result.text) for result in results]
+        return tuple(
+            AuditPurpose(self._audits[audit_id], purposes[audit_id])
+            for audit_id in wanted
+            if not any(comparable_text(purposes[audit_id]) in text for text in shown)
+        )
 
     def _suggestions(self, query: Query, found: bool) -> tuple[str, ...]:
         if found:
@@ -318,13 +350,15 @@ class KnowledgeBase:
     # -- listings ----------------------------------------------------------------------------------------------
     def audits(self) -> list[dict[str, Any]]:
         """Every audit with its metadata and item count, in order of completion."""
-        return [
-            dict(row)
-            for row in self.conn.execute(
-                "SELECT audits.*, (SELECT count(*) FROM items WHERE items.audit_id = audits.id) AS items"
-                " FROM audits ORDER BY completed, id"
-            )
-        ]
+        # Counted once per knowledge base (the database is read-only), in one pass over the items' audit index:
+        # the App Home lists the audits every time it is opened.
+        if self._audit_rows is None:
+            counts = dict(self.conn.execute("SELECT audit_id, count(*) FROM items GROUP BY audit_id").fetchall())
+            self._audit_rows = [
+                {**dict(row), "items": counts.get(row["id"], 0)}
+                for row in self.conn.execute("SELECT * FROM audits ORDER BY completed, id")
+            ]
+        return [dict(row) for row in self._audit_rows]
 
     def themes(self) -> list[NamedCount]:
         """Themes that have at least one learning point, in the data's order, with their item counts."""
@@ -355,17 +389,22 @@ class KnowledgeBase:
                 choices[utils.default_process(alias)] = row["id"]
         return _best(text, choices)
 
-    def theme_items(self, theme_id: str) -> list[Result]:
-        """Every learning point bearing a theme, in report order."""
-        ids = [
-            row[0]
-            for row in self.conn.execute(
-                "SELECT items.id FROM items JOIN item_themes ON item_themes.item_id = items.id"
-                " WHERE item_themes.theme_id = ? ORDER BY items.position",
-                (theme_id,),
-            )
-        ]
-        return self._results(ids)
+    def theme_items(self, theme_id: str, *, kind: str | None = None, limit: int | None = None) -> list[Result]:
+        """The learning points bearing a theme (of one `kind`, when given), in report order; the first `limit`."""
+        # Walks the theme's index in report order and stops at `limit`: the cost is what is shown.
+        sql = (
+            "SELECT items.id FROM item_themes CROSS JOIN items ON items.id = item_themes.item_id"
+            " WHERE item_themes.theme_id = ?"
+        )
+        params: list[Any] = [theme_id]
+        if kind is not None:
+            sql += " AND items.kind = ?"
+            params.append(kind)
+        sql += " ORDER BY item_themes.position"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(max(limit, 0))
+        return self._results([row[0] for row in self.conn.execute(sql, params)])
 
     def agency_family(self, agency_id: str) -> set[str]:
         """An agency and all the services under it (health -> NELFT, BHRUT, ...)."""
@@ -390,8 +429,16 @@ class KnowledgeBase:
         One query for all agencies (App Home lists them on every open): each recommendation's agency tags are
         joined to the agencies whose family holds them, plus every agency for an all-agency recommendation.
         """
+        if self._agency_counts is None:  # counted once per knowledge base: the database is read-only
+            self._agency_counts = self._count_recommendations()
+        return [
+            NamedCount(agency["id"], agency["name"], agency["description"], self._agency_counts.get(agency["id"], 0))
+            for agency in self._agencies
+        ]
+
+    def _count_recommendations(self) -> dict[str, int]:
         family = [[agency["id"], member] for agency in self._agencies for member in self.agency_family(agency["id"])]
-        counts = dict(
+        return dict(
             self.conn.execute(
                 "WITH family(agency, member) AS ("
                 "  SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(:family)),"
@@ -405,35 +452,69 @@ class KnowledgeBase:
                 {"family": json.dumps(family), "kind": Kind.RECOMMENDATION.value, "everyone": ALL_AGENCIES},
             ).fetchall()
         )
-        return [
-            NamedCount(agency["id"], agency["name"], agency["description"], counts.get(agency["id"], 0))
-            for agency in self._agencies
-        ]
 
-    def recommendations(self, agency_id: str) -> AgencyRecommendations:
+    def recommendations(self, agency_id: str, *, limit: int | None = None) -> AgencyRecommendations:
         """The items filed under Learning/Recommendations that concern an agency, grouped by audit: first those
-        addressed to it (or its services), then those addressed to all agencies."""
+        addressed to it (or its services), then those addressed to all agencies.
+
+        With `limit`, at most that many, from the most recently completed audits (its own first) and the totals
+        beside them; found through the indexes, so the cost grows with what is shown, not with the library.
+        """
         if agency_id not in {agency["id"] for agency in self._agencies}:
             raise NotFoundError(f"no agency {agency_id!r}")
-        family = self.agency_family(agency_id)
-        rows = self.conn.execute(
-            "SELECT id, agencies FROM items WHERE kind = ? ORDER BY position", (Kind.RECOMMENDATION.value,)
-        ).fetchall()
-        own: list[str] = []
-        for_all: list[str] = []
-        for row in rows:
-            tagged = set(json.loads(row["agencies"]))
-            if tagged & family:
-                own.append(row["id"])
-            elif ALL_AGENCIES in tagged:
-                for_all.append(row["id"])
+        family = sorted(self.agency_family(agency_id))
+        own = self._recommendation_ids(family, limit=limit)
+        room = None if limit is None else max(limit - len(own), 0)
+        for_all = self._recommendation_ids([ALL_AGENCIES], unless=family, limit=room)
+        totals: dict[str, int] = {}
+        if limit is not None and (len(own) == limit or len(for_all) == room):
+            totals = {
+                "own_total": self._recommendation_count(family),
+                "for_all_total": self._recommendation_count([ALL_AGENCIES], unless=family),
+            }
         return AgencyRecommendations(
             agency_id=agency_id,
             agency_name=self.agency_name(agency_id),
             has_services=len(family) > 1,
             own=self._by_audit(own),
             for_all=self._by_audit(for_all),
+            **totals,
         )
+
+    @staticmethod
+    def _tagged(tags: Sequence[str], unless: Sequence[str]) -> tuple[str, list[str]]:
+        """SQL: an item bears one of `tags` and none of `unless` (through item_agencies' key)."""
+        sql = (
+            "EXISTS (SELECT 1 FROM item_agencies WHERE item_agencies.item_id = items.id"
+            f" AND item_agencies.agency_id IN ({','.join('?' * len(tags))}))"
+        )
+        if unless:
+            sql += (
+                " AND NOT EXISTS (SELECT 1 FROM item_agencies WHERE item_agencies.item_id = items.id"
+                f" AND item_agencies.agency_id IN ({','.join('?' * len(unless))}))"
+            )
+        return sql, [*tags, *unless]
+
+    def _recommendation_ids(self, tags: list[str], *, unless: Sequence[str] = (), limit: int | None) -> list[str]:
+        """Recommendations bearing `tags` (not `unless`): audits newest first, each in report order, to `limit`."""
+        where, params = self._tagged(tags, list(unless))
+        sql = (
+            "SELECT items.id FROM audits CROSS JOIN items ON items.audit_id = audits.id"
+            f" WHERE items.kind = ? AND {where} ORDER BY audits.completed DESC, audits.id DESC, items.position"
+        )
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        rows = self.conn.execute(sql, [Kind.RECOMMENDATION.value, *params]).fetchall()
+        return [row[0] for row in rows]
+
+    def _recommendation_count(self, tags: list[str], *, unless: Sequence[str] = ()) -> int:
+        key = (tuple(tags), tuple(unless))
+        if key not in self._recommendation_totals:
+            where, params = self._tagged(tags, list(unless))
+            self._recommendation_totals[key] = self.conn.execute(
+                f"SELECT count(*) FROM items WHERE items.kind = ? AND {where}", [Kind.RECOMMENDATION.value, *params]
+            ).fetchone()[0]
+        return self._recommendation_totals[key]
 
     def _by_audit(self, item_ids: list[str]) -> tuple[RecommendationGroup, ...]:
         groups: dict[str, list[Result]] = {}
@@ -545,6 +626,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
         "coverage": round(hit.coverage, 4),
         "bm25": round(hit.bm25, 4),
         "bonus": round(hit.bonus, 4),
+        **({"cosine": round(hit.cosine, 4), "keyword": round(hit.keyword or 0.0, 4)} if hit.cosine is not None else {}),
         "corrections": dict(query.corrections),
         "units": [
             {

@@ -1,9 +1,11 @@
 """The weekly learning-theme digest: what one post holds, as plain text, and which theme comes next.
 
-A digest is a short briefing on one theme, in the spirit of a "7-minute briefing": why it matters (from
-themes.yaml), what the audits found (quoted verbatim, with the audit they come from), the learning points the report
-files under Learning/Recommendations but words as observations, what agencies are asked to do (verbatim, with the
-agencies addressed), questions for team discussion (from themes.yaml) and the acronyms used.
+A digest is a "7-minute briefing" on one theme, the shape safeguarding partnerships use to take learning into
+team meetings: why it matters (from themes.yaml), what the audits found (quoted verbatim, with the audit they come
+from), the learning points the report files under Learning/Recommendations but words as observations, what agencies
+are asked to do (verbatim, with the agencies addressed), two or three reflective questions for the team (from
+themes.yaml) and the acronyms used. Reading it takes a few minutes (`Digest.reading_minutes`), which leaves the rest
+of the seven for the questions.
 """
 
 from __future__ import annotations
@@ -18,8 +20,15 @@ from knowledge.models import Kind, Wording
 WIDTH = 100
 EVENT_TYPE = "learning_digest"
 SOURCE = "LSCB multi-agency audits 2016–17"
+BRIEFING = "7-minute briefing"
+READING_WORDS_PER_MINUTE = 200  # a common figure for reading plain professional prose
+TEAM_PROMPT = "Read it together in a team meeting, then take the rest of the seven minutes for these:"
 LEARNING_POINTS_HEADING = "Learning points (filed under Learning/Recommendations, worded as observations)"
 ASKS_HEADING = "What agencies are asked to do"
+# Most findings (and most items filed under Learning/Recommendations) one digest quotes, in report order: more
+# than a Slack message of 50 blocks can hold, so the post is unchanged for any real theme, and the digest of a
+# theme with thousands of points in a large library is built from what can be shown rather than from everything.
+POINTS_PER_KIND = 100
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,26 @@ class Digest:
     def point_count(self) -> int:
         return sum(len(group.points) for group in self._groups())
 
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the briefing aloud or alone (rounded up; at least 1)."""
+        words = sum(
+            len(text.split())
+            for text in (self.why_it_matters, *self.texts(), *self.questions, *(full for _, full in self.acronyms))
+        )
+        return max(1, -(-words // READING_WORDS_PER_MINUTE))
+
+    def about(self, week: str | None = None) -> str:
+        """The line under the title: briefing, week, source, size and reading time."""
+        parts = (
+            BRIEFING,
+            week,
+            SOURCE,
+            f"{self.point_count} learning points",
+            f"about {self.reading_minutes} min to read",
+        )
+        return " · ".join(part for part in parts if part)
+
     def texts(self) -> list[str]:
         """Every verbatim learning point in the digest."""
         return [point.text for group in self._groups() for point in group.points]
@@ -67,9 +96,9 @@ class Digest:
 def build_digest(kb: KnowledgeBase, theme_id: str) -> Digest:
     """The digest for a theme; raises NotFoundError for an unknown theme or one with no learning points."""
     theme = kb.theme(theme_id)
-    items = kb.theme_items(theme_id)
-    findings = [item for item in items if item.kind == Kind.FINDING.value]
-    filed = [item for item in items if item.kind == Kind.RECOMMENDATION.value]
+    findings = kb.theme_items(theme_id, kind=Kind.FINDING.value, limit=POINTS_PER_KIND)
+    filed = kb.theme_items(theme_id, kind=Kind.RECOMMENDATION.value, limit=POINTS_PER_KIND)
+    items = [*findings, *filed]
     observations = [item for item in filed if item.reads_as == Wording.OBSERVATION.value]
     recommendations = [item for item in filed if item.reads_as != Wording.OBSERVATION.value]
     if not findings and not filed:
@@ -141,7 +170,7 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
 def digest_text(digest: Digest, *, week: str | None = None) -> str:
     """The digest as plain text (for `learning-bot digest preview`), worded as the Slack post is."""
     lines = [f"Learning theme of the week: {digest.name}"]
-    lines.append(" · ".join(part for part in (week, SOURCE, f"{digest.point_count} learning points") if part))
+    lines.append(digest.about(week))
     lines += ["", "Why it matters", *_wrap(digest.why_it_matters, "  ")]
     if digest.findings:
         lines += ["", "What the audits found"]
@@ -164,7 +193,7 @@ def digest_text(digest: Digest, *, week: str | None = None) -> str:
                 lines += _wrap(point.text, "  - ", "    ")
                 lines += _wrap("For: " + ", ".join(point.agencies), "    ")
     if digest.questions:
-        lines += ["", "Questions for your team"]
+        lines += ["", "Questions for your team", *_wrap(TEAM_PROMPT, "  ")]
         for number, question in enumerate(digest.questions, start=1):
             lines += _wrap(question, f"  {number}. ", "     ")
     if digest.acronyms:

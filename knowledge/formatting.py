@@ -101,10 +101,15 @@ def analysis_lines(analysis: dict[str, Any]) -> list[str]:
 
 
 def _explain_lines(explanation: dict[str, Any]) -> list[str]:
+    keyword = explanation.get("keyword", explanation["score"])
     lines = [
-        f"   score {explanation['score']:.3f} = coverage {explanation['coverage']:.3f}"
+        f"   score {keyword:.3f} = coverage {explanation['coverage']:.3f}"
         f" + bm25 share {explanation['bm25']:.3f} x 0.15 + bonus {explanation['bonus']:.3f}"
     ]
+    if "cosine" in explanation:
+        lines.insert(
+            0, f"   semantic: {explanation['score']:.3f} fused from this score and cosine {explanation['cosine']:.3f}"
+        )
     for unit in explanation["units"]:
         typed = unit["typed"]
         label = unit["unit"] if typed == unit["unit"] else f"{typed} -> {unit['unit']} (typo)"

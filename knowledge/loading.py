@@ -216,6 +216,11 @@ class Knowledge:
         return tuple((audit, item) for audit in self.audits for item in audit.items)
 
     @cached_property
+    def passages(self) -> tuple[tuple[Audit, Item], ...]:
+        """What a question is answered from: every item, then each audit's purpose and priority as context."""
+        return tuple((audit, item) for audit in self.audits for item in audit.passages)
+
+    @cached_property
     def agency_by_id(self) -> dict[str, Agency]:
         return {agency.id: agency for agency in self.agencies}
 
@@ -330,8 +335,8 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
     text_owner: dict[str, tuple[str, str]] = {}  # a text -> (audit, item) first holding it
     for audit in knowledge.audits:
         path = audit_paths[audit.id]
-        item_ids = {item.id for item in audit.items}
-        for item in audit.items:
+        item_ids = {item.id for item in audit.passages}
+        for item in audit.passages:
             if item.id in item_owner:
                 yield f"{path}: item {item.id}: id: duplicate id (also in audit {item_owner[item.id]})"
             item_owner[item.id] = audit.id

@@ -36,7 +36,16 @@ class Kind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"finding": "Finding", "recommendation": "Learning/recommendation", "context": "Context"}[self.value]
+        return {
+            "finding": "Finding",
+            "recommendation": "Learning/recommendation",
+            "context": WHY_DONE,
+        }[self.value]
+
+
+# How a context passage (an audit's purpose, its Business Plan priority, its introduction) is labelled wherever it
+# is shown: report text about why the audit was done, never a finding or a recommendation.
+WHY_DONE = "Why this audit was done"
 
 
 class Wording(StrEnum):
@@ -121,9 +130,51 @@ class Audit(Frozen):
     cases_audited: int | None = Field(default=None, ge=1)
     completed: Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")] | None = None
     purpose: Text
+    # The report's sentence(s) under the audit's own heading, when they differ from the purpose (verbatim).
+    introduction: Text | None = None
     facts: tuple[Fact, ...] = ()
     notes: tuple[Text, ...] = ()
     items: tuple[Item, ...] = Field(min_length=1)
+
+    @property
+    def passages(self) -> tuple[Item, ...]:
+        """The audit's items, then its purpose and Business Plan priority as context passages (see
+        `context_passages`): everything a question can be answered from."""
+        return (*self.items, *self.context_passages)
+
+    @property
+    def context_passages(self) -> tuple[Item, ...]:
+        """The audit's purpose, priority and introduction, verbatim, as searchable context passages labelled why
+        the audit was done, unless an item (or another of the three) already holds the text. Tagged with every agency (a
+        multi-agency audit's purpose concerns the partnership) and the audit's defining theme(s): the theme(s)
+        tagging most of its items."""
+        counts: dict[str, int] = {}
+        for item in self.items:
+            for theme in item.themes:
+                counts[theme] = counts.get(theme, 0) + 1
+        if not counts:  # an audit built without items (synthetic benchmark data) has no passages to add to
+            return ()
+        top = max(counts.values())
+        themes = tuple(theme for theme, count in counts.items() if count == top)
+        held = [comparable_text(item.text) for item in self.items]
+        passages: list[Item] = []
+        named = (("purpose", self.purpose), ("priority", self.priority), ("introduction", self.introduction))
+        for name, text in named:
+            if text is None or any(comparable_text(text) in other for other in held):
+                continue
+            held.append(comparable_text(text))
+            passages.append(
+                Item(
+                    id=f"{self.id}-{name}",
+                    kind=Kind.CONTEXT,
+                    section=WHY_DONE,
+                    text=text,
+                    agencies=(ALL_AGENCIES,),
+                    themes=themes,
+                    notes=(f"The audit's {name} as the report states it (audit metadata), shown as a passage.",),
+                )
+            )
+        return tuple(passages)
 
     @property
     def completed_label(self) -> str:
@@ -150,6 +201,13 @@ class Audit(Frozen):
 
 NOT_STATED = "not stated"
 
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def comparable_text(text: str) -> str:
+    """Report text compared for holding another (whitespace, case and curly quotes aside)."""
+    return normalise_whitespace(text).translate(_QUOTES).casefold()
+
 
 def cases_label(cases: int | None) -> str:
     """How many cases an audit looked at, for people: "8 cases audited", or "cases audited: not stated"."""
@@ -170,7 +228,8 @@ class Theme(Frozen):
     description: Text
     why_it_matters: Text
     keywords: tuple[Word, ...] = ()
-    discussion_questions: tuple[Text, ...] = Field(default=(), max_length=5)
+    # The 7-minute briefing's reflective questions for a team: two or three, so they fit in the seven minutes.
+    discussion_questions: tuple[Text, ...] = Field(min_length=2, max_length=3)
 
 
 class GlossaryTerm(Frozen):

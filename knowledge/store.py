@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -10,21 +11,24 @@ import stat
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from knowledge.loading import DataError, Knowledge, bundled_data_dir, content_hash, load_knowledge
-from knowledge.text import stemmed_text, words
+from knowledge.text import stem, words
 from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, tag_token
 
 logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
 
-SCHEMA_VERSION = "10"  # 8 (signposts) and 9 (reads_as) were bumped on two branches at once
+# 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions.
+SCHEMA_VERSION = "11"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
@@ -95,7 +99,13 @@ def default_data_dir() -> Path:
     return bundled_data_dir()
 
 
-# The columns of the `items` table, in order: what `item_row` returns.
+# The key of an item row holding the passage's distinct surface words, counted (and dropped) by the build so the
+# text is tokenised once; not a column.
+DISTINCT_WORDS = "distinct_words"
+# Rows whose words are counted together: one C-level Counter.update each, a bounded set of word sets alive.
+WORD_COUNT_BATCH = 10_000
+
+# The columns of the `items` table, in order: what `item_row` returns (with DISTINCT_WORDS besides).
 ITEM_COLUMNS: dict[str, type] = {
     "rowid": int,
     "id": str,
@@ -126,7 +136,9 @@ def item_row(
     notes: Sequence[str] = (),
     reads_as: str | None = None,
 ) -> dict[str, Any]:
-    """One row of the `items` table: the passage, its stems and tag tokens for the full-text index."""
+    """One row of the `items` table: the passage, its stems and tag tokens for the full-text index, and (under
+    DISTINCT_WORDS, not a column) its distinct words for the build's word counts."""
+    tokens = words(text)
     return {
         "rowid": rowid,
         "id": item_id,
@@ -135,17 +147,18 @@ def item_row(
         "kind": kind,
         "section": section,
         "text": text,
-        "stems": stemmed_text(text),
+        "stems": " ".join(map(stem, tokens)),  # as text.stemmed_text, from the words tokenised once
         "tags": tag_text(audit_id, themes, agencies),
         "agencies": json.dumps(list(agencies)),
         "themes": json.dumps(list(themes)),
         "notes": json.dumps(list(notes)),
         "reads_as": reads_as,
+        DISTINCT_WORDS: set(tokens),
     }
 
 
 def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
-    for position, (audit, item) in enumerate(knowledge.items, start=1):
+    for position, (audit, item) in enumerate(knowledge.passages, start=1):
         yield item_row(
             rowid=position,
             item_id=item.id,
@@ -182,12 +195,19 @@ def _bulk_insert(
     db.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
 
 
-def word_counts(texts: Iterable[str]) -> Counter[str]:
-    """Document frequency of each surface word: the vocabulary typo correction draws on."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        counts.update(set(words(text)))
-    return counts
+def counted_rows(rows: Iterable[dict[str, Any]], counts: Counter[str]) -> list[dict[str, Any]]:
+    """The rows as a list, their distinct words added to `counts` (taken from DISTINCT_WORDS, which is removed, or
+    from the text when a row has none): the build reads each passage's words once."""
+    listed: list[dict[str, Any]] = []
+    source = iter(rows)
+    while batch := list(islice(source, WORD_COUNT_BATCH)):
+        counts.update(
+            chain.from_iterable(
+                row.pop(DISTINCT_WORDS) if DISTINCT_WORDS in row else set(words(row["text"])) for row in batch
+            )
+        )
+        listed.extend(batch)
+    return listed
 
 
 ENGLISH_MIN_ZIPF = 1.0
@@ -303,11 +323,17 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
         ),
         pk="id",
     )
-    rows = list(item_rows if item_rows is not None else _item_rows(knowledge))
+    counts: Counter[str] = Counter()
+    rows = counted_rows(item_rows if item_rows is not None else _item_rows(knowledge), counts)
     # The item tables are created by sqlite-utils and filled with executemany: inserting 100,000 rows through
     # insert_all spends most of its time building statements in Python.
     _bulk_insert(db, "items", ITEM_COLUMNS, "rowid", (tuple(row[name] for name in ITEM_COLUMNS) for row in rows))
     db["items"].create_index(["id"], unique=True)
+    # Listings read what they show, newest audits or report order first, and stop: an audit's items in report
+    # order, the audits in order of completion, a theme's items in report order (App Home, /recommendations,
+    # the digest; none may cost more as the library grows).
+    db["items"].create_index(["audit_id", "position"])
+    db["audits"].create_index(["completed", "id"])
     _bulk_insert(
         db,
         "item_agencies",
@@ -318,13 +344,12 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     _bulk_insert(
         db,
         "item_themes",
-        {"item_id": str, "theme_id": str},
+        {"item_id": str, "theme_id": str, "position": int},
         ("item_id", "theme_id"),
-        ((row["id"], theme) for row in rows for theme in json.loads(row["themes"])),
+        ((row["id"], theme, row["position"]) for row in rows for theme in json.loads(row["themes"])),
     )
-    db["item_themes"].create_index(["theme_id"])
+    db["item_themes"].create_index(["theme_id", "position"])
     db["item_agencies"].create_index(["agency_id"])
-    counts = word_counts(row["text"] for row in rows)
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
     db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
@@ -344,6 +369,24 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
     db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
     db.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE}_vocab USING fts5vocab({FTS_TABLE}, row)")
+
+
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector, restoring it after.
+
+    The build holds every row (a dict, and a set of words until counted) alive at once; each generation-0
+    collection then re-scans them as they are promoted, and at 1,000,000 passages the full collections
+    walk millions of containers again and again. The build makes no reference cycles, so reference counting
+    frees everything it drops all the same.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def build(
@@ -379,7 +422,7 @@ def build(
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             db = sqlite_utils.Database(conn)
-            with conn:
+            with conn, collection_paused():
                 write_database(db, knowledge, item_rows=item_rows)
             conn.execute("PRAGMA journal_mode=DELETE")
         finally:

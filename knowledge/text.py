@@ -178,7 +178,7 @@ def stem(word: str) -> str:
 
 def stems(text: str) -> list[str]:
     """Stems of every word in a text, stopwords included (phrases need them)."""
-    return [stem(word) for word in words(text)]
+    return list(map(stem, words(text)))  # map: the cached stems are looked up without a Python loop
 
 
 def content_words(text: str) -> list[str]:
@@ -188,7 +188,7 @@ def content_words(text: str) -> list[str]:
 
 def stemmed_text(text: str) -> str:
     """The text as space-separated stems: what the full-text index stores."""
-    return " ".join(stems(text))
+    return " ".join(map(stem, words(text)))  # map: cached stems looked up without a Python loop
 
 
 # Texting forms and everyday shorthand, read as the words they stand for before anything else is done with a

@@ -59,3 +59,46 @@ def seed_text() -> str:
 
 
 os.environ.setdefault("TZ", "UTC")
+
+
+# -- the state database on SQLite and on PostgreSQL ------------------------------------------------------------
+POSTGRES_URL = os.environ.get("LEARNING_BOT_TEST_POSTGRES_URL", "")
+# `.ci/run` starts a PostgreSQL server and sets this: there, a PostgreSQL test must run, never skip.
+POSTGRES_REQUIRED = os.environ.get("LEARNING_BOT_REQUIRE_POSTGRES") == "1" or os.environ.get("CI") == "true"
+
+
+def postgres_schema_url(url: str, schema: str) -> str:
+    """The URL with every connection's search_path set to `schema` (each test gets its own)."""
+    from urllib.parse import quote
+
+    joiner = "&" if "?" in url else "?"
+    return f"{url}{joiner}options={quote(f'-c search_path={schema}')}"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL URL whose connections use a fresh, empty schema (dropped afterwards)."""
+    if not POSTGRES_URL:
+        if POSTGRES_REQUIRED:
+            pytest.fail("LEARNING_BOT_TEST_POSTGRES_URL is not set, and CI must run the PostgreSQL tests (.ci/run)")
+        pytest.skip("no PostgreSQL server configured (set LEARNING_BOT_TEST_POSTGRES_URL; .ci/run does)")
+    import uuid
+
+    import psycopg
+
+    schema = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+        admin.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield postgres_schema_url(POSTGRES_URL, schema)
+    finally:
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as admin:
+            admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def state_location(request: pytest.FixtureRequest, tmp_path: Path) -> str | Path:
+    """Where a state test keeps its state: a SQLite file, then a PostgreSQL schema (skipped without a server)."""
+    if request.param == "sqlite":
+        return tmp_path / "state.db"
+    return request.getfixturevalue("postgres_url")

@@ -13,7 +13,7 @@ from bot.slack_poster import SlackPoster
 from handlers.digest_blocks import digest_message
 from knowledge.base import KnowledgeBase
 from knowledge.records.digest_log import DigestLog
-from knowledge.records.state import StateStore
+from knowledge.records.state import open_state_store
 from knowledge.services.delivery import Digests
 from knowledge.services.schedule import Schedule
 
@@ -33,7 +33,7 @@ class Sleeps(list[float]):
 
 def make_digests(
     kb: KnowledgeBase,
-    state_path: Path,
+    state_path: str | Path,
     url: str | None,
     *,
     channels: tuple[str, ...] = ("CDIGEST",),
@@ -45,7 +45,7 @@ def make_digests(
     client = WebClient(token=TOKEN, base_url=url, retry_handlers=[], timeout=5) if url else None
     return Digests(
         kb,
-        DigestLog(StateStore(state_path)),
+        DigestLog(open_state_store(state_path)),
         schedule or weekly_schedule(),
         poster=SlackPoster(client) if client else None,
         channels=channels,

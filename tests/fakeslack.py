@@ -4,7 +4,8 @@ Point the app's `SLACK_API_URL` at `FakeSlack.url`; every call is recorded with 
 Responses can be queued per method (e.g. a 429 with Retry-After, or an error), else a sensible default
 success is returned. A method can be held (`hold`): its calls are recorded, then wait for the test to release
 them, so a test can see what the app does before Slack has answered (an acknowledgement, say) without timing.
-`conversations.history` returns what was posted to the channel, metadata included.
+`conversations.history` returns what was posted to the channel, metadata included. File uploads
+(files_upload_v2) work end to end: the bytes sent to the upload URL are kept in `uploads`.
 """
 
 from __future__ import annotations
@@ -64,6 +65,8 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.queued: dict[str, list[Reply]] = {}
         self.posted: dict[str, list[dict[str, Any]]] = {}
+        self.uploads: dict[str, bytes] = {}  # file id -> the bytes sent to its upload URL
+        self.group_members: tuple[str, ...] = ("UCONTACT1", "UCONTACT2")  # what usergroups.users.list returns
         self.holds: dict[str, Hold] = {}
         self._ts = itertools.count(1)
         self._lock = threading.Condition()
@@ -109,6 +112,11 @@ class FakeSlack:
         with self._lock:
             self.queued.setdefault(method, []).append(reply)
 
+    def add_message(self, channel: str, message: dict[str, Any]) -> None:
+        """A person's message in a channel, as `conversations.history` / `conversations.replies` will return it."""
+        with self._lock:
+            self.posted.setdefault(channel, []).append(dict(message))
+
     def hold(self, method: str, *, timeout: float = 30.0) -> Hold:
         """Make calls to `method` wait (after being recorded) until the returned hold is released."""
         hold = Hold(timeout)
@@ -138,6 +146,7 @@ class FakeSlack:
             self.calls.clear()
             self.queued.clear()
             self.posted.clear()
+            self.uploads.clear()
 
     # -- the server --------------------------------------------------------------------------------------------
     def _handle(self, request: BaseHTTPRequestHandler) -> None:
@@ -146,12 +155,17 @@ class FakeSlack:
         raw = request.rfile.read(length) if length else b""
         args: dict[str, Any] = dict(parse_qsl(parsed.query))
         content_type = request.headers.get("Content-Type", "")
+        if parsed.path.startswith("/upload/"):  # a file's bytes, sent to the URL files.getUploadURLExternal gave
+            file_id = parsed.path.removeprefix("/upload/")
+            with self._lock:
+                self.uploads[file_id] = raw
+            args, raw = {"file_id": file_id, "bytes": len(raw)}, b""
         if raw:
             if "json" in content_type:
                 args.update(json.loads(raw.decode("utf-8")))
             else:
                 args.update(dict(parse_qsl(raw.decode("utf-8"))))
-        for key in ("blocks", "metadata", "view", "attachments"):
+        for key in ("blocks", "metadata", "view", "attachments", "files", "prompts"):
             if isinstance(args.get(key), str):
                 with contextlib.suppress(json.JSONDecodeError):
                     args[key] = json.loads(args[key])
@@ -176,6 +190,22 @@ class FakeSlack:
         request.wfile.write(body.encode())
 
     def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method == "oauth.v2.access":  # an install: the code `code-T123` installs the app in workspace T123
+            team = str(args.get("code", "")).removeprefix("code-")
+            if not team.startswith("T"):  # (the client id and secret come as HTTP Basic auth: see the call's headers)
+                return {"ok": False, "error": "invalid_code"}
+            return {
+                "ok": True,
+                "app_id": "A0000APP1",
+                "access_token": f"xoxb-{team}-installed",
+                "token_type": "bot",
+                "scope": "app_mentions:read,chat:write,commands,im:history,assistant:write",
+                "bot_user_id": BOT_USER_ID,
+                "team": {"id": team, "name": f"Board {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U0INSTALL"},
+            }
         if method == "auth.test":
             return {
                 "ok": True,
@@ -206,6 +236,26 @@ class FakeSlack:
             oldest = float(args.get("oldest") or 0)
             messages = [m for m in messages if float(m["ts"]) >= oldest]
             return {"ok": True, "messages": messages, "has_more": False}
+        if method == "conversations.replies":
+            messages = self.posted.get(str(args.get("channel")), [])
+            asked = next((m for m in messages if m.get("ts") == args.get("ts")), None)
+            if asked is None:
+                return {"ok": False, "error": "thread_not_found"}
+            parent = asked.get("thread_ts") or asked["ts"]
+            thread = [m for m in messages if m.get("ts") == parent or m.get("thread_ts") == parent]
+            return {"ok": True, "messages": thread, "has_more": False}
+        if method == "usergroups.users.list":
+            return {"ok": True, "users": list(self.group_members)}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts):08d}"
+            host, port = self.server.server_address[:2]
+            return {"ok": True, "upload_url": f"http://{host}:{port}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = args.get("files") or []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files]}
+        if method == "views.open":
+            view = args.get("view") if isinstance(args.get("view"), dict) else {}
+            return {"ok": True, "view": {**view, "id": f"V{next(self._ts):08d}"}}
         if method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"{int(time.time())}.{next(self._ts):06d}"}
         return {"ok": True}

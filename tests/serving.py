@@ -44,15 +44,19 @@ class ServedBot:
 
 
 @contextmanager
-def served_bot(kb_path: Path, fake_slack: FakeSlack, workdir: Path, **env_extra: str) -> Iterator[ServedBot]:
-    """Start the bot in HTTP mode on a free port; stop it with SIGTERM afterwards and check what it logged."""
+def served_bot(
+    kb_path: Path, fake_slack: FakeSlack, workdir: Path, *, state: Path | str | None = None, **env_extra: str
+) -> Iterator[ServedBot]:
+    """Start the bot in HTTP mode on a free port; stop it with SIGTERM afterwards and check what it logged.
+
+    Its state is `state` (a file or a PostgreSQL URL), by default `state.db` in `workdir`."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
     env.update(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
         SLACK_API_URL=fake_slack.url,
         LEARNING_BOT_DB=str(kb_path),
-        LEARNING_BOT_STATE=str(workdir / "state.db"),
+        LEARNING_BOT_STATE=str(workdir / "state.db" if state is None else state),
         PYTHONPATH=str(ROOT),
         **env_extra,
     )

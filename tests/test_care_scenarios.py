@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from .slackbot import (
     posted_text,
     unique_ts,
 )
+from .statedump import sql_dump
 
 # Made-up case details of the kind a practitioner might type.
 CASE_NAME = "Tyreese"
@@ -45,15 +45,6 @@ OUT_OF_SCOPE = "how do I book annual leave"
 def bot(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[RunningBot]:
     with RunningBot(kb, fake_slack, tmp_path / "state.db", questions_per_minute=3) as running:
         yield running
-
-
-def state_dump(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return "\n".join(conn.iterdump())
-    finally:
-        conn.close()
 
 
 def feedback_press(posted: dict[str, Any], action_id: str, *, response_url: str, user: str = USER_ID) -> dict[str, Any]:
@@ -103,7 +94,7 @@ def test_personal_data_gets_an_answer_and_a_private_reminder_and_is_kept_nowhere
         assert secret not in shown
         assert secret not in posted_text(answer.args)
         assert secret not in caplog.text
-        assert secret not in state_dump(bot.state.path)
+        assert secret not in sql_dump(bot.state.path)
     assert "Reminded the asker not to share personal data (found: name, phone_number)" in caplog.text
 
 
@@ -168,7 +159,7 @@ def test_helpful_and_not_helpful_are_recorded_once_per_person_and_thanked_privat
     report = json.loads(result.stdout)
     assert (report["votes"], report["helpful"], report["not_helpful"], report["answers_rated"]) == (2, 1, 1, 1)
     assert {theme["id"] for theme in report["themes"]} >= {"young-children"}
-    assert USER_ID not in state_dump(bot.state.path)
+    assert USER_ID not in sql_dump(bot.state.path)
 
 
 def test_a_forged_feedback_button_is_answered_plainly_and_records_nothing(
@@ -185,7 +176,7 @@ def test_a_forged_feedback_button_is_answered_plainly_and_records_nothing(
     [reply] = fake_slack.wait_for("response/hook")
     assert "That answer is no longer on record" in posted_text(reply.args)
     bot.drain()
-    assert 'INSERT INTO "feedback_votes"' not in state_dump(bot.state.path)
+    assert 'INSERT INTO "feedback_votes"' not in sql_dump(bot.state.path)
 
 
 def test_every_answer_and_every_more_page_carries_feedback_buttons(bot: RunningBot, fake_slack: FakeSlack) -> None:
@@ -217,7 +208,7 @@ def test_every_answered_question_is_recorded_without_its_text(bot: RunningBot, f
     assert (report.questions, report.unanswered) == (3, 1)
     assert {tally.id for tally in report.agencies} == {"police"}
     assert {"cse", "disguised-compliance"} <= {tally.id for tally in report.themes}
-    dump = state_dump(bot.state.path)
+    dump = sql_dump(bot.state.path)
     assert "police do" not in dump and "annual leave" not in dump and "disguised compliance" not in dump
 
 

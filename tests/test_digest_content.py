@@ -29,7 +29,8 @@ def texts_of(blocks: list[dict]) -> list[str]:
         if "text" in block:
             found.append(block["text"]["text"])
         for element in block.get("elements", []):
-            found.append(element["text"])
+            text = element["text"]
+            found.append(text["text"] if isinstance(text, dict) else text)  # a button's label is a text object
     return found
 
 
@@ -173,3 +174,55 @@ def test_preview_reports_bad_settings_by_name(kb_path: Path, monkeypatch: pytest
     result = CliRunner().invoke(cli, ["--db", str(kb_path), "digest", "preview"])
     assert result.exit_code == 1
     assert "DIGEST_DAY: Value error, digest day 'someday' is not a day of the week" in result.stderr
+
+
+def test_every_digest_is_a_seven_minute_briefing(kb: KnowledgeBase) -> None:
+    """Reading takes at most five minutes, leaving two for the team's two or three reflective questions."""
+    for theme_id in all_themes(kb):
+        digest = build_digest(kb, theme_id)
+        assert 1 <= digest.reading_minutes <= 5, theme_id
+        assert 2 <= len(digest.questions) <= 3, theme_id
+        _, blocks = digest_message(digest, "2026-W48")
+        about = blocks[1]["elements"][0]["text"]
+        assert about.startswith("7-minute briefing · 2026-W48 · ")
+        assert about.endswith(f"about {digest.reading_minutes} min to read")
+        joined = unescape("\n".join(texts_of(blocks)))
+        headings = ["*Why it matters*", "*What the audits found*", "*What agencies are asked to do*"]
+        present = [heading for heading in headings if heading in joined]
+        assert [joined.index(h) for h in present] == sorted(joined.index(h) for h in present)
+        assert joined.index("*Questions for your team*") > max(joined.index(h) for h in present)
+
+
+def test_reading_time_counts_the_words_read() -> None:
+    ref = AuditRef("a", "An audit", "2017-02", "February 2017")
+    long = Digest(
+        "t", "T", "word " * 150, (AuditPoints(ref, (Point("i", "word " * 300, ("Police",)),)),), (), ("Q1?", "Q2?"), ()
+    )
+    assert long.reading_minutes == 3  # 452 words at 200 a minute, rounded up
+    short = Digest("t", "T", "Why.", (), (), ("Q1?", "Q2?"), ())
+    assert short.reading_minutes == 1
+
+
+@pytest.mark.parametrize(
+    ("questions", "message"),
+    [
+        (["Only one?"], "Tuple should have at least 2 items after validation, not 1"),
+        (["One?", "Two?", "Three?", "Four?"], "Tuple should have at most 3 items after validation, not 4"),
+    ],
+)
+def test_a_theme_needs_two_or_three_reflective_questions(tmp_path: Path, questions: list[str], message: str) -> None:
+    import shutil
+
+    import yaml
+
+    from knowledge.loading import DataError, bundled_data_dir, load_knowledge
+
+    data = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), data)
+    path = data / "themes.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw["themes"][0]["discussion_questions"] = questions
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_knowledge(data)
+    assert caught.value.lines == [f"{path}: theme voice-of-the-child: discussion_questions: {message}"]

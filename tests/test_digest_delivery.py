@@ -34,8 +34,10 @@ def posts_to(fake: FakeSlack, channel: str) -> list[dict]:
     return [call.args for call in fake.calls_to("chat.postMessage") if call.args.get("channel") == channel]
 
 
-def test_the_due_run_posts_once_with_blocks_and_metadata(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path):
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+def test_the_due_run_posts_once_with_blocks_and_metadata(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+):
+    digests = make_digests(kb, state_location, fake_slack.url)
     [outcome] = digests.run_due(MONDAY_SLOT)
     assert (outcome.status, outcome.week, outcome.theme) == ("posted", WEEK, kb.themes()[0].id)
     [post] = posts_to(fake_slack, "CDIGEST")
@@ -49,26 +51,32 @@ def test_the_due_run_posts_once_with_blocks_and_metadata(kb: KnowledgeBase, fake
     assert digests.plan(WEEK).sent == {"CDIGEST": outcome.ts}
 
 
-def test_two_runs_in_one_week_post_once(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> None:
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+def test_two_runs_in_one_week_post_once(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
+    digests = make_digests(kb, state_location, fake_slack.url)
     assert [o.status for o in digests.run_due(MONDAY_SLOT)] == ["posted"]
     assert [o.status for o in digests.run_due(MONDAY_SLOT + timedelta(hours=3))] == ["sent"]
-    restarted = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    restarted = make_digests(kb, state_location, fake_slack.url)
     assert [o.status for o in restarted.run_due(MONDAY_SLOT + timedelta(days=2))] == ["sent"]
     assert [o.status for o in restarted.post_current(MONDAY_SLOT + timedelta(days=4))] == ["sent"]
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
-def test_nothing_is_posted_before_the_slot(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> None:
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+def test_nothing_is_posted_before_the_slot(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
+    digests = make_digests(kb, state_location, fake_slack.url)
     assert digests.run_due(MONDAY_SLOT - timedelta(minutes=1)) == []
     assert fake_slack.calls == []
 
 
-def test_a_missed_slot_is_posted_late_once(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> None:
+def test_a_missed_slot_is_posted_late_once(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
     # The bot was down all Monday; it comes back on Wednesday afternoon and catches up every 15 minutes.
     wednesday = MONDAY_SLOT + timedelta(days=2, hours=6)
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
     assert digests.upcoming(wednesday).late
     statuses = [o.status for n in range(8) for o in digests.run_due(wednesday + timedelta(minutes=15 * n))]
     assert statuses == ["posted"] + ["sent"] * 7
@@ -77,9 +85,9 @@ def test_a_missed_slot_is_posted_late_once(kb: KnowledgeBase, fake_slack: FakeSl
 
 
 def test_a_week_missed_entirely_is_not_posted_the_next_week(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
 ) -> None:
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
     next_monday_early = MONDAY_SLOT + timedelta(days=7, hours=-2)
     assert digests.run_due(next_monday_early) == []
     [outcome] = digests.run_due(MONDAY_SLOT + timedelta(days=7))
@@ -87,12 +95,12 @@ def test_a_week_missed_entirely_is_not_posted_the_next_week(
 
 
 def test_the_rotation_moves_on_each_week_and_across_restarts(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
 ) -> None:
     themes = [theme.id for theme in kb.themes()]
     posted = []
     for week in range(4):
-        digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)  # a restart every week
+        digests = make_digests(kb, state_location, fake_slack.url)  # a restart every week
         [outcome] = digests.run_due(MONDAY_SLOT + timedelta(days=7 * week))
         posted.append(outcome.theme)
     assert posted == themes[:4]
@@ -101,17 +109,21 @@ def test_the_rotation_moves_on_each_week_and_across_restarts(
     )
 
 
-def test_several_channels_each_get_one_post(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> None:
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url, channels=("CONE", "CTWO"))
+def test_several_channels_each_get_one_post(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
+    digests = make_digests(kb, state_location, fake_slack.url, channels=("CONE", "CTWO"))
     assert [o.status for o in digests.run_due(MONDAY_SLOT)] == ["posted", "posted"]
     assert [o.status for o in digests.run_due(MONDAY_SLOT)] == ["sent", "sent"]
     assert len(posts_to(fake_slack, "CONE")) == len(posts_to(fake_slack, "CTWO")) == 1
 
 
-def test_a_429_is_retried_after_retry_after(kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path) -> None:
+def test_a_429_is_retried_after_retry_after(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
     sleeps = Sleeps()
     fake_slack.queue("chat.postMessage", status=429, Retry_After="7")
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url, sleep=sleeps)
+    digests = make_digests(kb, state_location, fake_slack.url, sleep=sleeps)
     [outcome] = digests.run_due(MONDAY_SLOT)
     assert outcome.status == "posted"
     assert sleeps == [7.0]
@@ -120,12 +132,12 @@ def test_a_429_is_retried_after_retry_after(kb: KnowledgeBase, fake_slack: FakeS
 
 
 def test_persistent_429s_give_up_for_now_and_record_nothing(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
 ) -> None:
     sleeps = Sleeps()
     for _ in range(4):
         fake_slack.queue("chat.postMessage", status=429, Retry_After="2")
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url, sleep=sleeps)
+    digests = make_digests(kb, state_location, fake_slack.url, sleep=sleeps)
     [outcome] = digests.run_due(MONDAY_SLOT)
     assert (outcome.status, outcome.error) == ("failed", "ratelimited")
     assert sleeps == [2.0, 2.0, 2.0]
@@ -136,11 +148,16 @@ def test_persistent_429s_give_up_for_now_and_record_nothing(
 
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel"])
 def test_a_channel_the_bot_cannot_post_to_is_not_recorded_and_admins_are_told_once(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture, error: str
+    kb: KnowledgeBase,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    state_location: str | Path,
+    caplog: pytest.LogCaptureFixture,
+    error: str,
 ) -> None:
     caplog.set_level(logging.INFO)
     fake_slack.queue("chat.postMessage", body={"ok": False, "error": error})
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
     [outcome] = digests.run_due(MONDAY_SLOT)
     assert (outcome.status, outcome.error) == ("failed", error)
     assert digests.plan(WEEK).sent == {}
@@ -161,11 +178,15 @@ def test_a_channel_the_bot_cannot_post_to_is_not_recorded_and_admins_are_told_on
 
 
 def test_the_crash_after_slack_accepted_is_found_by_metadata_not_posted_again(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kb: KnowledgeBase,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    state_location: str | Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Real wall-clock time here: the fake server stamps messages with it, and the lookup starts at the attempt.
     start = datetime.now(UTC)
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
 
     def crash(*args: object, **kwargs: object) -> None:
         raise SystemExit("killed between Slack's answer and the database write")
@@ -177,7 +198,7 @@ def test_the_crash_after_slack_accepted_is_found_by_metadata_not_posted_again(
     ts = fake_slack.posted["CDIGEST"][0]["ts"]
 
     # A restart within the lease leaves it alone (the first run might still be alive)...
-    restarted = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    restarted = make_digests(kb, state_location, fake_slack.url)
     assert [o.status for o in restarted.post(WEEK, now=start + timedelta(minutes=1), force=False)] == ["busy"]
     # ...after it, the next run looks in the channel's history, finds the post by its metadata and records it.
     later = start + timedelta(seconds=LEASE_SECONDS + 1)
@@ -192,10 +213,14 @@ def test_the_crash_after_slack_accepted_is_found_by_metadata_not_posted_again(
 
 
 def test_the_crash_before_slack_got_it_is_posted_by_the_next_run(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kb: KnowledgeBase,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    state_location: str | Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     start = datetime.now(UTC)
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
 
     def crash(**kwargs: object) -> None:
         raise SystemExit("killed after writing down the attempt, before the request left")
@@ -206,7 +231,7 @@ def test_the_crash_before_slack_got_it_is_posted_by_the_next_run(
         digests.post(WEEK, now=start, force=False)
     assert fake_slack.calls_to("chat.postMessage") == []
 
-    restarted = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    restarted = make_digests(kb, state_location, fake_slack.url)
     [outcome] = restarted.post(WEEK, now=start + timedelta(seconds=LEASE_SECONDS + 1), force=False)
     assert outcome.status == "posted"
     assert len(fake_slack.calls_to("conversations.history")) == 1  # it looked first, found nothing
@@ -214,16 +239,16 @@ def test_the_crash_before_slack_got_it_is_posted_by_the_next_run(
 
 
 def test_a_refused_connection_sent_nothing_and_is_simply_tried_again(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+    kb: KnowledgeBase, fake_slack: FakeSlack, state_location: str | Path
 ) -> None:
     # Nothing listens on this port: the connection is refused, so the request certainly never reached Slack.
     closed = FakeSlack()
     dead_url = closed.url
     closed.server.server_close()
     start = datetime.now(UTC)
-    [outcome] = make_digests(kb, tmp_path / "state.db", dead_url).post(WEEK, now=start, force=False)
+    [outcome] = make_digests(kb, state_location, dead_url).post(WEEK, now=start, force=False)
     assert (outcome.status, outcome.error) == ("failed", "could not connect to Slack (ConnectionRefusedError)")
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
     assert digests.plan(WEEK).sent == {}
     assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=1), force=False)] == ["deferred"]
     assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=6), force=False)] == ["posted"]
@@ -232,7 +257,7 @@ def test_a_refused_connection_sent_nothing_and_is_simply_tried_again(
 
 
 def test_no_answer_from_slack_is_checked_before_posting_again(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+    kb: KnowledgeBase, fake_slack: FakeSlack, state_location: str | Path
 ) -> None:
     # This port accepts the connection (the kernel's backlog) and never answers: the request may have arrived.
     import socket
@@ -241,12 +266,12 @@ def test_no_answer_from_slack_is_checked_before_posting_again(
         silent.bind(("127.0.0.1", 0))
         silent.listen(8)
         start = datetime.now(UTC)
-        digests = make_digests(kb, tmp_path / "state.db", f"http://127.0.0.1:{silent.getsockname()[1]}/api/")
+        digests = make_digests(kb, state_location, f"http://127.0.0.1:{silent.getsockname()[1]}/api/")
         assert isinstance(digests.poster, SlackPoster)
         digests.poster.client.timeout = 1
         [outcome] = digests.post(WEEK, now=start, force=False)
     assert outcome.status == "uncertain"
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
     assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=1), force=False)] == ["deferred"]
     assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=6), force=False)] == ["posted"]
     assert len(fake_slack.calls_to("conversations.history")) == 1
@@ -254,15 +279,19 @@ def test_no_answer_from_slack_is_checked_before_posting_again(
 
 
 def test_unreadable_history_after_an_uncertain_attempt_posts_nothing_and_tells_admins(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kb: KnowledgeBase,
+    fake_slack: FakeSlack,
+    tmp_path: Path,
+    state_location: str | Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     start = datetime.now(UTC)
-    digests = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    digests = make_digests(kb, state_location, fake_slack.url)
     monkeypatch.setattr(digests.log, "record_sent", lambda *a, **k: (_ for _ in ()).throw(SystemExit()))
     with pytest.raises(SystemExit):
         digests.post(WEEK, now=start, force=False)
     fake_slack.queue("conversations.history", body={"ok": False, "error": "missing_scope"})
-    restarted = make_digests(kb, tmp_path / "state.db", fake_slack.url)
+    restarted = make_digests(kb, state_location, fake_slack.url)
     [outcome] = restarted.post(WEEK, now=start + timedelta(seconds=LEASE_SECONDS + 1), force=True)
     assert (outcome.status, outcome.error) == ("uncertain", "missing_scope")
     assert len(posts_to(fake_slack, "CDIGEST")) == 1
@@ -282,7 +311,9 @@ def race_worker(
     results.put([outcome.status for outcome in outcomes])
 
 
-def test_processes_racing_on_one_state_file_post_once(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> None:
+def test_processes_racing_on_one_state_file_post_once(
+    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
     context = multiprocessing.get_context("spawn")
     workers = 4
     barrier = context.Barrier(workers)
@@ -290,7 +321,7 @@ def test_processes_racing_on_one_state_file_post_once(kb_path: Path, fake_slack:
     processes = [
         context.Process(
             target=race_worker,
-            args=(str(tmp_path / "state.db"), str(kb_path), fake_slack.url, MONDAY_SLOT.timestamp(), barrier, results),
+            args=(str(state_location), str(kb_path), fake_slack.url, MONDAY_SLOT.timestamp(), barrier, results),
         )
         for _ in range(workers)
     ]
@@ -305,13 +336,15 @@ def test_processes_racing_on_one_state_file_post_once(kb_path: Path, fake_slack:
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
-def test_two_cli_runs_at_once_post_once(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> None:
+def test_two_cli_runs_at_once_post_once(
+    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+) -> None:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": fake_slack.url,
         "DIGEST_CHANNEL": "CDIGEST",
-        "LEARNING_BOT_STATE": str(tmp_path / "state.db"),
+        "LEARNING_BOT_STATE": str(state_location),
         "LEARNING_BOT_DB": str(kb_path),
     }
     command = [sys.executable, "-m", "bot", "digest", "post"]

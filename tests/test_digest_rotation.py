@@ -6,7 +6,7 @@ from pathlib import Path
 
 from knowledge.digest import next_theme
 from knowledge.records.digest_log import DigestLog
-from knowledge.records.state import StateStore
+from knowledge.records.state import open_state_store
 
 from .digesting import _no_digest_env  # noqa: F401 (autouse fixture)
 
@@ -47,36 +47,36 @@ def weeks(log: DigestLog, count: int, *, themes: list[str], start: int = 1) -> l
     return chosen
 
 
-def test_the_rotation_survives_restarts(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    assert weeks(DigestLog(StateStore(path)), 2, themes=THEMES) == ["a", "b"]
-    assert weeks(DigestLog(StateStore(path)), 3, themes=THEMES, start=3) == ["c", "d", "a"]
-    assert [theme for _, theme, _ in DigestLog(StateStore(path)).history()] == ["a", "b", "c", "d", "a"]
+def test_the_rotation_survives_restarts(state_location: str | Path) -> None:
+    path = state_location
+    assert weeks(DigestLog(open_state_store(path)), 2, themes=THEMES) == ["a", "b"]
+    assert weeks(DigestLog(open_state_store(path)), 3, themes=THEMES, start=3) == ["c", "d", "a"]
+    assert [theme for _, theme, _ in DigestLog(open_state_store(path)).history()] == ["a", "b", "c", "d", "a"]
 
 
-def test_the_rotation_follows_data_changes(tmp_path: Path) -> None:
-    path = tmp_path / "state.db"
-    assert weeks(DigestLog(StateStore(path)), 2, themes=THEMES) == ["a", "b"]
-    log = DigestLog(StateStore(path))
+def test_the_rotation_follows_data_changes(state_location: str | Path) -> None:
+    path = state_location
+    assert weeks(DigestLog(open_state_store(path)), 2, themes=THEMES) == ["a", "b"]
+    log = DigestLog(open_state_store(path))
     assert weeks(log, 2, themes=["a", "b", "new", "d"], start=3) == ["new", "d"]  # c removed, new added
     assert weeks(log, 3, themes=["a", "b", "new", "d"], start=5) == ["a", "b", "new"]
 
 
-def test_a_week_keeps_its_theme_for_every_channel_and_every_run(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_a_week_keeps_its_theme_for_every_channel_and_every_run(state_location: str | Path) -> None:
+    log = DigestLog(open_state_store(state_location))
     first = log.claim("C1", "2026-W10", themes=THEMES, owner="x", now=1.0)
     other = log.claim("C2", "2026-W10", themes=["b", "a", "c", "d"], owner="y", now=2.0)
     assert first.theme == other.theme == "a"
 
 
-def test_a_decided_theme_removed_from_the_data_is_replaced(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_a_decided_theme_removed_from_the_data_is_replaced(state_location: str | Path) -> None:
+    log = DigestLog(open_state_store(state_location))
     assert log.claim("C1", "2026-W10", themes=THEMES, owner="x", now=1.0).theme == "a"
     assert log.claim("C1", "2026-W10", themes=["b", "c"], owner="x", now=2.0).theme == "b"
 
 
-def test_an_admins_choice_is_the_next_weeks_theme_then_the_rotation_carries_on(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_an_admins_choice_is_the_next_weeks_theme_then_the_rotation_carries_on(state_location: str | Path) -> None:
+    log = DigestLog(open_state_store(state_location))
     assert weeks(log, 1, themes=THEMES) == ["a"]
     log.choose_next("d", by="UADMIN1", now=5.0)
     assert log.pending_choice() == "d"
@@ -85,14 +85,14 @@ def test_an_admins_choice_is_the_next_weeks_theme_then_the_rotation_carries_on(t
     assert log.pending_choice() is None
 
 
-def test_a_choice_of_a_theme_since_removed_is_ignored(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_a_choice_of_a_theme_since_removed_is_ignored(state_location: str | Path) -> None:
+    log = DigestLog(open_state_store(state_location))
     log.choose_next("gone", by="UADMIN1", now=1.0)
     assert weeks(log, 1, themes=THEMES) == ["a"]
 
 
-def test_skipping_a_week_posts_nothing_and_keeps_its_theme_for_later(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_skipping_a_week_posts_nothing_and_keeps_its_theme_for_later(state_location: str | Path) -> None:
+    log = DigestLog(open_state_store(state_location))
     assert weeks(log, 1, themes=THEMES) == ["a"]
     assert log.plan("2026-W02", themes=THEMES).theme == "b"
     assert log.skip("2026-W02", by="UADMIN1", now=2.0) == {}
@@ -102,8 +102,8 @@ def test_skipping_a_week_posts_nothing_and_keeps_its_theme_for_later(tmp_path: P
     assert weeks(log, 1, themes=THEMES, start=3) == ["b"]
 
 
-def test_skipping_a_week_already_posted_somewhere_reports_where(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_skipping_a_week_already_posted_somewhere_reports_where(state_location: str | Path) -> None:
+    log = DigestLog(open_state_store(state_location))
     log.claim("C1", "2026-W05", themes=THEMES, owner="x", now=1.0)
     log.record_sent("C1", "2026-W05", ts="1.5", now=1.0)
     assert log.skip("2026-W05", by="UADMIN1", now=2.0) == {"C1": "1.5"}
@@ -111,8 +111,10 @@ def test_skipping_a_week_already_posted_somewhere_reports_where(tmp_path: Path) 
     assert next_theme(THEMES, [theme for _, theme, _ in log.history() if theme]) == "b"  # "a" was shown
 
 
-def test_skipping_a_week_whose_theme_an_admin_chose_moves_the_choice_to_the_next_week(tmp_path: Path) -> None:
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+def test_skipping_a_week_whose_theme_an_admin_chose_moves_the_choice_to_the_next_week(
+    state_location: str | Path,
+) -> None:
+    log = DigestLog(open_state_store(state_location))
     log.choose_next("c", by="UADMIN1", now=1.0)
     assert log.claim("C1", "2026-W01", themes=THEMES, owner="x", now=2.0).theme == "c"  # decided, then Slack failed
     log.skip("2026-W01", by="UADMIN2", now=3.0)

@@ -22,12 +22,15 @@ from knowledge.records.feedback import (
     report_text,
     voter_key,
 )
-from knowledge.records.state import StateStore
+from knowledge.records.state import StateStore, open_state_store
+
+from .statedump import state_dump
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> StateStore:
-    return StateStore(tmp_path / "state.db")
+def state(state_location: str | Path) -> StateStore:
+    """The state on SQLite and on PostgreSQL (each test runs on both)."""
+    return open_state_store(state_location)
 
 
 @pytest.fixture
@@ -58,7 +61,7 @@ def test_a_second_click_replaces_the_vote_and_never_adds_one(log: FeedbackLog, s
 def test_who_voted_is_not_stored(log: FeedbackLog, state: StateStore) -> None:
     answer = log.record_answer(["ey-f7"])
     log.record_vote(answer, "U0SECRETUSER", "helpful")
-    dump = "\n".join(state.conn.iterdump())
+    dump = state_dump(state)
     assert "U0SECRETUSER" not in dump
     assert voter_key(answer, "U0SECRETUSER") in dump
     assert voter_key(answer, "U0SECRETUSER") != voter_key(log.record_answer([]), "U0SECRETUSER")

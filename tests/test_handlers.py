@@ -23,7 +23,7 @@ from handlers.questions import REPLY_TO, Questions, Target, message_target, plai
 from handlers.replies import ResponseUrlError
 from knowledge.base import KnowledgeBase
 from knowledge.records.ledger import DeliveryLedger
-from knowledge.records.state import StateStore
+from knowledge.records.state import StateStore, open_state_store
 
 from .slackbot import BOT_USER_ID, CHANNEL, DM_CHANNEL, PRE_VERBAL, PRE_VERBAL_QUESTION, USER_ID, mention, message
 
@@ -36,8 +36,9 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> StateStore:
-    return StateStore(tmp_path / "state.db")
+def state(state_location: str | Path) -> StateStore:
+    """The state on SQLite and on PostgreSQL: each handler test runs on both."""
+    return open_state_store(state_location)
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ import pytest
 from knowledge.base import KnowledgeBase
 from knowledge.records.ledger import DeliveryLedger
 from knowledge.records.owners import is_gone, new_owner
-from knowledge.records.state import StateStore
+from knowledge.records.state import open_state_store
 
 from .fakeslack import FakeSlack
 from .serving import served_bot
@@ -47,13 +47,13 @@ def kill_9(process: subprocess.Popen[str]) -> None:
 
 # -- 9. answers -------------------------------------------------------------------------------------------------
 def test_a_question_whose_server_was_killed_is_answered_on_slacks_redelivery(
-    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path
+    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
 ) -> None:
     hold = fake_slack.hold("chat.postMessage")
     event = mention(PRE_VERBAL_QUESTION)
     body = json.dumps(event_envelope(event, event_id="EvKILLED01"))
     try:
-        with served_bot(kb_path, fake_slack, tmp_path) as first:
+        with served_bot(kb_path, fake_slack, tmp_path, state=state_location) as first:
             from .test_hostile_http import post
 
             assert post(first.host_port, body.encode(), signed_headers(body, content_type="application/json")) == 200
@@ -62,7 +62,7 @@ def test_a_question_whose_server_was_killed_is_answered_on_slacks_redelivery(
         fake_slack.holds.clear()
         fake_slack.posted.clear()  # it never reached Slack
         # Slack's redelivery of the same event (the ack may never have reached it) reaches a restarted server.
-        with served_bot(kb_path, fake_slack, tmp_path) as second:
+        with served_bot(kb_path, fake_slack, tmp_path, state=state_location) as second:
             headers = signed_headers(body, content_type="application/json")
             headers |= {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"}
             assert post(second.host_port, body.encode(), headers) == 200
@@ -78,17 +78,17 @@ HOLDER = """
 import sys, time
 from pathlib import Path
 from knowledge.records.ledger import DeliveryLedger
-from knowledge.records.state import StateStore
-DeliveryLedger(StateStore(Path(sys.argv[1]))).claim(event_id="EvHELD0001", channel="C0000CHAN", ts=sys.argv[2])
+from knowledge.records.state import open_state_store
+DeliveryLedger(open_state_store(sys.argv[1])).claim(event_id="EvHELD0001", channel="C0000CHAN", ts=sys.argv[2])
 print("claimed", flush=True)
 time.sleep(120)
 """
 
 
 def test_a_claim_holds_while_its_process_lives_and_not_after_sigkill(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    kb: KnowledgeBase, fake_slack: FakeSlack, state_location: str | Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    state = tmp_path / "state.db"
+    state = state_location
     event = mention(PRE_VERBAL_QUESTION)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(state), event["ts"]],
@@ -115,9 +115,9 @@ def test_a_claim_holds_while_its_process_lives_and_not_after_sigkill(
             holder.wait(timeout=10)
 
 
-def test_a_claim_from_another_machine_lasts_until_its_lease_ends(tmp_path: Path) -> None:
+def test_a_claim_from_another_machine_lasts_until_its_lease_ends(state_location: str | Path) -> None:
     now = [1_000_000.0]
-    state = StateStore(tmp_path / "state.db")
+    state = open_state_store(state_location)
     elsewhere = "another-machine:4026531836/4242/12345/" + "0" * 32
     assert not is_gone(elsewhere)  # it cannot be checked from here
     DeliveryLedger(state, owner=elsewhere, clock=lambda: now[0]).claim(event_id="EvFAR00001")
@@ -143,14 +143,14 @@ def digest_post(env: dict[str, str]) -> subprocess.Popen[str]:
 
 @pytest.mark.parametrize("slack_got_it", [False, True], ids=["killed before Slack posted", "killed after"])
 def test_a_killed_digest_run_does_not_skip_the_week(
-    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, slack_got_it: bool
+    kb_path: Path, fake_slack: FakeSlack, state_location: str | Path, slack_got_it: bool
 ) -> None:
     env = {
         **os.environ,
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": fake_slack.url,
         "DIGEST_CHANNEL": "CDIGEST",
-        "LEARNING_BOT_STATE": str(tmp_path / "state.db"),
+        "LEARNING_BOT_STATE": str(state_location),
         "LEARNING_BOT_DB": str(kb_path),
         "PYTHONPATH": str(ROOT),
     }
@@ -207,7 +207,7 @@ def test_a_digest_run_that_cannot_connect_says_so_and_the_next_posts(
 
 
 def test_a_digest_claim_held_on_another_machine_is_reported_with_its_end(
-    kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kb_path: Path, fake_slack: FakeSlack, state_location: str | Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from datetime import UTC, datetime
 
@@ -219,14 +219,14 @@ def test_a_digest_claim_held_on_another_machine_is_reported_with_its_end(
 
     now = time.time()
     week = weekly_schedule().week_of(datetime.fromtimestamp(now, UTC))
-    log = DigestLog(StateStore(tmp_path / "state.db"))
+    log = DigestLog(open_state_store(state_location))
     elsewhere = "another-machine:4026531836/4242/12345/" + "0" * 32
     assert log.claim("CDIGEST", week, themes=["voice-of-the-child"], owner=elsewhere, now=now).status == "go"
     for name, value in {
         "SLACK_BOT_TOKEN": TOKEN,
         "SLACK_API_URL": fake_slack.url,
         "DIGEST_CHANNEL": "CDIGEST",
-        "LEARNING_BOT_STATE": str(tmp_path / "state.db"),
+        "LEARNING_BOT_STATE": str(state_location),
     }.items():
         monkeypatch.setenv(name, value)
     result = CliRunner().invoke(cli, ["--db", str(kb_path), "digest", "post"])

@@ -12,7 +12,9 @@ from click.testing import CliRunner
 from bot.cli import cli
 from knowledge.base import KnowledgeBase
 from knowledge.records.insights import QuestionLog, iso_week, report_text
-from knowledge.records.state import StateStore
+from knowledge.records.state import StateStore, open_state_store
+
+from .statedump import state_dump
 
 POLICE_CSE = "what should police do about CSE?"
 SCHOOLS = "what should schools do about school nurse contacts?"
@@ -25,8 +27,9 @@ def at(day: str, hour: int = 12, minute: int = 0) -> float:
 
 
 @pytest.fixture
-def state(tmp_path: Path) -> StateStore:
-    return StateStore(tmp_path / "state.db")
+def state(state_location: str | Path) -> StateStore:
+    """The state on SQLite and on PostgreSQL (each test runs on both)."""
+    return open_state_store(state_location)
 
 
 @pytest.fixture
@@ -50,12 +53,9 @@ def test_a_question_is_recorded_without_its_text(log: QuestionLog, state: StateS
             "agencies": json.dumps(sorted(answer.agencies)),
         }
     ]
-    state.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    raw = state.path.read_bytes()
-    dump = "\n".join(state.conn.iterdump())
+    dump = state_dump(state)  # SQLite: the file's bytes too
     for fragment in ("Zebedee", "what should police"):
         assert fragment not in dump
-        assert fragment.encode() not in raw
 
 
 def test_report_counts_themes_agencies_and_unanswered_weeks(log: QuestionLog, kb: KnowledgeBase) -> None:

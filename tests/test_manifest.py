@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
-from slack_bolt import App
+from slack_bolt import App, Assistant
 
 import handlers
 from bot.app import handler_deps
@@ -23,7 +23,10 @@ SCOPE_FOR_EVENT = {
     "message.im": "im:history",
     "message.channels": "channels:history",
     "app_home_opened": None,  # needs no scope of its own
+    "assistant_thread_started": "assistant:write",
+    "assistant_thread_context_changed": "assistant:write",
 }
+ASSISTANT_EVENTS = {"assistant_thread_started", "assistant_thread_context_changed"}
 
 
 class RecordingApp(App):
@@ -34,6 +37,16 @@ class RecordingApp(App):
         self.commands: set[str] = set()
         self.events: set[str] = set()
         self.actions: set[str] = set()
+        self.shortcuts: set[str] = set()
+
+    def use(self, *args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(arg, Assistant) for arg in args):  # the assistant middleware listens for these events
+            self.events |= ASSISTANT_EVENTS
+        return super().use(*args, **kwargs)
+
+    def shortcut(self, constraints: Any, *args: Any, **kwargs: Any) -> Any:
+        self.shortcuts.add(str(constraints))
+        return super().shortcut(constraints, *args, **kwargs)
 
     def command(self, command: Any, *args: Any, **kwargs: Any) -> Any:
         self.commands.add(command)
@@ -71,6 +84,20 @@ def test_bot_events_match_the_code(registered: RecordingApp, kind: str) -> None:
     declared = set(load(kind)["settings"]["event_subscriptions"]["bot_events"])
     as_registered = {event.split(".", 1)[0] for event in declared}  # message.im -> message
     assert as_registered == registered.events, f"{MANIFESTS[kind].name}: events differ from the code"
+
+
+@pytest.mark.parametrize("kind", MANIFESTS)
+def test_shortcuts_match_the_code(registered: RecordingApp, kind: str) -> None:
+    declared = {shortcut["callback_id"] for shortcut in load(kind)["features"]["shortcuts"]}
+    assert declared == registered.shortcuts == {"find_learning"}
+    assert all(shortcut["type"] == "message" for shortcut in load(kind)["features"]["shortcuts"])
+
+
+@pytest.mark.parametrize("kind", MANIFESTS)
+def test_the_assistant_view_is_declared_when_the_assistant_listens(registered: RecordingApp, kind: str) -> None:
+    manifest = load(kind)
+    assert ("assistant_view" in manifest["features"]) is (registered.events >= ASSISTANT_EVENTS)
+    assert "assistant:write" in manifest["oauth_config"]["scopes"]["bot"]
 
 
 @pytest.mark.parametrize("kind", MANIFESTS)

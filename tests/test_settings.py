@@ -33,9 +33,11 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("LEARNING_BOT_DB", "/srv/bot/knowledge.db", lambda s: s.learning_bot_db, Path("/srv/bot/knowledge.db")),
     ("LEARNING_BOT_DATA", "/srv/bot/data", lambda s: s.learning_bot_data, Path("/srv/bot/data")),
     ("LEARNING_BOT_STATE", "~/bot/state.db", lambda s: s.learning_bot_state, Path("~/bot/state.db").expanduser()),
+    # (a postgresql:// URL is kept as given: tests/test_postgres.py)
     ("ANSWER_CHANNELS", "C0123ABCD, C0456EFGH", lambda s: s.answer_channels, ("C0123ABCD", "C0456EFGH")),
     ("LOG_QUESTION_TEXT", "true", lambda s: s.log_question_text, True),
     ("QUESTIONS_PER_MINUTE", "0", lambda s: s.questions_per_minute, 0),
+    ("SEMANTIC_SEARCH", "true", lambda s: s.semantic_search, True),
     ("DIGEST_CHANNEL", "C0123456789,C0987654321", lambda s: s.digest_channel, ("C0123456789", "C0987654321")),
     ("DIGEST_DAY", "Thursday", lambda s: s.digest_day, "thu"),
     ("DIGEST_TIME", "8:30", lambda s: s.digest_time, "08:30"),
@@ -43,6 +45,14 @@ SETTINGS: list[tuple[str, str, Callable[[Settings], Any], Any]] = [
     ("DIGEST_CRON", "30 8 * * 1-5", lambda s: s.digest_cron, "30 8 * * 1-5"),
     ("ADMIN_USER_IDS", "UADMIN1;UADMIN2", lambda s: s.admin_user_ids, ("UADMIN1", "UADMIN2")),
     ("PORT", "8080", lambda s: s.port, 8080),
+    ("ADMIN_CHANNEL", "C0ADMIN01", lambda s: s.admin_channel, "C0ADMIN01"),
+    ("HELP_CONTACT", "S0BOARD01", lambda s: s.help_contact, "S0BOARD01"),
+    ("KNOWLEDGE_CHECK_SECONDS", "30", lambda s: s.knowledge_check_seconds, 30.0),
+    ("KNOWLEDGE_REBUILD", "true", lambda s: s.knowledge_rebuild, True),
+    ("SLACK_CLIENT_ID", "1111.2222", lambda s: s.slack_client_id, "1111.2222"),
+    ("SLACK_CLIENT_SECRET", "c11e47", lambda s: s.secret("slack_client_secret"), "c11e47"),
+    ("SLACK_SCOPES", "chat:write, commands", lambda s: s.slack_scopes, ("chat:write", "commands")),
+    ("WORKSPACE_DATA", "T0BOARDA=/srv/a", lambda s: s.workspace_data, (("T0BOARDA", Path("/srv/a")),)),
 ]
 NAMES = [name for name, *_ in SETTINGS]
 
@@ -100,6 +110,19 @@ def test_a_bad_setting_in_dotenv_is_named_without_its_value(clean: Path) -> None
     result = CliRunner().invoke(cli, ["themes"])
     assert result.exit_code == 1
     assert "invalid settings:" in result.stderr and "QUESTIONS_PER_MINUTE:" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("HELP_CONTACT=#safeguarding-board", "HELP_CONTACT"), ("ADMIN_CHANNEL=S0BOARD01", "ADMIN_CHANNEL")],
+)
+def test_a_contact_or_admin_channel_that_is_not_a_slack_id_is_named(clean: Path, line: str, name: str) -> None:
+    (clean / ".env").write_text(line + "\n", "utf-8")
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    [problem] = refused.value.lines
+    assert problem.startswith(f"{name}: ") and "channel id (C… or G…)" in problem
+    assert line.split("=")[1] not in problem
 
 
 # -- the command line honours them, and its options override them -----------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import shutil
 import sqlite3
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.loading import DataError, bundled_data_dir
-from knowledge.store import build, ensure_database, read_meta
+from knowledge.store import build, collection_paused, ensure_database, read_meta
 
 
 @pytest.fixture
@@ -28,7 +29,22 @@ def test_build_writes_every_table(tmp_path: Path, data: Path) -> None:
     db = tmp_path / "kb.db"
     build(db, data_dir=data)
     assert count(db, "audits") == 4
-    assert count(db, "items") == 62
+    # The report's 62 bullets, then each audit's purpose, priority or introduction the bullets do not already hold.
+    assert count(db, "items") == 62 + 6
+    with sqlite3.connect(db) as conn:
+        added = conn.execute(
+            "SELECT id, kind, section FROM items WHERE id NOT IN (SELECT id FROM items WHERE id GLOB '*-[fcr][0-9]*')"
+            " ORDER BY rowid"
+        ).fetchall()
+    assert {(kind, section) for _, kind, section in added} == {("context", "Why this audit was done")}
+    assert [item_id for item_id, _, _ in added] == [
+        "early-years-purpose",
+        "early-years-introduction",
+        "children-with-disabilities-priority",
+        "cse-mase-purpose",
+        "cse-mase-priority",
+        "families-multiple-needs-priority",
+    ]
     assert count(db, "item_themes") >= 62
     assert count(db, "item_agencies") >= 62
     for table in ("agencies", "themes", "glossary", "thesaurus", "facts", "words"):
@@ -86,3 +102,16 @@ def test_invalid_data_without_a_database_raises(tmp_path: Path, data: Path) -> N
     (data / "themes.yaml").write_text("themes: nonsense\n", encoding="utf-8")
     with pytest.raises(DataError):
         ensure_database(tmp_path / "kb.db", data_dir=data)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_build_pauses_the_cyclic_collector_and_restores_it(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with pytest.raises(RuntimeError), collection_paused():
+            assert not gc.isenabled()
+            raise RuntimeError("the build failed")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

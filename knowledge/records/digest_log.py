@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from knowledge.digest import next_theme
+from knowledge.records.migrations import POSTGRESQL, SQLITE
 from knowledge.records.owners import is_gone, machine
 from knowledge.records.state import StateStore
 
@@ -62,10 +63,12 @@ class DigestLog:
 
     def __init__(self, state: StateStore) -> None:
         self.state = state
+        # The order weeks were first decided in (the rotation's history): SQLite's rowid, PostgreSQL's seq.
+        self._inserted = "seq" if getattr(state, "dialect", SQLITE) == POSTGRESQL else "rowid"
 
     # -- themes ------------------------------------------------------------------------------------------------
     def _history(self, conn: sqlite3.Connection, *, before: str | None = None) -> list[str]:
-        rows = conn.execute("SELECT week, theme FROM digest_weeks WHERE theme IS NOT NULL ORDER BY rowid")
+        rows = conn.execute(f"SELECT week, theme FROM digest_weeks WHERE theme IS NOT NULL ORDER BY {self._inserted}")
         return [row["theme"] for row in rows if row["week"] != before]
 
     def _choice(self, conn: sqlite3.Connection) -> str | None:
@@ -97,7 +100,7 @@ class DigestLog:
 
     def history(self) -> list[tuple[str, str | None, bool]]:
         """Every decided week, oldest first: (week, theme, skipped)."""
-        rows = self.state.conn.execute("SELECT week, theme, skipped FROM digest_weeks ORDER BY rowid")
+        rows = self.state.conn.execute(f"SELECT week, theme, skipped FROM digest_weeks ORDER BY {self._inserted}")
         return [(row["week"], row["theme"], bool(row["skipped"])) for row in rows]
 
     def choose_next(self, theme: str, *, by: str, now: float) -> None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
+from knowledge.records.migrations import POSTGRESQL, SQLITE
 from knowledge.records.state import StateStore
 
 if TYPE_CHECKING:
@@ -147,10 +148,19 @@ class QuestionLog:
         theme_names = {theme.id: theme.name for theme in kb.themes()} if kb is not None else {}
         agency_names = {agency.id: agency.name for agency in kb.agencies()} if kb is not None else {}
 
+        postgres = getattr(self.store, "dialect", SQLITE) == POSTGRESQL
+        # Each id in a JSON list column, one row each; and the UTC day of a timestamp: spelled per dialect.
+        if postgres:
+            elements = "jsonb_array_elements_text(questions_asked.{0}::jsonb)"
+            day = "to_char(to_timestamp(asked_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+        else:
+            elements, day = "json_each(questions_asked.{0})", "date(asked_at, 'unixepoch')"
+
         def tallies(column: str, names: dict[str, str]) -> tuple[Tally, ...]:
             rows = conn.execute(
-                f"SELECT each.value AS id, count(*) AS n FROM questions_asked, json_each(questions_asked.{column})"
-                f" AS each {where} GROUP BY each.value ORDER BY n DESC, each.value LIMIT ?",
+                f"SELECT each.value AS id, count(*) AS n FROM questions_asked, {elements.format(column)}"
+                f" AS each{'(value)' if postgres else ''} {where} GROUP BY each.value ORDER BY n DESC, each.value"
+                " LIMIT ?",
                 (*params, top),
             )
             return tuple(
@@ -158,7 +168,7 @@ class QuestionLog:
             )
 
         days = conn.execute(
-            "SELECT date(asked_at, 'unixepoch') AS day, count(*) AS n, sum(1 - found) AS unanswered"
+            f"SELECT {day} AS day, count(*) AS n, sum(1 - found) AS unanswered"
             f" FROM questions_asked {where} GROUP BY day ORDER BY day",
             params,
         ).fetchall()

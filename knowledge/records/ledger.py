@@ -90,13 +90,17 @@ class DeliveryLedger:
             seen = [
                 key for key in keys if conn.execute("SELECT 1 FROM processed_events WHERE key = ?", (key,)).fetchone()
             ]
-            held = {
-                row["key"]: row
-                for row in conn.execute(
-                    f"SELECT key, owner, lease_until FROM delivery_claims WHERE key IN ({', '.join('?' * len(seen))})",
-                    seen,
-                )
-            }
+            marks = ", ".join("?" * len(seen))
+            held = (
+                {
+                    row["key"]: row
+                    for row in conn.execute(
+                        f"SELECT key, owner, lease_until FROM delivery_claims WHERE key IN ({marks})", seen
+                    )
+                }
+                if seen
+                else {}  # nothing to look up (and PostgreSQL refuses `IN ()`)
+            )
             abandoned = all(
                 key in held and (held[key]["lease_until"] <= now or is_gone(held[key]["owner"])) for key in seen
             )

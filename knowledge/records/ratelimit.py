@@ -1,8 +1,8 @@
 """A per-user limit on questions, so one runaway script (or an over-keen person) cannot flood a channel.
 
-A sliding window: a person may ask `limit` questions in any `window` seconds. The state is **in memory, per
-process**: a restart forgets it and several bot processes would each allow `limit`, which is fine for one
-process serving a workspace (the bot's deployment). Thread-safe.
+A sliding window: a person may ask `limit` questions in any `window` seconds. `SharedRateLimiter` (what the
+bot uses) keeps the count in the state database, so it holds across restarts and across replicas sharing one
+database; `RateLimiter` keeps it in memory, for one process. Both are thread-safe.
 
 When someone goes over the limit only the *first* refused question in a spell gets the friendly message
 (`Decision.notify`); the rest are dropped quietly, so the bot's replies cannot become the flood.
@@ -10,16 +10,23 @@ When someone goes over the limit only the *first* refused question in a spell ge
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from knowledge.records.state import StateStore
 
 DEFAULT_WINDOW = 60.0
 # Forget idle people once this many are tracked, so memory stays bounded.
 PRUNE_AT = 1000
+PRUNE_EVERY = 3600.0  # the shared limiter forgets everyone's old questions at most this often
+WARNING_KEPT = 24 * 3600.0  # a refusal's "already told" mark, once nobody has asked for a day
 
 
 @dataclass(frozen=True)
@@ -91,3 +98,82 @@ class RateLimiter:
         """How many people the limiter currently remembers."""
         with self._lock:
             return len(self._asked)
+
+
+class SharedRateLimiter:
+    """The same limit kept in the state database, so it counts across every process (replicas) and restarts.
+
+    Each question is one write transaction: forget this person's questions older than the window, count the
+    rest, record this one if there is room. A refused person is written down once per spell
+    (`limit_warnings`), so exactly one refusal per spell carries the friendly message, whichever replica
+    refuses. People are stored only as a one-way hash of their Slack user id, and rows older than the window are
+    pruned now and then. `clock` must be wall-clock time (`time.time`): replicas compare it.
+    """
+
+    def __init__(
+        self,
+        state: StateStore,
+        limit: int,
+        *,
+        window: float = DEFAULT_WINDOW,
+        clock: Callable[[], float] = time.time,
+        prune_every: float = PRUNE_EVERY,
+    ) -> None:
+        if limit < 0:
+            raise ValueError("limit must be 0 (no limit) or more")
+        if window <= 0:
+            raise ValueError("window must be positive")
+        self.state = state
+        self.limit = limit
+        self.window = window
+        self.clock = clock
+        self.prune_every = prune_every
+        self._last_pruned: float | None = None
+        self._lock = threading.Lock()
+
+    def check(self, user_id: str) -> Decision:
+        """Count one question from `user_id` if the limit allows it; say whether it may be answered."""
+        if self.limit == 0:
+            return Decision(True)
+        person = person_key(user_id)
+        now = self.clock()
+        self._prune_if_due(now)
+        with self.state.transaction() as conn:
+            conn.execute(
+                "DELETE FROM questions_limited WHERE person = ? AND asked_at <= ?", (person, now - self.window)
+            )
+            asked, first = conn.execute(
+                "SELECT count(*), min(asked_at) FROM questions_limited WHERE person = ?", (person,)
+            ).fetchone()
+            if asked < self.limit:
+                conn.execute("INSERT INTO questions_limited (person, asked_at) VALUES (?, ?)", (person, now))
+                conn.execute("DELETE FROM limit_warnings WHERE person = ?", (person,))
+                return Decision(True)
+            notify = (
+                conn.execute(
+                    "INSERT OR IGNORE INTO limit_warnings (person, warned_at) VALUES (?, ?)", (person, now)
+                ).rowcount
+                == 1
+            )
+            return Decision(False, notify=notify, retry_after=first + self.window - now)
+
+    def _prune_if_due(self, now: float) -> None:
+        with self._lock:
+            if self._last_pruned is not None and now - self._last_pruned < self.prune_every:
+                return
+            self._last_pruned = now
+        with self.state.transaction() as conn:
+            conn.execute("DELETE FROM questions_limited WHERE asked_at <= ?", (now - self.window,))
+            conn.execute("DELETE FROM limit_warnings WHERE warned_at <= ?", (now - WARNING_KEPT,))
+
+    def tracked(self) -> int:
+        """How many people have questions inside the window (for tests and the curious)."""
+        row = self.state.conn.execute(
+            "SELECT count(DISTINCT person) FROM questions_limited WHERE asked_at > ?", (self.clock() - self.window,)
+        ).fetchone()
+        return int(row[0])
+
+
+def person_key(user_id: str) -> str:
+    """A one-way stand-in for a Slack user id: the limit needs to tell people apart, never to know who they are."""
+    return hashlib.sha256(f"learning-bot question limit:{user_id}".encode()).hexdigest()[:32]

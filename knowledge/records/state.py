@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from knowledge.records.migrations import migrate_sqlite, sqlite_version
+from knowledge.records.migrations import SQLITE, migrate_sqlite, sqlite_version
 
 # A key already claimed is left alone (rowcount 0); ON CONFLICT rather than SQLite's INSERT OR IGNORE, for PostgreSQL.
 CLAIM_EVENT = "INSERT INTO processed_events (key, received_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"
@@ -56,6 +56,8 @@ class StateDatabaseError(Exception):
 
 class StateStore:
     """A SQLite file opened in WAL mode; one connection per thread; safe across processes."""
+
+    dialect = SQLITE
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -147,3 +149,15 @@ class StateStore:
             for key in keys:
                 fresh += conn.execute(CLAIM_EVENT, (key, now)).rowcount
             return fresh == len(keys)
+
+
+def open_state_store(location: str | Path) -> StateStore:
+    """The state database at `location`: a SQLite file, or PostgreSQL for a `postgresql://` URL (replicas).
+
+    Both offer the same calls; the PostgreSQL store is imported (with its driver) only when one is configured.
+    """
+    from knowledge.records.postgres import PostgresStore, is_postgres_url
+
+    if is_postgres_url(location):
+        return PostgresStore(str(location))  # type: ignore[return-value]  # the same interface, by duck typing
+    return StateStore(Path(location))

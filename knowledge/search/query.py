@@ -171,7 +171,9 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
         return "fact"
     why_audit = "why" in present and names_audit
-    if present & PURPOSE_WORDS or why_audit or has_phrase(typed, PURPOSE_PHRASES):
+    # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
+    cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
+    if cued or why_audit or has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
     return None
 
@@ -183,6 +185,27 @@ INTENT_WORDS = (
     | {"many", "much", "often", "meant", "reason", "reasons"}
     | {"action", "actions", "todo", "differently", "supposed", "expected", "acceptable", "advice", "tips", "guide"}
 )
+
+# The people a case is about, one person each ("families", "parents" are as often the asker's workplace's
+# visitors). A workplace word beside one of them describes that family's life ("dad works
+# overtime, never seen"), not the asker's workplace, unless the asker owns them ("my dad", "our baby": a leave or
+# pay question) -- see `Analyser.weigh`.
+FAMILY_MEMBERS = frozenset(
+    {
+        *("mum", "mother", "dad", "father", "stepdad", "stepmum", "stepfather", "stepmother", "partner", "boyfriend"),
+        *("girlfriend", "nan", "nanny", "grandma", "grandmother", "grandad", "grandfather", "uncle", "aunt"),
+        *("baby", "toddler", "son", "daughter", "teenager", "brother", "sister", "sibling"),
+    }
+)
+FIRST_PERSON_OWNERS = frozenset({"my", "our", "mine", "ours"})
+
+
+def names_a_family_member(typed: list[str]) -> bool:
+    """Whether the question names someone a case is about, not the asker's own ("dad works ..." not "my dad")."""
+    return any(
+        word in FAMILY_MEMBERS and (index == 0 or typed[index - 1] not in FIRST_PERSON_OWNERS)
+        for index, word in enumerate(typed)
+    )
 
 
 def longest_matches(
@@ -268,7 +291,7 @@ class Analyser:
         spans += self.phrase_spans(fixed, stems, taken)
         query.units = self.units(spans, typed, fixed, stems, notes)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
-        self.weigh(query.units, name_like(text, zipf), zipf)
+        self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
         self.describe(query.units)
         self.weigh_narrative(query.units, parts, sentence_of)
         if (
@@ -421,19 +444,21 @@ class Analyser:
                 units.append(unit)
         return units
 
-    def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float]) -> None:
+    def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float], *, family: bool = False) -> None:
         """Set each unit's commonness and weight.
 
         Rejection rests on the absence of evidence for a learning topic: once the question names a learning
         concept, a word the knowledge base does not know weighs only `beside_concept` of what it would, so one
-        unknown word cannot blank an answerable question; a workplace word gives way only to clearer evidence.
+        unknown word cannot blank an answerable question; a workplace word gives way only to clearer evidence,
+        or to a learning concept when `family`: the question names someone the case is about.
         """
         tuning = self.tuning
         evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
         learning = bool(evidence)
-        # A workplace word gives way only to clearer evidence: a concept phrase or two concepts ("dad works
-        # overtime, never seen"), not one word ("the dress code for court").
-        clear = len(evidence) >= 2 or any(len(unit.words) > 1 for unit in evidence)
+        # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
+        # dress code for court"); or a learning concept beside a family member the case is about ("dad works
+        # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.
+        clear = len(evidence) >= 2 or any(len(unit.words) > 1 for unit in evidence) or (learning and family)
         for unit in units:
             if unit.signpost:
                 unit.weight = self.vocab.idf_max * tuning.offtopic_weight

@@ -40,6 +40,10 @@ class Hit:
     bonus: float
     score: float
     matches: list[Match]
+    # With the semantic layer on: the cosine of the question's and the passage's embeddings, and the keyword score
+    # (`score` becomes the fused one).
+    cosine: float | None = None
+    keyword: float | None = None
 
 
 def reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:
@@ -169,11 +173,12 @@ class Scorer:
 
     def intent_bonus(self, query: Query, kind: str, stems_text: str, tags: set[str], agency_tags: set[str]) -> float:
         """A nudge for the passage the question's intent asks for: one holding a number for a fact question, the
-        audit's context for a purpose question, a recommendation tagged with the named agency for an agency one."""
+        audit's context for a purpose question, a recommendation tagged with the named agency for an agency one; and
+        less for a context passage (why the audit was done) when the question does not ask why."""
         if query.intent == "fact" and any(character.isdigit() for character in stems_text):
             return self.tuning.intent_bonus
-        if query.intent == "purpose" and kind == "context":
-            return self.tuning.intent_bonus
+        if kind == "context":
+            return self.tuning.intent_bonus if query.intent == "purpose" else -self.tuning.context_penalty
         if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
             return self.tuning.intent_bonus
         return 0.0

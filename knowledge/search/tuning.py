@@ -60,6 +60,12 @@ class Tuning:
     kind_bonus: float = 0.1
     # The nudge for the passage a question's intent asks for (a number, the audit's context, an agency's own).
     intent_bonus: float = 0.1
+    # Why an audit was done (its purpose, priority, introduction) restates the audit's topic in full: unless the
+    # question asks why, such a context passage gives way to the learning points by this much.
+    context_penalty: float = 0.2
+    # With the semantic layer on: it orders the passages the keyword layer would show and, when that found any, the
+    # best this many it scored (some below the cut-off: a passage that says the same in other words).
+    semantic_pool: int = 10
     # Candidates read from the full-text index, and terms searched for at most.
     candidates: int = 200
     max_fts_terms: int = 60

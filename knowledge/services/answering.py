@@ -17,8 +17,9 @@ from knowledge.base import Answer, KnowledgeBase
 from knowledge.privacy import PersonalData, detect, reminder_text
 from knowledge.records.feedback import FeedbackLog
 from knowledge.records.insights import QuestionLog
-from knowledge.records.ratelimit import Decision, RateLimiter
+from knowledge.records.ratelimit import Decision, SharedRateLimiter
 from knowledge.records.state import StateStore
+from knowledge.services.practice import Practice
 
 
 @dataclass(frozen=True)
@@ -42,10 +43,9 @@ class Screening:
 class Care:
     """The rate limiter, the feedback log and the question log, for one app."""
 
-    def __init__(
-        self, state: StateStore, *, questions_per_minute: int, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limiter = RateLimiter(questions_per_minute, clock=clock)
+    def __init__(self, state: StateStore, *, questions_per_minute: int, clock: Callable[[], float] = time.time) -> None:
+        # Counted in the state database: across restarts, and across replicas that share it.
+        self.limiter = SharedRateLimiter(state, questions_per_minute, clock=clock)
         self.feedback = FeedbackLog(state)
         self.questions = QuestionLog(state)
 
@@ -81,13 +81,25 @@ class Answered:
 
 
 class Answering:
-    """admit -> screen -> ask -> record, for every surface; `page_size` results count as shown at first."""
+    """admit -> screen -> ask -> record, for every surface; `page_size` results count as shown at first.
 
-    def __init__(self, kb: KnowledgeBase, care: Care, *, page_size: int, log_question_text: bool = False) -> None:
+    With `practice`, a question the audits have no answer for is also counted under its topic (never its text).
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        care: Care,
+        *,
+        page_size: int,
+        log_question_text: bool = False,
+        practice: Practice | None = None,
+    ) -> None:
         self.kb = kb
         self.care = care
         self.page_size = page_size
         self.log_question_text = log_question_text
+        self.practice = practice
 
     def ask(self, question: str, *, user: str | None) -> Answered | Decision:
         """The answer to `user`'s question, or the rate limiter's refusal (a `Decision` not `allowed`)."""
@@ -97,6 +109,8 @@ class Answering:
         screening = self.care.screen(question)
         answer = self.kb.ask(question, limit=CARRY_LIMIT)
         answer_id = self.care.answered(answer, [result.id for result in answer.results[: self.page_size]])
+        if not answer.found and self.practice is not None:
+            self.practice.count_uncovered(question, themes=answer.themes)
         return Answered(question, answer, answer_id, screening)
 
     def log(self, answered: Answered, logger: Logger) -> None:

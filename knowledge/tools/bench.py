@@ -75,8 +75,12 @@ TARGETS = {
     "peak_rss_mb": 300.0,
     "bundled_p99_ms": 2.0,
     "cold_ask_s": 1.0,
+    "surfaces_p95_ms": 100.0,
 }
 SCALE_PASSAGES = 100_000
+# At a million passages (a national library) the build may take longer; every other target stands.
+MILLION_PASSAGES = 1_000_000
+MILLION_TARGETS = {"build_s": 60.0}
 ALWAYS_JUDGED = frozenset({"bundled_p99_ms", "cold_ask_s"})
 COLD_QUESTION = "how do we hear the voice of pre-verbal children?"
 
@@ -229,8 +233,12 @@ def run_bench(
     repeats: int = DEFAULT_REPEATS,
     cold_runs: int = 5,
     workdir: Path | None = None,
+    surfaces: Callable[..., dict[str, dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
     """Build a synthetic knowledge base of `passages` items in a temporary directory, time it, delete it.
+
+    `surfaces(kb, repeats=...)` times the Slack surfaces over the same knowledge base (the Slack code lives in
+    `bot/`, which this module never imports; the CLI passes `bot.surfaces.time_surfaces`).
 
     Returns the report as a JSON-ready dict (see `report_text` for what each part means).
     """
@@ -256,6 +264,7 @@ def run_bench(
         else:
             fuzzy_questions, fuzzy_repeats = questions[::RAPIDFUZZ_STRIDE], min(repeats, RAPIDFUZZ_REPEATS)
         fuzzy, fuzzy_prepare = time_rapidfuzz(kb, fuzzy_questions, repeats=fuzzy_repeats)
+        surface_ms = surfaces(kb, repeats=max(3, min(repeats, 10))) if surfaces is not None else {}
         bench_rss = peak_rss_mb()
         serving = serving_memory(db_path)
         db_mb = round(db_path.stat().st_size / 1e6, 1)
@@ -317,6 +326,7 @@ def run_bench(
         ],
         "bundled_ms": bundled.overall(),
         "cold_ask": cold,
+        "surfaces_ms": surface_ms,
     }
     report["targets"] = check_targets(report)
     return report
@@ -335,16 +345,18 @@ def check_targets(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "peak_rss_mb": report["memory_mb"]["serving_peak_rss"],
         "bundled_p99_ms": report["bundled_ms"]["p99"],
         "cold_ask_s": cold["median_s"] if cold else None,
+        "surfaces_p95_ms": max((figures["p95"] for figures in report.get("surfaces_ms", {}).values()), default=None),
     }
     at_scale = report["passages"] >= SCALE_PASSAGES
     judged = {name: at_scale or name in ALWAYS_JUDGED for name in TARGETS}
+    limits = {**TARGETS, **(MILLION_TARGETS if report["passages"] >= MILLION_PASSAGES else {})}
     return {
         name: {
             "target": limit,
             "measured": value,
             "met": (value is not None and value < limit) if judged[name] and value is not None else None,
         }
-        for name, limit in TARGETS.items()
+        for name, limit in limits.items()
         for value in (measured[name],)
     }
 
@@ -396,6 +408,13 @@ def report_text(report: dict[str, Any]) -> str:
             f"cold `learning-bot ask` process: median {cold['median_s']:.3f} s, max {cold['max_s']:.3f} s"
             f" over {cold['runs']} runs; Slack libraries imported: {'yes' if cold['slack_imported'] else 'no'}"
         )
+    if report.get("surfaces_ms"):
+        lines += ["", f"{'Slack surfaces, ms':<44}{'first':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'KB sent':>10}"]
+        for name, figures in report["surfaces_ms"].items():
+            lines.append(
+                f"{name:<44}{figures['first_ms']:8.2f}{figures['p50']:8.2f}{figures['p95']:8.2f}{figures['p99']:8.2f}"
+                f"{figures['bytes'] / 1000:10.1f}"
+            )
     lines.append("")
     lines.append(f"targets (those about scale are set at {SCALE_PASSAGES:,} passages):")
     verdicts = {True: "met", False: "NOT MET", None: "not judged in this run"}
