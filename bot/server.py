@@ -16,8 +16,10 @@ requests cannot deny service:
   get 401/400 and at most one log line a minute. With OAuth installation, `GET /slack/install` and
   `GET /slack/oauth_redirect` are opened by a browser and so pass unsigned, under the same limits and deadline.
 
-Each signed request is acknowledged well within Slack's 3 seconds (the work happens after the ack, on the app's
-listener threads).
+Each signed request is acknowledged well within Slack's 3 seconds. An Events API delivery is acknowledged once its
+answer is posted (at most `bot.acks.WAIT_SECONDS` after it arrived), so a process killed before answering leaves it
+unacknowledged and Slack sends it again; slash commands and interactivity are acknowledged at once and answered
+after, on the app's listener threads.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 from waitress.channel import HTTPChannel
 from waitress.parser import HTTPRequestParser
 
+from bot.acks import WAIT_SECONDS, AnsweredBeforeAck
 from bot.settings import Settings
 from bot.signatures import MAX_BODY_BYTES, SignedOnly
 from knowledge.base import KnowledgeBase
@@ -46,7 +49,8 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-THREADS = 16  # requests handled at once (an event is acknowledged at once; a command once its listener acks)
+THREADS = 32  # requests handled at once (an event is acknowledged once answered; a command once its listener acks)
+PROMPT_THREADS = 8  # of those, never held by an event waiting for its answer: commands and overflow ack at once
 BACKLOG = 1024  # connections the kernel queues before waitress accepts them
 CONNECTION_LIMIT = 4000  # open connections at once; slow clients cost a file descriptor each, not a thread
 REQUEST_DEADLINE = 10.0  # seconds for a whole request to arrive; Slack's arrive in milliseconds
@@ -88,7 +92,13 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
 
 
 def wsgi_app(
-    app: App, kb: KnowledgeBase | LiveKnowledge | Workspaces, *, signing_secret: str, max_body: int = MAX_BODY_BYTES
+    app: App,
+    kb: KnowledgeBase | LiveKnowledge | Workspaces,
+    *,
+    signing_secret: str,
+    max_body: int = MAX_BODY_BYTES,
+    max_held: int = THREADS - PROMPT_THREADS,
+    ack_wait: float = WAIT_SECONDS,
 ) -> WsgiApp:
     """The WSGI application: `GET /healthz` answered here; signed, well-formed POSTs to Bolt; with OAuth
     installation, its two pages (unsigned by design: a browser opens them) to Bolt too; anything else refused."""
@@ -96,7 +106,7 @@ def wsgi_app(
 
     oauth = app.oauth_flow
     slack = SignedOnly(
-        SlackRequestHandler(app, path=EVENTS_PATH),
+        AnsweredBeforeAck(SlackRequestHandler(app, path=EVENTS_PATH), max_held=max_held, wait_seconds=ack_wait),
         signing_secret=signing_secret,
         path=EVENTS_PATH,
         max_body=max_body,
@@ -201,6 +211,7 @@ class HttpServer:
         connection_limit: int = CONNECTION_LIMIT,
         request_deadline: float = REQUEST_DEADLINE,
         max_body: int = MAX_BODY_BYTES,
+        ack_wait: float = WAIT_SECONDS,
     ) -> None:
         from waitress import create_server
 
@@ -208,7 +219,14 @@ class HttpServer:
         self.connection_limit = max(1, min(connection_limit, files - SPARE_FILES))
         self._map: dict[int, Any] = {}
         self.server = create_server(
-            wsgi_app(app, kb, signing_secret=signing_secret, max_body=max_body),
+            wsgi_app(
+                app,
+                kb,
+                signing_secret=signing_secret,
+                max_body=max_body,
+                max_held=max(1, threads - PROMPT_THREADS),
+                ack_wait=ack_wait,
+            ),
             map=self._map,
             host=host,
             port=port,

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlparse
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.acks import WAIT_SECONDS
 from bot.app import create_app
 from bot.server import HttpServer
 from bot.settings import Settings
@@ -118,7 +119,15 @@ class Reply:
 class RunningBot:
     """The app served over HTTP on 127.0.0.1 with its Web API at `fake`; use as a context manager."""
 
-    def __init__(self, kb: KnowledgeBase, fake: FakeSlack, state_path: Path | str, **settings: Any) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        fake: FakeSlack,
+        state_path: Path | str,
+        *,
+        ack_wait: float = WAIT_SECONDS,
+        **settings: Any,
+    ) -> None:
         self.fake = fake
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -131,7 +140,9 @@ class RunningBot:
         self.state: StateStore = open_state_store(state_path)  # a file, or a postgresql:// URL
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="test-listener")
         self.app = create_app(self.settings, kb, self.state, listener_executor=self.executor)
-        self.server = HttpServer(self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET).start()
+        self.server = HttpServer(
+            self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET, ack_wait=ack_wait
+        ).start()
         parsed = urlparse(self.server.url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 0
 

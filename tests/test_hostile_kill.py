@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from .slackbot import PRE_VERBAL, PRE_VERBAL_QUESTION, RunningBot, event_envelop
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "xoxb-test-digest-token"
+JSON = "application/json"
 
 
 def wait_until(condition, *, timeout: float = 20.0) -> bool:  # type: ignore[no-untyped-def]
@@ -56,9 +58,20 @@ def test_a_question_whose_server_was_killed_is_answered_on_slacks_redelivery(
         with served_bot(kb_path, fake_slack, tmp_path, state=state_location) as first:
             from .test_hostile_http import post
 
-            assert post(first.host_port, body.encode(), signed_headers(body, content_type="application/json")) == 200
-            fake_slack.wait_for("chat.postMessage")  # claimed, answering: the post is in flight
+            acked: list[int | str] = []
+
+            def deliver() -> None:
+                try:
+                    acked.append(post(first.host_port, body.encode(), signed_headers(body, content_type=JSON)))
+                except OSError as exc:  # the connection closed with no response
+                    acked.append(type(exc).__name__)
+
+            sender = threading.Thread(target=deliver)
+            sender.start()
+            fake_slack.wait_for("chat.postMessage")  # claimed, answering: the post is in flight, no ack sent yet
             kill_9(first.process)
+            sender.join(timeout=20)
+            assert acked and acked[0] != 200, acked  # never acknowledged: Slack sends it again
         fake_slack.holds.clear()
         fake_slack.posted.clear()  # it never reached Slack
         # Slack's redelivery of the same event (the ack may never have reached it) reaches a restarted server.
@@ -72,6 +85,33 @@ def test_a_question_whose_server_was_killed_is_answered_on_slacks_redelivery(
             assert "Skipped a repeated delivery" not in second.log()
     finally:
         hold.release()
+
+
+def test_an_event_is_acked_once_its_answer_is_posted_and_a_command_at_once(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    with RunningBot(kb, fake_slack, tmp_path / "state.db", ack_wait=60.0) as bot:
+        answers = fake_slack.hold("chat.postMessage")
+        hook = fake_slack.hold("response/hook")
+        acked: list[int] = []
+        sender = threading.Thread(target=lambda: acked.append(bot.send_event(mention(PRE_VERBAL_QUESTION)).status))
+        sender.start()
+        try:
+            fake_slack.wait_for("chat.postMessage")  # the answer is being posted (Slack holds it) ...
+            # ... while a slash command is acknowledged at once: its listener answers after, through response_url.
+            command = bot.send_command("/learning", "pre-verbal", response_url=fake_slack.response_url())
+            assert command.status == 200
+            assert sender.is_alive() and acked == []  # the event's acknowledgement waits for its answer
+        finally:
+            answers.release()
+            hook.release()
+        sender.join(timeout=30)
+        assert acked == [200]
+        assert answers.answered == 1
+        [answer] = fake_slack.calls_to("chat.postMessage")
+        assert PRE_VERBAL in posted_text(answer.args)
+        bot.drain()
+        assert len(fake_slack.calls_to("response/hook")) == 1
 
 
 HOLDER = """
