@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.acks import WAIT_SECONDS
 from bot.app import create_app
-from bot.server import HttpServer
+from bot.server import THREADS, HttpServer
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
 from knowledge.records.state import StateStore, open_state_store
@@ -126,6 +126,7 @@ class RunningBot:
         state_path: Path | str,
         *,
         ack_wait: float = WAIT_SECONDS,
+        threads: int = THREADS,
         **settings: Any,
     ) -> None:
         self.fake = fake
@@ -141,7 +142,7 @@ class RunningBot:
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="test-listener")
         self.app = create_app(self.settings, kb, self.state, listener_executor=self.executor)
         self.server = HttpServer(
-            self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET, ack_wait=ack_wait
+            self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET, ack_wait=ack_wait, threads=threads
         ).start()
         parsed = urlparse(self.server.url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 0

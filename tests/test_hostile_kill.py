@@ -114,6 +114,31 @@ def test_an_event_is_acked_once_its_answer_is_posted_and_a_command_at_once(
         assert len(fake_slack.calls_to("response/hook")) == 1
 
 
+def test_when_every_waiting_slot_is_taken_an_event_is_acked_at_once(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    from bot.server import PROMPT_THREADS
+
+    # One HTTP thread more than those kept prompt: one event at a time may wait for its answer.
+    with RunningBot(kb, fake_slack, tmp_path / "state.db", ack_wait=60.0, threads=PROMPT_THREADS + 1) as bot:
+        answers = fake_slack.hold("chat.postMessage")
+        acked: list[int] = []
+        first = threading.Thread(
+            target=lambda: acked.append(bot.send_event(mention(PRE_VERBAL_QUESTION, user="U0000FRST")).status)
+        )
+        first.start()
+        try:
+            fake_slack.wait_for("chat.postMessage")  # the first waits for its answer, which Slack holds
+            assert bot.send_event(mention(PRE_VERBAL_QUESTION, user="U0000SCND")).status == 200  # not held
+            assert first.is_alive() and acked == []
+        finally:
+            answers.release()
+        first.join(timeout=30)
+        assert acked == [200]
+        bot.drain()
+        assert len(fake_slack.calls_to("chat.postMessage")) == 2
+
+
 HOLDER = """
 import sys, time
 from pathlib import Path
