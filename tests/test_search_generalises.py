@@ -317,6 +317,9 @@ def test_the_signposts_file_is_optional_and_each_bad_record_is_named(data: Path)
         "family say their toddler is cursed by spirits",
         # One specific concept word ("chair") in its everyday sense, beside two words the audits never use.
         "my swivel chair squeaks, can facilities oil it",
+        # An everyday word in its everyday sense counts as half a specific concept: one unknown word outweighs it.
+        "minutes of the choir rehearsal",
+        "train drivers pay dispute",
     ],
 )
 def test_unknown_words_outnumbering_specific_concepts_are_weighed_fully(kb: KnowledgeBase, question: str) -> None:

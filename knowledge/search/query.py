@@ -473,17 +473,27 @@ class Analyser:
         # for my desk", "child possessed, faith-based abuse"): they give way only to as many specific concepts, not
         # to a concept found in a large share of the passages ("family", "social care").
         specific = [unit for unit in evidence if self.weight(unit) >= tuning.specific_share * self.vocab.idf_max]
+        # A single word of everyday English may be named in its everyday sense ("minutes" of a lunch break, "train"
+        # strike, office "chair"): it counts as `everyday_evidence` of a specific concept.
+        strength = sum(
+            tuning.everyday_evidence
+            if len(unit.words) == 1 and max(zipf.get(word, 0.0) for word in unit.words) >= tuning.everyday_zipf
+            else 1.0
+            for unit in specific
+        )
         foreign = [
             unit
             for unit in units
             if unit.concept is None
             and not unit.offtopic
-            and not (set(unit.stems) & self.vocab.known_stems)
+            # Known only inside a longer phrase ("lunch" of "lunch and learn"): the passages never use it alone.
+            and not (set(unit.stems) & self.vocab.stem_df.keys())
             and 0.0 < max(zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)) < tuning.filler_zipf
             and not set(unit.typed) <= names
+            and not all(len(word) <= 2 or word.isdigit() for word in unit.typed)
         ]
         learning = bool(evidence)
-        excused = learning and (len(specific) >= min(len(foreign), 2))
+        excused = learning and strength >= min(len(foreign), 2)
         # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
         # dress code for court"); or a learning concept beside a family member the case is about ("dad works
         # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.
@@ -516,7 +526,8 @@ class Analyser:
                 # A corrected typo is as common as the word it was corrected to.
                 unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self.weight(unit)
-            if unknown and excused and unit.commonness < tuning.filler_zipf:
+            unseen = unit.concept is None and not (set(unit.stems) & self.vocab.stem_df.keys())
+            if unseen and excused and unit.commonness < tuning.filler_zipf:
                 unit.weight *= tuning.beside_concept
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
             elif unit in foreign and learning:
