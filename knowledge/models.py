@@ -264,6 +264,8 @@ class Signpost(Frozen):
     phrases: tuple[Word, ...] = Field(min_length=1)
     message: Text
     link: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    # About the kind of question (procedures, thresholds), not a topic: shown only when no topic signpost is named.
+    fallback: bool = False
 
 
 class SignpostFile(Frozen):

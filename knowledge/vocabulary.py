@@ -104,9 +104,14 @@ class Vocabulary:
         # Out-of-scope safeguarding topics, by the stems of their phrases (stopwords kept: "off roll").
         self.signposts: dict[str, Signpost] = {}
         self.signpost_keys: dict[tuple[str, ...], str] = {}
-        for signpost_id, name, phrases, message, link in conn.execute("SELECT * FROM signposts ORDER BY id"):
+        for signpost_id, name, phrases, message, link, fallback in conn.execute("SELECT * FROM signposts ORDER BY id"):
             signpost = Signpost(
-                id=signpost_id, name=name, phrases=tuple(json.loads(phrases)), message=message, link=link
+                id=signpost_id,
+                name=name,
+                phrases=tuple(json.loads(phrases)),
+                message=message,
+                link=link,
+                fallback=bool(fallback),
             )
             self.signposts[signpost_id] = signpost
             for phrase in signpost.phrases:

@@ -307,3 +307,53 @@ def test_the_signposts_file_is_optional_and_each_bad_record_is_named(data: Path)
     assert caught.value.lines == [f"{path}: signpost forced-marriage: id: duplicate id"]
     path.unlink()
     assert load_knowledge(data).signposts == ()
+
+
+# -- scope: unknown English words outnumbering the specific concepts beside them -------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        # One concept, found in a large share of the passages ("family"), beside two words the audits never use.
+        "family say their toddler is cursed by spirits",
+        # One specific concept word ("chair") in its everyday sense, beside two words the audits never use.
+        "my swivel chair squeaks, can facilities oil it",
+        # An everyday word in its everyday sense counts as half a specific concept: one unknown word outweighs it.
+        "minutes of the choir rehearsal",
+        "train drivers pay dispute",
+    ],
+)
+def test_unknown_words_outnumbering_specific_concepts_are_weighed_fully(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).results == ()
+    assert any(note.startswith("unknown word, weighed fully") for note in notes_of(kb, question))
+
+
+def test_one_unknown_word_beside_a_specific_concept_is_still_excused(kb: KnowledgeBase) -> None:
+    # Two specific concepts excuse up to two unknown words: the case keeps its answer.
+    question = "core group meetings keep getting postponed"
+    assert kb.ask(question).found
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+
+
+# -- signposts: procedures, and no signpost hiding learning the audits hold ------------------------------------------
+def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) -> None:
+    answer = kb.ask("what's the threshold for a child in need referral")
+    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["procedures"]
+
+
+def test_a_topic_signpost_outranks_the_procedures_signpost(kb: KnowledgeBase) -> None:
+    answer = kb.ask("what's the process for a young carers assessment")
+    assert [signpost.id for signpost in answer.signposts] == ["young-carers"]
+
+
+def test_no_signpost_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
+    from knowledge.text import stem, words
+
+    passages = [
+        [stem(word) for word in words(row["text"])] for row in kb.conn.execute("SELECT text FROM items").fetchall()
+    ]
+    for signpost in load_knowledge(bundled_data_dir()).signposts:
+        for phrase in signpost.phrases:
+            key = [stem(word) for word in words(phrase)]
+            for passage in passages:
+                runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
+                assert key not in runs, f"signpost {signpost.id}: phrase {phrase!r} occurs in an audit passage"

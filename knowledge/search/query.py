@@ -311,13 +311,28 @@ class Analyser:
         if not self.vocab.signpost_keys:
             return []
         keys = self.vocab.signpost_keys
-        return longest_matches(
+        spans = longest_matches(
             [stem(word) for word in typed],
             taken,
             longest=self.vocab.max_signpost,
             shortest=1,
             find=lambda key: Concept(labels=[SIGNPOSTED + keys[key]]) if key in keys else None,
         )
+        # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
+        # the question also names says more, and the fallback's words go back to the question.
+        fallback = [span for span in spans if self.vocab.signposts[self.signpost_of(span)].fallback]
+        if len(fallback) < len(spans):
+            for positions, _ in fallback:
+                for position in positions:
+                    taken[position] = False
+            spans = [span for span in spans if span not in fallback]
+        return spans
+
+    @staticmethod
+    def signpost_of(span: Span) -> str:
+        concept = span[1]
+        assert concept is not None
+        return concept.labels[0].removeprefix(SIGNPOSTED)
 
     def offtopic_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
         """Workplace words ("annual leave", "vpn", "out of office"): the question is not about practice."""
@@ -454,7 +469,31 @@ class Analyser:
         """
         tuning = self.tuning
         evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
+        # Unknown English words beside the evidence say the question may be on something else ("ergonomic chair
+        # for my desk", "child possessed, faith-based abuse"): they give way only to as many specific concepts, not
+        # to a concept found in a large share of the passages ("family", "social care").
+        specific = [unit for unit in evidence if self.weight(unit) >= tuning.specific_share * self.vocab.idf_max]
+        # A single word of everyday English may be named in its everyday sense ("minutes" of a lunch break, "train"
+        # strike, office "chair"): it counts as `everyday_evidence` of a specific concept.
+        strength = sum(
+            tuning.everyday_evidence
+            if len(unit.words) == 1 and max(zipf.get(word, 0.0) for word in unit.words) >= tuning.everyday_zipf
+            else 1.0
+            for unit in specific
+        )
+        foreign = [
+            unit
+            for unit in units
+            if unit.concept is None
+            and not unit.offtopic
+            # Known only inside a longer phrase ("lunch" of "lunch and learn"): the passages never use it alone.
+            and not (set(unit.stems) & self.vocab.stem_df.keys())
+            and 0.0 < max(zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)) < tuning.filler_zipf
+            and not set(unit.typed) <= names
+            and not all(len(word) <= 2 or word.isdigit() for word in unit.typed)
+        ]
         learning = bool(evidence)
+        excused = learning and strength >= min(len(foreign), 2)
         # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
         # dress code for court"); or a learning concept beside a family member the case is about ("dad works
         # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.
@@ -487,9 +526,13 @@ class Analyser:
                 # A corrected typo is as common as the word it was corrected to.
                 unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self.weight(unit)
-            if unknown and learning and unit.commonness < tuning.filler_zipf:
+            unseen = unit.concept is None and not (set(unit.stems) & self.vocab.stem_df.keys())
+            if unseen and excused and unit.commonness < tuning.filler_zipf:
                 unit.weight *= tuning.beside_concept
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
+            elif unit in foreign and learning:
+                counts = f"{len(foreign)} unknown words beside {len(specific)} specific concepts"
+                unit.notes.append(f"unknown word, weighed fully: {counts}")
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
                 unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
