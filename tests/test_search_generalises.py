@@ -357,3 +357,14 @@ def test_no_signpost_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> No
             for passage in passages:
                 runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
                 assert key not in runs, f"signpost {signpost.id}: phrase {phrase!r} occurs in an audit passage"
+
+
+def test_no_workplace_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
+    from knowledge.text import words
+
+    passages = [words(row["text"]) for row in kb.conn.execute("SELECT text FROM items").fetchall()]
+    for phrase in load_knowledge(bundled_data_dir()).offtopic:
+        key = words(phrase)
+        for passage in passages:
+            runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
+            assert key not in runs, f"offtopic phrase {phrase!r} occurs in an audit passage"
