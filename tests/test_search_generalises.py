@@ -368,3 +368,11 @@ def test_no_workplace_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> N
         for passage in passages:
             runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
             assert key not in runs, f"offtopic phrase {phrase!r} occurs in an audit passage"
+
+
+def test_a_concept_described_in_practitioners_words_is_found_by_its_description(kb: KnowledgeBase) -> None:
+    # glossary.yaml `described_as`: a description in practitioners' words, matched like the definition.
+    question = "parents who nod along in meetings then carry on as before"
+    assert any("described: glossary:disguised-compliance" in note for note in notes_of(kb, question))
+    assert "disguised compliance" in kb.ask(question).results[0].text.lower()
+    assert all("described_as" not in entry for entry in kb.glossary("disguised compliance"))

@@ -546,6 +546,15 @@ class Analyser:
         named = {unit.concept.labels[0] for unit in units if unit.concept and unit.concept.labels}
         words_ = [unit for unit in units if unit.concept is None and not unit.offtopic and unit.weight > 0]
         stems_ = {part for unit in units if not unit.offtopic for part in unit.stems}
+        # A single-word concept says its report words too ("mum" is a parent): descriptions are told in those.
+        stems_ |= {
+            part
+            for unit in units
+            if unit.concept is not None and len(unit.stems) == 1 and not unit.signpost
+            for key in unit.concept.expansions
+            if len(key) == 1
+            for part in key
+        }
         best: tuple[float, Description] | None = None
         for description in self.vocab.descriptions:
             shared = stems_.intersection(description.weights)
