@@ -376,3 +376,11 @@ def test_a_concept_described_in_practitioners_words_is_found_by_its_description(
     assert any("described: glossary:disguised-compliance" in note for note in notes_of(kb, question))
     assert "disguised compliance" in kb.ask(question).results[0].text.lower()
     assert all("described_as" not in entry for entry in kb.glossary("disguised compliance"))
+
+
+def test_a_specific_concept_on_a_passage_tagged_with_it_is_evidence_enough(kb: KnowledgeBase) -> None:
+    # "face value" (professional curiosity) is in no passage's words, but passages are tagged with the theme: the
+    # curated tag answers the question rather than a blank.
+    answer = kb.ask("staff taking what families say at face value and not digging")
+    assert answer.found
+    assert {"fmn-f3", "fmn-f5"} <= {result.id for result in answer.results}
