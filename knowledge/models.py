@@ -238,6 +238,9 @@ class GlossaryTerm(Frozen):
     expansion: Text | None = None
     definition: Text
     aliases: tuple[Word, ...] = ()
+    # The concept as practitioners describe it in their own words, without naming it ("parents who nod along in
+    # meetings then carry on as before"): matched like the definition, never shown as learning.
+    described_as: tuple[Text, ...] = ()
 
 
 class ThesaurusEntry(Frozen):

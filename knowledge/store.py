@@ -27,8 +27,8 @@ logger = logging.getLogger(__name__)
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
 
 # 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
-# 12: fallback signposts.
-SCHEMA_VERSION = "12"
+# 12: fallback signposts; 13: glossary terms described in practitioners' words.
+SCHEMA_VERSION = "13"
 FTS_TABLE = "items_fts"
 
 
@@ -254,6 +254,7 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
                 "expansion": term.expansion,
                 "definition": term.definition,
                 "aliases": json.dumps(list(term.aliases)),
+                "described_as": json.dumps(list(term.described_as)),
             }
             for term in knowledge.glossary
         ),

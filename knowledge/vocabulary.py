@@ -230,12 +230,14 @@ class Vocabulary:
 
     # -- concept descriptions -----------------------------------------------------------------------------------
     def _load_descriptions(self, conn: sqlite3.Connection) -> list[Description]:
-        """Each glossary term's definition and each theme's description, as the stems a question describing the
-        concept in its own words might share with it, weighted by how few descriptions use each stem."""
+        """Each glossary term's definition (and its descriptions in practitioners' words) and each theme's
+        description, as the stems a question describing the concept in its own words might share with it, weighted
+        by how few descriptions use each stem."""
         texts: dict[tuple[str, ...], list[str]] = defaultdict(list)
         labels: dict[tuple[str, ...], tuple[str, str]] = {}
-        for term_id, term, definition in conn.execute("SELECT id, term, definition FROM glossary ORDER BY id"):
-            texts[key_of(term)].append(definition)
+        glossary = conn.execute("SELECT id, term, definition, described_as FROM glossary ORDER BY id")
+        for term_id, term, definition, described_as in glossary:
+            texts[key_of(term)].extend([definition, *json.loads(described_as or "[]")])
             labels.setdefault(key_of(term), (f"glossary:{term_id}", term))
         for theme_id, name, description in conn.execute("SELECT id, name, description FROM themes ORDER BY id"):
             texts[key_of(name)].append(description)

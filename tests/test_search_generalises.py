@@ -357,3 +357,30 @@ def test_no_signpost_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> No
             for passage in passages:
                 runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
                 assert key not in runs, f"signpost {signpost.id}: phrase {phrase!r} occurs in an audit passage"
+
+
+def test_no_workplace_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
+    from knowledge.text import words
+
+    passages = [words(row["text"]) for row in kb.conn.execute("SELECT text FROM items").fetchall()]
+    for phrase in load_knowledge(bundled_data_dir()).offtopic:
+        key = words(phrase)
+        for passage in passages:
+            runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
+            assert key not in runs, f"offtopic phrase {phrase!r} occurs in an audit passage"
+
+
+def test_a_concept_described_in_practitioners_words_is_found_by_its_description(kb: KnowledgeBase) -> None:
+    # glossary.yaml `described_as`: a description in practitioners' words, matched like the definition.
+    question = "parents who nod along in meetings then carry on as before"
+    assert any("described: glossary:disguised-compliance" in note for note in notes_of(kb, question))
+    assert "disguised compliance" in kb.ask(question).results[0].text.lower()
+    assert all("described_as" not in entry for entry in kb.glossary("disguised compliance"))
+
+
+def test_a_specific_concept_on_a_passage_tagged_with_it_is_evidence_enough(kb: KnowledgeBase) -> None:
+    # "face value" (professional curiosity) is in no passage's words, but passages are tagged with the theme: the
+    # curated tag answers the question rather than a blank.
+    answer = kb.ask("staff taking what families say at face value and not digging")
+    assert answer.found
+    assert {"fmn-f3", "fmn-f5"} <= {result.id for result in answer.results}

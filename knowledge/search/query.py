@@ -56,6 +56,8 @@ class Unit:
     offtopic: bool = False
     signpost: str | None = None
     corrected: bool = False
+    # A concept specific enough to answer on: not found in a large share of the passages, nor one everyday word.
+    specific: bool = False
     concept: Concept | None = None
     # Where the unit's words are in the question (word positions).
     positions: tuple[int, ...] = ()
@@ -475,12 +477,13 @@ class Analyser:
         specific = [unit for unit in evidence if self.weight(unit) >= tuning.specific_share * self.vocab.idf_max]
         # A single word of everyday English may be named in its everyday sense ("minutes" of a lunch break, "train"
         # strike, office "chair"): it counts as `everyday_evidence` of a specific concept.
-        strength = sum(
-            tuning.everyday_evidence
-            if len(unit.words) == 1 and max(zipf.get(word, 0.0) for word in unit.words) >= tuning.everyday_zipf
-            else 1.0
+        everyday = [
+            len(unit.words) == 1 and max(zipf.get(word, 0.0) for word in unit.words) >= tuning.everyday_zipf
             for unit in specific
-        )
+        ]
+        strength = sum(tuning.everyday_evidence if plain else 1.0 for plain in everyday)
+        for unit, plain in zip(specific, everyday, strict=True):
+            unit.specific = not plain
         foreign = [
             unit
             for unit in units
@@ -546,6 +549,15 @@ class Analyser:
         named = {unit.concept.labels[0] for unit in units if unit.concept and unit.concept.labels}
         words_ = [unit for unit in units if unit.concept is None and not unit.offtopic and unit.weight > 0]
         stems_ = {part for unit in units if not unit.offtopic for part in unit.stems}
+        # A single-word concept says its report words too ("mum" is a parent): descriptions are told in those.
+        stems_ |= {
+            part
+            for unit in units
+            if unit.concept is not None and len(unit.stems) == 1 and not unit.signpost
+            for key in unit.concept.expansions
+            if len(key) == 1
+            for part in key
+        }
         best: tuple[float, Description] | None = None
         for description in self.vocab.descriptions:
             shared = stems_.intersection(description.weights)
