@@ -29,6 +29,8 @@ REAL_WORD_ZIPF = 2.0
 ABBREVIATION_SHARE = 0.4
 # Each part of a run-together word is at least this long.
 MIN_PART = 4
+# A word of a phrase typed shortened keeps at least this many of its letters ("multi" of "multiple").
+MIN_SHORTENED = 4
 AUDIT_TAG = "auditx"
 THEME_TAG = "themex"
 AGENCY_TAG = "agencyx"
@@ -134,6 +136,11 @@ class Vocabulary:
         self.descriptions = self._load_descriptions(conn)
         self._index_respellings()
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
+        # Phrases by length and first letters, for a phrase typed with its words shortened ("multi need").
+        self._phrases_by_start: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)
+        for key in self.concepts:
+            if len(key) > 1 and all(len(part) >= MIN_SHORTENED for part in key):
+                self._phrases_by_start[(len(key), key[0][:MIN_SHORTENED])].append(key)
         self.concept_stems: set[str] = {part for key in self.concepts for part in key}
         self.known_stems: set[str] = set(self.stem_df) | self.concept_stems
 
@@ -227,6 +234,18 @@ class Vocabulary:
         for concept in self.concepts.values():
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
         return self._key_texts
+
+    def lengthened(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The one concept phrase `key` shortens word by word ("multi need" -> "multiple needs"), if exactly one:
+        each word the phrase's word or the start of it, at least `MIN_SHORTENED` letters, one at least shortened."""
+        if len(key) < 2 or any(len(part) < MIN_SHORTENED for part in key):
+            return None
+        found = [
+            phrase
+            for phrase in self._phrases_by_start.get((len(key), key[0][:MIN_SHORTENED]), ())
+            if phrase != key and all(full.startswith(part) for part, full in zip(key, phrase, strict=True))
+        ]
+        return found[0] if len(found) == 1 else None
 
     # -- concept descriptions -----------------------------------------------------------------------------------
     def _load_descriptions(self, conn: sqlite3.Connection) -> list[Description]:

@@ -384,3 +384,11 @@ def test_a_specific_concept_on_a_passage_tagged_with_it_is_evidence_enough(kb: K
     answer = kb.ask("staff taking what families say at face value and not digging")
     assert answer.found
     assert {"fmn-f3", "fmn-f5"} <= {result.id for result in answer.results}
+
+
+def test_a_phrase_typed_with_a_word_shortened_finds_its_concept(kb: KnowledgeBase) -> None:
+    # "multi need" shortens "multiple needs" (the families with multiple needs audit); "work together" is not
+    # "worker": an everyday English word is no shortening.
+    notes = notes_of(kb, "info sharing in the multi need cases")
+    assert any(note.startswith("shortened: multi need") for note in notes)
+    assert not any(note.startswith("shortened") for note in notes_of(kb, "how well did agencies work together"))

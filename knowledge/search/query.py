@@ -290,7 +290,7 @@ class Analyser:
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(corrected)
         stems = [stem(word) for word in fixed]
-        spans += self.phrase_spans(fixed, stems, taken)
+        spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
@@ -405,7 +405,9 @@ class Analyser:
             fixed.append(correction or word)
         return fixed
 
-    def phrase_spans(self, fixed: list[str], stems: list[str], taken: list[bool]) -> list[Span]:
+    def phrase_spans(
+        self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
+    ) -> list[Span]:
         """Concept phrases and the single content words left between them."""
         spans: list[Span] = []
         vocab = self.vocab
@@ -421,10 +423,12 @@ class Analyser:
         # Other phrases are matched on the content words, across stopwords ("voice of the child").
         content = [word not in STOPWORDS for word in fixed]
         for run in content_runs(content, taken):
-            spans += self.run_spans(run, stems)
+            spans += self.run_spans(run, stems, fixed, zipf, notes)
         return spans
 
-    def run_spans(self, run: list[int], stems: list[str]) -> list[Span]:
+    def run_spans(
+        self, run: list[int], stems: list[str], fixed: list[str], zipf: dict[str, float], notes: dict[int, str]
+    ) -> list[Span]:
         """Split one run of content words into the longest concept phrases, and single words."""
         spans: list[Span] = []
         cursor = 0
@@ -432,11 +436,27 @@ class Analyser:
             for length in range(min(self.vocab.max_phrase, len(run) - cursor), 0, -1):
                 key = tuple(stems[index] for index in run[cursor : cursor + length])
                 concept = self.vocab.concepts.get(key)
+                if concept is None and (full := self.shortened(key, run[cursor : cursor + length], fixed, zipf)):
+                    concept = self.vocab.concepts[full]
+                    notes.setdefault(run[cursor], f"shortened: {' '.join(key)} -> {' '.join(full)}")
                 if concept is not None or length == 1:
                     spans.append((run[cursor : cursor + length], concept))
                     cursor += length
                     break
         return spans
+
+    def shortened(
+        self, key: tuple[str, ...], positions: list[int], fixed: list[str], zipf: dict[str, float]
+    ) -> tuple[str, ...] | None:
+        """The concept phrase the words at `positions` shorten ("multi need" -> "multiple needs"), if one: a word
+        shortened is no everyday English word itself ("work" is not short for "worker")."""
+        full = self.vocab.lengthened(key)
+        if full is None:
+            return None
+        shortened = [fixed[index] for index, part, whole in zip(positions, key, full, strict=True) if part != whole]
+        if any(zipf.get(word, 0.0) >= self.tuning.everyday_zipf for word in shortened):
+            return None
+        return full
 
     @staticmethod
     def units(
