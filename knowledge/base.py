@@ -223,7 +223,9 @@ class KnowledgeBase:
         for agency in self._agencies:
             for alias in (agency["id"].replace("-", " "), agency["name"], *json.loads(agency["aliases"])):
                 self._agency_choices[utils.default_process(alias)] = agency["id"]
-        self._glossary = [dict(row) for row in self.conn.execute("SELECT * FROM glossary ORDER BY term")]
+        # The entries as shown: the descriptions in practitioners' words are for matching questions only.
+        glossary = self.conn.execute("SELECT id, term, expansion, definition, aliases FROM glossary ORDER BY term")
+        self._glossary = [dict(row) for row in glossary]
         # Each entry's names as folded words: term, expansion, then aliases (matched in that order of trust).
         self._glossary_names = [
             tuple(" ".join(words(name)) for name in (row["term"], row["expansion"] or "", *json.loads(row["aliases"])))

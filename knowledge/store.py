@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
 
-# 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions.
-SCHEMA_VERSION = "11"
+# 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
+# 12: fallback signposts; 13: glossary terms described in practitioners' words.
+SCHEMA_VERSION = "13"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
@@ -305,6 +306,7 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
                 "expansion": term.expansion,
                 "definition": term.definition,
                 "aliases": json.dumps(list(term.aliases)),
+                "described_as": json.dumps(list(term.described_as)),
             }
             for term in knowledge.glossary
         ),
@@ -353,10 +355,13 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
     db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
-    db.execute("CREATE TABLE signposts (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT)")
+    db.execute(
+        "CREATE TABLE signposts"
+        " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER)"
+    )
     db.conn.executemany(
-        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?)",
-        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link) for s in knowledge.signposts],
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?)",
+        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback)) for s in knowledge.signposts],
     )
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
