@@ -327,6 +327,12 @@ def test_unknown_words_outnumbering_specific_concepts_are_weighed_fully(kb: Know
     assert any(note.startswith("unknown word, weighed fully") for note in notes_of(kb, question))
 
 
+def test_a_concept_phrase_and_an_everyday_concept_word_excuse_two_unknown_words(kb: KnowledgeBase) -> None:
+    question = "which school nurse covers our school, is there a rota"
+    assert kb.ask(question).found
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+
+
 def test_one_unknown_word_beside_a_specific_concept_is_still_excused(kb: KnowledgeBase) -> None:
     # Two specific concepts excuse up to two unknown words: the case keeps its answer.
     question = "core group meetings keep getting postponed"

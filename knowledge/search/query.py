@@ -516,7 +516,7 @@ class Analyser:
             and not all(len(word) <= 2 or word.isdigit() for word in unit.typed)
         ]
         learning = bool(evidence)
-        excused = learning and strength >= min(len(foreign), 2)
+        excused = learning and strength >= min(len(foreign), tuning.excuse_cap)
         # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
         # dress code for court"); or a learning concept beside a family member the case is about ("dad works
         # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.

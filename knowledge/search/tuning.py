@@ -28,6 +28,8 @@ class Tuning:
     # ... but only while the question names as many specific concepts as it has unknown English words: a concept
     # whose weight is at least this share of the rarest word's (not one found in a large share of the passages).
     specific_share: float = 0.5
+    # ... up to this much specific evidence excuses any number of unknown words (a phrase and an everyday word do).
+    excuse_cap: float = 1.5
     # ... a single word at least this common in English counts as this share of a specific concept.
     everyday_zipf: float = 4.0
     everyday_evidence: float = 0.5
