@@ -248,7 +248,9 @@ class KnowledgeBase:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
+            # as_uri() escapes "#", "?" and "%" in the path, which a plain "file:" URI would misread.
+            uri = self.db_path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
         return conn

@@ -268,11 +268,26 @@ WORKSPACE_INSTALLATIONS = Migration(
     ),
 )
 
+# 5: who is answering a delivery, and until when (ledger.py, owners.py): a claim whose process died before answering
+# (kill -9) no longer blocks Slack's redelivery of it. Plain SQL that both dialects run.
+DELIVERY_CLAIMS = Migration(
+    5,
+    "the process answering each delivery, and its lease",
+    (
+        """CREATE TABLE IF NOT EXISTS delivery_claims (
+            key TEXT PRIMARY KEY,
+            owner TEXT NOT NULL,
+            lease_until DOUBLE PRECISION NOT NULL
+        )""",
+    ),
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     RECORDS_OF_RELEASE_0,
     FROM_ANSWER_TO_PRACTICE,
     SHARED_QUESTION_LIMIT,
     WORKSPACE_INSTALLATIONS,
+    DELIVERY_CLAIMS,
 )
 
 
