@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from bot.acks import ListenerTracking
 from bot.scheduler import make_digests
 from bot.settings import Settings
 from handlers import blocks, replies
@@ -228,6 +229,7 @@ def create_app(
     )
     if isinstance(kb, LiveKnowledge | Workspaces):
         executor = PinningExecutor(executor, kb)
+    executor = ListenerTracking(executor)  # HTTP mode acks an event once its listeners are done (bot.acks)
     app = App(
         name="learning-bot",
         client=client or create_client(settings),

@@ -17,6 +17,7 @@ import click
 from knowledge import formatting, serialising
 from knowledge.base import KnowledgeBase
 from knowledge.loading import DataError, load_knowledge
+from knowledge.records.state import StateDatabaseError
 from knowledge.search.semantic import SemanticUnavailableError
 from knowledge.store import BuildError, build
 from knowledge.text import MAX_QUESTION_CHARS, clip
@@ -99,6 +100,44 @@ def fail_data(exc: DataError) -> None:
 
 
 pass_context = click.make_pass_decorator(Context)
+GLOBAL_OPTIONS = ("--db", "--data")
+
+
+class LearningBot(click.Group):
+    """The command group: global options accepted after the subcommand too, and one-line errors for databases
+    that cannot be opened (never a traceback)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args))
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except StateDatabaseError as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """Move `--db X` / `--data X` (or `--db=X`) found after the subcommand to the front, as people type them
+    ("learning-bot ask 'question' --db k.db"). Nothing after a `--` is touched."""
+    front: list[str] = []
+    rest: list[str] = []
+    index = 0
+    while index < len(args):
+        arg = args[index]
+        if arg == "--":
+            rest += args[index:]
+            break
+        if arg in GLOBAL_OPTIONS and index + 1 < len(args):
+            front += args[index : index + 2]
+            index += 2
+            continue
+        if arg.split("=", 1)[0] in GLOBAL_OPTIONS and "=" in arg:
+            front.append(arg)
+        else:
+            rest.append(arg)
+        index += 1
+    return front + rest
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
@@ -109,7 +148,7 @@ def show(as_json: bool, value: object, text: Callable[[], str]) -> None:
     click.echo(serialising.dumps(value) if as_json else text())
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LearningBot, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -342,8 +381,9 @@ def serve_command(ctx: Context, use_http: bool, port: int | None, host: str) -> 
     for handler in logging.getLogger().handlers:
         handler.addFilter(SECRET_FILTER)  # tokens never reach a log line, whichever library logs
     settings = ctx.settings
+    served = ctx.served(settings)  # data-file problems are reported as such, never as "could not reach Slack"
     try:
-        serve(settings, ctx.served(settings), http=use_http, host=host, port=settings.port if port is None else port)
+        serve(settings, served, http=use_http, host=host, port=settings.port if port is None else port)
     except (MissingSettings, MigrationError, StateUrlError) as exc:
         raise click.ClickException(str(exc)) from exc
     except BoltError as exc:  # Slack refused the token at start-up (auth.test); the message holds no token
@@ -428,7 +468,9 @@ def digest_post_command(ctx: Context) -> None:
     outcomes = digests.post_current(utc_now())
     for outcome in outcomes:
         click.echo(outcome.describe())
-    if any(outcome.status in ("failed", "uncertain") for outcome in outcomes):
+    # A run elsewhere holding the week (busy, with the time its lease ends) may have died: say so with the exit code.
+    unfinished = ("failed", "uncertain")
+    if any(outcome.status in unfinished or (outcome.status == "busy" and outcome.error) for outcome in outcomes):
         sys.exit(1)
 
 
@@ -457,14 +499,15 @@ def open_state(ctx: Context, state_path: str | None) -> StateStore:
 
 
 def state_store(location: Path | str) -> StateStore:
-    """The state database (a file or a PostgreSQL URL), brought up to date; one clear line when it cannot be."""
+    """The state database (a file or a PostgreSQL URL), brought up to date; one clear line when it cannot be (e.g.
+    a newer one, a directory, a file that is not a database, a server that refuses)."""
     from knowledge.records.migrations import MigrationError
     from knowledge.records.postgres import StateUrlError
     from knowledge.records.state import open_state_store
 
     try:
         return open_state_store(location)
-    except (MigrationError, StateUrlError) as exc:
+    except (MigrationError, StateUrlError, StateDatabaseError) as exc:
         raise click.ClickException(str(exc)) from None
 
 

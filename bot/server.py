@@ -1,9 +1,25 @@
-"""Running the Slack app: HTTP mode (Bolt's WSGI adapter under waitress) or Socket Mode.
+"""Running the Slack app: HTTP mode (Bolt's WSGI adapter under waitress, behind a signature gate) or Socket Mode.
 
-HTTP mode serves `POST /slack/events` (events, slash commands, interactivity) and `GET /healthz`. waitress is a
-production WSGI server; its listen backlog and thread pool are sized so that a burst of requests is accepted
-at once and each is acknowledged well within Slack's 3 seconds (the work happens after the ack, on the app's
-listener threads).
+HTTP mode serves `POST /slack/events` (events, slash commands, interactivity) and `GET /healthz`. waitress reads
+requests on one asynchronous loop (poll) and hands a request to its thread pool only once it has arrived whole,
+so connections that send slowly cost a file descriptor each, never a thread. It is tuned so that slow or huge
+requests cannot deny service:
+
+- a body larger than `MAX_BODY_BYTES` is refused with 413 as soon as its headers say so (chunked bodies are
+  counted as they arrive), before any of it is read;
+- a request must arrive whole within `REQUEST_DEADLINE` seconds of its first byte (or of the connection opening),
+  however slowly it drips (a kept-alive connection then idles out after waitress's default 120 seconds; a
+  shorter idle timeout with more frequent clean-ups made a stopped test server's trigger fail now and then);
+- up to `CONNECTION_LIMIT` connections are open at once (the open-file limit is raised to allow it), so a
+  thousand slow clients leave room for Slack's requests;
+- the signature is verified before anything parses the body (`bot.signatures`): unsigned or malformed requests
+  get 401/400 and at most one log line a minute. With OAuth installation, `GET /slack/install` and
+  `GET /slack/oauth_redirect` are opened by a browser and so pass unsigned, under the same limits and deadline.
+
+Each signed request is acknowledged well within Slack's 3 seconds. An Events API delivery is acknowledged once its
+answer is posted (at most `bot.acks.WAIT_SECONDS` after it arrived), so a process killed before answering leaves it
+unacknowledged and Slack sends it again; slash commands and interactivity are acknowledged at once and answered
+after, on the app's listener threads.
 """
 
 from __future__ import annotations
@@ -12,11 +28,17 @@ import json
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
+
+from bot.acks import WAIT_SECONDS, AnsweredBeforeAck
 from bot.settings import Settings
+from bot.signatures import MAX_BODY_BYTES, SignedOnly
 from knowledge.base import KnowledgeBase
 from knowledge.live import LiveKnowledge
 from knowledge.records.state import open_state_store
@@ -27,9 +49,13 @@ if TYPE_CHECKING:
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
-THREADS = 16  # requests handled at once (an event is acknowledged at once; a command once its listener acks)
+THREADS = 32  # requests handled at once (an event is acknowledged once answered; a command once its listener acks)
+PROMPT_THREADS = 8  # of those, never held by an event waiting for its answer: commands and overflow ack at once
 BACKLOG = 1024  # connections the kernel queues before waitress accepts them
-CONNECTION_LIMIT = 200
+CONNECTION_LIMIT = 4000  # open connections at once; slow clients cost a file descriptor each, not a thread
+REQUEST_DEADLINE = 10.0  # seconds for a whole request to arrive; Slack's arrive in milliseconds
+MAX_HEADER_BYTES = 64 * 1024
+SPARE_FILES = 64  # file descriptors kept for everything but connections (databases, logs, Slack's Web API)
 
 logger = logging.getLogger("learning_bot.server")
 
@@ -65,11 +91,27 @@ def missing_settings(settings: Settings, *, http: bool) -> str | None:
     return None
 
 
-def wsgi_app(app: App, kb: KnowledgeBase | LiveKnowledge | Workspaces) -> WsgiApp:
-    """The WSGI application: Slack's requests to Bolt, `GET /healthz` answered here, anything else 404."""
+def wsgi_app(
+    app: App,
+    kb: KnowledgeBase | LiveKnowledge | Workspaces,
+    *,
+    signing_secret: str,
+    max_body: int = MAX_BODY_BYTES,
+    max_held: int = THREADS - PROMPT_THREADS,
+    ack_wait: float = WAIT_SECONDS,
+) -> WsgiApp:
+    """The WSGI application: `GET /healthz` answered here; signed, well-formed POSTs to Bolt; with OAuth
+    installation, its two pages (unsigned by design: a browser opens them) to Bolt too; anything else refused."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
 
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    oauth = app.oauth_flow
+    slack = SignedOnly(
+        AnsweredBeforeAck(SlackRequestHandler(app, path=EVENTS_PATH), max_held=max_held, wait_seconds=ack_wait),
+        signing_secret=signing_secret,
+        path=EVENTS_PATH,
+        max_body=max_body,
+        unsigned_pages=(oauth.install_path, oauth.redirect_uri_path) if oauth is not None else (),
+    )
 
     def application(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("PATH_INFO") == HEALTH_PATH and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
@@ -96,6 +138,63 @@ def is_healthy(kb: KnowledgeBase | LiveKnowledge | Workspaces) -> bool:
     return True
 
 
+class RequestParser(HTTPRequestParser):
+    """waitress's parser with a path before one is parsed: for a request whose first line is garbage and whose
+    client hangs up before the 400 is written, waitress logs "Client disconnected while serving <path>", and
+    without one that line became an AttributeError traceback (waitress 3.0.2)."""
+
+    path = "(no path)"
+
+
+class DeadlineChannel(HTTPChannel):
+    """A waitress connection that must deliver each request whole within `deadline` seconds of starting it.
+
+    waitress's own timeout counts idleness, and every byte resets it: a client sending one byte a second would
+    hold its connection for ever. Here the clock starts when the connection opens (or, on a kept-alive
+    connection, when the next request's first byte arrives) and stops when the request is complete; the check
+    runs on the server's loop, which wakes at least once a second.
+    """
+
+    deadline = REQUEST_DEADLINE
+    parser_class = RequestParser
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request_started: float | None = time.monotonic()
+
+    def received(self, data: bytes) -> bool:
+        if self.request is None and self.request_started is None and data:
+            self.request_started = time.monotonic()
+        handled = super().received(data)
+        if self.request is None:  # complete (or nothing pending): the deadline no longer runs
+            self.request_started = None
+        return handled
+
+    def readable(self) -> bool:
+        started = self.request_started
+        if started is not None and not self.requests and time.monotonic() - started > self.deadline:
+            self.will_close = True  # closed by the loop at once (writable() is now true)
+            return False
+        return super().readable()
+
+
+def raise_open_file_limit(wanted: int) -> int:
+    """Raise this process's soft limit on open files towards `wanted` (up to the hard limit); return the limit."""
+    try:
+        import resource
+    except ImportError:  # not on POSIX
+        return wanted
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    if soft != resource.RLIM_INFINITY and soft < target:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+        except (ValueError, OSError):
+            pass
+    return target if soft == resource.RLIM_INFINITY else soft
+
+
 class HttpServer:
     """waitress serving the app; `run()` blocks (in a thread if you like), `stop()` ends it cleanly."""
 
@@ -106,22 +205,42 @@ class HttpServer:
         *,
         host: str,
         port: int,
+        signing_secret: str,
         threads: int = THREADS,
         backlog: int = BACKLOG,
+        connection_limit: int = CONNECTION_LIMIT,
+        request_deadline: float = REQUEST_DEADLINE,
+        max_body: int = MAX_BODY_BYTES,
+        ack_wait: float = WAIT_SECONDS,
     ) -> None:
         from waitress import create_server
 
+        files = raise_open_file_limit(connection_limit + SPARE_FILES)
+        self.connection_limit = max(1, min(connection_limit, files - SPARE_FILES))
         self._map: dict[int, Any] = {}
         self.server = create_server(
-            wsgi_app(app, kb),
+            wsgi_app(
+                app,
+                kb,
+                signing_secret=signing_secret,
+                max_body=max_body,
+                max_held=max(1, threads - PROMPT_THREADS),
+                ack_wait=ack_wait,
+            ),
             map=self._map,
             host=host,
             port=port,
             threads=threads,
             backlog=backlog,
-            connection_limit=CONNECTION_LIMIT,
+            connection_limit=self.connection_limit,
+            max_request_body_size=max_body + 1,  # waitress refuses a body of this size or more, with 413
+            max_request_header_size=MAX_HEADER_BYTES,
+            asyncore_use_poll=True,  # select() cannot watch more than 1,024 connections
+            asyncore_loop_timeout=1,
+            channel_request_lookahead=0,
             ident="learning-bot",
         )
+        self.server.channel_class = type("Channel", (DeadlineChannel,), {"deadline": request_deadline})
         self._thread: threading.Thread | None = None
 
     @property
@@ -181,7 +300,8 @@ def serve(
     signal.signal(signal.SIGTERM, _interrupt)  # stop like Ctrl-C: finish, then exit
     try:
         if http:
-            server = HttpServer(app, kb, host=host, port=port)
+            secret = settings.secret("slack_signing_secret") or ""
+            server = HttpServer(app, kb, host=host, port=port, signing_secret=secret)
             logger.info("Listening on %s (POST %s, GET %s)", server.url, EVENTS_PATH, HEALTH_PATH)
             server.run()
         else:

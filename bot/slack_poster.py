@@ -118,7 +118,7 @@ def delivery_error(exc: SlackApiError | OSError) -> DeliveryError:
     if isinstance(exc, OSError):
         reason = exc.reason if isinstance(exc, URLError) else exc
         if isinstance(reason, NEVER_SENT):
-            return Unreachable(type(exc).__name__)
+            return Unreachable(type(reason).__name__)  # ConnectionRefusedError, gaierror
         return MaybePosted(type(exc).__name__)  # timeouts and lost connections: Slack may have accepted it
     status = getattr(exc.response, "status_code", 200)
     if status == 429:

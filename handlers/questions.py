@@ -7,8 +7,9 @@ Where the bot answers:
 
 Edits, deletions, bot messages and the bot's own posts are ignored. Each delivery is claimed in the state
 database by its event_id and by channel+ts, so a retry, a restart or the same message arriving as both
-`app_mention` and `message` is answered once. A request is never dropped just for carrying X-Slack-Retry-Num:
-the retry may be the only delivery that arrived.
+`app_mention` and `message` is answered once. A claim whose process died before answering (kill -9) does not
+block Slack's redelivery: the ledger hands it over (`knowledge/records/ledger.py`). A request is never dropped
+just for carrying X-Slack-Retry-Num: the retry may be the only delivery that arrived.
 """
 
 from __future__ import annotations
@@ -153,7 +154,8 @@ class Questions:
         """
         if target is None:
             return
-        if not self.ledger.claim(event_id=body.get("event_id"), channel=event.get("channel"), ts=event.get("ts")):
+        delivery = {"event_id": body.get("event_id"), "channel": event.get("channel"), "ts": event.get("ts")}
+        if not self.ledger.claim(**delivery):
             logger.info("Skipped a repeated delivery (%s, event %s)", kind, body.get("event_id"))
             return
         context[REPLY_TO] = target
@@ -166,8 +168,9 @@ class Questions:
             reply = self.post(asked, target, say, where=where) if isinstance(asked, Answered) else None
         except Exception:
             # Nothing was posted: let Slack's retry of this delivery (if any) be answered after all.
-            self.ledger.release(event_id=body.get("event_id"), channel=event.get("channel"), ts=event.get("ts"))
+            self.ledger.release(**delivery)
             raise
+        self.ledger.done(**delivery)  # answered, or deliberately not: a redelivery is a duplicate from now on
         if not isinstance(asked, Answered):
             logger.info("Did not answer a %s in %s: over the question limit", kind, target.channel)
             if asked.notify:

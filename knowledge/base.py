@@ -223,7 +223,9 @@ class KnowledgeBase:
         for agency in self._agencies:
             for alias in (agency["id"].replace("-", " "), agency["name"], *json.loads(agency["aliases"])):
                 self._agency_choices[utils.default_process(alias)] = agency["id"]
-        self._glossary = [dict(row) for row in self.conn.execute("SELECT * FROM glossary ORDER BY term")]
+        # The entries as shown: the descriptions in practitioners' words are for matching questions only.
+        glossary = self.conn.execute("SELECT id, term, expansion, definition, aliases FROM glossary ORDER BY term")
+        self._glossary = [dict(row) for row in glossary]
         # Each entry's names as folded words: term, expansion, then aliases (matched in that order of trust).
         self._glossary_names = [
             tuple(" ".join(words(name)) for name in (row["term"], row["expansion"] or "", *json.loads(row["aliases"])))
@@ -246,7 +248,9 @@ class KnowledgeBase:
     def conn(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, check_same_thread=False)
+            # as_uri() escapes "#", "?" and "%" in the path, which a plain "file:" URI would misread.
+            uri = self.db_path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
             conn.row_factory = sqlite3.Row
             self._local.conn = conn
         return conn

@@ -6,6 +6,9 @@ Errors are collected across all files and reported as ``file: record: field: mes
 from __future__ import annotations
 
 import hashlib
+import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
@@ -50,6 +53,10 @@ VOCABULARY_FILES: dict[str, TypeAdapter[Any]] = {
     "thesaurus.yaml": THESAURUS_ADAPTER,
 }
 AUDITS_DIR = "audits"
+MAX_DATA_FILE_BYTES = 16 << 20  # the bundled files are 10-40 kB each; far larger is a mistake, not data
+MAX_INTEGER_DIGITS = 18  # every number in the data fits a 64-bit database integer
+# Control characters have no place in verbatim text (tab and newline do: block scalars hold them).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 class DataError(Exception):
@@ -72,15 +79,123 @@ def data_files(data_dir: Path) -> list[Path]:
     return files
 
 
+class UnreadableFile(Exception):
+    """A data file that is not a regular, readable file of sensible size; the message says what it is instead."""
+
+
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def read_data_file(path: Path, *, limit: int = MAX_DATA_FILE_BYTES) -> bytes:
+    """The bytes of a data file. Raises `FileNotFoundError` when it is missing, `UnreadableFile` for anything that
+    is not a regular file (checked before opening, so a FIFO cannot hang the read and /dev/zero cannot fill memory),
+    a symbolic-link loop, or a file larger than `limit`."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise UnreadableFile("a symbolic link to nothing") from None
+        raise
+    except OSError as exc:
+        reason = "a symbolic link loop" if exc.errno == 40 else (exc.strerror or str(exc)).lower()
+        raise UnreadableFile(reason) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableFile(f"{_kind(info.st_mode)}, not a file")
+    if info.st_size > limit:
+        raise UnreadableFile(f"{info.st_size:,} bytes, more than the {limit:,}-byte limit for a data file")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise UnreadableFile((exc.strerror or str(exc)).lower()) from None
+    if len(data) > limit:
+        raise UnreadableFile(f"more than the {limit:,}-byte limit for a data file")
+    return data
+
+
 def content_hash(data_dir: Path) -> str:
     """A hash of the data files' names and bytes: the database is rebuilt when it changes."""
     digest = hashlib.sha256()
     for path in data_files(data_dir):
         digest.update(path.relative_to(data_dir).as_posix().encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes() if path.exists() else b"<missing>")
+        try:
+            digest.update(read_data_file(path))
+        except FileNotFoundError:
+            digest.update(b"<missing>")
+        except UnreadableFile as exc:
+            digest.update(f"<unreadable: {exc}>".encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+class StrictLoader(yaml.SafeLoader):
+    """YAML's safe loader, refusing what it would otherwise accept silently: a key given twice in one mapping
+    (the second value replaced the first, so verbatim text could change unnoticed), integers too large for the
+    database, and control characters (NUL and the like) in strings."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+            if key is not None:
+                try:
+                    first = seen.get(key)
+                except TypeError:
+                    first = None
+                if first is not None:
+                    raise FieldProblem(
+                        key_node, str(key), f"duplicate key (first given on line {first}; one would replace the other)"
+                    )
+                seen[key] = key_node.start_mark.line + 1
+            self._check_values(value_node, str(key) if key is not None else "(key)")
+        return super().construct_mapping(node, deep=deep)
+
+    def _check_values(self, node: yaml.Node, field: str) -> None:
+        """Refuse a string with a control character or an integer too large, naming the key it belongs to."""
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                self._check_values(child, field)
+        if not isinstance(node, yaml.ScalarNode):
+            return
+        if node.tag == "tag:yaml.org,2002:str" and (found := _CONTROL.search(node.value)):
+            raise FieldProblem(node, field, f"control character U+{ord(found.group()):04X} in text")
+        if node.tag == "tag:yaml.org,2002:int":
+            digits = node.value.lstrip("+-").replace("_", "")
+            if len(digits) > MAX_INTEGER_DIGITS:
+                raise FieldProblem(node, field, f"a number of {len(digits)} digits is too large")
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        self._check_values(node, "(number)")  # the top level or a list of numbers: no key to name
+        return super().construct_yaml_int(node)
+
+
+StrictLoader.add_constructor("tag:yaml.org,2002:int", StrictLoader.construct_yaml_int)
+
+
+class FieldProblem(yaml.YAMLError):
+    """A problem with one value in a YAML file, located by line and field (key)."""
+
+    def __init__(self, node: yaml.Node, field: str, message: str) -> None:
+        super().__init__(message)
+        self.line = node.start_mark.line + 1
+        self.field = field
+        self.message = message
+
+
+def strict_yaml(text: str) -> Any:
+    """Parse YAML text with `StrictLoader`."""
+    return yaml.load(text, Loader=StrictLoader)
 
 
 @dataclass(frozen=True)
@@ -138,15 +253,25 @@ def _validation_lines(path: Path, raw: Any, error: ValidationError, top: str) ->
 
 def _read_yaml(path: Path, errors: list[str]) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_data_file(path).decode("utf-8")
     except FileNotFoundError:
         errors.append(f"{path}: (file): (file): missing")
+        return None
+    except UnreadableFile as exc:
+        errors.append(f"{path}: (file): (file): {exc}")
         return None
     except UnicodeDecodeError as exc:
         errors.append(f"{path}: (file): (file): not UTF-8 text ({exc.reason} at byte {exc.start})")
         return None
     try:
-        raw = yaml.safe_load(text)
+        raw = strict_yaml(text)
+    except FieldProblem as exc:
+        errors.append(f"{path}: line {exc.line}: {exc.field}: {exc.message}")
+        return None
+    except yaml.reader.ReaderError as exc:  # a control character written straight into the file
+        line = text.count("\n", 0, exc.position) + 1
+        errors.append(f"{path}: line {line}: (yaml): control character U+{exc.character:04X} is not allowed")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "(file)"
@@ -250,7 +375,7 @@ def load_knowledge(data_dir: Path | None = None) -> Knowledge:
         vocab[name] = _validate(data_dir / name, adapter, name.removesuffix(".yaml"), errors)
 
     offtopic: tuple[str, ...] = ()
-    if (data_dir / OFFTOPIC_FILE).exists():
+    if os.path.lexists(data_dir / OFFTOPIC_FILE):
         parsed = _validate(data_dir / OFFTOPIC_FILE, OFFTOPIC_ADAPTER, "offtopic", errors)
         offtopic = parsed.phrases if isinstance(parsed, OffTopicFile) else ()
 

@@ -238,6 +238,9 @@ class GlossaryTerm(Frozen):
     expansion: Text | None = None
     definition: Text
     aliases: tuple[Word, ...] = ()
+    # The concept as practitioners describe it in their own words, without naming it ("parents who nod along in
+    # meetings then carry on as before"): matched like the definition, never shown as learning.
+    described_as: tuple[Text, ...] = ()
 
 
 class ThesaurusEntry(Frozen):
@@ -264,6 +267,8 @@ class Signpost(Frozen):
     phrases: tuple[Word, ...] = Field(min_length=1)
     message: Text
     link: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    # About the kind of question (procedures, thresholds), not a topic: shown only when no topic signpost is named.
+    fallback: bool = False
 
 
 class SignpostFile(Frozen):

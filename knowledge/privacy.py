@@ -111,7 +111,8 @@ def _has_postcode(text: str) -> bool:
 
 
 # -- phone numbers -----------------------------------------------------------------------------------------------
-_PHONE = re.compile(r"(?<![\w+])(?:\+\s?44|0044)?\s*(?:\(\s*0\s*\)\s*)?\(?0?(?:[\s)-]{0,2}\d){9,10}(?!\d)")
+# Spaces are skipped only after the +44 prefix: a leading `\s*` made every run of spaces quadratic to scan.
+_PHONE = re.compile(r"(?<![\w+])(?:(?:\+\s?44|0044)\s*)?(?:\(\s*0\s*\)\s*)?\(?0?(?:[\s)-]{0,2}\d){9,10}(?!\d)")
 
 
 def _is_uk_phone(candidate: str) -> bool:

@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import sqlite3
+import stat
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,13 +29,65 @@ logger = logging.getLogger(__name__)
 
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
 
-# 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions.
-SCHEMA_VERSION = "11"
+# 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
+# 12: fallback signposts; 13: glossary terms described in practitioners' words.
+SCHEMA_VERSION = "13"
 FTS_TABLE = "items_fts"
+# Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
+# (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
+APPLICATION_ID = 0x4C424B42  # "LBKB"
+SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class BuildError(Exception):
     """The database could not be built; the previous database, if any, is untouched."""
+
+
+class NotAKnowledgeDatabase(BuildError):
+    """The path given for the knowledge database holds something else, which is left as it is."""
+
+
+def check_replaceable(db_path: Path) -> None:
+    """Raise `NotAKnowledgeDatabase` unless `db_path` is absent, empty, or a knowledge database built here.
+
+    Looks without following a symbolic link and without opening anything but a regular file, so `--db /dev/null`
+    or `--db notes.txt` is refused rather than replaced.
+    """
+    try:
+        info = os.lstat(db_path)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise BuildError(f"cannot use {db_path} as the knowledge database: {reason}") from None
+    refuse = f"refusing to replace {db_path}: "
+    if stat.S_ISLNK(info.st_mode):
+        raise NotAKnowledgeDatabase(refuse + "it is a symbolic link (point --db at the file itself)")
+    if stat.S_ISDIR(info.st_mode):
+        raise NotAKnowledgeDatabase(refuse + "it is a directory (give a file name, e.g. knowledge.db)")
+    if not stat.S_ISREG(info.st_mode):
+        raise NotAKnowledgeDatabase(refuse + "it is a device, pipe or socket, not a file")
+    if info.st_size == 0:
+        return
+    if not is_knowledge_database(db_path):
+        raise NotAKnowledgeDatabase(
+            refuse + "it is not a knowledge database built by learning-bot (choose another --db or remove it)"
+        )
+
+
+def is_knowledge_database(db_path: Path) -> bool:
+    """Whether a regular file is a knowledge database: SQLite with this application id (or an older build's meta)."""
+    try:
+        with open(db_path, "rb") as handle:
+            header = handle.read(100)
+    except OSError:
+        return False
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        return False
+    if int.from_bytes(header[68:72], "big") == APPLICATION_ID:
+        return True
+    meta = read_meta(db_path)
+    return {"schema_version", "content_hash"} <= meta.keys()
 
 
 def default_db_path() -> Path:
@@ -278,6 +331,7 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
                 "expansion": term.expansion,
                 "definition": term.definition,
                 "aliases": json.dumps(list(term.aliases)),
+                "described_as": json.dumps(list(term.described_as)),
             }
             for term in knowledge.glossary
         ),
@@ -310,10 +364,13 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
     db.execute("CREATE TABLE offtopic (phrase TEXT PRIMARY KEY)")
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
-    db.execute("CREATE TABLE signposts (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT)")
+    db.execute(
+        "CREATE TABLE signposts"
+        " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER)"
+    )
     db.conn.executemany(
-        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?)",
-        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link) for s in knowledge.signposts],
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?)",
+        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback)) for s in knowledge.signposts],
     )
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())
@@ -378,13 +435,21 @@ def build(
     if knowledge is None:
         knowledge = load_knowledge(data_dir if data_dir is not None else default_data_dir())
     db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
+    check_replaceable(db_path)
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(prefix=f".{db_path.name}.", suffix=".building", dir=db_path.parent)
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise BuildError(
+            f"cannot write the knowledge database {db_path}: cannot create a file in {db_path.parent} ({reason})"
+        ) from None
     os.close(handle)
     temp_path = Path(temp_name)
     try:
         conn = sqlite3.connect(temp_path)
         try:
+            conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             conn.execute("PRAGMA journal_mode=OFF")
             conn.execute("PRAGMA synchronous=OFF")
             db = sqlite_utils.Database(conn)
@@ -395,8 +460,9 @@ def build(
             conn.close()
         with open(temp_path, "rb") as built:
             os.fsync(built.fileno())
+        check_replaceable(db_path)  # once more: something may have appeared there while building
         os.replace(temp_path, db_path)
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise BuildError(f"could not build {db_path}: {exc}") from exc
     finally:
         temp_path.unlink(missing_ok=True)
@@ -406,10 +472,11 @@ def build(
 
 def read_meta(db_path: Path) -> dict[str, str]:
     """The meta table of a database, or {} when the file is missing or not a knowledge database."""
-    if not Path(db_path).exists():
+    path = Path(db_path)
+    if not path.is_file():
         return {}
     try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             return dict(conn.execute("SELECT key, value FROM meta").fetchall())
         finally:

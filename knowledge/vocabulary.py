@@ -29,6 +29,8 @@ REAL_WORD_ZIPF = 2.0
 ABBREVIATION_SHARE = 0.4
 # Each part of a run-together word is at least this long.
 MIN_PART = 4
+# A word of a phrase typed shortened keeps at least this many of its letters ("multi" of "multiple").
+MIN_SHORTENED = 4
 AUDIT_TAG = "auditx"
 THEME_TAG = "themex"
 AGENCY_TAG = "agencyx"
@@ -104,9 +106,14 @@ class Vocabulary:
         # Out-of-scope safeguarding topics, by the stems of their phrases (stopwords kept: "off roll").
         self.signposts: dict[str, Signpost] = {}
         self.signpost_keys: dict[tuple[str, ...], str] = {}
-        for signpost_id, name, phrases, message, link in conn.execute("SELECT * FROM signposts ORDER BY id"):
+        for signpost_id, name, phrases, message, link, fallback in conn.execute("SELECT * FROM signposts ORDER BY id"):
             signpost = Signpost(
-                id=signpost_id, name=name, phrases=tuple(json.loads(phrases)), message=message, link=link
+                id=signpost_id,
+                name=name,
+                phrases=tuple(json.loads(phrases)),
+                message=message,
+                link=link,
+                fallback=bool(fallback),
             )
             self.signposts[signpost_id] = signpost
             for phrase in signpost.phrases:
@@ -129,6 +136,11 @@ class Vocabulary:
         self.descriptions = self._load_descriptions(conn)
         self._index_respellings()
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
+        # Phrases by length and first letters, for a phrase typed with its words shortened ("multi need").
+        self._phrases_by_start: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)
+        for key in self.concepts:
+            if len(key) > 1 and all(len(part) >= MIN_SHORTENED for part in key):
+                self._phrases_by_start[(len(key), key[0][:MIN_SHORTENED])].append(key)
         self.concept_stems: set[str] = {part for key in self.concepts for part in key}
         self.known_stems: set[str] = set(self.stem_df) | self.concept_stems
 
@@ -223,14 +235,28 @@ class Vocabulary:
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
         return self._key_texts
 
+    def lengthened(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The one concept phrase `key` shortens word by word ("multi need" -> "multiple needs"), if exactly one:
+        each word the phrase's word or the start of it, at least `MIN_SHORTENED` letters, one at least shortened."""
+        if len(key) < 2 or any(len(part) < MIN_SHORTENED for part in key):
+            return None
+        found = [
+            phrase
+            for phrase in self._phrases_by_start.get((len(key), key[0][:MIN_SHORTENED]), ())
+            if phrase != key and all(full.startswith(part) for part, full in zip(key, phrase, strict=True))
+        ]
+        return found[0] if len(found) == 1 else None
+
     # -- concept descriptions -----------------------------------------------------------------------------------
     def _load_descriptions(self, conn: sqlite3.Connection) -> list[Description]:
-        """Each glossary term's definition and each theme's description, as the stems a question describing the
-        concept in its own words might share with it, weighted by how few descriptions use each stem."""
+        """Each glossary term's definition (and its descriptions in practitioners' words) and each theme's
+        description, as the stems a question describing the concept in its own words might share with it, weighted
+        by how few descriptions use each stem."""
         texts: dict[tuple[str, ...], list[str]] = defaultdict(list)
         labels: dict[tuple[str, ...], tuple[str, str]] = {}
-        for term_id, term, definition in conn.execute("SELECT id, term, definition FROM glossary ORDER BY id"):
-            texts[key_of(term)].append(definition)
+        glossary = conn.execute("SELECT id, term, definition, described_as FROM glossary ORDER BY id")
+        for term_id, term, definition, described_as in glossary:
+            texts[key_of(term)].extend([definition, *json.loads(described_as or "[]")])
             labels.setdefault(key_of(term), (f"glossary:{term_id}", term))
         for theme_id, name, description in conn.execute("SELECT id, name, description FROM themes ORDER BY id"):
             texts[key_of(name)].append(description)

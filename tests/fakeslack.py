@@ -181,13 +181,14 @@ class FakeSlack:
         if hold is not None:
             hold.pass_through()
         body = json.dumps(reply.body if reply.body is not None else {"ok": False, "error": "ratelimited"})
-        request.send_response(reply.status)
-        request.send_header("Content-Type", "application/json; charset=utf-8")
-        for name, value in reply.headers.items():
-            request.send_header(name, value)
-        request.send_header("Content-Length", str(len(body.encode())))
-        request.end_headers()
-        request.wfile.write(body.encode())
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # a caller killed mid-call (kill -9 tests)
+            request.send_response(reply.status)
+            request.send_header("Content-Type", "application/json; charset=utf-8")
+            for name, value in reply.headers.items():
+                request.send_header(name, value)
+            request.send_header("Content-Length", str(len(body.encode())))
+            request.end_headers()
+            request.wfile.write(body.encode())
 
     def _default(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         if method == "oauth.v2.access":  # an install: the code `code-T123` installs the app in workspace T123

@@ -18,11 +18,12 @@ from urllib.parse import urlencode, urlparse
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.acks import WAIT_SECONDS
 from bot.app import create_app
-from bot.server import HttpServer
+from bot.server import THREADS, HttpServer
 from bot.settings import Settings
 from knowledge.base import KnowledgeBase
-from knowledge.records.state import StateStore
+from knowledge.records.state import StateStore, open_state_store
 
 from .fakeslack import BOT_USER_ID, TEAM_ID, FakeSlack
 
@@ -118,7 +119,16 @@ class Reply:
 class RunningBot:
     """The app served over HTTP on 127.0.0.1 with its Web API at `fake`; use as a context manager."""
 
-    def __init__(self, kb: KnowledgeBase, fake: FakeSlack, state_path: Path, **settings: Any) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        fake: FakeSlack,
+        state_path: Path | str,
+        *,
+        ack_wait: float = WAIT_SECONDS,
+        threads: int = THREADS,
+        **settings: Any,
+    ) -> None:
         self.fake = fake
         self.settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -128,10 +138,12 @@ class RunningBot:
             learning_bot_state=state_path,
             **settings,
         )
-        self.state = StateStore(state_path)
+        self.state: StateStore = open_state_store(state_path)  # a file, or a postgresql:// URL
         self.executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="test-listener")
         self.app = create_app(self.settings, kb, self.state, listener_executor=self.executor)
-        self.server = HttpServer(self.app, kb, host="127.0.0.1", port=0).start()
+        self.server = HttpServer(
+            self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET, ack_wait=ack_wait, threads=threads
+        ).start()
         parsed = urlparse(self.server.url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 0
 

@@ -238,18 +238,40 @@ def test_the_crash_before_slack_got_it_is_posted_by_the_next_run(
     assert len(fake_slack.calls_to("chat.postMessage")) == 1
 
 
-def test_no_answer_from_slack_is_checked_before_posting_again(
-    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
+def test_a_refused_connection_sent_nothing_and_is_simply_tried_again(
+    kb: KnowledgeBase, fake_slack: FakeSlack, state_location: str | Path
 ) -> None:
-    # Nothing listens on this port: the request never reaches Slack, and the bot cannot know that.
+    # Nothing listens on this port: the connection is refused, so the request certainly never reached Slack.
     closed = FakeSlack()
     dead_url = closed.url
     closed.server.server_close()
     start = datetime.now(UTC)
     [outcome] = make_digests(kb, state_location, dead_url).post(WEEK, now=start, force=False)
-    assert outcome.status == "uncertain"
+    assert (outcome.status, outcome.error) == ("failed", "could not connect to Slack (ConnectionRefusedError)")
     digests = make_digests(kb, state_location, fake_slack.url)
     assert digests.plan(WEEK).sent == {}
+    assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=1), force=False)] == ["deferred"]
+    assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=6), force=False)] == ["posted"]
+    assert fake_slack.calls_to("conversations.history") == []  # not "maybe posted": no need to look
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1
+
+
+def test_no_answer_from_slack_is_checked_before_posting_again(
+    kb: KnowledgeBase, fake_slack: FakeSlack, state_location: str | Path
+) -> None:
+    # This port accepts the connection (the kernel's backlog) and never answers: the request may have arrived.
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        start = datetime.now(UTC)
+        digests = make_digests(kb, state_location, f"http://127.0.0.1:{silent.getsockname()[1]}/api/")
+        assert isinstance(digests.poster, SlackPoster)
+        digests.poster.client.timeout = 1
+        [outcome] = digests.post(WEEK, now=start, force=False)
+    assert outcome.status == "uncertain"
+    digests = make_digests(kb, state_location, fake_slack.url)
     assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=1), force=False)] == ["deferred"]
     assert [o.status for o in digests.post(WEEK, now=start + timedelta(minutes=6), force=False)] == ["posted"]
     assert len(fake_slack.calls_to("conversations.history")) == 1

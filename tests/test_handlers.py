@@ -352,6 +352,7 @@ def test_ledger_forgets_old_deliveries_at_most_hourly(state: StateStore) -> None
     now = [time.time()]
     ledger = DeliveryLedger(state, keep=600, prune_every=3600, clock=lambda: now[0])
     assert ledger.claim(event_id="Ev1", channel="C1", ts="1.0")
+    ledger.done(event_id="Ev1", channel="C1", ts="1.0")  # answered
     assert not ledger.claim(event_id="Ev1")
     assert not ledger.claim(channel="C1", ts="1.0")
     assert ledger.claim() is True  # nothing to know it by: answered rather than dropped

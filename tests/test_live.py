@@ -187,6 +187,36 @@ def test_a_changed_data_folder_with_an_error_keeps_the_old_build(
         live.close()
 
 
+def test_a_rebuild_replaces_only_its_own_database_and_stamps_each_build(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from knowledge.store import APPLICATION_ID, is_knowledge_database
+
+    folder = tmp_path / "data"
+    shutil.copytree(bundled_data_dir(), folder)
+    path = tmp_path / "knowledge.db"
+    build(path, data_dir=folder)
+    live = LiveKnowledge(path, data_dir=folder, rebuild=True, check_every=0)
+    try:
+        (folder / "audits" / f"{REMOVED}.yaml").unlink()
+        assert live.refresh()  # its own database, rebuilt over a snapshot's hard link
+        with sqlite3.connect(path) as conn:
+            assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        # Someone's own file now sits at the path: the next rebuild must not replace it.
+        theirs = b"notes that are not a knowledge database\n"
+        path.unlink()
+        path.write_bytes(theirs)
+        (folder / "audits" / "families-multiple-needs.yaml").unlink()
+        with caplog.at_level(logging.WARNING, logger="knowledge.live"):
+            assert not live.refresh()
+        assert path.read_bytes() == theirs
+        assert "refusing to replace" in caplog.text
+        assert len(live.audits()) == 3  # the last good build is still served
+        assert not is_knowledge_database(path)
+    finally:
+        live.close()
+
+
 def test_links_left_by_an_ended_process_are_removed(tmp_path: Path) -> None:
     path = tmp_path / "knowledge.db"
     build(path, data_dir=bundled_data_dir())

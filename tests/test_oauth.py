@@ -66,7 +66,7 @@ class Served:
         self.app = create_app(
             self.settings, Workspaces(kb, {BOARD_B: board_b_kb}), self.state, listener_executor=self.executor
         )
-        self.server = HttpServer(self.app, kb, host="127.0.0.1", port=0).start()
+        self.server = HttpServer(self.app, kb, host="127.0.0.1", port=0, signing_secret=SIGNING_SECRET).start()
         parsed = urlparse(self.server.url)
         self.host, self.port = parsed.hostname or "127.0.0.1", parsed.port or 0
 
@@ -159,6 +159,51 @@ def test_a_redirect_without_the_issued_state_installs_nothing(served: Served, fa
     assert status >= 400
     assert fake_slack.calls_to("oauth.v2.access") == []
     assert StateInstallationStore(served.state).find_installation(enterprise_id=None, team_id=BOARD_A) is None
+
+
+def test_the_install_pages_are_unsigned_but_bounded_like_every_request(
+    served: Served, fake_slack: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    import contextlib
+    import socket
+    import time
+
+    caplog.set_level("INFO")
+    assert served.request("GET", "/slack/install")[0] == 200  # a browser opens it: no signature, no 401
+    assert served.request("GET", "/healthz")[0] == 200
+    assert served.request("POST", "/slack/install")[0] == 404  # only the GET is a page
+    assert served.request("POST", "/slack/events", "{}", {"Content-Type": "application/json"})[0] == 401
+    # A body over the limit on an unsigned page is refused: sent whole, or only announced in the headers.
+    big = b"x" * ((1 << 20) + 1)
+    with socket.create_connection((served.host, served.port), timeout=10) as conn:
+        head = f"GET /slack/oauth_redirect?state=s&code=c HTTP/1.1\r\nHost: bot\r\nContent-Length: {len(big)}\r\n\r\n"
+        # The server may answer 413 and close before the whole body is sent: the answer is what counts.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            conn.sendall(head.encode() + big)
+        assert conn.recv(64).split(b"\r\n", 1)[0].split()[1] == b"413"
+    with socket.create_connection((served.host, served.port), timeout=10) as conn:
+        conn.sendall(b"GET /slack/install HTTP/1.1\r\nHost: bot\r\nContent-Length: 52428800\r\n\r\n")
+        assert conn.recv(64).split(b"\r\n", 1)[0].split()[1] == b"413"  # from the headers alone
+    # A page request that drips is cut off at the deadline, as a request to /slack/events is.
+    served.server.server.channel_class.deadline = 1.0
+    with socket.create_connection((served.host, served.port), timeout=10) as dripping:
+        dripping.sendall(b"GET /slack/install HTTP/1.1\r\nHost: bot\r\nX-Slow: ")
+        dripping.setblocking(False)
+        closed = False
+        for _ in range(100):  # a byte every 0.1 s for at most 10 s
+            try:
+                dripping.send(b"a")
+                closed = dripping.recv(1) == b""
+            except BlockingIOError:
+                pass
+            except OSError:
+                closed = True
+            if closed:
+                break
+            time.sleep(0.1)
+        assert closed, "a page request dripping for 10 s was still being read"
+    assert fake_slack.calls_to("oauth.v2.access") == []
+    assert "Traceback" not in caplog.text
 
 
 def test_an_uninstalled_workspace_is_not_answered(served: Served, fake_slack: FakeSlack) -> None:

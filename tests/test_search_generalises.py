@@ -307,3 +307,94 @@ def test_the_signposts_file_is_optional_and_each_bad_record_is_named(data: Path)
     assert caught.value.lines == [f"{path}: signpost forced-marriage: id: duplicate id"]
     path.unlink()
     assert load_knowledge(data).signposts == ()
+
+
+# -- scope: unknown English words outnumbering the specific concepts beside them -------------------------------------
+@pytest.mark.parametrize(
+    "question",
+    [
+        # One concept, found in a large share of the passages ("family"), beside two words the audits never use.
+        "family say their toddler is cursed by spirits",
+        # One specific concept word ("chair") in its everyday sense, beside two words the audits never use.
+        "my swivel chair squeaks, can facilities oil it",
+        # An everyday word in its everyday sense counts as half a specific concept: one unknown word outweighs it.
+        "minutes of the choir rehearsal",
+        "train drivers pay dispute",
+    ],
+)
+def test_unknown_words_outnumbering_specific_concepts_are_weighed_fully(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).results == ()
+    assert any(note.startswith("unknown word, weighed fully") for note in notes_of(kb, question))
+
+
+def test_a_concept_phrase_and_an_everyday_concept_word_excuse_two_unknown_words(kb: KnowledgeBase) -> None:
+    question = "which school nurse covers our school, is there a rota"
+    assert kb.ask(question).found
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+
+
+def test_one_unknown_word_beside_a_specific_concept_is_still_excused(kb: KnowledgeBase) -> None:
+    # Two specific concepts excuse up to two unknown words: the case keeps its answer.
+    question = "core group meetings keep getting postponed"
+    assert kb.ask(question).found
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+
+
+# -- signposts: procedures, and no signpost hiding learning the audits hold ------------------------------------------
+def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) -> None:
+    answer = kb.ask("what's the threshold for a child in need referral")
+    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["procedures"]
+
+
+def test_a_topic_signpost_outranks_the_procedures_signpost(kb: KnowledgeBase) -> None:
+    answer = kb.ask("what's the process for a young carers assessment")
+    assert [signpost.id for signpost in answer.signposts] == ["young-carers"]
+
+
+def test_no_signpost_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
+    from knowledge.text import stem, words
+
+    passages = [
+        [stem(word) for word in words(row["text"])] for row in kb.conn.execute("SELECT text FROM items").fetchall()
+    ]
+    for signpost in load_knowledge(bundled_data_dir()).signposts:
+        for phrase in signpost.phrases:
+            key = [stem(word) for word in words(phrase)]
+            for passage in passages:
+                runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
+                assert key not in runs, f"signpost {signpost.id}: phrase {phrase!r} occurs in an audit passage"
+
+
+def test_no_workplace_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
+    from knowledge.text import words
+
+    passages = [words(row["text"]) for row in kb.conn.execute("SELECT text FROM items").fetchall()]
+    for phrase in load_knowledge(bundled_data_dir()).offtopic:
+        key = words(phrase)
+        for passage in passages:
+            runs = (passage[i : i + len(key)] for i in range(len(passage) - len(key) + 1))
+            assert key not in runs, f"offtopic phrase {phrase!r} occurs in an audit passage"
+
+
+def test_a_concept_described_in_practitioners_words_is_found_by_its_description(kb: KnowledgeBase) -> None:
+    # glossary.yaml `described_as`: a description in practitioners' words, matched like the definition.
+    question = "parents who nod along in meetings then carry on as before"
+    assert any("described: glossary:disguised-compliance" in note for note in notes_of(kb, question))
+    assert "disguised compliance" in kb.ask(question).results[0].text.lower()
+    assert all("described_as" not in entry for entry in kb.glossary("disguised compliance"))
+
+
+def test_a_specific_concept_on_a_passage_tagged_with_it_is_evidence_enough(kb: KnowledgeBase) -> None:
+    # "face value" (professional curiosity) is in no passage's words, but passages are tagged with the theme: the
+    # curated tag answers the question rather than a blank.
+    answer = kb.ask("staff taking what families say at face value and not digging")
+    assert answer.found
+    assert {"fmn-f3", "fmn-f5"} <= {result.id for result in answer.results}
+
+
+def test_a_phrase_typed_with_a_word_shortened_finds_its_concept(kb: KnowledgeBase) -> None:
+    # "multi need" shortens "multiple needs" (the families with multiple needs audit); "work together" is not
+    # "worker": an everyday English word is no shortening.
+    notes = notes_of(kb, "info sharing in the multi need cases")
+    assert any(note.startswith("shortened: multi need") for note in notes)
+    assert not any(note.startswith("shortened") for note in notes_of(kb, "how well did agencies work together"))

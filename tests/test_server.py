@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import queue
-import re
 import signal
 import subprocess
-import sys
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +15,7 @@ from click.testing import CliRunner
 from bot.cli import cli
 
 from .fakeslack import FakeSlack
+from .serving import served_bot
 from .slackbot import (
     BOT_TOKEN,
     PRE_VERBAL,
@@ -119,57 +114,8 @@ def served(kb_path: Path, fake_slack: FakeSlack, tmp_path: Path) -> Iterator[tup
 
     How fast it starts is the bench's business (a cold `ask`); here a generous deadline only stops a hang.
     """
-    env = {key: value for key, value in os.environ.items() if not key.startswith("SLACK_")}
-    env.update(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake_slack.url,
-        LEARNING_BOT_DB=str(kb_path),
-        LEARNING_BOT_STATE=str(tmp_path / "state.db"),
-        PYTHONPATH=str(ROOT),
-    )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
-        cwd=tmp_path,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    output: list[str] = []
-
-    def read() -> None:
-        assert process.stdout is not None
-        for line in process.stdout:
-            output.append(line)
-            lines.put(line)
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
-    url = None
-    deadline = time.monotonic() + 20
-    while url is None and time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            break
-        if found := re.search(r"Listening on (http://127\.0\.0\.1:\d+)", line):
-            url = found.group(1)
-    try:
-        assert url is not None, "".join(output)
-        yield process, url
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            process.wait(timeout=10)
-        reader.join(timeout=5)
-        logged = "".join(output)
-        assert BOT_TOKEN not in logged and SIGNING_SECRET not in logged
-        assert PRE_VERBAL_QUESTION not in logged
-        assert "will be unused" not in logged  # Bolt's misleading token warning is filtered
-        assert "Traceback" not in logged
+    with served_bot(kb_path, fake_slack, tmp_path) as bot:
+        yield bot.process, bot.url
 
 
 def request(

@@ -313,3 +313,27 @@ def test_the_app_home_digest_line_writes_nothing(old_copy: Path, kb_path: Path) 
     assert conn.total_changes == changes
     assert not [s for s in statements if s.split()[0].upper() in {"INSERT", "UPDATE", "DELETE", "CREATE"}]
     assert not [s for s in statements if "IMMEDIATE" in s.upper()]
+
+
+# The SQL of every released migration, by dialect (sha256, first 16 hex digits). A database upgraded by a release
+# ran exactly this: a released migration never changes, a new one is added instead.
+RELEASED = {
+    1: {"sqlite": "f0dae9f44885cd9e", "postgresql": "fd0dda09ac0d21da"},
+    2: {"sqlite": "9119c037c3cec65c", "postgresql": "d40cf2ed098eb709"},
+    3: {"sqlite": "4d3e5ee9c99e77c8", "postgresql": "4240ba06851e9f3e"},
+    4: {"sqlite": "1e53f7abb1891101", "postgresql": "1e53f7abb1891101"},
+    5: {"sqlite": "f5bafde0ca5ad7e4", "postgresql": "f5bafde0ca5ad7e4"},
+}
+
+
+def test_a_released_migration_never_changes() -> None:
+    import hashlib
+
+    for migration in MIGRATIONS:
+        if migration.version not in RELEASED:
+            continue
+        for dialect in DIALECTS:
+            digest = hashlib.sha256("\n;\n".join(migration.sql(dialect)).encode()).hexdigest()[:16]
+            assert digest == RELEASED[migration.version][dialect], (
+                f"migration {migration.version} ({dialect}) changed: add a new migration instead"
+            )

@@ -1,6 +1,7 @@
 """The digest log in the state database: each week's theme, and the progress of each (channel, week) post.
 
-A post goes through: claimed (a lease, so one run at a time works on it) -> attempting (written *before*
+A post goes through: claimed (a lease, so one run at a time works on it; a run on this machine that died, killed
+with SIGKILL say, loses its claim at once, see `owners`) -> attempting (written *before*
 chat.postMessage is called, so a crash leaves a trace) -> sent (with Slack's ts) or failed (Slack said no). An
 `attempting` row found by a later run means the outcome is unknown: that run looks for the post in the channel
 (by message metadata) before posting again. Nothing is `sent` unless Slack accepted it.
@@ -14,6 +15,7 @@ from typing import Literal
 
 from knowledge.digest import next_theme
 from knowledge.records.migrations import POSTGRESQL, SQLITE
+from knowledge.records.owners import is_gone, machine
 from knowledge.records.state import StateStore
 
 LEASE_SECONDS = 15 * 60  # longer than the slowest post: three rate-limit waits of at most 2 minutes, timeouts
@@ -32,6 +34,7 @@ class Claim:
     ts: str | None = None
     uncertain_since: float | None = None  # an earlier attempt's outcome is unknown: look for its post first
     error: str | None = None
+    held_elsewhere_until: float | None = None  # busy: held by a run on another machine, whose life cannot be checked
 
 
 @dataclass(frozen=True)
@@ -161,8 +164,10 @@ class DigestLog:
             row = conn.execute("SELECT * FROM digest_posts WHERE channel = ? AND week = ?", (channel, week)).fetchone()
             if row is not None and row["status"] == "sent":
                 return Claim("sent", channel, week, ts=row["ts"], theme=self._week_theme(conn, week))
-            if row is not None and row["lease_until"] > now and row["owner"] != owner:
-                return Claim("busy", channel, week)
+            if row is not None and row["lease_until"] > now and row["owner"] != owner and not is_gone(row["owner"]):
+                # The holder is alive (or elsewhere, where it cannot be checked: then only its lease can end it).
+                here = (row["owner"] or "").startswith(machine() + "/")
+                return Claim("busy", channel, week, held_elsewhere_until=None if here else row["lease_until"])
             theme, skipped, decided, decided_by = self._plan(conn, week, themes)
             if skipped:
                 return Claim("skipped", channel, week)

@@ -50,6 +50,10 @@ def create_database(path: Path) -> bool:
                 leftover.unlink()
 
 
+class StateDatabaseError(Exception):
+    """The state database cannot be opened or is not a database; the message names the path and why."""
+
+
 class StateStore:
     """A SQLite file opened in WAL mode; one connection per thread; safe across processes."""
 
@@ -57,12 +61,28 @@ class StateStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        if not self.path.exists():
-            create_database(self.path)
-        # Raises NewerDatabaseError (one line naming the file) for a database made by a newer release.
-        self.migrated = migrate_sqlite(self.conn, where=str(self.path))
+        if self.path.is_dir():
+            raise StateDatabaseError(f"cannot use {self.path} as the state database: it is a directory")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not self.path.exists():
+                create_database(self.path)
+            # Raises NewerDatabaseError (one line naming the file) for a database made by a newer release.
+            self.migrated = migrate_sqlite(self.conn, where=str(self.path))
+        except (sqlite3.Error, OSError) as exc:
+            self.close()
+            reason = (exc.strerror or str(exc)).lower() if isinstance(exc, OSError) else str(exc)
+            if isinstance(exc, OSError) and not self.path.exists():
+                reason = f"cannot create a file in {self.path.parent} ({reason})"
+            raise StateDatabaseError(f"cannot use {self.path} as the state database: {reason}") from None
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
 
     @property
     def version(self) -> int:

@@ -56,6 +56,8 @@ class Unit:
     offtopic: bool = False
     signpost: str | None = None
     corrected: bool = False
+    # A concept specific enough to answer on: not found in a large share of the passages, nor one everyday word.
+    specific: bool = False
     concept: Concept | None = None
     # Where the unit's words are in the question (word positions).
     positions: tuple[int, ...] = ()
@@ -288,7 +290,7 @@ class Analyser:
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(corrected)
         stems = [stem(word) for word in fixed]
-        spans += self.phrase_spans(fixed, stems, taken)
+        spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
@@ -311,13 +313,28 @@ class Analyser:
         if not self.vocab.signpost_keys:
             return []
         keys = self.vocab.signpost_keys
-        return longest_matches(
+        spans = longest_matches(
             [stem(word) for word in typed],
             taken,
             longest=self.vocab.max_signpost,
             shortest=1,
             find=lambda key: Concept(labels=[SIGNPOSTED + keys[key]]) if key in keys else None,
         )
+        # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
+        # the question also names says more, and the fallback's words go back to the question.
+        fallback = [span for span in spans if self.vocab.signposts[self.signpost_of(span)].fallback]
+        if len(fallback) < len(spans):
+            for positions, _ in fallback:
+                for position in positions:
+                    taken[position] = False
+            spans = [span for span in spans if span not in fallback]
+        return spans
+
+    @staticmethod
+    def signpost_of(span: Span) -> str:
+        concept = span[1]
+        assert concept is not None
+        return concept.labels[0].removeprefix(SIGNPOSTED)
 
     def offtopic_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
         """Workplace words ("annual leave", "vpn", "out of office"): the question is not about practice."""
@@ -388,7 +405,9 @@ class Analyser:
             fixed.append(correction or word)
         return fixed
 
-    def phrase_spans(self, fixed: list[str], stems: list[str], taken: list[bool]) -> list[Span]:
+    def phrase_spans(
+        self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
+    ) -> list[Span]:
         """Concept phrases and the single content words left between them."""
         spans: list[Span] = []
         vocab = self.vocab
@@ -404,10 +423,12 @@ class Analyser:
         # Other phrases are matched on the content words, across stopwords ("voice of the child").
         content = [word not in STOPWORDS for word in fixed]
         for run in content_runs(content, taken):
-            spans += self.run_spans(run, stems)
+            spans += self.run_spans(run, stems, fixed, zipf, notes)
         return spans
 
-    def run_spans(self, run: list[int], stems: list[str]) -> list[Span]:
+    def run_spans(
+        self, run: list[int], stems: list[str], fixed: list[str], zipf: dict[str, float], notes: dict[int, str]
+    ) -> list[Span]:
         """Split one run of content words into the longest concept phrases, and single words."""
         spans: list[Span] = []
         cursor = 0
@@ -415,11 +436,27 @@ class Analyser:
             for length in range(min(self.vocab.max_phrase, len(run) - cursor), 0, -1):
                 key = tuple(stems[index] for index in run[cursor : cursor + length])
                 concept = self.vocab.concepts.get(key)
+                if concept is None and (full := self.shortened(key, run[cursor : cursor + length], fixed, zipf)):
+                    concept = self.vocab.concepts[full]
+                    notes.setdefault(run[cursor], f"shortened: {' '.join(key)} -> {' '.join(full)}")
                 if concept is not None or length == 1:
                     spans.append((run[cursor : cursor + length], concept))
                     cursor += length
                     break
         return spans
+
+    def shortened(
+        self, key: tuple[str, ...], positions: list[int], fixed: list[str], zipf: dict[str, float]
+    ) -> tuple[str, ...] | None:
+        """The concept phrase the words at `positions` shorten ("multi need" -> "multiple needs"), if one: a word
+        shortened is no everyday English word itself ("work" is not short for "worker")."""
+        full = self.vocab.lengthened(key)
+        if full is None:
+            return None
+        shortened = [fixed[index] for index, part, whole in zip(positions, key, full, strict=True) if part != whole]
+        if any(zipf.get(word, 0.0) >= self.tuning.everyday_zipf for word in shortened):
+            return None
+        return full
 
     @staticmethod
     def units(
@@ -454,7 +491,32 @@ class Analyser:
         """
         tuning = self.tuning
         evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
+        # Unknown English words beside the evidence say the question may be on something else ("ergonomic chair
+        # for my desk", "child possessed, faith-based abuse"): they give way only to as many specific concepts, not
+        # to a concept found in a large share of the passages ("family", "social care").
+        specific = [unit for unit in evidence if self.weight(unit) >= tuning.specific_share * self.vocab.idf_max]
+        # A single word of everyday English may be named in its everyday sense ("minutes" of a lunch break, "train"
+        # strike, office "chair"): it counts as `everyday_evidence` of a specific concept.
+        everyday = [
+            len(unit.words) == 1 and max(zipf.get(word, 0.0) for word in unit.words) >= tuning.everyday_zipf
+            for unit in specific
+        ]
+        strength = sum(tuning.everyday_evidence if plain else 1.0 for plain in everyday)
+        for unit, plain in zip(specific, everyday, strict=True):
+            unit.specific = not plain
+        foreign = [
+            unit
+            for unit in units
+            if unit.concept is None
+            and not unit.offtopic
+            # Known only inside a longer phrase ("lunch" of "lunch and learn"): the passages never use it alone.
+            and not (set(unit.stems) & self.vocab.stem_df.keys())
+            and 0.0 < max(zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)) < tuning.filler_zipf
+            and not set(unit.typed) <= names
+            and not all(len(word) <= 2 or word.isdigit() for word in unit.typed)
+        ]
         learning = bool(evidence)
+        excused = learning and strength >= min(len(foreign), tuning.excuse_cap)
         # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
         # dress code for court"); or a learning concept beside a family member the case is about ("dad works
         # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.
@@ -487,9 +549,13 @@ class Analyser:
                 # A corrected typo is as common as the word it was corrected to.
                 unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
             unit.weight = self.weight(unit)
-            if unknown and learning and unit.commonness < tuning.filler_zipf:
+            unseen = unit.concept is None and not (set(unit.stems) & self.vocab.stem_df.keys())
+            if unseen and excused and unit.commonness < tuning.filler_zipf:
                 unit.weight *= tuning.beside_concept
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
+            elif unit in foreign and learning:
+                counts = f"{len(foreign)} unknown words beside {len(specific)} specific concepts"
+                unit.notes.append(f"unknown word, weighed fully: {counts}")
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
                 unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
@@ -503,6 +569,15 @@ class Analyser:
         named = {unit.concept.labels[0] for unit in units if unit.concept and unit.concept.labels}
         words_ = [unit for unit in units if unit.concept is None and not unit.offtopic and unit.weight > 0]
         stems_ = {part for unit in units if not unit.offtopic for part in unit.stems}
+        # A single-word concept says its report words too ("mum" is a parent): descriptions are told in those.
+        stems_ |= {
+            part
+            for unit in units
+            if unit.concept is not None and len(unit.stems) == 1 and not unit.signpost
+            for key in unit.concept.expansions
+            if len(key) == 1
+            for part in key
+        }
         best: tuple[float, Description] | None = None
         for description in self.vocab.descriptions:
             shared = stems_.intersection(description.weights)

@@ -201,12 +201,15 @@ class Scorer:
         concepts = [(unit.weight, -index) for index, unit in enumerate(query.units) if unit.concept is not None]
         return -max(concepts)[1] if concepts else None
 
-    def concept_evidenced(self, hit: Hit, main: int | None) -> bool:
-        """The passage holds the question's main concept in words (not only a tag), and that evidence outweighs
-        every word it leaves unexplained: the question is answered on the evidence for its learning topic."""
-        if main is None or hit.coverage < self.tuning.min_result_coverage:
+    def concept_evidenced(self, hit: Hit, main: int | None, specific: set[int] | None = None) -> bool:
+        """The passage holds the question's main concept in words (not only a tag), or is tagged with a specific
+        concept the question names (the tags are curated: "face value" on a passage tagged professional
+        curiosity), and that evidence outweighs every word it leaves unexplained: the question is answered on the
+        evidence for its learning topic."""
+        if hit.coverage < self.tuning.min_result_coverage:
             return False
-        if hit.matches[main].credit <= self.tuning.credit_tag:
+        named = main is not None and hit.matches[main].credit > self.tuning.credit_tag
+        if not named and not any(hit.matches[index].credit >= self.tuning.credit_tag for index in specific or ()):
             return False
         evidence = sum(m.weight * m.credit for m in hit.matches)
         unmatched = max((m.weight for m in hit.matches if m.credit == 0), default=0.0)
@@ -227,8 +230,9 @@ class Scorer:
             return []
         best = max(hit.coverage for hit in hits)
         main = self.main_concept(query)
+        specific = {index for index, unit in enumerate(query.units) if unit.specific}
         if best < tuning.min_coverage and not any(
-            self.well_evidenced(hit) or self.concept_evidenced(hit, main) for hit in hits[:5]
+            self.well_evidenced(hit) or self.concept_evidenced(hit, main, specific) for hit in hits[:5]
         ):
             return []
         cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)

@@ -25,6 +25,14 @@ class Tuning:
     # A word the knowledge base does not know, or a workplace word, in a question that names a learning concept
     # weighs this share of its weight: rejection rests on the absence of evidence for a learning topic.
     beside_concept: float = 0.3
+    # ... but only while the question names as many specific concepts as it has unknown English words: a concept
+    # whose weight is at least this share of the rarest word's (not one found in a large share of the passages).
+    specific_share: float = 0.5
+    # ... up to this much specific evidence excuses any number of unknown words (a phrase and an everyday word do).
+    excuse_cap: float = 1.5
+    # ... a single word at least this common in English counts as this share of a specific concept.
+    everyday_zipf: float = 4.0
+    everyday_evidence: float = 0.5
     # ... and an everyday word (Zipf above `distinctive_zipf`) that names no concept weighs this share.
     everyday_beside_concept: float = 0.5
     # A thesaurus word at least this common in English ("time", "quick") is not on its own such evidence.

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Literal, TypeVar
 
 from knowledge.base import KnowledgeBase
 from knowledge.digest import Digest, build_digest
 from knowledge.records.digest_log import DigestLog, WeekPlan
+from knowledge.records.owners import new_owner
 from knowledge.services.ports import (
     Blocks,
     ChannelUnavailable,
@@ -43,6 +43,7 @@ MAX_RATE_LIMIT_RETRIES = 3
 MAX_RETRY_AFTER = 120.0  # seconds; a longer wait gives up for now and the next run tries again
 RETRY_FAILED_AFTER = 3600.0  # a channel Slack refused is tried again by the scheduled runs after an hour
 RETRY_UNCERTAIN_AFTER = 300.0
+RETRY_UNREACHABLE_AFTER = 300.0  # Slack could not be reached at all (nothing was sent): try again soon
 CLOCK_SKEW = 600.0  # look this much further back than the attempt, in case our clock and Slack's disagree
 
 T = TypeVar("T")
@@ -68,7 +69,8 @@ class Outcome:
             "found": f"{where}: the digest for {self.week} was already in the channel (found, not posted again)",
             "sent": f"{where}: the digest for {self.week} had already been posted",
             "skipped": f"{where}: {self.week} is skipped",
-            "busy": f"{where}: another run is posting the digest for {self.week} right now",
+            "busy": f"{where}: another run is posting the digest for {self.week} right now"
+            + (f" ({self.error})" if self.error else ""),
             "deferred": f"{where}: the last attempt failed ({self.error}); the next try is scheduled",
             "failed": f"{where}: could not post the digest for {self.week}: {self.error}",
             "uncertain": f"{where}: not sure whether the digest for {self.week} was posted ({self.error});"
@@ -195,8 +197,12 @@ class Digests:
 
     def _deliver(self, channel: str, week: str, *, now: datetime, force: bool) -> Outcome:
         assert self.render is not None
-        owner = uuid.uuid4().hex
+        owner = new_owner()  # names this process: a run killed mid-post loses its claim at once (see owners)
         claim = self.log.claim(channel, week, themes=self.theme_ids(), owner=owner, now=now.timestamp(), force=force)
+        if claim.status == "busy" and claim.held_elsewhere_until is not None:
+            until = datetime.fromtimestamp(claim.held_elsewhere_until, UTC)
+            held = f"held by a run on another machine until {until:%H:%M} UTC; run again after then if it stopped"
+            return Outcome(channel, week, "busy", claim.theme, error=held)
         if claim.status != "go":
             return Outcome(channel, week, claim.status, claim.theme, claim.ts, claim.error)
         assert claim.theme is not None
@@ -250,9 +256,13 @@ class Digests:
             self._record_failure(attempt, exc, retry_after=exc.retry_after)
             logger.warning("Digest %s for channel %s: still rate limited; will try again later", week, channel)
             return Outcome(channel, week, "failed", theme, error=exc.code)
-        except (MaybePosted, Unreachable) as exc:
-            # Slack may have accepted the post: the next attempt looks for it first. (An unreachable Slack never
-            # got the request; it is checked all the same, as before the two were told apart.)
+        except Unreachable as exc:  # refused or unknown host: the request never left, so nothing is uncertain
+            self._record_failure(attempt, exc, retry_after=RETRY_UNREACHABLE_AFTER)
+            error = f"could not connect to Slack ({exc.code})"
+            logger.warning("Digest %s for channel %s: %s; nothing was sent", week, channel, error)
+            return Outcome(channel, week, "failed", theme, error=error)
+        except MaybePosted as exc:
+            # Slack may have accepted the post: the next attempt looks for it first.
             self._record_failure(attempt, exc, retry_after=RETRY_UNCERTAIN_AFTER, uncertain=True)
             logger.warning(
                 "Digest %s for channel %s: no answer from Slack (%s); will check before retrying",

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge.base import KnowledgeBase
+from knowledge.loading import UnreadableFile, read_data_file
 from knowledge.models import normalise_whitespace
 from knowledge.tools.baseline import baseline_search
 
@@ -88,11 +89,25 @@ class Report:
 
 
 def load_questions(path: Path) -> tuple[EvalQuestion, ...]:
+    """The questions of an evaluation file; `EvalError` with one `file: field: problem` line per problem."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        return EvalFile.model_validate(raw).questions
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise EvalError(f"{path}: {exc}") from exc
+        raw = yaml.safe_load(read_data_file(Path(path)).decode("utf-8"))
+        questions = EvalFile.model_validate(raw).questions
+    except ValidationError as exc:
+        lines = [
+            f"{path}: {'.'.join(str(part) for part in problem['loc']) or '(file)'}: {problem['msg']}"
+            for problem in exc.errors(include_url=False)
+        ]
+        raise EvalError("\n".join(lines)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "(file)"
+        raise EvalError(f"{path}: {where}: {getattr(exc, 'problem', None) or 'not valid YAML'}") from None
+    except (OSError, UnicodeDecodeError, UnreadableFile) as exc:
+        raise EvalError(f"{path}: cannot read it ({exc})") from None
+    if not questions:
+        raise EvalError(f"{path}: questions: the list is empty (nothing to evaluate)")
+    return questions
 
 
 def _resolve(kb: KnowledgeBase, openings: tuple[str, ...], *, missing: list[str] | None = None) -> set[str]:
