@@ -13,7 +13,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +105,8 @@ def default_data_dir() -> Path:
 # The key of an item row holding the passage's distinct surface words, counted (and dropped) by the build so the
 # text is tokenised once; not a column.
 DISTINCT_WORDS = "distinct_words"
-# Rows whose words are counted together: one C-level Counter.update each, a bounded set of word sets alive.
-WORD_COUNT_BATCH = 10_000
+# Rows written together: one C-level Counter.update and one executemany per table each; only a batch is alive.
+ITEM_BATCH = 10_000
 
 # The columns of the `items` table, in order: what `item_row` returns (with DISTINCT_WORDS besides).
 ITEM_COLUMNS: dict[str, type] = {
@@ -150,12 +152,19 @@ def item_row(
         "text": text,
         "stems": " ".join(map(stem, tokens)),  # as text.stemmed_text, from the words tokenised once
         "tags": tag_text(audit_id, themes, agencies),
-        "agencies": json.dumps(list(agencies)),
-        "themes": json.dumps(list(themes)),
-        "notes": json.dumps(list(notes)),
+        "agencies": json_list(tuple(agencies)),
+        "themes": json_list(tuple(themes)),
+        "notes": json_list(tuple(notes)),
         "reads_as": reads_as,
         DISTINCT_WORDS: set(tokens),
     }
+
+
+@lru_cache(maxsize=65_536)
+def json_list(values: tuple[str, ...]) -> str:
+    """A list of strings as JSON; memoised, as passages share a few tag lists and notes (a million rows would
+    otherwise encode the same few lists three million times)."""
+    return json.dumps(list(values))
 
 
 def _item_rows(knowledge: Knowledge) -> Iterator[dict[str, Any]]:
@@ -182,33 +191,49 @@ def tag_text(audit_id: str, themes: Iterable[str], agencies: Iterable[str]) -> s
     return " ".join(tokens)
 
 
-def _bulk_insert(
-    db: sqlite_utils.Database,
-    table: str,
-    columns: dict[str, type],
-    pk: str | tuple[str, ...],
-    values: Iterable[tuple[Any, ...]],
-) -> None:
-    """Create a table with sqlite-utils and insert rows given as tuples in `columns` order."""
+def _create(db: sqlite_utils.Database, table: str, columns: dict[str, type], pk: str | tuple[str, ...]) -> str:
+    """Create a table with sqlite-utils; return the statement inserting a row given as a tuple in `columns` order."""
     db[table].create(columns, pk=pk)
     names = ", ".join(f'"{name}"' for name in columns)
     marks = ", ".join("?" * len(columns))
-    db.conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({marks})'
 
 
-def counted_rows(rows: Iterable[dict[str, Any]], counts: Counter[str]) -> list[dict[str, Any]]:
-    """The rows as a list, their distinct words added to `counts` (taken from DISTINCT_WORDS, which is removed, or
-    from the text when a row has none): the build reads each passage's words once."""
-    listed: list[dict[str, Any]] = []
+def write_items(db: sqlite_utils.Database, rows: Iterable[dict[str, Any]], counts: Counter[str]) -> None:
+    """Create the item tables and stream the rows into them, `ITEM_BATCH` at a time, adding each passage's
+    distinct words to `counts` (taken from DISTINCT_WORDS, which is removed, or from the text when a row has
+    none): the build reads each passage's words once and holds one batch of rows, whatever the library's size.
+
+    The tables are created by sqlite-utils and filled with executemany: inserting 100,000 rows through
+    insert_all spends most of its time building statements in Python.
+    """
+    inserts = [
+        _create(db, "items", ITEM_COLUMNS, "rowid"),
+        _create(db, "item_agencies", {"item_id": str, "agency_id": str}, ("item_id", "agency_id")),
+        _create(db, "item_themes", {"item_id": str, "theme_id": str, "position": int}, ("item_id", "theme_id")),
+    ]
+    columns = itemgetter(*ITEM_COLUMNS)
+    decoded: dict[str, list[str]] = {}  # the few distinct tag lists, decoded once each
+
+    def tags(text: str) -> list[str]:
+        found = decoded.get(text)
+        if found is None:
+            found = decoded[text] = json.loads(text)
+        return found
+
     source = iter(rows)
-    while batch := list(islice(source, WORD_COUNT_BATCH)):
+    while batch := list(islice(source, ITEM_BATCH)):
         counts.update(
             chain.from_iterable(
                 row.pop(DISTINCT_WORDS) if DISTINCT_WORDS in row else set(words(row["text"])) for row in batch
             )
         )
-        listed.extend(batch)
-    return listed
+        items, agencies, themes = inserts
+        db.conn.executemany(items, map(columns, batch))
+        db.conn.executemany(agencies, ((row["id"], agency) for row in batch for agency in tags(row["agencies"])))
+        db.conn.executemany(
+            themes, ((row["id"], theme, row["position"]) for row in batch for theme in tags(row["themes"]))
+        )
 
 
 ENGLISH_MIN_ZIPF = 1.0
@@ -326,30 +351,14 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
         pk="id",
     )
     counts: Counter[str] = Counter()
-    rows = counted_rows(item_rows if item_rows is not None else _item_rows(knowledge), counts)
-    # The item tables are created by sqlite-utils and filled with executemany: inserting 100,000 rows through
-    # insert_all spends most of its time building statements in Python.
-    _bulk_insert(db, "items", ITEM_COLUMNS, "rowid", (tuple(row[name] for name in ITEM_COLUMNS) for row in rows))
-    db["items"].create_index(["id"], unique=True)
+    write_items(db, item_rows if item_rows is not None else _item_rows(knowledge), counts)
     # Listings read what they show, newest audits or report order first, and stop: an audit's items in report
     # order, the audits in order of completion, a theme's items in report order (App Home, /recommendations,
-    # the digest; none may cost more as the library grows).
+    # the digest; none may cost more as the library grows). Indexed after the rows are in: far cheaper than
+    # keeping each index in order row by row.
+    db["items"].create_index(["id"], unique=True)
     db["items"].create_index(["audit_id", "position"])
     db["audits"].create_index(["completed", "id"])
-    _bulk_insert(
-        db,
-        "item_agencies",
-        {"item_id": str, "agency_id": str},
-        ("item_id", "agency_id"),
-        ((row["id"], agency) for row in rows for agency in json.loads(row["agencies"])),
-    )
-    _bulk_insert(
-        db,
-        "item_themes",
-        {"item_id": str, "theme_id": str, "position": int},
-        ("item_id", "theme_id"),
-        ((row["id"], theme, row["position"]) for row in rows for theme in json.loads(row["themes"])),
-    )
     db["item_themes"].create_index(["theme_id", "position"])
     db["item_agencies"].create_index(["agency_id"])
     db["words"].insert_all(({"word": word, "df": df} for word, df in counts.items()), pk="word", batch_size=5000)
@@ -371,19 +380,36 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
         f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(stems, tags, content='items', content_rowid='rowid',"
         " tokenize='unicode61 remove_diacritics 2', detail='full')"
     )
-    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
-    db.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+    index_in_one_pass(db.conn)
     db.execute(f"CREATE VIRTUAL TABLE {FTS_TABLE}_vocab USING fts5vocab({FTS_TABLE}, row)")
+
+
+# While indexing: FTS5 flushes its in-memory postings to a new segment whenever they pass `hashsize` (1 MB by
+# default) and, with `automerge` on, keeps merging those segments as it goes; a million passages then merge the
+# index again and again. With larger flushes and no merging during the rebuild, 'optimize' merges once.
+INDEXING_HASHSIZE = 64 * 1024 * 1024
+FTS5_DEFAULTS = {"automerge": 4, "hashsize": 1024 * 1024}
+
+
+def index_in_one_pass(conn: sqlite3.Connection) -> None:
+    """Fill the full-text index from the items table and merge it into one segment, then restore FTS5's settings."""
+    configure = f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rank) VALUES(?, ?)"
+    conn.execute(configure, ("automerge", 0))
+    conn.execute(configure, ("hashsize", INDEXING_HASHSIZE))
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('rebuild')")
+    conn.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES('optimize')")
+    for name, value in FTS5_DEFAULTS.items():
+        conn.execute(configure, (name, value))
 
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector, restoring it after.
 
-    The build holds every row (a dict, and a set of words until counted) alive at once; each generation-0
-    collection then re-scans them as they are promoted, and at 1,000,000 passages the full collections
-    walk millions of containers again and again. The build makes no reference cycles, so reference counting
-    frees everything it drops all the same.
+    The build makes millions of short-lived containers (a dict and a set of words per row), each allocation
+    counting towards the next collection, and its caller may hold every passage (the bench's synthetic base
+    does): at 1,000,000 passages the collections walk millions of containers again and again. The build makes
+    no reference cycles, so reference counting frees everything it drops all the same.
     """
     was_enabled = gc.isenabled()
     gc.disable()

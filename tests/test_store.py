@@ -115,3 +115,51 @@ def test_the_build_pauses_the_cyclic_collector_and_restores_it(enabled: bool) ->
         assert gc.isenabled() is enabled
     finally:
         gc.enable() if was else gc.disable()
+
+
+class Row(dict):  # type: ignore[type-arg]
+    """An item row that can be watched: a plain dict cannot be weakly referenced."""
+
+
+def test_the_build_streams_the_rows_holding_one_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rows are written and dropped a batch at a time, whatever the library's size."""
+    import weakref
+
+    from knowledge import store
+    from knowledge.loading import load_knowledge
+    from knowledge.tools.synthetic import synthetic_base
+
+    monkeypatch.setattr(store, "ITEM_BATCH", 50)
+    base = synthetic_base(load_knowledge(), passages=600, seed=1)
+    alive: set[int] = set()
+    most = 0
+
+    def rows():  # type: ignore[no-untyped-def]
+        nonlocal most
+        for number, row in enumerate(base.rows()):
+            watched = Row(row)
+            alive.add(number)
+            weakref.finalize(watched, alive.discard, number)
+            most = max(most, len(alive))
+            yield watched
+
+    build(tmp_path / "kb.db", knowledge=base.knowledge, item_rows=rows())
+    assert count(tmp_path / "kb.db", "items") == 600
+    assert count(tmp_path / "kb.db", "item_themes") >= 600 and count(tmp_path / "kb.db", "item_agencies") >= 600
+    assert most <= 2 * 50, most
+
+
+def test_the_full_text_index_is_whole_and_fts5s_settings_restored(tmp_path: Path, data: Path) -> None:
+    db = tmp_path / "kb.db"
+    build(db, data_dir=data)
+    with sqlite3.connect(db) as conn:
+        conn.execute("INSERT INTO items_fts(items_fts) VALUES('integrity-check')")  # raises when the index is wrong
+        assert dict(conn.execute("SELECT k, v FROM items_fts_config WHERE k IN ('automerge', 'hashsize')")) == {
+            "automerge": 4,
+            "hashsize": 1024 * 1024,
+        }
+        stems = conn.execute("SELECT stems FROM items WHERE rowid = 1").fetchone()[0]
+        word = stems.split()[0]
+        assert conn.execute(
+            "SELECT count(*) FROM items_fts WHERE items_fts MATCH ?", (f'stems : "{word}"',)
+        ).fetchone()[0]

@@ -77,11 +77,17 @@ class Tuning:
     # Candidates read from the full-text index, and terms searched for at most.
     candidates: int = 200
     max_fts_terms: int = 60
-    # Retrieval reads every posting of every term it searches for; at 100,000 passages a common word ("child",
-    # "plan") or tag has tens of thousands. Above this many, the commonest terms are left out of the candidate
-    # query; every `terms_per_doubling` terms double the work done per matching passage.
-    postings_budget: int = 20_000
+    # Ranking a term in the full-text index does work for every posting it has; at 100,000 passages a common word
+    # ("child", "plan") or tag has tens of thousands. Above this many, the commonest terms are left out of the
+    # ranking; every `terms_per_doubling` terms double the work done per matching passage.
+    postings_budget: int = 5_000
     terms_per_doubling: int = 64
+    # A unit none of whose own words fits in the budget is read by them in index order, this many passages at
+    # most (those holding a ranked term too first), ranked by the same BM25 from the words' document counts.
+    fill_candidates: int = 100
+    # ... after as many passages holding a word of each of the question's heaviest `fill_units` units (what coverage
+    # rewards, which the rarest terms' BM25 may miss).
+    fill_units: int = 3
     # When leaving terms out, a unit's own word is kept over a thesaurus phrase or tag this many times rarer.
     own_word_keep: float = 0.25
 
