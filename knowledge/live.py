@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import itertools
 import logging
 import os
@@ -38,6 +39,18 @@ logger = logging.getLogger(__name__)
 DEFAULT_CHECK_SECONDS = 10.0
 _SERIALS = itertools.count(1)  # link names stay unique between several LiveKnowledge objects in one process
 Identity = tuple[int, int, int, int]
+
+
+def settle() -> None:
+    """Put every object alive now (the knowledge just opened: vocabulary, concept index, word counts) beyond the
+    cyclic garbage collector, so that a full collection during a request does not walk them all again.
+
+    What an earlier call put there is let go first and collected, so a swapped-out build is freed. At 100,000
+    passages a full collection walked the open knowledge in about 23 ms, a few times in 200 questions (the p99).
+    """
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class SnapshotError(Exception):
@@ -101,6 +114,7 @@ class LiveKnowledge:
         self._thread: threading.Thread | None = None
         _remove_stale_links(self.db_path)
         self._current = self._open()
+        settle()
 
     # -- snapshots ---------------------------------------------------------------------------------------------
     def _link_path(self) -> Path:
@@ -201,6 +215,8 @@ class LiveKnowledge:
                 self.swaps += 1
             if done:
                 old.discard()
+            del old
+            settle()
             logger.info("Now serving the knowledge database built %s", read_meta(self.db_path).get("built_at", "?"))
             return True
 

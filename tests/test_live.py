@@ -247,3 +247,17 @@ def test_the_slack_app_answers_from_the_new_build_without_a_restart(
     first, second = (json.dumps(post) for post in posts)
     assert "Early Years" in first and "Early Years" not in second
     assert "Nothing in the audits answers that" in second
+
+
+def test_the_open_knowledge_is_put_beyond_the_collector_and_a_swapped_out_build_is_freed(
+    live: LiveKnowledge,
+) -> None:
+    import gc
+    import weakref
+
+    assert gc.get_freeze_count() > 0  # settled once opened
+    first = weakref.ref(live.current())
+    build(live.db_path, data_dir=bundled_data_dir())
+    assert live.refresh()
+    assert gc.get_freeze_count() > 0
+    assert first() is None  # the old build is let go of at the swap

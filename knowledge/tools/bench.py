@@ -26,6 +26,7 @@ from typing import Any
 from rapidfuzz import fuzz, process, utils
 
 from knowledge.base import KnowledgeBase
+from knowledge.live import settle
 from knowledge.loading import Knowledge
 from knowledge.store import build
 from knowledge.tools.baseline import baseline_search
@@ -184,6 +185,7 @@ def time_rapidfuzz(kb: KnowledgeBase, questions: Sequence[str], *, repeats: int)
 _PROBE = """
 import json, sys
 from knowledge.base import KnowledgeBase
+from knowledge.live import settle
 from knowledge.tools.bench import QUESTIONS, peak_rss_mb
 before = peak_rss_mb()
 kb = KnowledgeBase(sys.argv[1])
@@ -256,6 +258,7 @@ def run_bench(
         audits = len(base.knowledge.audits)
         del base
         kb = KnowledgeBase(db_path)
+        settle()  # as a serving process does once its knowledge is open
         opened = time.perf_counter()
 
         pipeline, bm25, found = time_questions(kb, questions, repeats=repeats)
@@ -277,6 +280,7 @@ def run_bench(
         bundled_path = temp_dir / "bundled.db"
         build(bundled_path, knowledge=knowledge)
         bundled_kb = KnowledgeBase(bundled_path)
+        settle()
         bundled, _, _ = time_questions(bundled_kb, questions, repeats=repeats * 3, with_bm25=False)
         bundled_kb.conn.close()
         cold = cold_ask(bundled_path, runs=cold_runs) if cold_runs else None
