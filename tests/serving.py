@@ -6,6 +6,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -102,3 +103,20 @@ def served_bot(
         assert PRE_VERBAL_QUESTION not in logged
         assert "will be unused" not in logged  # Bolt's misleading token warning is filtered
         assert "Traceback" not in logged
+
+
+def cut_off_while_dripping(conn: socket.socket, *, drips: int = 100, every: float = 0.1) -> bool:
+    """Send one byte every `every` seconds (each would reset an idle timer) until the server closes the connection
+    or `drips` bytes have gone; whether the server cut it off."""
+    conn.setblocking(False)
+    for _ in range(drips):
+        try:
+            conn.send(b"a")
+            if conn.recv(1) == b"":
+                return True
+        except BlockingIOError:
+            pass
+        except OSError:
+            return True
+        time.sleep(every)
+    return False

@@ -29,7 +29,7 @@ from knowledge.privacy import detect
 from knowledge.text import strip_slack_markup
 
 from .fakeslack import BOT_USER_ID, FakeSlack
-from .serving import ServedBot, served_bot
+from .serving import ServedBot, cut_off_while_dripping, served_bot
 from .slackbot import (
     PRE_VERBAL,
     PRE_VERBAL_QUESTION,
@@ -257,20 +257,8 @@ def test_a_request_that_never_finishes_is_cut_off_at_its_deadline(
         silent = socket.create_connection((bot.host, bot.port), timeout=10)
         dripping = socket.create_connection((bot.host, bot.port), timeout=10)
         dripping.sendall(b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nX-Slow: ")
-        dripping.setblocking(False)
-        closed = False
-        for _ in range(100):  # a byte every 0.1 s for at most 10 s: each byte would reset an idle timer
-            try:
-                dripping.send(b"a")
-                closed = dripping.recv(1) == b""
-            except BlockingIOError:
-                pass
-            except OSError:
-                closed = True
-            if closed:
-                break
-            time.sleep(0.1)
-        assert closed, "a request dripping for 10 s was still being read"
+        # A byte every 0.1 s for at most 10 s: each byte would reset an idle timer.
+        assert cut_off_while_dripping(dripping), "a request dripping for 10 s was still being read"
         silent.settimeout(10)
         assert silent.recv(1) == b""  # a connection that sent nothing is closed too
         silent.close()

@@ -26,6 +26,7 @@ from knowledge.store import build
 from knowledge.workspaces import Workspaces
 
 from .fakeslack import BOT_USER_ID, FakeSlack
+from .serving import cut_off_while_dripping
 from .slackbot import (
     APP_ID,
     PRE_VERBAL,
@@ -166,7 +167,6 @@ def test_the_install_pages_are_unsigned_but_bounded_like_every_request(
 ) -> None:
     import contextlib
     import socket
-    import time
 
     caplog.set_level("INFO")
     assert served.request("GET", "/slack/install")[0] == 200  # a browser opens it: no signature, no 401
@@ -188,20 +188,7 @@ def test_the_install_pages_are_unsigned_but_bounded_like_every_request(
     served.server.server.channel_class.deadline = 1.0
     with socket.create_connection((served.host, served.port), timeout=10) as dripping:
         dripping.sendall(b"GET /slack/install HTTP/1.1\r\nHost: bot\r\nX-Slow: ")
-        dripping.setblocking(False)
-        closed = False
-        for _ in range(100):  # a byte every 0.1 s for at most 10 s
-            try:
-                dripping.send(b"a")
-                closed = dripping.recv(1) == b""
-            except BlockingIOError:
-                pass
-            except OSError:
-                closed = True
-            if closed:
-                break
-            time.sleep(0.1)
-        assert closed, "a page request dripping for 10 s was still being read"
+        assert cut_off_while_dripping(dripping), "a page request dripping for 10 s was still being read"
     assert fake_slack.calls_to("oauth.v2.access") == []
     assert "Traceback" not in caplog.text
 
