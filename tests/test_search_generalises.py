@@ -411,3 +411,11 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
     # Asked about, the topic is still answered by its signpost alone; so is a case whose asking names no topic.
     assert kb.ask("what is the self harm pathway for a looked after child in A&E?").results == ()
     assert kb.ask("Looked after girl came into A&E after self harm. What should I do?").results == ()
+
+
+def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:
+    answer = kb.ask("how many children were subject to CP plans last year")
+    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["statistics"]
+    # Only for a question asking for a number: the same words in another question are no signpost.
+    assert kb.ask("what training on the voice of the child is running this year").signposts == ()
+    assert kb.ask("how many cases did the CSE audit look at").found

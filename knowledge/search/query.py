@@ -286,7 +286,8 @@ class Analyser:
         query.names_audit = bool(present & AUDIT_WORDS)
         query.wants_kind = wanted_kind(present)
         taken = [False] * len(typed)
-        spans = self.signpost_spans(typed, taken)
+        query.intent = intent_of(typed, text, names_audit=query.names_audit)
+        spans = self.signpost_spans(typed, taken, intent=query.intent)
         spans += self.offtopic_spans(typed, taken)
         zipf = self.english(present - STOPWORDS)
         fixed = self.correct(typed, taken, zipf, query.corrections, notes)
@@ -296,7 +297,6 @@ class Analyser:
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
-        query.intent = intent_of(typed, text, names_audit=query.names_audit)
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
         self.describe(query.units)
         self.weigh_narrative(query.units, parts, sentence_of)
@@ -313,17 +313,20 @@ class Analyser:
         return query
 
     # -- steps ------------------------------------------------------------------------------------------------
-    def signpost_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
+    def signpost_spans(self, typed: list[str], taken: list[bool], *, intent: str | None = None) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost."""
         if not self.vocab.signpost_keys:
             return []
-        keys = self.vocab.signpost_keys
+        keys, signposts = self.vocab.signpost_keys, self.vocab.signposts
+
+        def find(key: tuple[str, ...]) -> Concept | None:
+            topic = keys.get(key)
+            if topic is None or signposts[topic].intent not in (None, intent):
+                return None
+            return Concept(labels=[SIGNPOSTED + topic])
+
         spans = longest_matches(
-            [stem(word) for word in typed],
-            taken,
-            longest=self.vocab.max_signpost,
-            shortest=1,
-            find=lambda key: Concept(labels=[SIGNPOSTED + keys[key]]) if key in keys else None,
+            [stem(word) for word in typed], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
