@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator
 
@@ -269,6 +269,8 @@ class Signpost(Frozen):
     link: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     # About the kind of question (procedures, thresholds), not a topic: shown only when no topic signpost is named.
     fallback: bool = False
+    # Only for questions of this intent ("fact": "how many ... last year" asks for figures the audits do not keep).
+    intent: Literal["fact"] | None = None
 
 
 class SignpostFile(Frozen):

@@ -30,8 +30,9 @@ logger = logging.getLogger(__name__)
 # Bump when the database layout or the text processing changes: older databases are rebuilt.
 
 # 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
-# 12: fallback signposts; 13: glossary terms described in practitioners' words.
-SCHEMA_VERSION = "13"
+# 12: fallback signposts; 13: glossary terms described in practitioners' words;
+# 14: signposts for one intent.
+SCHEMA_VERSION = "14"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
@@ -366,11 +367,14 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
     db.execute(
         "CREATE TABLE signposts"
-        " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER)"
+        " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER, intent TEXT)"
     )
     db.conn.executemany(
-        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?)",
-        [(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback)) for s in knowledge.signposts],
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback), s.intent)
+            for s in knowledge.signposts
+        ],
     )
     db.execute("CREATE TABLE english (word TEXT PRIMARY KEY, zipf REAL NOT NULL) WITHOUT ROWID")
     db.conn.executemany("INSERT OR IGNORE INTO english VALUES (?, ?)", english_frequencies())

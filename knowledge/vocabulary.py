@@ -106,7 +106,8 @@ class Vocabulary:
         # Out-of-scope safeguarding topics, by the stems of their phrases (stopwords kept: "off roll").
         self.signposts: dict[str, Signpost] = {}
         self.signpost_keys: dict[tuple[str, ...], str] = {}
-        for signpost_id, name, phrases, message, link, fallback in conn.execute("SELECT * FROM signposts ORDER BY id"):
+        signposts = conn.execute("SELECT id, name, phrases, message, link, fallback, intent FROM signposts ORDER BY id")
+        for signpost_id, name, phrases, message, link, fallback, intent in signposts:
             signpost = Signpost(
                 id=signpost_id,
                 name=name,
@@ -114,6 +115,7 @@ class Vocabulary:
                 message=message,
                 link=link,
                 fallback=bool(fallback),
+                intent=intent,
             )
             self.signposts[signpost_id] = signpost
             for phrase in signpost.phrases:

@@ -398,3 +398,24 @@ def test_a_phrase_typed_with_a_word_shortened_finds_its_concept(kb: KnowledgeBas
     notes = notes_of(kb, "info sharing in the multi need cases")
     assert any(note.startswith("shortened: multi need") for note in notes)
     assert not any(note.startswith("shortened") for note in notes_of(kb, "how well did agencies work together"))
+
+
+def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_is_asked(kb: KnowledgeBase) -> None:
+    question = (
+        "Year 10 girl with a history of self harm came into A&E last night. "
+        "Is it a known problem that the hospital has no flag for a child who is looked after?"
+    )
+    answer = kb.ask(question)
+    assert answer.found and [signpost.id for signpost in answer.signposts] == ["self-harm"]
+    assert "told as the case, not asked: the signpost is shown beside the answer" in notes_of(kb, question)
+    # Asked about, the topic is still answered by its signpost alone; so is a case whose asking names no topic.
+    assert kb.ask("what is the self harm pathway for a looked after child in A&E?").results == ()
+    assert kb.ask("Looked after girl came into A&E after self harm. What should I do?").results == ()
+
+
+def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:
+    answer = kb.ask("how many children were subject to CP plans last year")
+    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["statistics"]
+    # Only for a question asking for a number: the same words in another question are no signpost.
+    assert kb.ask("what training on the voice of the child is running this year").signposts == ()
+    assert kb.ask("how many cases did the CSE audit look at").found

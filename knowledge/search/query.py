@@ -82,6 +82,10 @@ class Query:
     truncated: bool = False
     # Kinds of personal detail left out of the search ("date of birth", "postcode").
     ignored: list[str] = field(default_factory=list)
+    # Every signpost the question names is in the case it tells, while what it asks names a learning topic ("...
+    # after an overdose; the hospital didn't know she's looked after: a known problem?"): the signpost is shown
+    # beside the answer, not instead of it.
+    signposts_told: bool = False
     # What the question asks beyond its topic: "fact" (a number), "purpose" (why an audit was done) or "agency"
     # (what is asked of a named agency).
     intent: str | None = None
@@ -282,7 +286,8 @@ class Analyser:
         query.names_audit = bool(present & AUDIT_WORDS)
         query.wants_kind = wanted_kind(present)
         taken = [False] * len(typed)
-        spans = self.signpost_spans(typed, taken)
+        query.intent = intent_of(typed, text, names_audit=query.names_audit)
+        spans = self.signpost_spans(typed, taken, intent=query.intent)
         spans += self.offtopic_spans(typed, taken)
         zipf = self.english(present - STOPWORDS)
         fixed = self.correct(typed, taken, zipf, query.corrections, notes)
@@ -292,10 +297,10 @@ class Analyser:
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
-        query.intent = intent_of(typed, text, names_audit=query.names_audit)
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
         self.describe(query.units)
         self.weigh_narrative(query.units, parts, sentence_of)
+        query.signposts_told = self.signposts_told(query.units, parts, sentence_of)
         if (
             query.intent is None
             and query.named_agencies
@@ -308,17 +313,20 @@ class Analyser:
         return query
 
     # -- steps ------------------------------------------------------------------------------------------------
-    def signpost_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
+    def signpost_spans(self, typed: list[str], taken: list[bool], *, intent: str | None = None) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost."""
         if not self.vocab.signpost_keys:
             return []
-        keys = self.vocab.signpost_keys
+        keys, signposts = self.vocab.signpost_keys, self.vocab.signposts
+
+        def find(key: tuple[str, ...]) -> Concept | None:
+            topic = keys.get(key)
+            if topic is None or signposts[topic].intent not in (None, intent):
+                return None
+            return Concept(labels=[SIGNPOSTED + topic])
+
         spans = longest_matches(
-            [stem(word) for word in typed],
-            taken,
-            longest=self.vocab.max_signpost,
-            shortest=1,
-            find=lambda key: Concept(labels=[SIGNPOSTED + keys[key]]) if key in keys else None,
+            [stem(word) for word in typed], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
@@ -621,6 +629,24 @@ class Analyser:
             if unit.positions and sentence_of[unit.positions[0]] not in need:
                 unit.weight *= self.tuning.narrative_share
                 unit.notes.append("narrative: told as the case, not asked")
+
+    @staticmethod
+    def signposts_told(units: list[Unit], parts: list[str], sentence_of: list[int]) -> bool:
+        """Whether every signposted topic is only in the case told and the asking sentences name a learning concept;
+        if so, the signposted words are the case's detail: they weigh nothing, and the question is answered."""
+        need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+        signposted = [unit for unit in units if unit.signpost and unit.positions]
+        if not signposted or not need or len(need) == len(parts):
+            return False
+        if any(sentence_of[unit.positions[0]] in need for unit in signposted):
+            return False
+        asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
+        if not any(unit.concept is not None for unit in asked):
+            return False
+        for unit in signposted:
+            unit.weight = 0.0
+            unit.notes.append("told as the case, not asked: the signpost is shown beside the answer")
+        return True
 
     def evidences(self, unit: Unit, zipf: dict[str, float]) -> bool:
         """Whether a concept unit is evidence of a learning topic: a phrase, a name (agency, theme, glossary term,
