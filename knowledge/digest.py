@@ -167,31 +167,28 @@ def _wrap(text: str, first: str, rest: str | None = None) -> list[str]:
     )
 
 
+def _section_text(heading: str, groups: Sequence[AuditPoints], *, agencies: str | None = None) -> list[str]:
+    """One part of the plain-text digest: its heading, then each audit's points (with whom they concern)."""
+    if not groups:
+        return []
+    lines = ["", heading]
+    for group in groups:
+        lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
+        for point in group.points:
+            lines += _wrap(point.text, "  - ", "    ")
+            if agencies is not None:
+                lines += _wrap(f"{agencies}: " + ", ".join(point.agencies), "    ")
+    return lines
+
+
 def digest_text(digest: Digest, *, week: str | None = None) -> str:
     """The digest as plain text (for `learning-bot digest preview`), worded as the Slack post is."""
     lines = [f"Learning theme of the week: {digest.name}"]
     lines.append(digest.about(week))
     lines += ["", "Why it matters", *_wrap(digest.why_it_matters, "  ")]
-    if digest.findings:
-        lines += ["", "What the audits found"]
-        for group in digest.findings:
-            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
-            for point in group.points:
-                lines += _wrap(point.text, "  - ", "    ")
-    if digest.learning_points:
-        lines += ["", LEARNING_POINTS_HEADING]
-        for group in digest.learning_points:
-            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
-            for point in group.points:
-                lines += _wrap(point.text, "  - ", "    ")
-                lines += _wrap("Concerns: " + ", ".join(point.agencies), "    ")
-    if digest.recommendations:
-        lines += ["", ASKS_HEADING]
-        for group in digest.recommendations:
-            lines.append(f"  {group.audit.title} (completed {group.audit.completed_label})")
-            for point in group.points:
-                lines += _wrap(point.text, "  - ", "    ")
-                lines += _wrap("For: " + ", ".join(point.agencies), "    ")
+    lines += _section_text("What the audits found", digest.findings)
+    lines += _section_text(LEARNING_POINTS_HEADING, digest.learning_points, agencies="Concerns")
+    lines += _section_text(ASKS_HEADING, digest.recommendations, agencies="For")
     if digest.questions:
         lines += ["", "Questions for your team", *_wrap(TEAM_PROMPT, "  ")]
         for number, question in enumerate(digest.questions, start=1):

@@ -46,6 +46,26 @@ def _nothing(axes: object, text: str = "Nothing recorded in this period") -> Non
     axes.text(0.5, 0.5, text, ha="center", va="center", transform=axes.transAxes, color="#555555")  # type: ignore[attr-defined]
 
 
+def _mark(bars: Sequence[object], values: Sequence[int], name: str, marked: int) -> int:
+    """Name each bar with a value `{name}-mark-N` (what the page's tests and readers find); the count so far."""
+    for bar, value in zip(bars, values, strict=True):
+        if value:
+            marked += 1
+            bar.set_gid(f"{name}-mark-{marked}")  # type: ignore[attr-defined]
+    return marked
+
+
+def _by_week(axes: object, categories: Sequence[str], *, ylabel: str, marked: int, legend: bool) -> None:
+    """The weekly charts' x labels (the week number), integer y axis, legend, or a note that nothing was drawn."""
+    axes.set_xticks(range(len(categories)), [category.split("-")[-1] for category in categories], fontsize=8)  # type: ignore[attr-defined]
+    axes.set_ylabel(ylabel)  # type: ignore[attr-defined]
+    axes.yaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined]
+    if not marked:
+        _nothing(axes)
+    elif legend:
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)  # type: ignore[attr-defined]
+
+
 def stacked_bars(
     name: str,
     title: str,
@@ -62,18 +82,9 @@ def stacked_bars(
     positions = list(range(len(categories)))
     for index, (label, values) in enumerate(series):
         bars = axes.bar(positions, values, bottom=bottoms, label=label, color=PALETTE[index % len(PALETTE)], width=0.7)
-        for bar, value in zip(bars, values, strict=True):
-            if value:
-                mark += 1
-                bar.set_gid(f"{name}-mark-{mark}")
+        mark = _mark(bars, values, name, mark)
         bottoms = [bottom + value for bottom, value in zip(bottoms, values, strict=True)]
-    axes.set_xticks(positions, [category.split("-")[-1] for category in categories], fontsize=8)
-    axes.set_ylabel(ylabel)
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    if not mark:
-        _nothing(axes)
-    elif series:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _by_week(axes, categories, ylabel=ylabel, marked=mark, legend=bool(series))
     _finish(axes, title, name)
     return _svg(figure, name)
 
@@ -84,7 +95,6 @@ def horizontal_bars(name: str, title: str, labels: Sequence[str], values: Sequen
     axes = figure.add_subplot()
     positions = list(range(len(labels)))[::-1]
     bars = axes.barh(positions, values, color=PALETTE[0], height=0.6)
-    mark = 0
     for bar, value in zip(bars, values, strict=True):
         axes.annotate(
             str(value),
@@ -94,9 +104,7 @@ def horizontal_bars(name: str, title: str, labels: Sequence[str], values: Sequen
             va="center",
             fontsize=8,
         )
-        if value:
-            mark += 1
-            bar.set_gid(f"{name}-mark-{mark}")
+    mark = _mark(bars, values, name, 0)
     axes.set_yticks(positions, list(labels), fontsize=9)
     axes.set_xlabel(xlabel)
     axes.xaxis.get_major_locator().set_params(integer=True)
@@ -123,16 +131,7 @@ def grouped_bars(
     for index, (label, values) in enumerate(series):
         positions = [position + (index - (len(series) - 1) / 2) * width for position in range(len(categories))]
         bars = axes.bar(positions, values, width=width, label=label, color=PALETTE[index % len(PALETTE)])
-        for bar, value in zip(bars, values, strict=True):
-            if value:
-                mark += 1
-                bar.set_gid(f"{name}-mark-{mark}")
-    axes.set_xticks(range(len(categories)), [category.split("-")[-1] for category in categories], fontsize=8)
-    axes.set_ylabel(ylabel)
-    axes.yaxis.get_major_locator().set_params(integer=True)
-    if not mark:
-        _nothing(axes)
-    else:
-        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+        mark = _mark(bars, values, name, mark)
+    _by_week(axes, categories, ylabel=ylabel, marked=mark, legend=True)
     _finish(axes, title, name)
     return _svg(figure, name)

@@ -206,6 +206,16 @@ FAMILY_MEMBERS = frozenset(
 FIRST_PERSON_OWNERS = frozenset({"my", "our", "mine", "ours"})
 
 
+def says_nothing(unit: Unit, names: set[str]) -> bool:
+    """Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs") or a number."""
+    return set(unit.typed) <= names or all(len(word) <= 2 or word.isdigit() for word in unit.typed)
+
+
+def typed_commonness(unit: Unit, zipf: dict[str, float]) -> float:
+    """How common the unit's words are in English; a corrected typo is as common as the word it was corrected to."""
+    return max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
+
+
 def names_a_family_member(typed: list[str]) -> bool:
     """Whether the question names someone a case is about, not the asker's own ("dad works ..." not "my dad")."""
     return any(
@@ -299,8 +309,9 @@ class Analyser:
         query.units = self.units(spans, typed, fixed, stems, notes)
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
         self.describe(query.units)
-        self.weigh_narrative(query.units, parts, sentence_of)
-        query.signposts_told = self.signposts_told(query.units, parts, sentence_of)
+        told = self.told_sentences(query.units, parts, sentence_of)
+        self.weigh_narrative(query.units, told, sentence_of)
+        query.signposts_told = self.signposts_told(query.units, told, sentence_of)
         if (
             query.intent is None
             and query.named_agencies
@@ -492,10 +503,10 @@ class Analyser:
     def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float], *, family: bool = False) -> None:
         """Set each unit's commonness and weight.
 
-        Rejection rests on the absence of evidence for a learning topic: once the question names a learning
-        concept, a word the knowledge base does not know weighs only `beside_concept` of what it would, so one
-        unknown word cannot blank an answerable question; a workplace word gives way only to clearer evidence,
-        or to a learning concept when `family`: the question names someone the case is about.
+        Rejection rests on the absence of evidence for a learning topic: once the question names specific learning
+        concepts, a word the passages never use weighs only `beside_concept` of what it would, so one unknown word
+        cannot blank an answerable question; a workplace word gives way only to clearer evidence, or to a learning
+        concept when `family`: the question names someone the case is about.
         """
         tuning = self.tuning
         evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
@@ -515,13 +526,10 @@ class Analyser:
         foreign = [
             unit
             for unit in units
-            if unit.concept is None
-            and not unit.offtopic
-            # Known only inside a longer phrase ("lunch" of "lunch and learn"): the passages never use it alone.
-            and not (set(unit.stems) & self.vocab.stem_df.keys())
-            and 0.0 < max(zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)) < tuning.filler_zipf
-            and not set(unit.typed) <= names
-            and not all(len(word) <= 2 or word.isdigit() for word in unit.typed)
+            if not unit.offtopic
+            and self.unseen(unit)
+            and 0.0 < typed_commonness(unit, zipf) < tuning.filler_zipf
+            and not says_nothing(unit, names)
         ]
         learning = bool(evidence)
         excused = learning and strength >= min(len(foreign), tuning.excuse_cap)
@@ -548,17 +556,14 @@ class Analyser:
                 unit.notes.append("intent word: weighed as filler")
                 continue
             unknown = unit.concept is None and not (set(unit.stems) & self.vocab.known_stems)
-            if unknown and (set(unit.typed) <= names or all(len(word) <= 2 or word.isdigit() for word in unit.typed)):
-                # Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs") or
-                # a number: it says nothing about the topic.
+            if unknown and says_nothing(unit, names):
+                # A name, stray letters or a number: it says nothing about the topic.
                 unit.commonness = tuning.filler_zipf
                 unit.notes.append("name, number or stray letters: filler")
             else:
-                # A corrected typo is as common as the word it was corrected to.
-                unit.commonness = max((zipf.get(word, 0.0) for word in (*unit.typed, *unit.words)), default=0.0)
+                unit.commonness = typed_commonness(unit, zipf)
             unit.weight = self.weight(unit)
-            unseen = unit.concept is None and not (set(unit.stems) & self.vocab.stem_df.keys())
-            if unseen and excused and unit.commonness < tuning.filler_zipf:
+            if self.unseen(unit) and excused and unit.commonness < tuning.filler_zipf:
                 unit.weight *= tuning.beside_concept
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
             elif unit in foreign and learning:
@@ -567,6 +572,11 @@ class Analyser:
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
                 unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
+
+    def unseen(self, unit: Unit) -> bool:
+        """A word no passage uses on its own (unknown, or known only inside a longer phrase: "lunch" of "lunch and
+        learn")."""
+        return unit.concept is None and not (set(unit.stems) & self.vocab.stem_df.keys())
 
     def describe(self, units: list[Unit]) -> None:
         """A concept the question describes instead of naming ("taking what families say at face value" is
@@ -614,34 +624,32 @@ class Analyser:
             part.notes.append(f"explained by the described concept {description.label}")
         units.append(unit)
 
-    def weigh_narrative(self, units: list[Unit], parts: list[str], sentence_of: list[int]) -> None:
-        """In a question that tells a case and then asks, the case's words weigh `narrative_share` when the asking
-        sentences name a topic of their own ("... what does the learning say about core groups?"): the need
-        outweighs the narrative. When the asking sentence names nothing ("What should I do?"), the case is the
-        topic and keeps its weight."""
+    @staticmethod
+    def told_sentences(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:
+        """The sentences that tell a case, when the question tells one and its asking sentences name a topic of their
+        own ("... what does the learning say about core groups?"); none when the asking names nothing ("What should I
+        do?"): then the case is the topic."""
         need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
-        if len(parts) < 2 or not need or len(need) == len(parts):
-            return
+        if not need or len(need) == len(parts):
+            return set()
         asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
         if not any(unit.concept is not None for unit in asked):
-            return
+            return set()
+        return set(range(len(parts))) - need
+
+    def weigh_narrative(self, units: list[Unit], told: set[int], sentence_of: list[int]) -> None:
+        """The case's words weigh `narrative_share`: the need outweighs the narrative."""
         for unit in units:
-            if unit.positions and sentence_of[unit.positions[0]] not in need:
+            if unit.positions and sentence_of[unit.positions[0]] in told:
                 unit.weight *= self.tuning.narrative_share
                 unit.notes.append("narrative: told as the case, not asked")
 
     @staticmethod
-    def signposts_told(units: list[Unit], parts: list[str], sentence_of: list[int]) -> bool:
-        """Whether every signposted topic is only in the case told and the asking sentences name a learning concept;
-        if so, the signposted words are the case's detail: they weigh nothing, and the question is answered."""
-        need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+    def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int]) -> bool:
+        """Whether every signposted topic is only in the case told; if so, the signposted words are the case's
+        detail: they weigh nothing, and the question is answered (the signpost beside it)."""
         signposted = [unit for unit in units if unit.signpost and unit.positions]
-        if not signposted or not need or len(need) == len(parts):
-            return False
-        if any(sentence_of[unit.positions[0]] in need for unit in signposted):
-            return False
-        asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
-        if not any(unit.concept is not None for unit in asked):
+        if not signposted or not all(sentence_of[unit.positions[0]] in told for unit in signposted):
             return False
         for unit in signposted:
             unit.weight = 0.0
