@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from bot.cli import cli
 from knowledge.base import KnowledgeBase
@@ -20,6 +19,7 @@ from knowledge.reporting.quarter import Period, PeriodError, build_report
 from knowledge.tools.simulation import EXAMPLE_REQUESTS, simulate_quarter
 
 from .fakeslack import FakeSlack
+from .statedump import sql_dump
 
 QUARTER = Period(date(2017, 1, 1), date(2017, 3, 31))
 
@@ -114,35 +114,21 @@ def test_help_request_texts_are_never_in_the_report(quarter_state: Path, kb: Kno
         assert text not in everything
 
 
-def state_digest(path: Path) -> str:
-    conn = StateStore(path).conn
-    tables = [row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
-    content = [list(map(tuple, conn.execute(f"SELECT * FROM {name} ORDER BY rowid"))) for name in tables]
-    return hashlib.sha256(repr(content).encode()).hexdigest()
+def run_report(
+    kb_path: Path, state: Path, out: Path, *extra: str, start: str = "2017-01-01", end: str = "2017-03-31"
+) -> Result:
+    """`learning-bot --db KB report --state STATE --from START --to END --out OUT [extra...]`."""
+    where = ["--db", str(kb_path), "report", "--state", str(state), "--out", str(out)]
+    return CliRunner().invoke(cli, [*where, "--from", start, "--to", end, *extra])
 
 
 def test_the_cli_writes_the_report_and_changes_no_record(quarter_state: Path, kb_path: Path, tmp_path: Path) -> None:
-    before = state_digest(quarter_state)
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(kb_path),
-            "report",
-            "--state",
-            str(quarter_state),
-            "--from",
-            "2017-01-01",
-            "--to",
-            "2017-03-31",
-            "--out",
-            str(tmp_path / "board"),
-        ],
-    )
+    before = sql_dump(quarter_state)
+    result = run_report(kb_path, quarter_state, tmp_path / "board")
     assert result.exit_code == 0, result.output
     assert f"Wrote {tmp_path / 'board' / PAGE_NAME} and 9 CSV files" in result.stdout
     assert (tmp_path / "board" / "questions-by-theme.csv").is_file()
-    assert state_digest(quarter_state) == before
+    assert sql_dump(quarter_state) == before
 
 
 @pytest.mark.parametrize(
@@ -156,44 +142,14 @@ def test_the_cli_writes_the_report_and_changes_no_record(quarter_state: Path, kb
 def test_a_bad_period_is_refused_and_nothing_is_written(
     quarter_state: Path, kb_path: Path, tmp_path: Path, start: str, end: str, message: str
 ) -> None:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(kb_path),
-            "report",
-            "--state",
-            str(quarter_state),
-            "--from",
-            start,
-            "--to",
-            end,
-            "--out",
-            str(tmp_path / "board"),
-        ],
-    )
+    result = run_report(kb_path, quarter_state, tmp_path / "board", start=start, end=end)
     assert result.exit_code == 2
     assert message in result.stderr
     assert not (tmp_path / "board").exists()
 
 
 def test_no_state_database_is_a_clear_error(kb_path: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(kb_path),
-            "report",
-            "--state",
-            str(tmp_path / "none.db"),
-            "--from",
-            "2017-01-01",
-            "--to",
-            "2017-03-31",
-            "--out",
-            str(tmp_path / "board"),
-        ],
-    )
+    result = run_report(kb_path, tmp_path / "none.db", tmp_path / "board")
     assert result.exit_code == 1
     assert f"no state database at {tmp_path / 'none.db'}" in result.stderr
     assert not (tmp_path / "none.db").exists()
@@ -205,23 +161,7 @@ def test_post_uploads_the_page_to_the_admin_channel(
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
     monkeypatch.setenv("SLACK_API_URL", fake_slack.url)
     monkeypatch.setenv("ADMIN_CHANNEL", "CADMIN01")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(kb_path),
-            "report",
-            "--state",
-            str(quarter_state),
-            "--from",
-            "2017-01-01",
-            "--to",
-            "2017-03-31",
-            "--out",
-            str(tmp_path / "board"),
-            "--post",
-        ],
-    )
+    result = run_report(kb_path, quarter_state, tmp_path / "board", "--post")
     assert result.exit_code == 0, result.output
     [asked] = fake_slack.calls_to("files.getUploadURLExternal")
     assert asked.args["filename"] == PAGE_NAME
@@ -238,23 +178,7 @@ def test_post_without_an_admin_channel_says_which_setting(
     quarter_state: Path, kb_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
-    result = CliRunner().invoke(
-        cli,
-        [
-            "--db",
-            str(kb_path),
-            "report",
-            "--state",
-            str(quarter_state),
-            "--from",
-            "2017-01-01",
-            "--to",
-            "2017-03-31",
-            "--out",
-            str(tmp_path / "board"),
-            "--post",
-        ],
-    )
+    result = run_report(kb_path, quarter_state, tmp_path / "board", "--post")
     assert result.exit_code == 1
     assert "set ADMIN_CHANNEL to post the report" in result.stderr
     assert (tmp_path / "board" / PAGE_NAME).is_file()  # the files are kept
