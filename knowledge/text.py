@@ -96,6 +96,27 @@ FINDING_CUES = frozenset(
     "find finding findings found evidence evidenced show showed good well effective effectively common working".split()
 )
 
+# Asking what to do, or whether something is required, asks for the recommendations ...
+RECOMMENDATION_PHRASES = frozenset(
+    {
+        ("need", "to"),
+        ("needs", "to"),
+        ("have", "to"),
+        ("has", "to"),
+        ("ok", "to"),
+        ("okay", "to"),
+        ("what", "if"),
+        ("what", "to", "do"),
+        ("do", "i", "do"),
+        ("do", "we", "do"),
+        ("asked", "to"),
+        ("going", "forward"),
+        ("next", "steps"),
+    }
+)
+# ... asking whether something happened ("did", "were", "was" opening a sentence) asks for the findings.
+FINDING_OPENERS = frozenset({"did", "were", "was", "had"})
+
 # Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
 META_WORDS = frozenset(
     "recommendation recommendations recommend recommended finding findings audit audits learning".split()

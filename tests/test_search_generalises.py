@@ -230,6 +230,13 @@ def test_an_agency_question_leads_with_that_agencys_recommendations(kb: Knowledg
     [
         ("how well did schools and children's centres share information", "finding"),
         ("tips on hearing the voice of babies", "recommendation"),
+        # whether something happened, opening the question or a sentence of it, is asked of the findings
+        ("did police investigations take account of the child's voice", "finding"),
+        ("Young person at risk of CSE. Were the plans SMART?", "finding"),
+        # what to do, or whether something is needed or allowed, is asked of the recommendations
+        ("what do I do if I cannot attend a TAC meeting", "recommendation"),
+        ("is it ok to send a report instead of going to a TAC meeting", "recommendation"),
+        ("does every agency have to check with the children's centre", "recommendation"),
     ],
 )
 def test_asking_how_well_something_worked_or_for_advice_asks_for_that_kind(
@@ -237,6 +244,22 @@ def test_asking_how_well_something_worked_or_for_advice_asks_for_that_kind(
 ) -> None:
     assert kb.searcher.analyse(question).wants_kind == kind
     assert kb.ask(question).results[0].kind == kind
+
+
+def test_a_recommendation_worded_as_an_observation_is_weighed_as_a_finding(kb: KnowledgeBase) -> None:
+    """The report files some observations under Learning/Recommendations ("Police stated that they were routinely
+    notified ..."): curated `reads_as: observation`. A question about what was found gets the finding nudge for
+    them; one asking what should be done does not."""
+    observed = kb.item("cwd-r7")
+    assert (observed.kind, observed.reads_as) == ("recommendation", "observation")
+    tuning = kb.searcher.tuning
+    query, hits = kb.searcher.search("were police told about child protection meetings for disabled children")
+    assert query.wants_kind == "finding"
+    assert {hit.item_id: hit.bonus for hit in hits}["cwd-r7"] >= tuning.kind_bonus
+    query, hits = kb.searcher.search("what should police do about child protection meetings for disabled children")
+    assert query.wants_kind == "recommendation"
+    bonus = {hit.item_id: hit.bonus for hit in hits}
+    assert bonus["cwd-r7"] < tuning.kind_bonus <= bonus["cse-r4"]
 
 
 # -- 6. signposts for safeguarding topics the audits do not cover ------------------------------------------------

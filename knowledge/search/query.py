@@ -19,10 +19,12 @@ from knowledge.text import (
     FACT_PHRASES,
     FACT_WORDS,
     FINDING_CUES,
+    FINDING_OPENERS,
     MAX_QUESTION_CHARS,
     PURPOSE_PHRASES,
     PURPOSE_WORDS,
     RECOMMENDATION_CUES,
+    RECOMMENDATION_PHRASES,
     STOPWORDS,
     TEXTING,
     normalise,
@@ -137,11 +139,13 @@ def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
     return 1.0 - share * (1.0 - tuning.filler_weight)
 
 
-def wanted_kind(present: set[str]) -> str | None:
-    """The kind of passage a question's words ask for: recommendations ("should"), findings ("found") or any."""
-    if present & RECOMMENDATION_CUES:
+def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None:
+    """The kind of passage a question's words ask for: recommendations ("should", "what do I do"), findings
+    ("found", "did ...?") or any."""
+    present = set(typed)
+    if present & RECOMMENDATION_CUES or has_phrase(typed, RECOMMENDATION_PHRASES):
         return "recommendation"
-    if present & FINDING_CUES:
+    if present & FINDING_CUES or (openers and openers & FINDING_OPENERS):
         return "finding"
     return None
 
@@ -294,7 +298,9 @@ class Analyser:
             sentence_of += [number] * len(read)
         present = set(typed)
         query.names_audit = bool(present & AUDIT_WORDS)
-        query.wants_kind = wanted_kind(present)
+        # The first word of each sentence ("Did ...?", "Were ...?").
+        openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
+        query.wants_kind = wanted_kind(typed, openers)
         taken = [False] * len(typed)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
         spans = self.signpost_spans(typed, taken, intent=query.intent)
@@ -303,7 +309,7 @@ class Analyser:
         fixed = self.correct(typed, taken, zipf, query.corrections, notes)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
-        query.wants_kind = query.wants_kind or wanted_kind(corrected)
+        query.wants_kind = query.wants_kind or wanted_kind(fixed)
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)

@@ -25,7 +25,8 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, Concept, Voca
 
 # A term to retrieve candidates by: (column, stems, indexes of the units it stands for).
 Route = tuple[str, tuple[str, ...], set[int]]
-# A candidate row: rowid, item id, stems, tags, kind, audit id, bm25 rank.
+# A candidate row: rowid, item id, stems, tags, kind, audit id, bm25 rank. The kind is the one a passage reads as:
+# a recommendation worded as an observation (curated `reads_as`) is weighed as a finding.
 Candidate = tuple[int, str, str, str, str, str, float]
 
 # The weights of the full-text columns in BM25 (stems, tags), and FTS5's bm25() constants.
@@ -36,7 +37,10 @@ BM25_B = 0.75
 FTS5_AVERAGES_ROWID = 1
 # A token as FTS5's unicode61 tokenizer reads one: a run of letters and digits ("a&e" is two).
 _FTS_TOKEN = re.compile(r"[^\W_]+")
-_ROW_COLUMNS = "items.rowid, items.id, items.stems, items.tags, items.kind, items.audit_id"
+_ROW_COLUMNS = (
+    "items.rowid, items.id, items.stems, items.tags,"
+    " CASE WHEN items.reads_as = 'observation' THEN 'finding' ELSE items.kind END, items.audit_id"
+)
 
 
 def fts_phrase(stems: tuple[str, ...]) -> str:
