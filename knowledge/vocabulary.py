@@ -25,6 +25,8 @@ PASSAGES_PER_WORD = 20_000
 TYPO_RATIO = 100
 # An English word at least this common (Zipf scale) is a real word, not a typo to correct.
 REAL_WORD_ZIPF = 2.0
+# Signpost words shorter than this are not read through typos ("hba", "nrm" are too close to others).
+MIN_SIGNPOST_TYPO = 5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
 # Each part of a run-together word is at least this long.
@@ -122,6 +124,10 @@ class Vocabulary:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
+        # The words of the signposts' phrases, as choices for reading a misspelt one ("radicalisaton").
+        self._signpost_words = sorted(
+            {word for phrase in self.signpost_phrases() for word in words(phrase) if len(word) >= MIN_SIGNPOST_TYPO}
+        )
         key_texts = self._load_concepts(conn)
         # Choices for typo correction: the corpus words, every word of a concept key, and the words people
         # use about the audits themselves ("recomendations" -> "recommendations").
@@ -335,6 +341,26 @@ class Vocabulary:
         if not (self.is_word(first) and self.is_word(second)) or support >= parts:
             return word
         return None
+
+    def signpost_phrases(self) -> list[str]:
+        return [phrase for signpost in self.signposts.values() for phrase in signpost.phrases]
+
+    def signpost_typo(self, word: str, *, zipf: float | None = None) -> str | None:
+        """The signpost word a misspelt word most likely means ("radicalisaton" -> "radicalisation"), or None.
+
+        Signpost words are never the passages' words, so `correct` cannot choose them; this reads a typo of one
+        only to recognise an uncovered topic, under `correct`'s rules: a word the passages and English do not use,
+        within a few edits, starting with the same letter."""
+        # (A thesaurus may list the misspelling itself, "referal": only the passages' own words are known here.)
+        if len(word) < MIN_SIGNPOST_TYPO or not word.isalpha() or word in self.known_words or word in self.word_df:
+            return None
+        if zipf is not None and zipf >= REAL_WORD_ZIPF:
+            return None
+        cutoff = 86 if len(word) <= 6 else 80
+        found = process.extractOne(word, self._signpost_words, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+        if found is None or found[0][0] != word[0] or found[0].startswith(word) or word.startswith(found[0]):
+            return None
+        return found[0]
 
     def correct(self, word: str, *, zipf: float | None = None) -> str | None:
         """The vocabulary word a misspelt word most likely means, or None when it is known or too far off.

@@ -281,6 +281,31 @@ def test_a_topic_the_audits_do_not_cover_gets_its_signpost_not_learning_points(
     assert answer.signposts[0].link and answer.signposts[0].message.startswith("The ")
 
 
+@pytest.mark.parametrize(
+    ("question", "topic", "note"),
+    [
+        ("radicalisaton concerns about a year 9 boy", "radicalisation", "typo: radicalisaton -> radicalisation"),
+        ("hw do i make a prevent referal for a yr 10", "radicalisation", "typo: referal -> referral"),
+        ("threshhold for a strategy discussion", "procedures", "typo: threshhold -> threshold"),
+    ],
+)
+def test_a_misspelt_signpost_word_still_gets_its_signpost(
+    kb: KnowledgeBase, question: str, topic: str, note: str
+) -> None:
+    answer = kb.ask(question)
+    assert answer.results == ()
+    assert [signpost.id for signpost in answer.signposts] == [topic]
+    assert note in notes_of(kb, question)
+
+
+def test_only_a_word_neither_the_passages_nor_english_use_is_read_as_a_signpost_word(kb: KnowledgeBase) -> None:
+    vocab = kb.searcher.analyser.vocab
+    assert vocab.signpost_typo("radicalisaton") == "radicalisation"
+    assert vocab.signpost_typo("prevent") is None  # a passage word ("to prevent any child falling through the net")
+    assert vocab.signpost_typo("knight", zipf=4.0) is None  # English, however close to "knife"
+    assert kb.ask("disgised complience").found  # a passage word's typo is still corrected to it
+
+
 def test_the_signpost_is_shown_instead_of_nothing_found_in_the_cli_and_in_slack(kb: KnowledgeBase, kb_path) -> None:
     question = "how do I refer a child to the national referral mechanism"
     result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", question])

@@ -303,9 +303,9 @@ class Analyser:
         query.wants_kind = wanted_kind(typed, openers)
         taken = [False] * len(typed)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
-        spans = self.signpost_spans(typed, taken, intent=query.intent)
-        spans += self.offtopic_spans(typed, taken)
         zipf = self.english(present - STOPWORDS)
+        spans = self.signpost_spans(typed, taken, intent=query.intent, zipf=zipf, notes=notes)
+        spans += self.offtopic_spans(typed, taken)
         fixed = self.correct(typed, taken, zipf, query.corrections, notes)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
@@ -330,10 +330,32 @@ class Analyser:
         return query
 
     # -- steps ------------------------------------------------------------------------------------------------
-    def signpost_spans(self, typed: list[str], taken: list[bool], *, intent: str | None = None) -> list[Span]:
-        """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost."""
+    def signpost_spans(
+        self,
+        typed: list[str],
+        taken: list[bool],
+        *,
+        intent: str | None = None,
+        zipf: dict[str, float] | None = None,
+        notes: dict[int, str] | None = None,
+    ) -> list[Span]:
+        """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
+        neither the knowledge base nor English knows is read as the signpost or passage word it misspells
+        ("prevent referal", "radicalisaton")."""
         if not self.vocab.signpost_keys:
             return []
+        zipf = zipf or {}
+        read: list[str] = []
+        misspelt: dict[int, str] = {}
+        for index, word in enumerate(typed):
+            meant = None
+            if word not in STOPWORDS:
+                meant = self.vocab.signpost_typo(word, zipf=zipf.get(word)) or self.vocab.correct(
+                    word, zipf=zipf.get(word)
+                )
+            if meant is not None:
+                misspelt[index] = meant
+            read.append(meant or word)
         keys, signposts = self.vocab.signpost_keys, self.vocab.signposts
 
         def find(key: tuple[str, ...]) -> Concept | None:
@@ -343,7 +365,7 @@ class Analyser:
             return Concept(labels=[SIGNPOSTED + topic])
 
         spans = longest_matches(
-            [stem(word) for word in typed], taken, longest=self.vocab.max_signpost, shortest=1, find=find
+            [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
@@ -353,6 +375,10 @@ class Analyser:
                 for position in positions:
                     taken[position] = False
             spans = [span for span in spans if span not in fallback]
+        if notes is not None:
+            for positions, _ in spans:
+                for index in set(positions) & misspelt.keys():
+                    notes[index] = f"typo: {typed[index]} -> {misspelt[index]}"
         return spans
 
     @staticmethod
