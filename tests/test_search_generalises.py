@@ -395,6 +395,25 @@ def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) ->
     assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["procedures"]
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what's the phone number for the children's social care front door", "procedures"),
+        ("eligibility for early help from children's centres", "procedures"),
+        ("can I share information about domestic abuse under GDPR", "law"),
+        ("what does the law say about parental consent before a referral", "law"),
+        ("how do I book on the disguised compliance training", "training-courses"),
+    ],
+)
+def test_contact_details_criteria_the_law_and_course_bookings_get_a_signpost(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    """How to reach a service, who qualifies, what the law says and how to book a course are not in the audits,
+    however close the topic they name."""
+    answer = kb.ask(question)
+    assert answer.results == () and [signpost.id for signpost in answer.signposts] == [topic]
+
+
 def test_a_topic_signpost_outranks_the_procedures_signpost(kb: KnowledgeBase) -> None:
     answer = kb.ask("what's the process for a young carers assessment")
     assert [signpost.id for signpost in answer.signposts] == ["young-carers"]
@@ -467,3 +486,13 @@ def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpo
     # Only for a question asking for a number: the same words in another question are no signpost.
     assert kb.ask("what training on the voice of the child is running this year").signposts == ()
     assert kb.ask("how many cases did the CSE audit look at").found
+
+
+def test_a_count_for_a_year_no_passage_mentions_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:
+    question = "how many children with disabilities were on CP plans in 2019"
+    answer = kb.ask(question)
+    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["statistics"]
+    assert "a year no passage mentions: read as 'another year'" in notes_of(kb, question)
+    # The audits' own year is answered from them: "as at July 2016 ... 12 of a total of 321 children".
+    answer = kb.ask("how many children with disabilities were on CP plans in 2016")
+    assert answer.signposts == () and "321" in answer.results[0].text

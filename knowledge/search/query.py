@@ -44,6 +44,10 @@ _ANY_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
 
 # A run of question positions and the concept it names (None: a single content word).
 Span = tuple[list[int], Concept | None]
+# A year as typed ("2019"), and the signpost phrase a year no passage mentions is read as.
+_YEAR = re.compile(r"(?:19|20)\d\d")
+OTHER_YEAR_WORDS = ("another", "year")
+OTHER_YEAR = tuple(stem(word) for word in OTHER_YEAR_WORDS)
 
 
 @dataclass
@@ -364,7 +368,8 @@ class Analyser:
                 return None
             return Concept(labels=[SIGNPOSTED + topic])
 
-        spans = longest_matches(
+        spans = self.other_years(typed, taken, find, notes)
+        spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
@@ -379,6 +384,28 @@ class Analyser:
             for positions, _ in spans:
                 for index in set(positions) & misspelt.keys():
                     notes[index] = f"typo: {typed[index]} -> {misspelt[index]}"
+        return spans
+
+    def other_years(
+        self,
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """A year no passage mentions ("how many CP plans in 2019") read as the signpost phrase "another year": the
+        audits count only the cases of their own year."""
+        spans: list[Span] = []
+        for index, word in enumerate(typed):
+            if taken[index] or not _YEAR.fullmatch(word) or word in self.vocab.word_df:
+                continue
+            concept = find(OTHER_YEAR)
+            if concept is None:
+                break
+            spans.append(([index], concept))
+            taken[index] = True
+            if notes is not None:
+                notes[index] = f"a year no passage mentions: read as '{' '.join(OTHER_YEAR_WORDS)}'"
         return spans
 
     @staticmethod
