@@ -166,6 +166,17 @@ def test_a_fact_question_favours_the_passage_holding_the_number(kb: KnowledgeBas
     assert any(character.isdigit() for character in answer.results[0].text)
 
 
+def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: KnowledgeBase) -> None:
+    """'In 4 out of 6 ...' answers 'in how many cases'; a year ('2017-2018') or 'under 5' is not a count, and 'the
+    majority' is a count without its number."""
+    query, hits = kb.searcher.search("in how many cases were males missing from assessments")
+    assert query.intent == "fact"
+    bonus = {hit.item_id: hit.bonus for hit in hits}
+    assert bonus["fmn-f4"] > bonus["fmn-r3"] > 0  # "in 4 out of 6 ..." / "... sessions in 2017-2018"
+    # "Elements of disguised compliance were evident in all cases."
+    assert kb.ask("in how many of the families was disguised compliance seen").results[0].id == "fmn-f5"
+
+
 def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase) -> None:
     answer = kb.ask("why was the children with disabilities audit done", explain=True)
     assert answer.analysis is not None and answer.analysis["intent"] == "purpose"

@@ -9,6 +9,7 @@ rows, the vocabulary and the tuning.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from knowledge.models import ALL_AGENCIES
@@ -16,6 +17,11 @@ from knowledge.search.query import STOP_STEMS, Query, Unit
 from knowledge.search.retrieval import Candidate
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.vocabulary import AGENCY_TAG, THEME_TAG, Concept, Vocabulary, tag_token
+
+# How many of the cases, in a passage's stems: "in 2 of the 6 case", "4 out of 6", "in 100[%] of the case", "all 8
+# case" (not a priority's number, a date or "under 5"); and said without a number: "the major[ity]", "one case".
+COUNT = re.compile(r"\b\d+ (?:out )?of\b|\ball \d+ case")
+VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six) case")
 
 
 @dataclass
@@ -175,8 +181,11 @@ class Scorer:
         """A nudge for the passage the question's intent asks for: one holding a number for a fact question, the
         audit's context for a purpose question, a recommendation tagged with the named agency for an agency one; and
         less for a context passage (why the audit was done) when the question does not ask why."""
-        if query.intent == "fact" and any(character.isdigit() for character in stems_text):
-            return self.tuning.intent_bonus
+        if query.intent == "fact":
+            if COUNT.search(stems_text):
+                return self.tuning.intent_bonus
+            if VAGUE_COUNT.search(stems_text) or any(character.isdigit() for character in stems_text):
+                return self.tuning.intent_bonus / 2
         if kind == "context":
             return self.tuning.intent_bonus if query.intent == "purpose" else -self.tuning.context_penalty
         if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
