@@ -31,6 +31,18 @@ def notes_of(kb: KnowledgeBase, question: str) -> list[str]:
 
 
 # -- 1. rejection rests on the absence of evidence for a learning topic ---------------------------------------------
+@pytest.mark.parametrize(
+    "question", ["any learning on tick-box plans for young people at risk of CSE", "CSE plans left gathering dust"]
+)
+def test_unknown_words_typed_together_count_once_against_the_concept_beside_them(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """A hyphenated word or an idiom is one thing said, not several unknown topics outnumbering the concept."""
+    answer = kb.ask(question)
+    assert answer.found and answer.results[0].audit.id == "cse-mase"
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+
+
 def test_an_unknown_word_beside_a_learning_concept_does_not_blank_the_answer(kb: KnowledgeBase) -> None:
     answer = kb.ask("disguised compliance flowchart", explain=True)
     assert answer.found and "disguised compliance" in answer.results[0].text.lower()

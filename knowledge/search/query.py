@@ -584,14 +584,20 @@ class Analyser:
             unit.specific = not plain
         foreign = [
             unit
-            for unit in units
+            for unit in sorted(units, key=lambda unit: min(unit.positions, default=0))
             if not unit.offtopic
             and self.unseen(unit)
             and 0.0 < typed_commonness(unit, zipf) < tuning.filler_zipf
             and not says_nothing(unit, names)
         ]
         learning = bool(evidence)
-        excused = learning and strength >= min(len(foreign), tuning.excuse_cap)
+        # Unknown words typed together say one thing ("tick-box plans", "plans gathering dust"): each run counts once.
+        runs = sum(
+            1
+            for index, unit in enumerate(foreign)
+            if not index or min(unit.positions, default=-1) != max(foreign[index - 1].positions, default=-2) + 1
+        )
+        excused = learning and strength >= min(runs, tuning.excuse_cap)
         # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
         # dress code for court"); or a learning concept beside a family member the case is about ("dad works
         # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.
@@ -626,7 +632,7 @@ class Analyser:
                 unit.weight *= tuning.beside_concept
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
             elif unit in foreign and learning:
-                counts = f"{len(foreign)} unknown words beside {len(specific)} specific concepts"
+                counts = f"{runs} runs of unknown words beside {len(specific)} specific concepts"
                 unit.notes.append(f"unknown word, weighed fully: {counts}")
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
