@@ -108,6 +108,16 @@ def test_without_personal_details_blanks_dates_birth_cues_postcodes_and_phone_nu
 
 
 # -- 2. typos beyond one edit, texting, shorthand, run-together and split words ----------------------------------
+def test_an_ing_word_typed_without_its_g_is_read_as_the_ing_word(kb: KnowledgeBase) -> None:
+    question = "changin social workers all the time, any learnin on that for cse"
+    assert "texting form 'changin' -> changing" in notes_of(kb, question)
+    # "Where there had been a change/multiple changes in social workers, this has had a negative impact ..." and
+    # "Social Care should consider the impact of multiple changes of social workers on children at risk of CSE."
+    assert kb.ask(question).results[0].id in {"cse-f7", "cse-r5"}
+    analyser = kb.searcher.analyser
+    assert [analyser.dropped_g(word) for word in ("sharin", "admin", "heroin", "skin")] == ["sharing", None, None, None]
+
+
 def test_texting_forms_are_read_as_the_words_they_stand_for(kb: KnowledgeBase) -> None:
     plain = kb.ask("what should we do about dads in assessments")
     texted = kb.ask("pls wot shud we do abt dads in assessments")

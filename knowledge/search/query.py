@@ -32,7 +32,7 @@ from knowledge.text import (
     strip_slack_markup,
     words,
 )
-from knowledge.vocabulary import Concept, Description, Vocabulary
+from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
@@ -48,6 +48,9 @@ Span = tuple[list[int], Concept | None]
 _YEAR = re.compile(r"(?:19|20)\d\d")
 OTHER_YEAR_WORDS = ("another", "year")
 OTHER_YEAR = tuple(stem(word) for word in OTHER_YEAR_WORDS)
+# Shortest word read as an "-ing" word without its "g" ("goin", not "in" or "kin").
+MIN_DROPPED_G = 4
+DROPPED_G_ZIPF = 2.5
 
 
 @dataclass
@@ -449,6 +452,9 @@ class Analyser:
                 notes[start + len(out)] = f"joined: {word} {following} -> {joined}"
                 out.append(joined)
                 index += 1
+            elif (ing := self.dropped_g(word)) is not None:
+                notes[start + len(out)] = f"texting form {word!r} -> {ing}"
+                out.append(ing)
             elif parts:
                 corrections[word] = " ".join(parts)
                 for part in parts:
@@ -730,6 +736,16 @@ class Analyser:
         commonness = max((zipf.get(word, 0.0) for word in unit.words), default=0.0)
         named = any(not label.startswith("thesaurus:") for label in unit.concept.labels)
         return len(unit.words) > 1 or named or commonness < self.tuning.evidence_zipf
+
+    def dropped_g(self, word: str) -> str | None:
+        """An "-ing" word typed without its "g" ("changin", "nothin"): one neither the knowledge base nor English
+        knows, whose "-ing" form is ordinary English."""
+        if len(word) < MIN_DROPPED_G or not word.endswith("in") or not word.isalpha() or self.vocab.is_word(word):
+            return None
+        zipf = self.english({word, word + "g"})
+        if zipf.get(word, 0.0) >= REAL_WORD_ZIPF or zipf.get(word + "g", 0.0) < DROPPED_G_ZIPF:
+            return None
+        return word + "g"
 
     def english(self, words_: set[str]) -> dict[str, float]:
         """How common each word is in ordinary English (Zipf scale); words not listed are absent."""
