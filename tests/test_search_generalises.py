@@ -435,7 +435,8 @@ def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) ->
         ("eligibility for early help from children's centres", "procedures"),
         ("can I share information about domestic abuse under GDPR", "law"),
         ("what does the law say about parental consent before a referral", "law"),
-        ("how do I book on the disguised compliance training", "training-courses"),
+        ("how do I book a place on the disguised compliance training", "training-courses"),
+        ("when are the training dates for see the adult see the child", "training-courses"),
     ],
 )
 def test_contact_details_criteria_the_law_and_course_bookings_get_a_signpost(
