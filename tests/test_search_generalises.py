@@ -64,13 +64,16 @@ def test_without_evidence_for_a_learning_topic_unknown_words_still_reject(kb: Kn
 
 
 def test_workplace_words_give_way_only_to_clear_learning_evidence(kb: KnowledgeBase) -> None:
-    # A concept phrase outweighs a workplace phrase; one everyday concept word does not ("dress code for court").
+    # Two concepts outweigh a workplace phrase; one everyday concept word does not ("dress code for court").
     answer = kb.ask("is the voice of the child recorded on the shared drive")
     assert answer.found
     assert "workplace word, weighed lightly: the question names a learning topic" in notes_of(
         kb, "is the voice of the child recorded on the shared drive"
     )
     assert kb.ask("how do I get access to the shared drive").results == ()
+    # A concept phrase outweighs a workplace word, but not a workplace phrase: the room is what is asked about.
+    assert kb.ask("what did the audits find about core group minutes and overtime").found
+    assert kb.ask("how do I book a meeting room for a core group").results == ()
 
 
 def test_a_workplace_word_beside_someone_the_case_is_about_tells_their_life_not_the_askers_workplace(

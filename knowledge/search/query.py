@@ -607,7 +607,11 @@ class Analyser:
         # A workplace word gives way only to clearer evidence: a concept phrase or two concepts, not one word ("the
         # dress code for court"); or a learning concept beside a family member the case is about ("dad works
         # overtime, never seen"), where the workplace word tells the family's life, not the asker's workplace.
-        clear = len(evidence) >= 2 or any(len(unit.words) > 1 for unit in evidence) or (learning and family)
+        # A workplace phrase ("meeting room") is as clear as a concept phrase ("core group"): it takes two concepts.
+        phrased = any(len(unit.words) > 1 for unit in evidence) and not any(
+            unit.offtopic and len(unit.words) > 1 for unit in units
+        )
+        clear = len(evidence) >= 2 or phrased or (learning and family)
         for unit in units:
             if unit.signpost:
                 unit.weight = self.vocab.idf_max * tuning.offtopic_weight
