@@ -439,14 +439,20 @@ def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) ->
         ("can I share information about domestic abuse under GDPR", "law"),
         ("what does the law say about parental consent before a referral", "law"),
         ("how do I book a place on the disguised compliance training", "training-courses"),
+        ("can I tell school about the domestic abuse without consent from mum", "law"),
+        ("does a stepdad have parental responsibility for the child protection conference", "law"),
+        ("how do I apply for respite for a disabled child", "disability-services"),
+        ("what goes in a pre-birth assessment when mum has mental health problems", "pre-birth"),
+        ("who chairs the LSCB", "the-board"),
+        ("the neglect toolkit, how is it scored", "procedures"),
         ("when are the training dates for see the adult see the child", "training-courses"),
     ],
 )
-def test_contact_details_criteria_the_law_and_course_bookings_get_a_signpost(
+def test_contact_details_criteria_the_law_services_and_course_bookings_get_a_signpost(
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
-    """How to reach a service, who qualifies, what the law says and how to book a course are not in the audits,
-    however close the topic they name."""
+    """How to reach a service, who qualifies, what the law says, how to get a service, how to book a course and
+    who runs the board are not in the audits, however close the topic they name."""
     answer = kb.ask(question)
     assert answer.results == () and [signpost.id for signpost in answer.signposts] == [topic]
 
