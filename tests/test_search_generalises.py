@@ -202,8 +202,11 @@ def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: 
     assert kb.ask("in how many of the families was disguised compliance seen").results[0].id == "fmn-f5"
 
 
-def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase) -> None:
-    answer = kb.ask("why was the children with disabilities audit done", explain=True)
+@pytest.mark.parametrize(
+    "question", ["why was the children with disabilities audit done", "why bother auditing children with disabilities"]
+)
+def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question, explain=True)
     assert answer.analysis is not None and answer.analysis["intent"] == "purpose"
     assert answer.results[0].kind == "context"
 

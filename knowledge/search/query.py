@@ -34,7 +34,7 @@ from knowledge.text import (
 )
 from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary
 
-AUDIT_WORDS = frozenset({"audit", "audits", "audited"})
+AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
 OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
 SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
