@@ -448,6 +448,7 @@ def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) ->
         ("what goes in a pre-birth assessment when mum has mental health problems", "pre-birth"),
         ("who chairs the LSCB", "the-board"),
         ("the neglect toolkit, how is it scored", "procedures"),
+        ("how soon after a referral should the child in need assessment start", "procedures"),
         ("when are the training dates for see the adult see the child", "training-courses"),
     ],
 )
