@@ -117,6 +117,10 @@ RECOMMENDATION_PHRASES = frozenset(
 # ... asking whether something happened ("did", "were", "was" opening a sentence) asks for the findings.
 FINDING_OPENERS = frozenset({"did", "were", "was", "had"})
 
+# "What did <someone> say/tell/think": unless the someone is the audit itself.
+REPORTING_VERBS = frozenset("say tell think feel comment mention".split())
+REPORTERS = frozenset("audit audits report reports lscb board it they document".split())
+
 # Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
 META_WORDS = frozenset(
     "recommendation recommendations recommend recommended finding findings audit audits learning".split()

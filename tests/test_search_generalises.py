@@ -276,6 +276,8 @@ def test_an_agency_question_leads_with_that_agencys_recommendations(kb: Knowledg
         ("what do I do if I cannot attend a TAC meeting", "recommendation"),
         ("is it ok to send a report instead of going to a TAC meeting", "recommendation"),
         ("does every agency have to check with the children's centre", "recommendation"),
+        # what those audited said is a finding; what the audit itself says may be either
+        ("what did designated safeguarding leads say about supervision", "finding"),
     ],
 )
 def test_asking_how_well_something_worked_or_for_advice_asks_for_that_kind(

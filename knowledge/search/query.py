@@ -25,6 +25,8 @@ from knowledge.text import (
     PURPOSE_WORDS,
     RECOMMENDATION_CUES,
     RECOMMENDATION_PHRASES,
+    REPORTERS,
+    REPORTING_VERBS,
     STOPWORDS,
     TEXTING,
     normalise,
@@ -153,6 +155,9 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
     if present & RECOMMENDATION_CUES or has_phrase(typed, RECOMMENDATION_PHRASES):
         return "recommendation"
     if present & FINDING_CUES or (openers and openers & FINDING_OPENERS):
+        return "finding"
+    if "did" in present and present & REPORTING_VERBS and not present & REPORTERS:
+        # "what did school DSLs say about ...": what those audited told the audit is a finding.
         return "finding"
     return None
 
