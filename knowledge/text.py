@@ -112,10 +112,20 @@ RECOMMENDATION_PHRASES = frozenset(
         ("asked", "to"),
         ("going", "forward"),
         ("next", "steps"),
+        # asking how to do something oneself asks for advice
+        ("how", "do", "i"),
+        ("how", "do", "we"),
+        ("how", "can", "i"),
+        ("how", "can", "we"),
+        ("how", "should"),
     }
 )
 # ... asking whether something happened ("did", "were", "was" opening a sentence) asks for the findings.
 FINDING_OPENERS = frozenset({"did", "were", "was", "had"})
+# ... as does asking what or how something was ("what was the voice of the child like", "how did workers record").
+FINDING_PHRASES = frozenset(
+    {("what", "was"), ("what", "were"), ("how", "was"), ("how", "were"), ("how", "did"), ("what", "did")}
+)
 
 # "What did <someone> say/tell/think": unless the someone is the audit itself.
 REPORTING_VERBS = frozenset("say tell think feel comment mention".split())
@@ -316,7 +326,17 @@ FACT_PHRASES = frozenset(
 )
 PURPOSE_WORDS = frozenset("purpose purposes aim aims objective objectives rationale".split())
 PURPOSE_PHRASES = frozenset(
-    {("meant", "to"), ("set", "out", "to"), ("reason", "for"), ("reasons", "for"), ("why", "audit"), ("why", "look")}
+    {
+        ("meant", "to"),
+        ("set", "out", "to"),
+        ("reason", "for"),
+        ("reasons", "for"),
+        ("why", "audit"),
+        ("why", "look"),
+        ("what", "was", "the", "point"),
+        ("what", "is", "the", "point"),
+        ("whats", "the", "point"),
+    }
 )
 # "what is asked of children's centres", "what is expected of police": a request for an agency's recommendations.
 AGENCY_PHRASES = frozenset({("asked", "of"), ("expected", "of"), ("to", "action"), ("need", "to", "do")})

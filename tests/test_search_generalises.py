@@ -203,11 +203,17 @@ def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: 
 
 
 @pytest.mark.parametrize(
-    "question", ["why was the children with disabilities audit done", "why bother auditing children with disabilities"]
+    "question",
+    [
+        "why was the children with disabilities audit done",
+        "why bother auditing children with disabilities",
+        "what was the point of the disabled children audit",
+    ],
 )
 def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question, explain=True)
     assert answer.analysis is not None and answer.analysis["intent"] == "purpose"
+    assert answer.analysis["wants_kind"] is None  # "what was ..." asks for no finding when it asks why
     assert answer.results[0].kind == "context"
 
 
@@ -278,6 +284,9 @@ def test_an_agency_question_leads_with_that_agencys_recommendations(kb: Knowledg
         ("does every agency have to check with the children's centre", "recommendation"),
         # what those audited said is a finding; what the audit itself says may be either
         ("what did designated safeguarding leads say about supervision", "finding"),
+        # what or how something was is asked of the findings; how to do something oneself, of the recommendations
+        ("CSE cases - how was the voice of the young person", "finding"),
+        ("how do I capture the voice of a baby", "recommendation"),
     ],
 )
 def test_asking_how_well_something_worked_or_for_advice_asks_for_that_kind(

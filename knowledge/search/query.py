@@ -20,6 +20,7 @@ from knowledge.text import (
     FACT_WORDS,
     FINDING_CUES,
     FINDING_OPENERS,
+    FINDING_PHRASES,
     MAX_QUESTION_CHARS,
     PURPOSE_PHRASES,
     PURPOSE_WORDS,
@@ -154,7 +155,7 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
     present = set(typed)
     if present & RECOMMENDATION_CUES or has_phrase(typed, RECOMMENDATION_PHRASES):
         return "recommendation"
-    if present & FINDING_CUES or (openers and openers & FINDING_OPENERS):
+    if present & FINDING_CUES or (openers and openers & FINDING_OPENERS) or has_phrase(typed, FINDING_PHRASES):
         return "finding"
     if "did" in present and present & REPORTING_VERBS and not present & REPORTERS:
         # "what did school DSLs say about ...": what those audited told the audit is a finding.
@@ -322,6 +323,9 @@ class Analyser:
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(fixed)
+        if query.intent == "purpose":
+            # Why an audit was done is its context, neither a finding nor a recommendation.
+            query.wants_kind = None
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
