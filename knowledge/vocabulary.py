@@ -299,6 +299,12 @@ class Vocabulary:
         """Whether a word is one the knowledge base knows: a stopword, a concept word or a passage word."""
         return word in self.known_words or word in self.word_df or stem(word) in self.known_stems
 
+    def says_alone(self, word: str) -> bool:
+        """Whether the knowledge base knows a word on its own: a stopword, a passage word or a one-word concept."""
+        stemmed = stem(word)
+        known = word in STOPWORDS or word in self.word_df
+        return known or stemmed in self.stem_df or (stemmed,) in self.concepts
+
     def respell(self, word: str, *, zipf: float | None = None) -> tuple[str, str] | None:
         """A word beyond `correct`'s reach, read as the vocabulary word it sounds like ("skools" -> "schools")
         or abbreviates ("agncy" -> "agency", "convos" -> "conversations"), with which of the two it was.
@@ -319,8 +325,9 @@ class Vocabulary:
         return None
 
     def split(self, word: str) -> tuple[str, str] | None:
-        """Two vocabulary words typed without the space between them ("neglecttoolkit"), or None."""
-        if len(word) < 2 * MIN_PART or not word.isalpha() or self.is_word(word):
+        """Two vocabulary words typed without the space between them ("neglecttoolkit"), or None. A word known
+        only inside a longer phrase ("frontline" of "frontline staff") is still split ("front line")."""
+        if len(word) < 2 * MIN_PART or not word.isalpha() or self.says_alone(word):
             return None
         best: tuple[int, str, str] | None = None
         for cut in range(MIN_PART, len(word) - MIN_PART + 1):
