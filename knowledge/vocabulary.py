@@ -27,6 +27,11 @@ TYPO_RATIO = 100
 REAL_WORD_ZIPF = 2.0
 # Signpost words shorter than this are not read through typos ("hba", "nrm" are too close to others).
 MIN_SIGNPOST_TYPO = 5
+# A word shares a passage word's root when the passage stem is at least this long and this share of the word's stem,
+# and the word is no commoner in English than this.
+MIN_ROOT = 6
+ROOT_SHARE = 0.7
+ROOT_MAX_ZIPF = 3.5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
 # Each part of a run-together word is at least this long.
@@ -124,6 +129,7 @@ class Vocabulary:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
+        self._commonest: dict[str, str] | None = None
         # The words of the signposts' phrases, as choices for reading a misspelt one ("radicalisaton").
         self._signpost_words = sorted(
             {word for phrase in self.signpost_phrases() for word in words(phrase) if len(word) >= MIN_SIGNPOST_TYPO}
@@ -298,6 +304,32 @@ class Vocabulary:
     def is_word(self, word: str) -> bool:
         """Whether a word is one the knowledge base knows: a stopword, a concept word or a passage word."""
         return word in self.known_words or word in self.word_df or stem(word) in self.known_stems
+
+    def root(self, word: str, *, zipf: float | None = None) -> str | None:
+        """The passage word sharing a longer word's root ("commissioners" -> "commissioned": the stemmer cuts them
+        to "commission" and "commiss"), or None. Only for a word the knowledge base does not know alone and that is
+        not everyday English ("informal" is not "inform"); the root must be most of the word's stem."""
+        if not word.isalpha() or self.says_alone(word) or (zipf is not None and zipf > ROOT_MAX_ZIPF):
+            return None
+        stemmed = stem(word)
+        for length in range(len(stemmed) - 1, MIN_ROOT - 1, -1):
+            prefix = stemmed[:length]
+            if length < ROOT_SHARE * len(stemmed):
+                break
+            if prefix in self.stem_df:
+                return self._stem_words().get(prefix)
+        return None
+
+    def _stem_words(self) -> dict[str, str]:
+        """Each passage stem's commonest word (built on first use)."""
+        if self._commonest is None:
+            best: dict[str, tuple[int, str]] = {}
+            for word, df in self.word_df.items():
+                key = stem(word)
+                if key not in best or (df, word) > best[key]:
+                    best[key] = (df, word)
+            self._commonest = {key: word for key, (_, word) in best.items()}
+        return self._commonest
 
     def says_alone(self, word: str) -> bool:
         """Whether the knowledge base knows a word on its own: a stopword, a passage word or a one-word concept."""

@@ -149,6 +149,15 @@ def test_respelling_by_sound_and_by_abbreviation_but_never_a_real_word(kb: Knowl
     assert "sounds like: skool -> school" in notes_of(kb, "do skool nurses get supervisn")
 
 
+def test_a_word_sharing_a_passage_words_root_is_read_as_that_word(kb: KnowledgeBase) -> None:
+    """The stemmer cuts "commissioners" to "commission" but "commissioned" to "commiss"."""
+    question = "anything for commissioners of CSE services"
+    assert "same root: commissioners -> commissioned" in notes_of(kb, question)
+    # "The correct specialist services should be identified and commissioned in order to support the young person."
+    assert kb.ask(question).results[0].id == "cse-r3"
+    assert kb.vocabulary.root("commissioners", zipf=5.0) is None  # an everyday word keeps its own meaning
+
+
 def test_words_run_together_are_split_and_a_word_typed_as_two_is_joined(kb: KnowledgeBase) -> None:
     vocabulary = kb.vocabulary
     assert vocabulary.split("managementoversight") == ("management", "oversight")

@@ -492,6 +492,8 @@ class Analyser:
             correction, how = self.vocab.correct(word, zipf=zipf.get(word)), "typo"
             if correction is None:
                 correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
+            if correction is None:
+                correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
             if correction is not None:
                 corrections[word] = correction
                 notes[index] = f"{how}: {word} -> {correction}"
