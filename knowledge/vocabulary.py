@@ -7,6 +7,8 @@ Concepts that share a key phrase are merged, so "CSE" fires the theme, the gloss
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import math
 import re
@@ -129,7 +131,7 @@ class Vocabulary:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
-        self._commonest: dict[str, str] | None = None
+        self._sorted_words: list[str] | None = None  # for `root`, sorted on first use
         # The words of the signposts' phrases, as choices for reading a misspelt one ("radicalisaton").
         self._signpost_words = sorted(
             {word for phrase in self.signpost_phrases() for word in words(phrase) if len(word) >= MIN_SIGNPOST_TYPO}
@@ -317,19 +319,20 @@ class Vocabulary:
             if length < ROOT_SHARE * len(stemmed):
                 break
             if prefix in self.stem_df:
-                return self._stem_words().get(prefix)
+                return self._commonest_with_stem(prefix)
         return None
 
-    def _stem_words(self) -> dict[str, str]:
-        """Each passage stem's commonest word (built on first use)."""
-        if self._commonest is None:
-            best: dict[str, tuple[int, str]] = {}
-            for word, df in self.word_df.items():
-                key = stem(word)
-                if key not in best or (df, word) > best[key]:
-                    best[key] = (df, word)
-            self._commonest = {key: word for key, (_, word) in best.items()}
-        return self._commonest
+    def _commonest_with_stem(self, key: str) -> str | None:
+        """The commonest passage word with this stem, among those spelt from it ("commiss" -> "commissioned")."""
+        if self._sorted_words is None:
+            self._sorted_words = sorted(self.word_df)
+        start = bisect.bisect_left(self._sorted_words, key)
+        best: tuple[int, str] | None = None
+        following = itertools.islice(self._sorted_words, start, None)
+        for word in itertools.takewhile(lambda word: word.startswith(key), following):
+            if stem(word) == key and (best is None or (self.word_df[word], word) > best):
+                best = (self.word_df[word], word)
+        return best[1] if best else None
 
     def says_alone(self, word: str) -> bool:
         """Whether the knowledge base knows a word on its own: a stopword, a passage word or a one-word concept."""
