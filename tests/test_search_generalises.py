@@ -275,6 +275,14 @@ def test_a_purpose_question_is_told_why_the_audit_was_done(kb: KnowledgeBase, kb
     assert kb.ask("what did the early years audit find").purposes == ()
 
 
+def test_asking_what_an_agency_needs_to_change_is_no_plans_what_needs_to_change(kb: KnowledgeBase) -> None:
+    """'what needs to change' is a plan outcome in the thesaurus; asked of an agency it says what is asked."""
+    question = "what do police need to change"
+    assert "intent word: weighed as filler" in notes_of(kb, question)
+    first = kb.ask(question).results[0]
+    assert first.kind == "recommendation" and "police" in first.agencies
+
+
 def test_an_agency_question_leads_with_that_agencys_recommendations(kb: KnowledgeBase) -> None:
     answer = kb.ask("what is asked of the police", explain=True)
     assert answer.analysis is not None and answer.analysis["intent"] == "agency"

@@ -209,6 +209,10 @@ INTENT_WORDS = (
     | {"action", "actions", "todo", "differently", "supposed", "expected", "acceptable", "advice", "tips", "guide"}
 )
 
+# ... and, together, words that ask what should change ("what do police need to change" is no plan's "what needs
+# to change").
+ASKING_WORDS = frozenset({"need", "needs", "change", "changes"})
+
 # The people a case is about, one person each ("families", "parents" are as often the asker's workplace's
 # visitors). A workplace word beside one of them describes that family's life ("dad works
 # overtime, never seen"), not the asker's workplace, unless the asker owns them ("my dad", "our baby": a leave or
@@ -634,7 +638,9 @@ class Analyser:
                     unit.weight *= tuning.beside_concept
                     unit.notes.append("workplace word, weighed lightly: the question names a learning topic")
                 continue
-            if len(unit.words) == 1 and set(unit.words) <= INTENT_WORDS:
+            if (len(unit.words) == 1 and set(unit.words) <= INTENT_WORDS) or (
+                len(unit.words) > 1 and set(unit.words) <= INTENT_WORDS | ASKING_WORDS
+            ):
                 # "how many", "purpose", "to action": says what is asked, which the intent carries, not the topic
                 # (even where the word alone also names a concept: "action" the plan outcomes).
                 unit.commonness = tuning.filler_zipf
