@@ -59,7 +59,8 @@ def key_of(text: str) -> tuple[str, ...]:
     """
     all_words = words(text)
     content = [word for word in all_words if word not in STOPWORDS]
-    if len(all_words) > 1 and len(content) == 1:
+    if len(all_words) > 1 and len(content) <= 1:
+        # ... as does a phrase of stopwords only ("asking questions", "show up"), which would otherwise be lost.
         content = all_words
     return tuple(stem(word) for word in content)
 
