@@ -22,6 +22,7 @@ from knowledge.formatting import NOTHING_FOUND
 from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
 from knowledge.text import is_abbreviation, sound_key, stem, words
+from knowledge.vocabulary import key_of
 
 
 def notes_of(kb: KnowledgeBase, question: str) -> list[str]:
@@ -156,6 +157,27 @@ def test_a_word_sharing_a_passage_words_root_is_read_as_that_word(kb: KnowledgeB
     # "The correct specialist services should be identified and commissioned in order to support the young person."
     assert kb.ask(question).results[0].id == "cse-r3"
     assert kb.vocabulary.root("commissioners", zipf=5.0) is None  # an everyday word keeps its own meaning
+
+
+def test_a_phrase_of_stopwords_only_is_a_concept_key_not_lost() -> None:
+    """ "asking questions" is all stopwords; dropping them left the thesaurus variant with no key at all."""
+    assert key_of("asking questions") == (stem("asking"), stem("question"))
+    assert key_of("voice of the child") == (stem("voice"), stem("child"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["are workers asking more questions of parents", "did workers ask enough questions in the toxic trio cases"],
+)
+def test_a_phrase_with_a_word_typed_inside_it_is_still_the_phrase(kb: KnowledgeBase, question: str) -> None:
+    notes = notes_of(kb, question)
+    assert any(note.startswith("phrase with a word inside: ask question") for note in notes)
+    # "attendees felt more professional curiosity could have been exercised in some of the cases"
+    assert "fmn-f3" in [result.id for result in kb.ask(question).results[:3]]
+
+
+def test_a_word_that_names_something_inside_a_phrase_changes_it(kb: KnowledgeBase) -> None:
+    assert not any(note.startswith("phrase with a word inside") for note in notes_of(kb, "is she on a CIN plan"))
 
 
 def test_words_run_together_are_split_and_a_word_typed_as_two_is_joined(kb: KnowledgeBase) -> None:

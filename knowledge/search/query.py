@@ -519,10 +519,47 @@ class Analyser:
                 shortest=2,
                 find=lambda key: vocab.concepts.get(key) if key in vocab.full_keys else None,
             )
+        # ... and with one word more inside them ("asking more questions", "saying all the right things").
+        spans += self.gapped_spans(fixed, stems, taken, zipf, notes)
         # Other phrases are matched on the content words, across stopwords ("voice of the child").
         content = [word not in STOPWORDS for word in fixed]
         for run in content_runs(content, taken):
             spans += self.run_spans(run, stems, fixed, zipf, notes)
+        return spans
+
+    def gapped_spans(
+        self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
+    ) -> list[Span]:
+        """Phrases matched on the full word sequence with one word typed inside them ("asking more questions",
+        "asked enough questions"): a stopword or an everyday word naming no concept; one that names something
+        changes the phrase ("on a CIN plan" is no "on a plan")."""
+        vocab = self.vocab
+        spans: list[Span] = []
+        longest = min(self.tuning.max_full_phrase, vocab.max_phrase)
+        for start in range(len(stems)):
+            for length in range(longest, 2, -1):  # the key's words and the one inserted
+                window = range(start, start + length)
+                if window.stop > len(stems) or any(taken[index] for index in window):
+                    continue
+                found = None
+                for gap in range(start + 1, window.stop - 1):
+                    inserted = fixed[gap]
+                    everyday = zipf.get(inserted, 0.0) >= self.tuning.everyday_zipf
+                    if inserted not in STOPWORDS and (not everyday or (stems[gap],) in vocab.concepts):
+                        continue
+                    key = tuple(stems[index] for index in window if index != gap)
+                    if key in vocab.full_keys:
+                        found = (gap, key)
+                        break
+                if found is None:
+                    continue
+                gap, key = found
+                positions = [index for index in window if index != gap]
+                spans.append((positions, vocab.concepts[key]))
+                for index in positions:
+                    taken[index] = True
+                notes.setdefault(positions[0], f"phrase with a word inside: {' '.join(key)}")
+                break
         return spans
 
     def run_spans(
