@@ -324,6 +324,7 @@ FACT_WORDS = frozenset("percentage percent proportion statistics stats figures f
 FACT_PHRASES = frozenset(
     {("how", "many"), ("how", "much"), ("how", "often"), ("what", "share"), ("number", "of"), ("what", "rate")}
 )
+METHOD_WORDS = frozenset("done run carried conducted undertaken organised organized methodology method methods".split())
 PURPOSE_WORDS = frozenset("purpose purposes aim aims objective objectives rationale".split())
 PURPOSE_PHRASES = frozenset(
     {

@@ -242,6 +242,7 @@ def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: 
         "why was the children with disabilities audit done",
         "why bother auditing children with disabilities",
         "what was the point of the disabled children audit",
+        "how was the children with disabilities audit carried out",
     ],
 )
 def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase, question: str) -> None:

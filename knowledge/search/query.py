@@ -22,6 +22,7 @@ from knowledge.text import (
     FINDING_OPENERS,
     FINDING_PHRASES,
     MAX_QUESTION_CHARS,
+    METHOD_WORDS,
     PURPOSE_PHRASES,
     PURPOSE_WORDS,
     RECOMMENDATION_CUES,
@@ -194,9 +195,11 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
         return "fact"
     why_audit = "why" in present and names_audit
+    # "how was the CSE audit done": how an audit was carried out is told with why, in its context.
+    how_audit = names_audit and "how" in present and bool(present & METHOD_WORDS)
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
-    if cued or why_audit or has_phrase(typed, PURPOSE_PHRASES):
+    if cued or why_audit or how_audit or has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
     return None
 
