@@ -25,6 +25,13 @@ from knowledge.text import is_abbreviation, sound_key, stem, words
 from knowledge.vocabulary import key_of
 
 
+def signposted(kb: KnowledgeBase, question: str) -> list[str]:
+    """The signposts a question gets instead of learning points (failing if it gets learning points)."""
+    answer = kb.ask(question)
+    assert answer.results == (), question
+    return [signpost.id for signpost in answer.signposts]
+
+
 def notes_of(kb: KnowledgeBase, question: str) -> list[str]:
     analysis = kb.ask(question, explain=True).analysis
     assert analysis is not None
@@ -385,9 +392,7 @@ def test_a_topic_the_audits_do_not_cover_gets_its_signpost_not_learning_points(
 def test_a_misspelt_signpost_word_still_gets_its_signpost(
     kb: KnowledgeBase, question: str, topic: str, note: str
 ) -> None:
-    answer = kb.ask(question)
-    assert answer.results == ()
-    assert [signpost.id for signpost in answer.signposts] == [topic]
+    assert signposted(kb, question) == [topic]
     assert note in notes_of(kb, question)
 
 
@@ -484,8 +489,7 @@ def test_one_unknown_word_beside_a_specific_concept_is_still_excused(kb: Knowled
 
 # -- signposts: procedures, and no signpost hiding learning the audits hold ------------------------------------------
 def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) -> None:
-    answer = kb.ask("what's the threshold for a child in need referral")
-    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["procedures"]
+    assert signposted(kb, "what's the threshold for a child in need referral") == ["procedures"]
 
 
 @pytest.mark.parametrize(
@@ -511,13 +515,11 @@ def test_contact_details_criteria_the_law_services_and_course_bookings_get_a_sig
 ) -> None:
     """How to reach a service, who qualifies, what the law says, how to get a service, how to book a course and
     who runs the board are not in the audits, however close the topic they name."""
-    answer = kb.ask(question)
-    assert answer.results == () and [signpost.id for signpost in answer.signposts] == [topic]
+    assert signposted(kb, question) == [topic]
 
 
 def test_a_topic_signpost_outranks_the_procedures_signpost(kb: KnowledgeBase) -> None:
-    answer = kb.ask("what's the process for a young carers assessment")
-    assert [signpost.id for signpost in answer.signposts] == ["young-carers"]
+    assert signposted(kb, "what's the process for a young carers assessment") == ["young-carers"]
 
 
 def passage_words(kb: KnowledgeBase, fold: Callable[[str], str] = str) -> list[list[str]]:
@@ -582,8 +584,7 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
 
 
 def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:
-    answer = kb.ask("how many children were subject to CP plans last year")
-    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["statistics"]
+    assert signposted(kb, "how many children were subject to CP plans last year") == ["statistics"]
     # Only for a question asking for a number: the same words in another question are no signpost.
     assert kb.ask("what training on the voice of the child is running this year").signposts == ()
     assert kb.ask("how many cases did the CSE audit look at").found
@@ -591,8 +592,7 @@ def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpo
 
 def test_a_count_for_a_year_no_passage_mentions_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:
     question = "how many children with disabilities were on CP plans in 2019"
-    answer = kb.ask(question)
-    assert answer.results == () and [signpost.id for signpost in answer.signposts] == ["statistics"]
+    assert signposted(kb, question) == ["statistics"]
     assert "a year no passage mentions: read as 'another year'" in notes_of(kb, question)
     # The audits' own year is answered from them: "as at July 2016 ... 12 of a total of 321 children".
     answer = kb.ask("how many children with disabilities were on CP plans in 2016")
