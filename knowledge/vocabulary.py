@@ -386,6 +386,7 @@ class Vocabulary:
         return None
 
     def signpost_phrases(self) -> list[str]:
+        """Every signpost's phrases, as written in the data."""
         return [phrase for signpost in self.signposts.values() for phrase in signpost.phrases]
 
     def signpost_typo(self, word: str, *, zipf: float | None = None) -> str | None:
