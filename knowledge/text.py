@@ -289,6 +289,19 @@ TEXTING: dict[str, str] = {
     "mtgs": "meetings",
     "dept": "department",
     "govt": "government",
+    "hav": "have",
+    "enuf": "enough",
+    "kno": "know",
+    "knw": "know",
+    "wiv": "with",
+    "wiz": "with",
+    "teh": "the",
+    "dosnt": "doesnt",
+    "orgs": "organisations",
+    "hosp": "hospital",
+    "meds": "medication",
+    "sumthing": "something",
+    "sumwhere": "somewhere",
 }
 
 # Spellings as they sound: a rough phonetic key (sch/ph/ck/c/q/x/z folded, doubled letters and vowels after

@@ -129,6 +129,19 @@ def test_an_ing_word_typed_without_its_g_is_read_as_the_ing_word(kb: KnowledgeBa
     assert [analyser.dropped_g(word) for word in ("sharin", "admin", "heroin", "skin")] == ["sharing", None, None, None]
 
 
+def test_a_misspelt_everyday_english_word_is_read_as_that_word(kb: KnowledgeBase) -> None:
+    """No vocabulary word fits "diffrently" or "insted": read as the English words they misspell, they weigh as
+    everyday words (and "differently" asks for recommendations) instead of as distinctive unknown words."""
+    question = "what shud police do diffrently insted on CSE cases"
+    notes = notes_of(kb, question)
+    assert "typo of an English word: insted -> instead" in notes
+    assert kb.searcher.analyse(question).wants_kind == "recommendation"
+    analyser = kb.searcher.analyser
+    assert analyser.english_typo("actualy") == "actually"
+    assert analyser.english_typo("sextorted") is None  # no common word within a few edits and letters
+    assert analyser.english_typo("police") is None  # a vocabulary word
+
+
 def test_texting_forms_are_read_as_the_words_they_stand_for(kb: KnowledgeBase) -> None:
     plain = kb.ask("what should we do about dads in assessments")
     texted = kb.ask("pls wot shud we do abt dads in assessments")

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from knowledge.privacy import without_personal_details
 from knowledge.search.tuning import TUNING, Tuning
@@ -54,6 +57,10 @@ OTHER_YEAR_WORDS = ("another", "year")
 OTHER_YEAR = tuple(stem(word) for word in OTHER_YEAR_WORDS)
 # Shortest word read as an "-ing" word without its "g" ("goin", not "in" or "kin").
 MIN_DROPPED_G = 4
+# A non-word this long or longer may be read as the common English word (Zipf at least this) it misspells.
+MIN_ENGLISH_TYPO = 4
+COMMON_ENGLISH_ZIPF = 3.5
+MAX_ENGLISH_TYPO_LENGTH_CHANGE = 2
 DROPPED_G_ZIPF = 2.5
 
 
@@ -297,6 +304,7 @@ class Analyser:
         self.conn = conn
         self.vocab = vocabulary
         self.tuning = tuning
+        self._common_english: dict[str, list[str]] | None = None  # for `english_typo`, read on first use
 
     def analyse(self, question: str) -> Query:
         """The question's units, weighed, with its typo corrections and what kind of passage it asks for."""
@@ -501,11 +509,33 @@ class Analyser:
                 correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
             if correction is None:
                 correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
+            if correction is None:
+                correction, how = self.english_typo(word, zipf=zipf.get(word)), "typo of an English word"
             if correction is not None:
                 corrections[word] = correction
                 notes[index] = f"{how}: {word} -> {correction}"
             fixed.append(correction or word)
         return fixed
+
+    def english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
+        """The common English word a non-word misspells ("actualy", "beter", "insted"), when no vocabulary word fits:
+        read as the everyday word it is, it weighs as one instead of as a distinctive unknown word."""
+        if len(word) < MIN_ENGLISH_TYPO or not word.isalpha() or self.vocab.is_word(word):
+            return None
+        if zipf is not None and zipf >= REAL_WORD_ZIPF:
+            return None
+        if self._common_english is None:
+            # By first letter: a typo keeps its first letter, and each search is a twentieth of the list.
+            self._common_english = defaultdict(list)
+            rows = self.conn.execute("SELECT word FROM english WHERE zipf >= ? ORDER BY word", (COMMON_ENGLISH_ZIPF,))
+            for (common,) in rows:
+                self._common_english[common[0]].append(common)
+        cutoff = 86 if len(word) <= 6 else 80
+        choices = self._common_english.get(word[0], [])
+        found = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
+        if found is None or abs(len(found[0]) - len(word)) > MAX_ENGLISH_TYPO_LENGTH_CHANGE:
+            return None
+        return found[0]
 
     def phrase_spans(
         self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
