@@ -36,6 +36,10 @@ ROOT_SHARE = 0.7
 ROOT_MAX_ZIPF = 3.5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
+# At most this many letters of stopwords between two words typed together ("voiceofthechild": "ofthe").
+MAX_SPLIT_STOPWORDS = 8
+# Longer runs are not split: the search for a split grows with the square of the length.
+MAX_SPLIT_LETTERS = 60
 # Each part of a run-together word is at least this long.
 MIN_PART = 4
 # A word of a phrase typed shortened keeps at least this many of its letters ("multi" of "multiple").
@@ -360,19 +364,46 @@ class Vocabulary:
                 return choice, "abbreviation"
         return None
 
-    def split(self, word: str) -> tuple[str, str] | None:
-        """Two vocabulary words typed without the space between them ("neglecttoolkit"), or None. A word known
-        only inside a longer phrase ("frontline" of "frontline staff") is still split ("front line")."""
-        if len(word) < 2 * MIN_PART or not word.isalpha() or self.says_alone(word):
+    def split(self, word: str) -> tuple[str, ...] | None:
+        """Vocabulary words typed without the spaces between them ("neglecttoolkit", "voiceofthechild"), or None:
+        two or more vocabulary words, with stopwords between them. A word known only inside a longer phrase
+        ("frontline" of "frontline staff") is still split ("front line")."""
+        if not 2 * MIN_PART <= len(word) <= MAX_SPLIT_LETTERS or not word.isalpha() or self.says_alone(word):
             return None
-        best: tuple[int, str, str] | None = None
-        for cut in range(MIN_PART, len(word) - MIN_PART + 1):
-            left, right = word[:cut], word[cut:]
-            if left in self._choices and right in self._choices:
-                support = min(self._choice_df.get(left, 0), self._choice_df.get(right, 0))
-                if best is None or support > best[0]:
-                    best = (support, left, right)
-        return (best[1], best[2]) if best else None
+        # best[i]: the best split of word[:i] ending in a vocabulary word, as (its least supported word's support,
+        # -parts, parts); stopwords may only stand between vocabulary words.
+        best: dict[int, tuple[int, int, tuple[str, ...]]] = {}
+        for end in range(MIN_PART, len(word) + 1):
+            piece = word[:end]
+            if piece in self._choices and end < len(word):
+                best[end] = (self._choice_df.get(piece, 0), -1, (piece,))
+            for start in range(MIN_PART, end - MIN_PART + 1):
+                piece = word[start:end]
+                if piece not in self._choices:
+                    continue
+                support = self._choice_df.get(piece, 0)
+                for gap in range(start, max(start - MAX_SPLIT_STOPWORDS, 0) - 1, -1):
+                    joined = self._joined_stopwords(word[gap:start])
+                    if joined is None or gap not in best:
+                        continue
+                    before = best[gap]
+                    candidate = (min(before[0], support), before[1] - 1 - len(joined), (*before[2], *joined, piece))
+                    if end not in best or candidate > best[end]:
+                        best[end] = candidate
+        found = best.get(len(word))
+        return found[2] if found and len(found[2]) > 1 else None
+
+    @staticmethod
+    def _joined_stopwords(text: str) -> tuple[str, ...] | None:
+        """Stopwords typed together ("ofthe" -> "of", "the"), or () for nothing, or None."""
+        if not text:
+            return ()
+        for cut in range(len(text), 1, -1):
+            if text[:cut] in STOPWORDS:
+                rest = Vocabulary._joined_stopwords(text[cut:])
+                if rest is not None:
+                    return (text[:cut], *rest)
+        return None
 
     def joined(self, first: str, second: str) -> str | None:
         """One vocabulary word typed as two ("safe guarding" -> "safeguarding"), or None."""

@@ -207,6 +207,9 @@ def test_words_run_together_are_split_and_a_word_typed_as_two_is_joined(kb: Know
     # A word known only inside a thesaurus phrase is split too: the passages say "front line staff".
     assert "frontline" in vocabulary.known_words and "frontline" not in vocabulary.word_df
     assert vocabulary.split("frontline") == ("front", "line")
+    # Several words, with stopwords between them; a run longer than a few words is not searched.
+    assert vocabulary.split("voiceofthechild") == ("voice", "of", "the", "child")
+    assert vocabulary.split("voiceofthechild" * 5) is None
     assert vocabulary.joined("safe", "guarding") == "safeguarding"
     assert vocabulary.joined("school", "nurse") is None
     joined = kb.ask("managementoversight of cases")
