@@ -302,6 +302,10 @@ TEXTING: dict[str, str] = {
     "meds": "medication",
     "sumthing": "something",
     "sumwhere": "somewhere",
+    "rec": "recommendation",
+    "recs": "recommendations",
+    "fam": "family",
+    "fams": "families",
 }
 
 # Spellings as they sound: a rough phonetic key (sch/ph/ck/c/q/x/z folded, doubled letters and vowels after

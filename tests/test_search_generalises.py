@@ -146,6 +146,8 @@ def test_texting_forms_are_read_as_the_words_they_stand_for(kb: KnowledgeBase) -
     plain = kb.ask("what should we do about dads in assessments")
     texted = kb.ask("pls wot shud we do abt dads in assessments")
     assert plain.found and [r.id for r in texted.results[:3]] == [r.id for r in plain.results[:3]]
+    # "rec" is a recommendation: the question asks for that kind.
+    assert kb.searcher.analyse("any recs for health visitors on TAC meetings").wants_kind == "recommendation"
     # A texting form that stands for a content word is noted on its unit (stopwords leave no unit to note).
     assert "texting form 'mtgs'" in notes_of(kb, "are dads invited to core group mtgs")
 
