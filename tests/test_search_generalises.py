@@ -378,6 +378,12 @@ def test_a_recommendation_worded_as_an_observation_is_weighed_as_a_finding(kb: K
     assert query.wants_kind == "recommendation"
     bonus = {hit.item_id: hit.bonus for hit in hits}
     assert bonus["cwd-r7"] < tuning.kind_bonus <= bonus["cse-r4"]
+    # Asked for by name, the recommendations are everything the report lists under that heading.
+    query, hits = kb.searcher.search("what were the police recommendations for disabled children")
+    assert query.names_kind and query.wants_kind == "recommendation"
+    assert {hit.item_id: hit.bonus for hit in hits}["cwd-r7"] >= tuning.named_kind_bonus
+    # "There is clear evidence that the partnership working approach ..." (filed under Learning/Recommendations)
+    assert "ey-r1" in [result.id for result in kb.ask("what were the early years recommendations").results]
 
 
 # -- 6. signposts for safeguarding topics the audits do not cover ------------------------------------------------

@@ -98,6 +98,8 @@ class Query:
     corrections: dict[str, str]
     notice: str | None = None
     wants_kind: str | None = None
+    # The question asks for the kind it wants by name ("what were the early years recommendations", "the findings").
+    names_kind: bool = False
     names_audit: bool = False
     truncated: bool = False
     # Kinds of personal detail left out of the search ("date of birth", "postcode").
@@ -219,6 +221,11 @@ INTENT_WORDS = (
     | {"action", "actions", "todo", "differently", "supposed", "expected", "acceptable", "advice", "tips", "guide"}
 )
 
+KIND_NAMES = {
+    "recommendation": frozenset({"recommendation", "recommendations", "recommend", "recommends", "recommended"}),
+    "finding": frozenset({"finding", "findings"}),
+}
+
 # ... and, together, words that ask what should change ("what do police need to change" is no plan's "what needs
 # to change").
 ASKING_WORDS = frozenset({"need", "needs", "change", "changes"})
@@ -338,6 +345,7 @@ class Analyser:
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(fixed)
+        query.names_kind = not KIND_NAMES.get(query.wants_kind or "", frozenset()).isdisjoint(fixed)
         if query.intent == "purpose":
             # Why an audit was done is its context, neither a finding nor a recommendation.
             query.wants_kind = None

@@ -25,8 +25,8 @@ from knowledge.vocabulary import AGENCY_TAG, AUDIT_TAG, THEME_TAG, Concept, Voca
 
 # A term to retrieve candidates by: (column, stems, indexes of the units it stands for).
 Route = tuple[str, tuple[str, ...], set[int]]
-# A candidate row: rowid, item id, stems, tags, kind, audit id, bm25 rank. The kind is the one a passage reads as:
-# a recommendation worded as an observation (curated `reads_as`) is weighed as a finding.
+# A candidate row: rowid, item id, stems, tags, kind, audit id, bm25 rank. A recommendation worded as an observation
+# (curated `reads_as`) has the kind "observation": see `Scorer.kind_wanted`.
 Candidate = tuple[int, str, str, str, str, str, float]
 
 # The weights of the full-text columns in BM25 (stems, tags), and FTS5's bm25() constants.
@@ -39,7 +39,7 @@ FTS5_AVERAGES_ROWID = 1
 _FTS_TOKEN = re.compile(r"[^\W_]+")
 _ROW_COLUMNS = (
     "items.rowid, items.id, items.stems, items.tags,"
-    " CASE WHEN items.reads_as = 'observation' THEN 'finding' ELSE items.kind END, items.audit_id"
+    " CASE WHEN items.reads_as = 'observation' THEN 'observation' ELSE items.kind END, items.audit_id"
 )
 
 

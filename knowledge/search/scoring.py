@@ -18,6 +18,8 @@ from knowledge.search.retrieval import Candidate
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.vocabulary import AGENCY_TAG, THEME_TAG, Concept, Vocabulary, tag_token
 
+# The kind a candidate row gives a recommendation worded as an observation.
+OBSERVATION = "observation"
 # How many of the cases, in a passage's stems: "in 2 of the 6 case", "4 out of 6", "in 100[%] of the case", "all 8
 # case" (not a priority's number, a date or "under 5"); and said without a number: "the major[ity]", "one case".
 COUNT = re.compile(r"\b\d+ (?:out )?of\b|\ball \d+ case")
@@ -167,8 +169,9 @@ class Scorer:
             coverage = sum(m.weight * m.credit for m in matches) / total_weight
             bm25 = rank / best_bm25 if best_bm25 else 0.0
             bonus = 0.0
-            if query.wants_kind and kind == query.wants_kind:
-                bonus += tuning.kind_bonus
+            if query.wants_kind and self.kind_wanted(query, kind):
+                # Asked for by name ("the CWD recommendations"), the kind matters more than the words.
+                bonus += tuning.named_kind_bonus if query.names_kind else tuning.kind_bonus
             if audits and audit_id in audits:
                 bonus += tuning.kind_bonus
             bonus += self.intent_bonus(query, kind, stems_text, tags, agency_tags)
@@ -176,6 +179,15 @@ class Scorer:
             hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches))
         hits.sort(key=lambda hit: (-hit.score, hit.rowid))
         return hits
+
+    @staticmethod
+    def kind_wanted(query: Query, kind: str) -> bool:
+        """Whether a passage is of the kind the question asks for. A bullet the report files under recommendations
+        but words as an observation is a finding to a question asking what happened ("how good were the
+        assessments"), and a recommendation to one asking for the recommendations by name."""
+        if kind == OBSERVATION:
+            return query.wants_kind == ("recommendation" if query.names_kind else "finding")
+        return kind == query.wants_kind
 
     def intent_bonus(self, query: Query, kind: str, stems_text: str, tags: set[str], agency_tags: set[str]) -> float:
         """A nudge for the passage the question's intent asks for: one holding a number for a fact question, the

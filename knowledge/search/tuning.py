@@ -66,6 +66,8 @@ class Tuning:
     # Share of the (normalised) BM25 rank in the score, and the nudge for the wanted kind or a named audit.
     bm25_share: float = 0.15
     kind_bonus: float = 0.1
+    # ... when the question names the kind it wants ("the recommendations", "the findings").
+    named_kind_bonus: float = 0.2
     # The nudge for the passage a question's intent asks for (a number, the audit's context, an agency's own).
     intent_bonus: float = 0.1
     # Why an audit was done (its purpose, priority, introduction) restates the audit's topic in full: unless the
