@@ -532,6 +532,10 @@ def test_a_procedure_question_gets_the_procedures_signpost(kb: KnowledgeBase) ->
         ("the neglect toolkit, how is it scored", "procedures"),
         ("how soon after a referral should the child in need assessment start", "procedures"),
         ("when are the training dates for see the adult see the child", "training-courses"),
+        ("my neighbour's child is staying with a friend while mum is away, do I need to notify anyone", "procedures"),
+        ("a youth worker keeps texting a 14 year old, who do I report it to", "procedures"),
+        ("how long should we keep CP records after a child turns 18", "procedures"),
+        ("is a section 47 the same as a strategy discussion", "law"),
     ],
 )
 def test_contact_details_criteria_the_law_services_and_course_bookings_get_a_signpost(
