@@ -51,6 +51,13 @@ def test_unknown_words_typed_together_count_once_against_the_concept_beside_them
     assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
 
 
+def test_the_everyday_description_of_disguised_compliance_finds_it(kb: KnowledgeBase) -> None:
+    """Practitioners describe disguised compliance as agreeing to everything while nothing changes."""
+    answer = kb.ask("carers agree to everything at the review but nothing really changes for the kids")
+    # "Elements of disguised compliance were evident in all cases."
+    assert answer.found and answer.results[0].id == "fmn-f5"
+
+
 def test_an_unknown_word_beside_a_learning_concept_does_not_blank_the_answer(kb: KnowledgeBase) -> None:
     answer = kb.ask("disguised compliance flowchart", explain=True)
     assert answer.found and "disguised compliance" in answer.results[0].text.lower()
