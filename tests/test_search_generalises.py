@@ -275,6 +275,7 @@ def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: 
         "why bother auditing children with disabilities",
         "what was the point of the disabled children audit",
         "how was the children with disabilities audit carried out",
+        "why did they look at disabled children's cases",
     ],
 )
 def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase, question: str) -> None:

@@ -42,6 +42,8 @@ from knowledge.text import (
 from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
+LOOKING = frozenset({"look", "looked", "looking"})
+CASES = frozenset({"case", "cases"})
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
 OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
 SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
@@ -203,7 +205,8 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     present = set(typed)
     if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
         return "fact"
-    why_audit = "why" in present and names_audit
+    # "why did the board look at disabled children's cases": looking at cases is auditing them.
+    why_audit = "why" in present and (names_audit or bool(present & LOOKING and present & CASES))
     # "how was the CSE audit done": how an audit was carried out is told with why, in its context.
     how_audit = names_audit and "how" in present and bool(present & METHOD_WORDS)
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
