@@ -58,6 +58,11 @@ def test_the_everyday_description_of_disguised_compliance_finds_it(kb: Knowledge
     assert answer.found and answer.results[0].id == "fmn-f5"
 
 
+def test_going_the_extra_mile_is_going_above_and_beyond(kb: KnowledgeBase) -> None:
+    # "... professionals had gone above and beyond their role ..."
+    assert kb.ask("did any professionals go the extra mile in the toxic trio cases").results[0].id == "fmn-f9"
+
+
 def test_an_unknown_word_beside_a_learning_concept_does_not_blank_the_answer(kb: KnowledgeBase) -> None:
     answer = kb.ask("disguised compliance flowchart", explain=True)
     assert answer.found and "disguised compliance" in answer.results[0].text.lower()
