@@ -59,7 +59,7 @@ def test_the_everyday_description_of_disguised_compliance_finds_it(kb: Knowledge
 
 
 def test_going_the_extra_mile_is_going_above_and_beyond(kb: KnowledgeBase) -> None:
-    # "... professionals had gone above and beyond their role ..."
+    # "... where it was identified that professionals had gone above and beyond, ..."
     assert kb.ask("did any professionals go the extra mile in the toxic trio cases").results[0].id == "fmn-f9"
 
 
