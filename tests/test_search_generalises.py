@@ -135,7 +135,8 @@ def test_an_ing_word_typed_without_its_g_is_read_as_the_ing_word(kb: KnowledgeBa
     question = "changin social workers all the time, any learnin on that for cse"
     assert "texting form 'changin' -> changing" in notes_of(kb, question)
     # "Where there had been a change/multiple changes in social workers, this has had a negative impact ..." and
-    # "Social Care should consider the impact of multiple changes of social workers on children at risk of CSE."
+    # "Social Care should consider the impact of multiple changes of social workers on children at risk of sexual
+    # exploitation."
     assert kb.ask(question).results[0].id in {"cse-f7", "cse-r5"}
     analyser = kb.searcher.analyser
     assert [analyser.dropped_g(word) for word in ("sharin", "admin", "heroin", "skin")] == ["sharing", None, None, None]
@@ -268,7 +269,7 @@ def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: 
     query, hits = kb.searcher.search("in how many cases were males missing from assessments")
     assert query.intent == "fact"
     bonus = {hit.item_id: hit.bonus for hit in hits}
-    assert bonus["fmn-f4"] > bonus["fmn-r3"] > 0  # "in 4 out of 6 ..." / "... sessions in 2017-2018"
+    assert bonus["fmn-f4"] > bonus["fmn-r3"] > 0  # "In 4 out of 6 ..." / "... sessions in 2017-2018."
     # "Elements of disguised compliance were evident in all cases."
     assert kb.ask("in how many of the families was disguised compliance seen").results[0].id == "fmn-f5"
 
