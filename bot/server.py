@@ -267,7 +267,12 @@ class HttpServer:
             for channel in list(self._map.values()):
                 channel.close()
 
-        self.server.trigger.pull_trigger(close_all)
+        try:
+            self.server.trigger.pull_trigger(close_all)
+        except OSError:
+            # The loop's wake-up pipe is closed already (the loop has ended, or a failure closed it): nothing can
+            # run on the loop any more, so what is left is closed from here.
+            close_all()
         if self._thread is not None:
             self._thread.join(timeout)
 

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
+from knowledge.base import KnowledgeBase
 
 from .fakeslack import FakeSlack
 from .serving import served_bot
@@ -21,6 +22,7 @@ from .slackbot import (
     PRE_VERBAL,
     PRE_VERBAL_QUESTION,
     SIGNING_SECRET,
+    RunningBot,
     event_envelope,
     mention,
     signed_headers,
@@ -144,3 +146,16 @@ def test_serve_http_answers_a_signed_mention_and_stops_on_sigterm(
     assert PRE_VERBAL in json.dumps(post.args["blocks"])
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=10) == 0
+
+
+def test_stopping_a_server_whose_loop_lost_its_wake_up_pipe_closes_it_without_an_error(
+    kb: KnowledgeBase, fake_slack: FakeSlack, tmp_path: Path
+) -> None:
+    """Seen once in a CI run: the wake-up pipe was closed before `stop()` pulled it (EBADF at a test teardown)."""
+    running = RunningBot(kb, fake_slack, tmp_path / "state.db")
+    server = running.server
+    assert running.request("GET", "/healthz").status == 200
+    server.server.trigger.close()  # what the loop does to its trigger when it fails
+    running.close()  # no OSError
+    with pytest.raises(OSError):
+        http.client.HTTPConnection(running.host, running.port, timeout=2).request("GET", "/healthz")
