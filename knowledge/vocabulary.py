@@ -14,6 +14,7 @@ import math
 import re
 import sqlite3
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -53,6 +54,17 @@ AGENCY_TAG = "agencyx"
 def tag_token(prefix: str, value: str) -> str:
     """The full-text token that stands for a tag (e.g. theme `voice-of-the-child` -> `themexvoiceofthechild`)."""
     return prefix + "".join(ch for ch in value if ch.isalnum())
+
+
+def typo_cutoff(word: str) -> int:
+    """The least rapidfuzz ratio at which a spelling counts as a typo of `word` (stricter for short words)."""
+    return 86 if len(word) <= 6 else 80
+
+
+def closest_spelling(word: str, choices: Sequence[str]) -> str | None:
+    """The choice `word` most likely misspells, by rapidfuzz ratio at `typo_cutoff`, or None."""
+    found = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=typo_cutoff(word))
+    return found[0] if found else None
 
 
 def key_of(text: str) -> tuple[str, ...]:
@@ -431,11 +443,10 @@ class Vocabulary:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
-        cutoff = 86 if len(word) <= 6 else 80
-        found = process.extractOne(word, self._signpost_words, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
-        if found is None or found[0][0] != word[0] or found[0].startswith(word) or word.startswith(found[0]):
+        found = closest_spelling(word, self._signpost_words)
+        if found is None or found[0] != word[0] or found.startswith(word) or word.startswith(found):
             return None
-        return found[0]
+        return found
 
     def correct(self, word: str, *, zipf: float | None = None) -> str | None:
         """The vocabulary word a misspelt word most likely means, or None when it is known or too far off.
@@ -455,7 +466,7 @@ class Vocabulary:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
-        cutoff = 86 if len(word) <= 6 else 80
+        cutoff = typo_cutoff(word)
         matches = process.extract(word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8)
         best: tuple[float, int, str] | None = None
         for choice, score, _key in matches:

@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from knowledge.privacy import without_personal_details
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.text import (
@@ -39,7 +37,7 @@ from knowledge.text import (
     strip_slack_markup,
     words,
 )
-from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary
+from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, closest_spelling
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
 LOOKING = frozenset({"look", "looked", "looking"})
@@ -342,9 +340,10 @@ class Analyser:
         taken = [False] * len(typed)
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
         zipf = self.english(present - STOPWORDS)
-        spans = self.signpost_spans(typed, taken, intent=query.intent, zipf=zipf, notes=notes)
+        spelt: dict[str, str | None] = {}  # each typed word's vocabulary typo correction, worked out once
+        spans = self.signpost_spans(typed, taken, intent=query.intent, zipf=zipf, notes=notes, spelt=spelt)
         spans += self.offtopic_spans(typed, taken)
-        fixed = self.correct(typed, taken, zipf, query.corrections, notes)
+        fixed = self.correct(typed, taken, zipf, query.corrections, notes, spelt=spelt)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(fixed)
@@ -380,6 +379,7 @@ class Analyser:
         intent: str | None = None,
         zipf: dict[str, float] | None = None,
         notes: dict[int, str] | None = None,
+        spelt: dict[str, str | None] | None = None,
     ) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
         neither the knowledge base nor English knows is read as the signpost or passage word it misspells
@@ -392,9 +392,7 @@ class Analyser:
         for index, word in enumerate(typed):
             meant = None
             if word not in STOPWORDS:
-                meant = self.vocab.signpost_typo(word, zipf=zipf.get(word)) or self.vocab.correct(
-                    word, zipf=zipf.get(word)
-                )
+                meant = self.vocab.signpost_typo(word, zipf=zipf.get(word)) or self.typo(word, zipf, spelt)
             if meant is not None:
                 misspelt[index] = meant
             read.append(meant or word)
@@ -507,6 +505,8 @@ class Analyser:
         zipf: dict[str, float],
         corrections: dict[str, str],
         notes: dict[int, str],
+        *,
+        spelt: dict[str, str | None] | None = None,
     ) -> list[str]:
         """Each word as the vocabulary word it was likely meant to be: a typo within a few edits, else one that
         sounds the same or that the word abbreviates. `corrections` and `notes` record the changes."""
@@ -515,7 +515,7 @@ class Analyser:
             if word in STOPWORDS or taken[index]:
                 fixed.append(word)
                 continue
-            correction, how = self.vocab.correct(word, zipf=zipf.get(word)), "typo"
+            correction, how = self.typo(word, zipf, spelt), "typo"
             if correction is None:
                 correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
             if correction is None:
@@ -527,6 +527,14 @@ class Analyser:
                 notes[index] = f"{how}: {word} -> {correction}"
             fixed.append(correction or word)
         return fixed
+
+    def typo(self, word: str, zipf: dict[str, float], spelt: dict[str, str | None] | None) -> str | None:
+        """`Vocabulary.correct` for a typed word, remembered in `spelt` (the signposts and the units both ask)."""
+        if spelt is None:
+            return self.vocab.correct(word, zipf=zipf.get(word))
+        if word not in spelt:
+            spelt[word] = self.vocab.correct(word, zipf=zipf.get(word))
+        return spelt[word]
 
     def english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
         """The common English word a non-word misspells ("actualy", "beter", "insted"), when no vocabulary word fits:
@@ -541,12 +549,10 @@ class Analyser:
             rows = self.conn.execute("SELECT word FROM english WHERE zipf >= ? ORDER BY word", (COMMON_ENGLISH_ZIPF,))
             for (common,) in rows:
                 self._common_english[common[0]].append(common)
-        cutoff = 86 if len(word) <= 6 else 80
-        choices = self._common_english.get(word[0], [])
-        found = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff)
-        if found is None or abs(len(found[0]) - len(word)) > MAX_ENGLISH_TYPO_LENGTH_CHANGE:
+        found = closest_spelling(word, self._common_english.get(word[0], []))
+        if found is None or abs(len(found) - len(word)) > MAX_ENGLISH_TYPO_LENGTH_CHANGE:
             return None
-        return found[0]
+        return found
 
     def phrase_spans(
         self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
