@@ -167,30 +167,28 @@ def huge_integer(data: Path) -> tuple[Path, str]:
     return path, "line 8: cases_audited: a number of 5001 digits is too large"
 
 
-def duplicate_text(data: Path) -> tuple[Path, str]:
+def replace_first_text(data: Path, make: Callable[[str], list[str]]) -> tuple[Path, int]:
+    """Put `make(line)` in place of the audit file's first `text:` line; return the file and that line's index."""
     path = data / AUDIT
     lines = path.read_text().splitlines(keepends=True)
     at = next(index for index, line in enumerate(lines) if line.startswith("  text:"))
-    lines.insert(at + 1, "  text: Something nobody wrote.\n")
+    lines[at : at + 1] = make(lines[at])
     path.write_text("".join(lines))
+    return path, at
+
+
+def duplicate_text(data: Path) -> tuple[Path, str]:
+    path, at = replace_first_text(data, lambda line: [line, "  text: Something nobody wrote.\n"])
     return path, f"line {at + 2}: text: duplicate key (first given on line {at + 1}; one would replace the other)"
 
 
 def nul_in_text(data: Path) -> tuple[Path, str]:
-    path = data / AUDIT
-    lines = path.read_text().splitlines(keepends=True)
-    at = next(index for index, line in enumerate(lines) if line.startswith("  text:"))
-    lines[at] = '  text: "All cases\\0 were seen."\n'
-    path.write_text("".join(lines))
+    path, at = replace_first_text(data, lambda line: ['  text: "All cases\\0 were seen."\n'])
     return path, f"line {at + 1}: text: control character U+0000 in text"
 
 
 def raw_control_character(data: Path) -> tuple[Path, str]:
-    path = data / AUDIT
-    lines = path.read_text().splitlines(keepends=True)
-    at = next(index for index, line in enumerate(lines) if line.startswith("  text:"))
-    lines[at] = "  text: All cases\x07 were seen.\n"
-    path.write_text("".join(lines))
+    path, at = replace_first_text(data, lambda line: ["  text: All cases\x07 were seen.\n"])
     return path, f"line {at + 1}: (yaml): control character U+0007 is not allowed"
 
 
