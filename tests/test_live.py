@@ -11,6 +11,7 @@ import sys
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -153,68 +154,66 @@ def test_no_database_at_all_is_a_clear_error(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_changed_data_folder_is_rebuilt_and_served(tmp_path: Path, data_b: Path) -> None:
+@dataclass
+class Rebuilding:
+    """A copy of the bundled data, a database built from it, and a LiveKnowledge rebuilding it when it changes."""
+
+    folder: Path
+    path: Path
+    live: LiveKnowledge
+
+
+@pytest.fixture
+def rebuilding(tmp_path: Path) -> Iterator[Rebuilding]:
     folder = tmp_path / "data"
     shutil.copytree(bundled_data_dir(), folder)
     path = tmp_path / "knowledge.db"
     build(path, data_dir=folder)
     live = LiveKnowledge(path, data_dir=folder, rebuild=True, check_every=0)
     try:
-        assert not live.refresh()
-        (folder / "audits" / f"{REMOVED}.yaml").unlink()
-        assert live.refresh()
-        assert len(live.audits()) == 3
+        yield Rebuilding(folder, path, live)
     finally:
         live.close()
+
+
+def test_a_changed_data_folder_is_rebuilt_and_served(rebuilding: Rebuilding) -> None:
+    assert not rebuilding.live.refresh()
+    (rebuilding.folder / "audits" / f"{REMOVED}.yaml").unlink()
+    assert rebuilding.live.refresh()
+    assert len(rebuilding.live.audits()) == 3
 
 
 def test_a_changed_data_folder_with_an_error_keeps_the_old_build(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    rebuilding: Rebuilding, caplog: pytest.LogCaptureFixture
 ) -> None:
-    folder = tmp_path / "data"
-    shutil.copytree(bundled_data_dir(), folder)
-    path = tmp_path / "knowledge.db"
-    build(path, data_dir=folder)
-    live = LiveKnowledge(path, data_dir=folder, rebuild=True, check_every=0)
-    try:
-        (folder / "audits" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
-        with caplog.at_level(logging.WARNING, logger="knowledge.live"):
-            assert not live.refresh()
-        assert "still serving the previous build" in caplog.text
-        assert "broken.yaml" in caplog.text
-        assert len(live.audits()) == 4
-    finally:
-        live.close()
+    (rebuilding.folder / "audits" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="knowledge.live"):
+        assert not rebuilding.live.refresh()
+    assert "still serving the previous build" in caplog.text
+    assert "broken.yaml" in caplog.text
+    assert len(rebuilding.live.audits()) == 4
 
 
 def test_a_rebuild_replaces_only_its_own_database_and_stamps_each_build(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    rebuilding: Rebuilding, caplog: pytest.LogCaptureFixture
 ) -> None:
     from knowledge.store import APPLICATION_ID, is_knowledge_database
 
-    folder = tmp_path / "data"
-    shutil.copytree(bundled_data_dir(), folder)
-    path = tmp_path / "knowledge.db"
-    build(path, data_dir=folder)
-    live = LiveKnowledge(path, data_dir=folder, rebuild=True, check_every=0)
-    try:
-        (folder / "audits" / f"{REMOVED}.yaml").unlink()
-        assert live.refresh()  # its own database, rebuilt over a snapshot's hard link
-        with sqlite3.connect(path) as conn:
-            assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-        # Someone's own file now sits at the path: the next rebuild must not replace it.
-        theirs = b"notes that are not a knowledge database\n"
-        path.unlink()
-        path.write_bytes(theirs)
-        (folder / "audits" / "families-multiple-needs.yaml").unlink()
-        with caplog.at_level(logging.WARNING, logger="knowledge.live"):
-            assert not live.refresh()
-        assert path.read_bytes() == theirs
-        assert "refusing to replace" in caplog.text
-        assert len(live.audits()) == 3  # the last good build is still served
-        assert not is_knowledge_database(path)
-    finally:
-        live.close()
+    (rebuilding.folder / "audits" / f"{REMOVED}.yaml").unlink()
+    assert rebuilding.live.refresh()  # its own database, rebuilt over a snapshot's hard link
+    with sqlite3.connect(rebuilding.path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    # Someone's own file now sits at the path: the next rebuild must not replace it.
+    theirs = b"notes that are not a knowledge database\n"
+    rebuilding.path.unlink()
+    rebuilding.path.write_bytes(theirs)
+    (rebuilding.folder / "audits" / "families-multiple-needs.yaml").unlink()
+    with caplog.at_level(logging.WARNING, logger="knowledge.live"):
+        assert not rebuilding.live.refresh()
+    assert rebuilding.path.read_bytes() == theirs
+    assert "refusing to replace" in caplog.text
+    assert len(rebuilding.live.audits()) == 3  # the last good build is still served
+    assert not is_knowledge_database(rebuilding.path)
 
 
 def test_links_left_by_an_ended_process_are_removed(tmp_path: Path) -> None:
