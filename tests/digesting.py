@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,6 +19,22 @@ from knowledge.services.delivery import Digests
 from knowledge.services.schedule import Schedule
 
 TOKEN = "xoxb-test-digest-token"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def digest_cli_env(*, api_url: str, state: str | Path, db: Path) -> dict[str, str]:
+    """The environment of a `learning-bot digest post` process: this token, Slack at `api_url`, channel CDIGEST."""
+    return {
+        **os.environ,
+        "SLACK_BOT_TOKEN": TOKEN,
+        "SLACK_API_URL": api_url,
+        "DIGEST_CHANNEL": "CDIGEST",
+        "LEARNING_BOT_STATE": str(state),
+        "LEARNING_BOT_DB": str(db),
+        "PYTHONPATH": str(ROOT),
+    }
+
+
 ADMINS = ("UADMIN1", "UADMIN2")
 # Monday 23 November 2026: the 09:00 Europe/London slot is 09:00 UTC (winter time).
 MONDAY_SLOT = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -24,6 +23,7 @@ from .digesting import (
     WEEK,
     Sleeps,
     _no_digest_env,  # noqa: F401 (autouse fixture)
+    digest_cli_env,
     make_digests,
     utc,
 )
@@ -339,14 +339,7 @@ def test_processes_racing_on_one_state_file_post_once(
 def test_two_cli_runs_at_once_post_once(
     kb_path: Path, fake_slack: FakeSlack, tmp_path: Path, state_location: str | Path
 ) -> None:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": fake_slack.url,
-        "DIGEST_CHANNEL": "CDIGEST",
-        "LEARNING_BOT_STATE": str(state_location),
-        "LEARNING_BOT_DB": str(kb_path),
-    }
+    env = digest_cli_env(api_url=fake_slack.url, state=state_location, db=kb_path)
     command = [sys.executable, "-m", "bot", "digest", "post"]
     runs = [subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in "ab"]
     outputs = [run.communicate(timeout=60) for run in runs]

@@ -24,12 +24,12 @@ from knowledge.records.ledger import DeliveryLedger
 from knowledge.records.owners import is_gone, new_owner
 from knowledge.records.state import open_state_store
 
+from .digesting import TOKEN, digest_cli_env
 from .fakeslack import FakeSlack
 from .serving import served_bot
 from .slackbot import PRE_VERBAL, PRE_VERBAL_QUESTION, RunningBot, event_envelope, mention, posted_text, signed_headers
 
 ROOT = Path(__file__).resolve().parents[1]
-TOKEN = "xoxb-test-digest-token"
 JSON = "application/json"
 
 
@@ -210,15 +210,7 @@ def digest_post(env: dict[str, str]) -> subprocess.Popen[str]:
 def test_a_killed_digest_run_does_not_skip_the_week(
     kb_path: Path, fake_slack: FakeSlack, state_location: str | Path, slack_got_it: bool
 ) -> None:
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": fake_slack.url,
-        "DIGEST_CHANNEL": "CDIGEST",
-        "LEARNING_BOT_STATE": str(state_location),
-        "LEARNING_BOT_DB": str(kb_path),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = digest_cli_env(api_url=fake_slack.url, state=state_location, db=kb_path)
     hold = fake_slack.hold("chat.postMessage")
     try:
         killed = digest_post(env)
@@ -248,15 +240,7 @@ def test_a_digest_run_that_cannot_connect_says_so_and_the_next_posts(
     closed = FakeSlack()
     dead_url = closed.url
     closed.server.server_close()
-    env = {
-        **os.environ,
-        "SLACK_BOT_TOKEN": TOKEN,
-        "SLACK_API_URL": dead_url,
-        "DIGEST_CHANNEL": "CDIGEST",
-        "LEARNING_BOT_STATE": str(tmp_path / "state.db"),
-        "LEARNING_BOT_DB": str(kb_path),
-        "PYTHONPATH": str(ROOT),
-    }
+    env = digest_cli_env(api_url=dead_url, state=tmp_path / "state.db", db=kb_path)
     first = digest_post(env)
     output, _ = first.communicate(timeout=60)
     assert first.returncode == 1
