@@ -44,6 +44,19 @@ class ServedBot:
         return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1))  # type: ignore[union-attr]
 
 
+def serve_http(env: dict[str, str], cwd: Path) -> subprocess.Popen[str]:
+    """`learning-bot serve --http` on a free port of 127.0.0.1, its output (both streams) on a text pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
 @contextmanager
 def served_bot(
     kb_path: Path, fake_slack: FakeSlack, workdir: Path, *, state: Path | str | None = None, **env_extra: str
@@ -61,15 +74,7 @@ def served_bot(
         PYTHONPATH=str(ROOT),
         **env_extra,
     )
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
-        cwd=workdir,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = serve_http(env, workdir)
     lines: queue.Queue[str] = queue.Queue()
     output: list[str] = []
 

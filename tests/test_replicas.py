@@ -11,8 +11,6 @@ import os
 import queue
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,6 +22,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from .fakeslack import FakeSlack
+from .serving import serve_http
 from .slackbot import BOT_TOKEN, CHANNEL, PRE_VERBAL_QUESTION, SIGNING_SECRET, event_envelope, mention, signed_headers
 from .test_server import request
 
@@ -36,15 +35,7 @@ class Replica:
     """One `learning-bot serve --http` process; `url` once it listens."""
 
     def __init__(self, env: dict[str, str], cwd: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1", "--port", "0"],
-            cwd=cwd,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        self.process = serve_http(env, cwd)
         self.output: list[str] = []
         self._lines: queue.Queue[str] = queue.Queue()
         self._reader = threading.Thread(target=self._read, daemon=True)
