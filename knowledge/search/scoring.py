@@ -23,7 +23,36 @@ OBSERVATION = "observation"
 # How many of the cases, in a passage's stems: "in 2 of the 6 case", "4 out of 6", "in 100[%] of the case", "all 8
 # case" (not a priority's number, a date or "under 5"); and said without a number: "the major[ity]", "one case".
 COUNT = re.compile(r"\b\d+ (?:out )?of\b|\ball \d+ case")
+# Words that may stand between a phrase's own words in a passage ("team around the child", "sharing of information").
+PHRASE_SLACK = 3
 VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six) case")
+
+
+class Sequence:
+    """A passage's stems in order, to tell whether a phrase's words come together in it."""
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self._positions: dict[str, list[int]] | None = None
+
+    def together(self, key: tuple[str, ...]) -> bool:
+        """Whether every stem of `key` occurs within a window of len(key) + PHRASE_SLACK words, in any order
+        ("sharing information" and "information sharing"; "voice of the child" and "the child's voice")."""
+        if len(key) < 2:
+            return True
+        if self._positions is None:
+            self._positions = {}
+            for position, word in enumerate(self.words):
+                self._positions.setdefault(word, []).append(position)
+        reach = len(key) + PHRASE_SLACK
+        first, *rest = key
+        for start in self._positions.get(first, ()):
+            if all(
+                any(abs(position - start) < reach for position in self._positions.get(part, ()))
+                for part in rest
+            ):
+                return True
+        return False
 
 
 @dataclass
@@ -93,8 +122,19 @@ class Scorer:
         self._strengths: dict[tuple[str, ...], float] = {}
 
     # -- one unit in one passage ------------------------------------------------------------------------------
-    def match(self, unit: Unit, stems: set[str], tags: set[str], audit_id: str, *, audit_named: bool = False) -> Match:
-        """How a unit matches a passage: by its own words, a concept's phrase, audit or tag, part of it, or not."""
+    def match(
+        self,
+        unit: Unit,
+        stems: set[str],
+        tags: set[str],
+        audit_id: str,
+        *,
+        audit_named: bool = False,
+        sequence: Sequence | None = None,
+    ) -> Match:
+        """How a unit matches a passage: by its own words, a concept's phrase, audit or tag, part of it, or not.
+        A phrase's words scattered through a passage ("team" in "CAF Team", "child" and "meetings" elsewhere) are
+        not the phrase: they earn only part of its credit."""
         tuning = self.tuning
         if unit.offtopic:
             return Match(unit.text, unit.weight, 0.0, "workplace word")
@@ -102,13 +142,18 @@ class Scorer:
             # "the CWD audit": the question is about that audit, so every passage of it matches the name fully.
             return Match(unit.text, unit.weight, tuning.credit_own, "audit", [audit_id])
         own = [part for part in unit.stems if part in stems]
+        scattered = False
         if own and len(own) == len(unit.stems):
-            credit = tuning.credit_corrected if unit.corrected else tuning.credit_own
-            return Match(unit.text, unit.weight, credit, "typo-corrected word" if unit.corrected else "word", own)
+            if sequence is None or sequence.together(unit.stems):
+                credit = tuning.credit_corrected if unit.corrected else tuning.credit_own
+                return Match(unit.text, unit.weight, credit, "typo-corrected word" if unit.corrected else "word", own)
+            scattered = True
         if unit.concept is not None:
-            found = self.concept_match(unit, unit.concept, stems, tags, audit_id)
-            if found is not None:
+            found = self.concept_match(unit, unit.concept, stems, tags, audit_id, sequence=sequence)
+            if found is not None and (not scattered or found.credit >= tuning.credit_scattered):
                 return found
+        if scattered:
+            return Match(unit.text, unit.weight, tuning.credit_scattered, "phrase's words apart", own)
         own = [part for part in own if part not in STOP_STEMS]
         if own:
             credit = tuning.credit_partial * len(own) / len(unit.stems)
@@ -116,11 +161,23 @@ class Scorer:
         return Match(unit.text, unit.weight, 0.0, "none")
 
     def concept_match(
-        self, unit: Unit, concept: Concept, stems: set[str], tags: set[str], audit_id: str
+        self,
+        unit: Unit,
+        concept: Concept,
+        stems: set[str],
+        tags: set[str],
+        audit_id: str,
+        *,
+        sequence: Sequence | None = None,
     ) -> Match | None:
-        """A match through the unit's concept: a report phrase, the concept's audit, or one of its tags."""
+        """A match through the unit's concept: a report phrase (its words together), the concept's audit, or one of
+        its tags."""
         tuning = self.tuning
-        expansions = [key for key in concept.expansions if stems.issuperset(key)]
+        expansions = [
+            key
+            for key in concept.expansions
+            if stems.issuperset(key) and (sequence is None or len(key) == 1 or sequence.together(key))
+        ]
         if expansions:
             # A rare report phrase is strong evidence; a common single word ("families") is weak.
             best = max(expansions, key=lambda key: (self.strength(key), key))
@@ -158,10 +215,12 @@ class Scorer:
         texts = [unit.text for unit in query.units]
         hits: list[Hit] = []
         for rowid, item_id, stems_text, tags_text, kind, audit_id, rank in rows:
-            stems = set(stems_text.split())
+            words = stems_text.split()
+            stems = set(words)
             tags = set(tags_text.split())
+            sequence = Sequence(words)
             matches = [
-                self.match(unit, stems, tags, audit_id, audit_named=query.names_audit)
+                self.match(unit, stems, tags, audit_id, audit_named=query.names_audit, sequence=sequence)
                 if audit_id in reach_audits or not (stems.isdisjoint(reach_stems) and tags.isdisjoint(reach_tags))
                 else Match(text, unit.weight, 0.0, "none")
                 for unit, text, (reach_stems, reach_tags, reach_audits) in zip(query.units, texts, reaches, strict=True)
@@ -257,4 +316,6 @@ class Scorer:
         ):
             return []
         cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)
-        return [hit for hit in hits if hit.coverage >= cutoff]
+        # A passage nudged down (why an audit was done, to a question not asking why) must clear the cut-off by as
+        # much: restating the audit's topic is no answer to a question only loosely on it.
+        return [hit for hit in hits if hit.coverage + min(hit.bonus, 0.0) >= cutoff]

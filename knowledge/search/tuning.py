@@ -20,6 +20,8 @@ class Tuning:
     credit_audit: float = 0.8
     credit_tag: float = 0.6
     credit_partial: float = 0.5
+    # A phrase whose words are all in a passage, but apart (not within a few words of each other).
+    credit_scattered: float = 0.6
     # Weight of a word the knowledge base has never seen, relative to the rarest known word.
     unknown_weight: float = 1.0
     # A word the knowledge base does not know, or a workplace word, in a question that names a learning concept
