@@ -34,6 +34,7 @@ from knowledge.base import (
     Result,
 )
 from knowledge.formatting import (
+    BARE_NOTICES,
     CLOSE_MATCHES,
     LEARNING_POINT_NOTE,
     NOTHING_FOUND,
@@ -174,6 +175,8 @@ def no_result_message(answer: Answer, kb: KnowledgeBase, *, head: Sequence[Block
     if answer.signposts:
         return signpost_message(answer, head=head)
     first = NOTICES.get(answer.notice or "", NOTHING_FOUND)
+    if answer.notice in BARE_NOTICES:
+        return Message(text=first, blocks=(*head, *sections(escape(first))))
     themes = ", ".join(theme.name for theme in kb.themes())
     blocks: list[Block] = [
         *head,

@@ -13,7 +13,14 @@ NOTHING_FOUND = "Nothing in the audits answers that."
 NOTICES = {
     "empty": "Ask a question about the audits' learning, for example about a theme or an agency.",
     "no-content-words": "That question has no words to search on; ask about a topic, theme or agency.",
+    "thanks": "You're welcome. Ask me about any practice issue, theme or agency whenever it helps.",
+    "greeting": (
+        "Hello! Ask me what the board's multi-agency audits found or recommended on a practice issue, theme or"
+        " agency."
+    ),
 }
+# Notices said in reply to thanks: nothing more to offer than the reply.
+BARE_NOTICES = frozenset({"thanks"})
 WIDTH = 100
 
 
@@ -36,7 +43,7 @@ def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> 
     if not answer.results:
         if answer.signposts:
             lines.extend(signpost_lines(answer))
-        elif not answer.purposes:
+        elif not answer.purposes and answer.notice not in BARE_NOTICES:
             if answer.notice is None:
                 lines.append(NOTHING_FOUND)
             lines.extend(answer.suggestions)

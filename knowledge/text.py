@@ -65,6 +65,29 @@ STOPWORDS = frozenset(
     """.split()
 )
 
+# A message made only of thanks or a greeting and these words ("thanks, really helpful", "morning all") is social,
+# not a question: it is answered in kind, never searched.
+THANKS_WORDS = frozenset({"thanks", "thank", "cheers", "ta", "ty", "appreciated", "appreciate"})
+GREETING_WORDS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "greetings"})
+SOCIAL_WORDS = THANKS_WORDS | GREETING_WORDS | frozenset(
+    {
+        *("helpful", "useful", "great", "brilliant", "perfect", "lovely", "amazing", "awesome", "cool", "nice"),
+        *("good", "excellent", "fab", "fantastic", "super", "again", "mate", "everyone", "all", "bot", "folks"),
+        *("team", "guys", "x", "xx", "bye", "night", "day", "you", "lot", "loads", "massively", "v", "cheers"),
+    }
+)
+
+
+def social(words_: list[str]) -> str | None:
+    """"thanks" for a message of thanks, "greeting" for a greeting (see SOCIAL_WORDS), None for anything else."""
+    present = set(words_)
+    if not present or not present <= SOCIAL_WORDS | STOPWORDS:
+        return None
+    if present & THANKS_WORDS:
+        return "thanks"
+    return "greeting" if present & GREETING_WORDS else None
+
+
 # Words that mark a question as asking for recommendations rather than findings.
 RECOMMENDATION_CUES = frozenset(
     [

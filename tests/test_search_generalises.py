@@ -18,9 +18,10 @@ from bot.cli import cli
 from handlers import blocks
 from knowledge.base import KnowledgeBase, NotFoundError
 from knowledge.digest import build_digest
-from knowledge.formatting import NOTHING_FOUND
+from knowledge.formatting import NOTHING_FOUND, NOTICES
 from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
+from knowledge.search.scoring import Sequence
 from knowledge.text import is_abbreviation, sound_key, stem, words
 from knowledge.vocabulary import key_of
 
@@ -639,3 +640,72 @@ def test_a_count_for_a_year_no_passage_mentions_gets_the_statistics_signpost(kb:
     # The audits' own year is answered from them: "as at July 2016 ... 12 of a total of 321 children".
     answer = kb.ask("how many children with disabilities were on CP plans in 2016")
     assert answer.signposts == () and "321" in answer.results[0].text
+
+
+def stem_words(text: str) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words(text))
+
+
+# -- a phrase is its words together --------------------------------------------------------------------------------
+def test_a_phrase_matches_a_passage_only_where_its_words_come_together() -> None:
+    passage = Sequence(stem_words("the lead professional and the CAF Team could not see the child at the meetings"))
+    assert not passage.together(stem_words("team around the child"))
+    assert Sequence(stem_words("invited to the team around the child meetings")).together(stem_words("team child"))
+    # In either order, with a few words between: "the child's voice", "sharing of information".
+    assert Sequence(stem_words("the voice of the child was heard")).together(stem_words("child voice"))
+    assert Sequence(stem_words("sharing of information was good")).together(stem_words("information sharing"))
+
+
+def test_a_phrase_s_words_scattered_through_a_passage_earn_less_than_the_phrase_itself(kb: KnowledgeBase) -> None:
+    """ "team around the child meeting": the passage with "TAC meetings" beats one with "CAF Team", "child" and
+    "meetings" apart, which used to earn the phrase's full credit."""
+    answer = kb.ask("what if I can't make it to a team around the child meeting", explain=True)
+    # "All agencies involved in delivering support to a child via the CAF process should attend TAC meetings ..."
+    assert answer.results[0].id == "ey-r4"
+    scattered = next(result for result in answer.results if result.id == "ey-f5")
+    assert scattered.explanation is not None
+    assert "phrase's words apart" not in json.dumps(answer.results[0].explanation)
+
+
+# -- other years, other boards, inspections, and social messages ----------------------------------------------------
+def test_a_period_no_audit_covers_gets_a_signpost_and_the_audits_own_period_is_filler(kb: KnowledgeBase) -> None:
+    assert signposted(kb, "what did the 2017-18 audits find") == ["other-reports"]
+    assert signposted(kb, "CSE referral figures for 2017/18") == ["statistics"]
+    own = "what did the 2016-17 audits find on neglect"
+    assert kb.ask(own).found and "the audits' own year: weighed as filler" in notes_of(kb, own)
+    # A passage's own date, asked about without asking about the audits, is searched like any words:
+    # "the LSCB training programme will be facilitating 'See the Adult, See the Child' ... 2017-2018".
+    assert kb.ask("dates of the see the adult see the child course in 2017-18").signposts == ()
+
+
+def test_another_area_s_board_and_an_inspectorate_get_their_signposts(kb: KnowledgeBase) -> None:
+    question = "what did Havering's LSCB audits find on neglect"
+    assert signposted(kb, question) == ["other-reports"]
+    assert any(note.startswith("a place no passage mentions (havering lscb)") for note in notes_of(kb, question))
+    assert signposted(kb, "what did ofsted say about redbridge children's services") == ["inspections"]
+    # The board's own borough, and words that are no place, are the audits' own.
+    assert kb.ask("what did the Redbridge LSCB find about neglect").found
+    assert kb.ask("what did the local board say about neglect").signposts == ()
+
+
+@pytest.mark.parametrize(
+    ("message", "notice"),
+    [
+        ("thanks thats really helpful", "thanks"),
+        ("cheers, great", "thanks"),
+        ("hi", "greeting"),
+        ("good morning all", "greeting"),
+    ],
+)
+def test_thanks_and_greetings_are_answered_in_kind_not_searched(kb: KnowledgeBase, message: str, notice: str) -> None:
+    answer = kb.ask(message)
+    assert answer.results == () and answer.signposts == () and answer.notice == notice
+    reply = blocks.no_result_message(answer, kb)
+    assert reply.text == NOTICES[notice]
+    # Thanks needs no list of themes after it; a greeting gets them.
+    shown = json.dumps([block.to_dict() for block in reply.blocks])
+    assert ("Themes you can ask about" in shown) == (notice == "greeting")
+
+
+def test_thanks_with_a_question_is_a_question(kb: KnowledgeBase) -> None:
+    assert kb.ask("thanks - and what about neglect?").found

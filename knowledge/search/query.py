@@ -33,6 +33,7 @@ from knowledge.text import (
     STOPWORDS,
     TEXTING,
     normalise,
+    social,
     stem,
     strip_slack_markup,
     words,
@@ -54,7 +55,40 @@ Span = tuple[list[int], Concept | None]
 # A year as typed ("2019"), and the signpost phrase a year no passage mentions is read as.
 _YEAR = re.compile(r"(?:19|20)\d\d")
 OTHER_YEAR_WORDS = ("another", "year")
-OTHER_YEAR = tuple(stem(word) for word in OTHER_YEAR_WORDS)
+# ... and a period ("2017-18") none mentions, when the question does not ask for a figure: another year's report.
+OTHER_PERIOD_WORDS = ("another", "period")
+APRIL = 4
+# ... and another area's board or council ("Havering's LSCB"): another board's report.
+OTHER_AREA_WORDS = ("another", "board")
+# A word this common in English is no place name ("local", "whole").
+AREA_NAME_ZIPF = 4.0
+AREA_WORDS = frozenset(
+    {"lscb", "lscbs", "lscp", "lscps", "scb", "board", "boards", "council", "borough", "partnership"}
+)
+
+
+def reporting_year(completed: str) -> int | None:
+    """The reporting year (April to March, named by its first year: 2016 for 2016-17) of a "YYYY-MM" date."""
+    found = re.match(r"(\d{4})-(\d{2})", completed)
+    if found is None:
+        return None
+    year, month = int(found.group(1)), int(found.group(2))
+    return year if month >= APRIL else year - 1
+
+
+def stems_of(words_: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(stem(word) for word in words_)
+
+
+
+def period_end(start: str, following: str) -> str | None:
+    """The end year, in four digits, when a year and the number typed after it name a period ("2017-18",
+    "2017/2018": a reporting year), else None."""
+    if not following.isdigit() or len(following) not in (2, 4):
+        return None
+    end = int(start) + 1
+    return str(end) if following in (str(end), f"{end % 100:02d}") else None
+
 # Shortest word read as an "-ing" word without its "g" ("goin", not "in" or "kin").
 MIN_DROPPED_G = 4
 # A non-word this long or longer may be read as the common English word (Zipf at least this) it misspells.
@@ -313,6 +347,10 @@ class Analyser:
         self.vocab = vocabulary
         self.tuning = tuning
         self._common_english: dict[str, list[str]] | None = None  # for `english_typo`, read on first use
+        # The reporting years (April to March, by their first year) in which the audits were completed.
+        self.own_years = {
+            reporting_year(completed) for (completed,) in conn.execute("SELECT completed FROM audits") if completed
+        }
 
     def analyse(self, question: str) -> Query:
         """The question's units, weighed, with its typo corrections and what kind of passage it asks for."""
@@ -333,6 +371,9 @@ class Analyser:
             typed += read
             sentence_of += [number] * len(read)
         present = set(typed)
+        if (said := social(typed)) is not None:
+            query.notice = said
+            return query
         query.names_audit = bool(present & AUDIT_WORDS)
         # The first word of each sentence ("Did ...?", "Were ...?").
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
@@ -341,7 +382,17 @@ class Analyser:
         query.intent = intent_of(typed, text, names_audit=query.names_audit)
         zipf = self.english(present - STOPWORDS)
         spelt: dict[str, str | None] = {}  # each typed word's vocabulary typo correction, worked out once
-        spans = self.signpost_spans(typed, taken, intent=query.intent, zipf=zipf, notes=notes, spelt=spelt)
+        own_period: set[int] = set()  # where the question names the audits' own year
+        spans = self.signpost_spans(
+            typed,
+            taken,
+            intent=query.intent,
+            zipf=zipf,
+            notes=notes,
+            spelt=spelt,
+            own=own_period,
+            about_audits=query.names_audit or "lscb" in present,
+        )
         spans += self.offtopic_spans(typed, taken)
         fixed = self.correct(typed, taken, zipf, query.corrections, notes, spelt=spelt)
         corrected = set(fixed)
@@ -355,6 +406,11 @@ class Analyser:
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
+        for unit in query.units:
+            if unit.positions and own_period.issuperset(unit.positions):
+                unit.commonness = self.tuning.filler_zipf
+                unit.weight *= self.tuning.filler_weight
+                unit.notes.append("the audits' own year: weighed as filler")
         self.describe(query.units)
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
@@ -380,6 +436,8 @@ class Analyser:
         zipf: dict[str, float] | None = None,
         notes: dict[int, str] | None = None,
         spelt: dict[str, str | None] | None = None,
+        own: set[int] | None = None,
+        about_audits: bool = False,
     ) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
         neither the knowledge base nor English knows is read as the signpost or passage word it misspells
@@ -387,6 +445,7 @@ class Analyser:
         if not self.vocab.signpost_keys:
             return []
         zipf = zipf or {}
+        own = set() if own is None else own
         read: list[str] = []
         misspelt: dict[int, str] = {}
         for index, word in enumerate(typed):
@@ -404,7 +463,8 @@ class Analyser:
                 return None
             return Concept(labels=[SIGNPOSTED + topic])
 
-        spans = self.other_years(typed, taken, find, notes)
+        spans = self.other_years(typed, taken, find, notes, own=own, about_audits=about_audits)
+        spans += self.other_areas(typed, taken, find, zipf, notes)
         spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
@@ -428,20 +488,81 @@ class Analyser:
         taken: list[bool],
         find: Callable[[tuple[str, ...]], Concept | None],
         notes: dict[int, str] | None,
+        *,
+        own: set[int],
+        about_audits: bool = False,
     ) -> list[Span]:
         """A year no passage mentions ("how many CP plans in 2019") read as the signpost phrase "another year": the
-        audits count only the cases of their own year."""
+        audits count only the cases of their own year. A reporting period ("2017-18") in which no audit was done is
+        read so too when the question asks for a figure, else as "another period" (another year's report), unless
+        a passage names it and the question is not about the audits ("dates of the course in 2017-18"). The
+        positions of the audits' own period go into `own`: they say which report, weighed as filler."""
         spans: list[Span] = []
         for index, word in enumerate(typed):
-            if taken[index] or not _YEAR.fullmatch(word) or word in self.vocab.word_df:
+            if taken[index] or not _YEAR.fullmatch(word):
                 continue
-            concept = find(OTHER_YEAR)
+            end = period_end(word, typed[index + 1] if index + 1 < len(typed) else "")
+            if end is not None:
+                positions = [index, index + 1]
+                what = f"a period no audit covers ({word}-{typed[index + 1]})"
+                typed[index + 1] = end  # "2016-17" is "2016-2017", as the passages write it
+                if int(word) in self.own_years:
+                    # The audits' own year ("the 2016-17 audits") says which report, not what about.
+                    own.update(positions)
+                    continue
+                asks_figure = find(stems_of(OTHER_YEAR_WORDS)) is not None
+                if not about_audits and not asks_figure and self.mentions_period(word, end):
+                    continue  # a passage's own date ("training in 2017-18")
+                # Figures for another year, or another year's audits ("what did the 2017-18 audits find").
+                readings = (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)
+            elif word in self.vocab.word_df:
+                continue
+            else:
+                positions, readings, what = [index], (OTHER_YEAR_WORDS,), "a year no passage mentions"
+            found = [(reading, concept) for reading in readings if (concept := find(stems_of(reading))) is not None]
+            if not found:
+                continue
+            reading, concept = found[0]
+            spans.append((positions, concept))
+            for position in positions:
+                taken[position] = True
+            if notes is not None:
+                notes[index] = f"{what}: read as '{' '.join(reading)}'"
+        return spans
+
+    def mentions_period(self, start: str, end: str) -> bool:
+        """Whether a passage names the period from `start` to `end` ("2017-2018", "2017-18", "2017/18")."""
+        phrases = " OR ".join(f'"{start} {written}"' for written in (end, end[-2:]))
+        found = self.conn.execute("SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (f"stems : ({phrases})",))
+        return found.fetchone() is not None
+
+    def other_areas(
+        self,
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        zipf: dict[str, float],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """A board or council named by a place no passage mentions ("Havering's LSCB", "Essex council") read as the
+        signpost phrase "another board": the knowledge base holds its own board's audits. A place is a word the
+        passages never use and that is no everyday English ("neighbouring" is neither; "local", "our" are)."""
+        spans: list[Span] = []
+        for index in range(1, len(typed)):
+            place = typed[index - 1]
+            if typed[index] not in AREA_WORDS or taken[index - 1] or taken[index] or place in STOPWORDS:
+                continue
+            if place in self.vocab.word_df or zipf.get(place, 0.0) >= AREA_NAME_ZIPF or place.isdigit():
+                continue
+            if self.vocab.correct(place) is not None:
+                continue
+            concept = find(stems_of(OTHER_AREA_WORDS))
             if concept is None:
                 break
-            spans.append(([index], concept))
-            taken[index] = True
+            spans.append(([index - 1, index], concept))
+            taken[index - 1] = taken[index] = True
             if notes is not None:
-                notes[index] = f"a year no passage mentions: read as '{' '.join(OTHER_YEAR_WORDS)}'"
+                notes[index - 1] = f"a place no passage mentions ({place} {typed[index]}): read as 'another board'"
         return spans
 
     @staticmethod
