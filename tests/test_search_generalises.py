@@ -709,3 +709,26 @@ def test_thanks_and_greetings_are_answered_in_kind_not_searched(kb: KnowledgeBas
 
 def test_thanks_with_a_question_is_a_question(kb: KnowledgeBase) -> None:
     assert kb.ask("thanks - and what about neglect?").found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "where's the MASH referral form",
+        "link to the childrens centre referral form pls",
+        "email for the CP conference admin",
+        "how do i get a login for protocol",
+    ],
+)
+def test_a_request_for_a_form_login_or_email_gets_the_forms_signpost(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["forms-and-contacts"]
+
+
+def test_a_question_about_using_a_form_is_answered_from_the_audits(kb: KnowledgeBase) -> None:
+    # "... refer to the child's local children's centre by using the Children's Centres referral form ..."
+    for question in (
+        "should other services use the children's centre referral form",
+        "is there a referral form template for children's centres",
+    ):
+        answer = kb.ask(question)
+        assert answer.signposts == () and answer.results[0].id == "ey-r2"

@@ -60,6 +60,13 @@ OTHER_PERIOD_WORDS = ("another", "period")
 APRIL = 4
 # ... and another area's board or council ("Havering's LSCB"): another board's report.
 OTHER_AREA_WORDS = ("another", "board")
+# What a practitioner may ask to be given, and the words asking where it is or for a copy: a request for a form or
+# a login is read as the signpost phrase `ARTEFACT_READING`.
+CONTACT_WORDS = frozenset({"login", "logins", "password", "email", "link", "url", "website", "portal", "extension"})
+ARTEFACT_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "leaflet", "leaflets"}
+REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website"})
+ARTEFACT_READING = ("forms", "and", "contacts")
+REQUEST_REACH = 6
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
 AREA_WORDS = frozenset(
@@ -465,6 +472,7 @@ class Analyser:
 
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=about_audits)
         spans += self.other_areas(typed, taken, find, zipf, notes)
+        spans += self.artefact_requests(typed, taken, find, notes)
         spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
@@ -528,6 +536,34 @@ class Analyser:
                 taken[position] = True
             if notes is not None:
                 notes[index] = f"{what}: read as '{' '.join(reading)}'"
+        return spans
+
+    @staticmethod
+    def artefact_requests(
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """A request for a form, login, email or link ("where's the MASH referral form", "email for the conference
+        admin", "a login for Protocol") read as the signpost phrase "forms and contacts": the audits hold what was
+        learned, not where things are. An artefact word counts a few words after one asking where it is or for a copy
+        of it; a contact or system word also when followed by "for" ("login for", "email for")."""
+        spans: list[Span] = []
+        for index, word in enumerate(typed):
+            if word not in ARTEFACT_WORDS or taken[index]:
+                continue
+            followed = word in CONTACT_WORDS and index + 1 < len(typed) and typed[index + 1] == "for"
+            if not followed and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
+                continue
+            concept = find(stems_of(ARTEFACT_READING))
+            if concept is None:
+                break
+            spans.append(([index], concept))
+            taken[index] = True
+            if notes is not None:
+                notes[index] = f"asks where to find a {word}: read as '{' '.join(ARTEFACT_READING)}'"
+            break
         return spans
 
     def mentions_period(self, start: str, end: str) -> bool:
