@@ -37,6 +37,8 @@ ROOT_SHARE = 0.7
 ROOT_MAX_ZIPF = 3.5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
+# Longest acronym whose plural ("CCs", "DSLs") is read as the acronym.
+MAX_ACRONYM = 4
 # At most this many letters of stopwords between two words typed together ("voiceofthechild": "ofthe").
 MAX_SPLIT_STOPWORDS = 8
 # Longer runs are not split: the search for a split grows with the square of the length.
@@ -358,8 +360,9 @@ class Vocabulary:
         return known or stemmed in self.stem_df or (stemmed,) in self.concepts
 
     def respell(self, word: str, *, zipf: float | None = None) -> tuple[str, str] | None:
-        """A word beyond `correct`'s reach, read as the vocabulary word it sounds like ("skools" -> "schools")
-        or abbreviates ("agncy" -> "agency", "convos" -> "conversations"), with which of the two it was.
+        """A word beyond `correct`'s reach, read as the acronym it is the plural of ("ccs" -> "cc"), the vocabulary
+        word it sounds like ("skools" -> "schools") or abbreviates ("agncy" -> "agency", "convos" ->
+        "conversations"), with which of these it was.
 
         Only for a word that is neither known to the knowledge base nor ordinary English: the commonest word of
         the same sound, or the commonest that keeps its first and last letters and holds its letters in order.
@@ -368,6 +371,11 @@ class Vocabulary:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
+        singular = word[:-1]
+        plural = word.endswith("s") and len(singular) <= MAX_ACRONYM and singular not in STOPWORDS
+        if plural and self.says_alone(singular):
+            # An acronym's plural ("CCs", "SWs"): the acronym, before any longer word it could abbreviate.
+            return singular, "plural of"
         key = sound_key(word)
         if len(word) >= 4 and len(key) >= 3 and self._sounds.get(key, word) != word:
             return self._sounds[key], "sounds like"

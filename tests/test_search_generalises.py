@@ -732,3 +732,10 @@ def test_a_question_about_using_a_form_is_answered_from_the_audits(kb: Knowledge
     ):
         answer = kb.ask(question)
         assert answer.signposts == () and answer.results[0].id == "ey-r2"
+
+
+def test_an_acronym_s_plural_is_read_as_the_acronym(kb: KnowledgeBase) -> None:
+    """"CCs" are children's centres, not an abbreviation of "cracks" (same first and last letters)."""
+    question = "did CCs use the CAF early enough"
+    assert "plural of: ccs -> cc" in notes_of(kb, question)
+    assert kb.ask(question).results[0].audit.id == "early-years"
