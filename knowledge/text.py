@@ -62,6 +62,8 @@ STOPWORDS = frozenset(
     recommendation recommendations shes hes thats theres whats wheres whos youre theyre weve youve theyve youll
     itll lets thru alot asks tells shows finds knows thinks gets
     question questions query queries dm dms pm fyi btw tbh imo asap eg ie aka qq
+    conclude concluded concludes conclusion conclusions reveal revealed reveals uncover uncovered discover
+    discovered
     """.split()
 )
 
@@ -116,7 +118,8 @@ RECOMMENDATION_CUES = frozenset(
 )
 # (How well something worked is asked of the findings too: "good", "well", "effective", "common", "working".)
 FINDING_CUES = frozenset(
-    "find finding findings found evidence evidenced show showed good well effective effectively common working".split()
+    "find finding findings found evidence evidenced show showed good well effective effectively common working"
+    " conclude concluded conclusion conclusions reveal revealed uncover uncovered discover discovered".split()
 )
 
 # Asking what to do, or whether something is required, asks for the recommendations ...

@@ -739,3 +739,11 @@ def test_an_acronym_s_plural_is_read_as_the_acronym(kb: KnowledgeBase) -> None:
     question = "did CCs use the CAF early enough"
     assert "plural of: ccs -> cc" in notes_of(kb, question)
     assert kb.ask(question).results[0].audit.id == "early-years"
+
+
+def test_what_the_audit_concluded_asks_for_its_findings(kb: KnowledgeBase) -> None:
+    """A reporting verb no passage uses ("conclude", "reveal") says what is asked, not what about: it used to
+    blank the question as an unknown word."""
+    answer = kb.ask("what did the audit conclude about children's centres", explain=True)
+    assert answer.found and answer.results[0].audit.id == "early-years"
+    assert answer.analysis is not None and answer.analysis["wants_kind"] == "finding"
