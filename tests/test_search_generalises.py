@@ -747,3 +747,12 @@ def test_what_the_audit_concluded_asks_for_its_findings(kb: KnowledgeBase) -> No
     answer = kb.ask("what did the audit conclude about children's centres", explain=True)
     assert answer.found and answer.results[0].audit.id == "early-years"
     assert answer.analysis is not None and answer.analysis["wants_kind"] == "finding"
+
+
+def test_how_good_asks_about_quality_and_the_word_good_in_a_passage_is_no_answer(kb: KnowledgeBase) -> None:
+    question = "were the plans for disabled children any good"
+    assert "asks how good: weighed as filler" in notes_of(kb, question)
+    # "The quality of care planning, including being 'SMART' ... was variable", not "There was evidence of some
+    # good work in relation to the voice of the child".
+    assert kb.ask(question).results[0].id == "cwd-r5"
+    assert "asks how good: weighed as filler" not in notes_of(kb, "examples of good practice with disabled children")

@@ -58,6 +58,8 @@ OTHER_YEAR_WORDS = ("another", "year")
 # ... and a period ("2017-18") none mentions, when the question does not ask for a figure: another year's report.
 OTHER_PERIOD_WORDS = ("another", "period")
 APRIL = 4
+# Words asking how good something was, after "how" or "any".
+QUALITY_WORDS = frozenset({"good", "well", "effective", "bad", "poor", "useful", "helpful", "successful"})
 # ... and another area's board or council ("Havering's LSCB"): another board's report.
 OTHER_AREA_WORDS = ("another", "board")
 # What a practitioner may ask to be given, and the words asking where it is or for a copy: a request for a form or
@@ -81,6 +83,14 @@ def reporting_year(completed: str) -> int | None:
         return None
     year, month = int(found.group(1)), int(found.group(2))
     return year if month >= APRIL else year - 1
+
+
+def asks_how_good(unit: Unit, typed: list[str]) -> bool:
+    """A quality word asked about ("how good", "any good", "how well", "how effective"), not a topic."""
+    if unit.concept is not None or len(unit.positions) != 1 or unit.words[0] not in QUALITY_WORDS:
+        return False
+    position = unit.positions[0]
+    return position > 0 and typed[position - 1] in ("how", "any")
 
 
 def stems_of(words_: tuple[str, ...]) -> tuple[str, ...]:
@@ -418,6 +428,12 @@ class Analyser:
                 unit.commonness = self.tuning.filler_zipf
                 unit.weight *= self.tuning.filler_weight
                 unit.notes.append("the audits' own year: weighed as filler")
+            elif asks_how_good(unit, typed):
+                # "how good were the assessments", "were the plans any good": asks about quality, which every
+                # finding answers; the word "good" in a passage is no better answer.
+                unit.commonness = self.tuning.filler_zipf
+                unit.weight *= self.tuning.filler_weight
+                unit.notes.append("asks how good: weighed as filler")
         self.describe(query.units)
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
