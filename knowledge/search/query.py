@@ -64,9 +64,10 @@ QUALITY_WORDS = frozenset({"good", "well", "effective", "bad", "poor", "useful",
 OTHER_AREA_WORDS = ("another", "board")
 # What a practitioner may ask to be given, and the words asking where it is or for a copy: a request for a form or
 # a login is read as the signpost phrase `ARTEFACT_READING`.
-CONTACT_WORDS = frozenset({"login", "logins", "password", "email", "link", "url", "website", "portal", "extension"})
+CONTACT_WORDS = frozenset({"email", "link", "url", "website", "extension"})
 ARTEFACT_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "leaflet", "leaflets"}
-REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website"})
+ARTEFACT_WORDS |= {"login", "logins", "password", "portal"}
+REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 ARTEFACT_READING = ("forms", "and", "contacts")
 REQUEST_REACH = 6
 # A word this common in English is no place name ("local", "whole").
@@ -564,7 +565,8 @@ class Analyser:
         """A request for a form, login, email or link ("where's the MASH referral form", "email for the conference
         admin", "a login for Protocol") read as the signpost phrase "forms and contacts": the audits hold what was
         learned, not where things are. An artefact word counts a few words after one asking where it is or for a copy
-        of it; a contact or system word also when followed by "for" ("login for", "email for")."""
+        of it ("how do I get a login"); a contact word also when followed by "for" ("email for"). A login "for
+        children's centres" asks about their access, which the audits discuss."""
         spans: list[Span] = []
         for index, word in enumerate(typed):
             if word not in ARTEFACT_WORDS or taken[index]:
