@@ -758,3 +758,13 @@ def test_how_good_asks_about_quality_and_the_word_good_in_a_passage_is_no_answer
     # good work in relation to the voice of the child".
     assert kb.ask(question).results[0].id == "cwd-r5"
     assert "asks how good: weighed as filler" not in notes_of(kb, "examples of good practice with disabled children")
+
+
+def test_a_phrase_is_not_read_across_the_verb_that_starts_a_clause(kb: KnowledgeBase) -> None:
+    """"in how many cases did workers ..." holds no "case workers" (children's social care)."""
+    analysis = kb.ask("in how many cases did workers go the extra mile", explain=True).analysis
+    assert analysis is not None
+    assert "cases workers" not in [unit["unit"] for unit in analysis["units"]]
+    # Across a stopword that is no verb, a phrase still reads: "voice of the child".
+    analysis = kb.ask("what about the voice of the child", explain=True).analysis
+    assert analysis is not None and any(unit["unit"] == "voice child" for unit in analysis["units"])

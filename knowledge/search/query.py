@@ -346,6 +346,15 @@ def signposted(concept: Concept | None) -> bool:
     return concept is not None and bool(concept.labels) and concept.labels[0].startswith(SIGNPOSTED)
 
 
+# Stopwords a phrase is never read across: an auxiliary or modal verb starting a question's clause ("in how many
+# cases did workers ...", "which cases should workers ...") ends the words before it. ("how good were the
+# assessments" is still "good assessments": a form of "be" links the two.)
+RUN_BREAKS = frozenset(
+    {"did", "do", "does", "didnt", "dont", "doesnt", "will", "would", "should", "could", "can", "may", "might"}
+    | {"must", "shall", "cant", "wont", "shouldnt", "couldnt", "wouldnt"}
+)
+
+
 def content_runs(content: list[bool], taken: list[bool]) -> list[list[int]]:
     """Positions of the untaken content words, in runs broken wherever a phrase was already taken."""
     runs: list[list[int]] = [[]]
@@ -748,7 +757,9 @@ class Analyser:
         spans += self.gapped_spans(fixed, stems, taken, zipf, notes)
         # Other phrases are matched on the content words, across stopwords ("voice of the child").
         content = [word not in STOPWORDS for word in fixed]
-        for run in content_runs(content, taken):
+        # ... but not across a verb: "in how many cases did workers ..." holds no "case workers".
+        apart = [taken[index] or word in RUN_BREAKS for index, word in enumerate(fixed)]
+        for run in content_runs(content, apart):
             spans += self.run_spans(run, stems, fixed, zipf, notes)
         return spans
 
