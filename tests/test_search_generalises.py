@@ -768,3 +768,13 @@ def test_a_phrase_is_not_read_across_the_verb_that_starts_a_clause(kb: Knowledge
     # Across a stopword that is no verb, a phrase still reads: "voice of the child".
     analysis = kb.ask("what about the voice of the child", explain=True).analysis
     assert analysis is not None and any(unit["unit"] == "voice child" for unit in analysis["units"])
+
+
+def test_words_in_quotes_are_an_example_not_the_need(kb: KnowledgeBase) -> None:
+    """The plan's own wording, quoted, tells what kind of plan it is; "mum" in it is not a question about parents."""
+    question = "the plan just says stuff like 'mum to engage' with no dates or who does what, any learning on that"
+    assert "quoted: an example of what was said or written, not the need" in notes_of(kb, question)
+    # The SMART planning passages ("plans were not available ... weaknesses ... in creating SMART plans").
+    assert {"cwd-f5", "cwd-r5", "fmn-f7", "fmn-r6"} & {result.id for result in kb.ask(question).results}
+    # An apostrophe inside a word is no quote.
+    assert "quoted: an example of what was said or written, not the need" not in notes_of(kb, "mum's plan isn't SMART")

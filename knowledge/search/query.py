@@ -86,6 +86,18 @@ def reporting_year(completed: str) -> int | None:
     return year if month >= APRIL else year - 1
 
 
+# Words in quotes: 'mum to engage', "at work" (an apostrophe inside a word is no quote).
+_QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”]+?)['\"’”](?!\w)")
+
+
+def quoted_words(sentence: str) -> set[str]:
+    """The words a sentence has only inside quotes."""
+    inside = {word for found in _QUOTED.finditer(sentence) for word in words(found.group(1))}
+    if not inside:
+        return inside
+    return inside - set(words(_QUOTED.sub(" ", sentence)))
+
+
 def asks_how_good(unit: Unit, typed: list[str]) -> bool:
     """A quality word asked about ("how good", "any good", "how well", "how effective"), not a topic."""
     if unit.concept is not None or len(unit.positions) != 1 or unit.words[0] not in QUALITY_WORDS:
@@ -393,8 +405,11 @@ class Analyser:
         typed: list[str] = []
         sentence_of: list[int] = []
         parts = sentences(text)
+        quoted: set[int] = set()  # positions of words only inside quotes ("the plan says 'mum to engage'")
         for number, sentence in enumerate(parts):
             read = self.forms(words(sentence), query.corrections, notes, start=len(typed))
+            inside = quoted_words(sentence)
+            quoted.update(len(typed) + index for index, word in enumerate(read) if word in inside)
             typed += read
             sentence_of += [number] * len(read)
         present = set(typed)
@@ -447,6 +462,10 @@ class Analyser:
         self.describe(query.units)
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
+        for unit in query.units:
+            if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
+                unit.weight *= self.tuning.narrative_share
+                unit.notes.append("quoted: an example of what was said or written, not the need")
         query.signposts_told = self.signposts_told(query.units, told, sentence_of)
         if (
             query.intent is None
