@@ -778,3 +778,10 @@ def test_words_in_quotes_are_an_example_not_the_need(kb: KnowledgeBase) -> None:
     assert {"cwd-f5", "cwd-r5", "fmn-f7", "fmn-r6"} & {result.id for result in kb.ask(question).results}
     # An apostrophe inside a word is no quote.
     assert "quoted: an example of what was said or written, not the need" not in notes_of(kb, "mum's plan isn't SMART")
+
+
+def test_her_partner_is_the_man_in_the_household_not_partner_agencies(kb: KnowledgeBase) -> None:
+    question = "mum drinks and her partner has never been assessed"
+    assert "her partner: read as 'male partner'" in notes_of(kb, question)
+    assert kb.ask(question).results[0].id in {"fmn-f4", "fmn-r3"}  # males missing from assessments
+    assert not any("male partner" in note for note in notes_of(kb, "how well did partner agencies share information"))

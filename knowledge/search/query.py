@@ -86,6 +86,9 @@ def reporting_year(completed: str) -> int | None:
     return year if month >= APRIL else year - 1
 
 
+# A partner owned by the mother ("her partner", "mum's partner") is the man in the household.
+PARTNERS = frozenset({"partner", "partners"})
+PARTNER_OWNERS = frozenset({"her", "mum", "mums", "mother", "mothers", "mummy"})
 # Words in quotes: 'mum to engage', "at work" (an apostrophe inside a word is no quote).
 _QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”]+?)['\"’”](?!\w)")
 
@@ -680,7 +683,11 @@ class Analyser:
             pair = (stem(word), stem(following)) if following else ()
             joined = self.vocab.joined(word, following) if following and pair not in self.vocab.concepts else None
             parts = None if joined or word in TEXTING else self.vocab.split(word)
-            if word in TEXTING:
+            if word in PARTNERS and out and out[-1] in PARTNER_OWNERS:
+                # "her partner", "mum's partner": the man in the household, not partner agencies.
+                notes[start + len(out)] = f"{out[-1]} {word}: read as 'male {word}'"
+                out += ["male", word]
+            elif word in TEXTING:
                 for part in words(TEXTING[word]):
                     notes[start + len(out)] = f"texting form {word!r}"
                     out.append(part)
