@@ -89,6 +89,7 @@ def reporting_year(completed: str) -> int | None:
 # A partner owned by the mother ("her partner", "mum's partner") is the man in the household.
 PARTNERS = frozenset({"partner", "partners"})
 PARTNER_OWNERS = frozenset({"her", "mum", "mums", "mother", "mothers", "mummy"})
+UNKNOWN_FULLY = "unknown word, weighed fully"
 # Words in quotes: 'mum to engage', "at work" (an apostrophe inside a word is no quote).
 _QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”]+?)['\"’”](?!\w)")
 
@@ -959,7 +960,7 @@ class Analyser:
                 unit.notes.append("unknown word, weighed lightly: the question names a learning topic")
             elif unit in foreign and learning:
                 counts = f"{runs} runs of unknown words beside {len(specific)} specific concepts"
-                unit.notes.append(f"unknown word, weighed fully: {counts}")
+                unit.notes.append(f"{UNKNOWN_FULLY}: {counts}")
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
                 unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
@@ -1014,6 +1015,22 @@ class Analyser:
             part.weight *= tuning.beside_concept
             part.notes.append(f"explained by the described concept {description.label}")
         units.append(unit)
+        # The described concept is evidence of a learning topic as a named one is: it excuses one more run of
+        # unknown words ("... don't dig or ask the awkward questions").
+        if self.weight(unit) < tuning.specific_share * self.vocab.idf_max:
+            return
+        full = [
+            part
+            for part in units
+            if part not in explained and any(note.startswith(UNKNOWN_FULLY) for note in part.notes)
+        ]
+        first_run = full[:1]
+        for part in full[1:]:
+            if min(part.positions, default=-1) == max(first_run[-1].positions, default=-2) + 1:
+                first_run.append(part)
+        for part in first_run:
+            part.weight *= tuning.beside_concept
+            part.notes.append(f"unknown word, weighed lightly: the question describes {description.label}")
 
     @staticmethod
     def told_sentences(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:
