@@ -806,3 +806,17 @@ def test_a_described_concept_excuses_an_unknown_word_as_a_named_one_does(kb: Kno
     assert not any("the question describes" in note for note in kettle["notes"])
     awkward = next(unit for unit in analysis["units"] if unit["typed"] == "awkward")
     assert any("the question describes" in note for note in awkward["notes"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "deadline for sending reports before an initial conference",
+        "how do you score the graded care profile",
+        "what are the steps in the escalation policy",
+        "Operation Encompass - how do schools get notified",
+        "where do I find the MASH referral form",
+    ],
+)
+def test_deadlines_escalation_and_notification_schemes_get_a_signpost(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) in (["procedures"], ["forms-and-contacts"])

@@ -69,7 +69,7 @@ ARTEFACT_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "lea
 ARTEFACT_WORDS |= {"login", "logins", "password", "portal"}
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 ARTEFACT_READING = ("forms", "and", "contacts")
-REQUEST_REACH = 6
+REQUEST_REACH = 8
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
 AREA_WORDS = frozenset(
