@@ -174,6 +174,9 @@ def no_result_message(answer: Answer, kb: KnowledgeBase, *, head: Sequence[Block
     audits do not cover gets its signpost instead (never presented as a learning point)."""
     if answer.signposts:
         return signpost_message(answer, head=head)
+    if answer.definitions:
+        glossary = glossary_message(answer.definitions, term=answer.question)
+        return Message(text=glossary.text, blocks=(*head, *glossary.blocks))
     first = NOTICES.get(answer.notice or "", NOTHING_FOUND)
     if answer.notice in BARE_NOTICES:
         return Message(text=first, blocks=(*head, *sections(escape(first))))

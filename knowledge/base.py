@@ -108,6 +108,8 @@ class Answer:
     purposes: tuple[AuditPurpose, ...] = ()
     # With explain: how the question was read (units, notes, intent, ignored details), found or not.
     analysis: dict[str, Any] | None = field(default=None, compare=False)
+    # For a question asking what a term stands for or means: its glossary entries (then no learning points).
+    definitions: tuple[dict[str, Any], ...] = ()
 
     @property
     def found(self) -> bool:
@@ -302,6 +304,9 @@ class KnowledgeBase:
         """The learning points that answer a question, best first; none when nothing is relevant."""
         started = time.perf_counter()
         query, hits = self.searcher.search(question)
+        definitions = self._definitions(query)
+        if definitions:
+            hits = []  # "what does SMART stand for" is answered by the glossary, not by learning points
         page = hits[offset : offset + max(limit, 0)]
         results = self._results([hit.item_id for hit in page], {hit.item_id: hit.score for hit in page})
         if explain:
@@ -324,7 +329,15 @@ class KnowledgeBase:
             signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
             purposes=self._purposes(query, results),
             analysis=_analysis(query) if explain else None,
+            definitions=definitions,
         )
+
+    def _definitions(self, query: Query) -> tuple[dict[str, Any], ...]:
+        """The glossary entries a question asks the meaning of: only an entry whose term, expansion or alias is
+        what was typed (a close match is no answer to "what does X stand for")."""
+        if not query.defines:
+            return ()
+        return tuple(entry for entry in self.glossary(query.defines) if entry.get("match") in ("term", "alias"))
 
     def _purposes(self, query: Query, results: list[Result]) -> tuple[AuditPurpose, ...]:
         """For a purpose question: the named audits' purposes, else the first result's audit's, else all; less

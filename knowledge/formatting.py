@@ -34,9 +34,23 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
 
 
+def definition_lines(answer: Answer) -> list[str]:
+    """A glossary answer: each entry's term, what it stands for and its definition."""
+    lines = []
+    for entry in answer.definitions:
+        head = entry["term"] + (f" = {entry['expansion']}" if entry["expansion"] else "")
+        lines += [head, _wrap(entry["definition"], "   ")]
+    return lines
+
+
 def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> str:
     """The answer to a question as plain text."""
     lines: list[str] = []
+    if answer.definitions:
+        lines.extend(definition_lines(answer))
+        if explain and answer.analysis:
+            lines.extend(analysis_lines(answer.analysis))
+        return "\n".join(lines)
     if answer.notice in NOTICES and not answer.purposes:
         lines.append(NOTICES[answer.notice])
     lines.extend(purpose_lines(answer))

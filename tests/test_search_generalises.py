@@ -820,3 +820,25 @@ def test_a_described_concept_excuses_an_unknown_word_as_a_named_one_does(kb: Kno
 )
 def test_deadlines_escalation_and_notification_schemes_get_a_signpost(kb: KnowledgeBase, question: str) -> None:
     assert signposted(kb, question) in (["procedures"], ["forms-and-contacts"])
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("what does SMART actually stand for", "SMART"),
+        ("what's CIN short for", "CIN"),
+        ("what does disguised compliance mean", "Disguised compliance"),
+    ],
+)
+def test_asking_what_a_term_stands_for_gets_its_glossary_entry(kb: KnowledgeBase, question: str, term: str) -> None:
+    answer = kb.ask(question)
+    assert answer.results == () and [entry["term"] for entry in answer.definitions] == [term]
+    reply = blocks.answer_message(answer, kb)
+    assert term in json.dumps([block.to_dict() for block in reply.blocks])
+
+
+def test_a_term_used_in_a_question_is_searched_not_defined(kb: KnowledgeBase) -> None:
+    # No glossary entry is "the audit by SMART plans": the question is searched.
+    answer = kb.ask("what does the audit mean by SMART plans")
+    assert answer.definitions == () and answer.found
+    assert kb.ask("SMART plans").definitions == ()

@@ -102,6 +102,24 @@ def quoted_words(sentence: str) -> set[str]:
     return inside - set(words(_QUOTED.sub(" ", sentence)))
 
 
+# Asking what a term stands for: "what does SMART stand for", "what's CIN short for", "the acronym DSL", "what does
+# disguised compliance mean".
+DEFINITION_PHRASES = frozenset({("stand", "for"), ("stands", "for"), ("short", "for"), ("stood", "for")})
+DEFINITION_WORDS = frozenset({"acronym", "acronyms", "abbreviation", "abbreviations", "definition", "define"})
+MAX_DEFINED_WORDS = 4
+DEFINITION_FILLER = frozenset({"mean", "means", "meaning", "actually", "exactly", "again"})
+
+
+def defined_term(typed: list[str]) -> str | None:
+    """The term a question asks the meaning of, as typed (None when it asks something else)."""
+    asks = has_phrase(typed, DEFINITION_PHRASES) or not DEFINITION_WORDS.isdisjoint(typed)
+    if not asks and not (typed[:2] == ["what", "does"] and typed[-1:] in (["mean"], ["means"])):
+        return None
+    cues = {word for phrase in DEFINITION_PHRASES for word in phrase} | DEFINITION_WORDS | DEFINITION_FILLER
+    term = [word for word in typed if word not in STOPWORDS and word not in cues]
+    return " ".join(term) if 0 < len(term) <= MAX_DEFINED_WORDS else None
+
+
 def asks_how_good(unit: Unit, typed: list[str]) -> bool:
     """A quality word asked about ("how good", "any good", "how well", "how effective"), not a topic."""
     if unit.concept is not None or len(unit.positions) != 1 or unit.words[0] not in QUALITY_WORDS:
@@ -179,6 +197,8 @@ class Query:
     # What the question asks beyond its topic: "fact" (a number), "purpose" (why an audit was done) or "agency"
     # (what is asked of a named agency).
     intent: str | None = None
+    # A question asking what a term stands for or means ("what does SMART stand for"): the term as typed.
+    defines: str | None = None
 
     @property
     def named_agencies(self) -> set[str]:
@@ -417,6 +437,7 @@ class Analyser:
             typed += read
             sentence_of += [number] * len(read)
         present = set(typed)
+        query.defines = defined_term(typed)
         if (said := social(typed)) is not None:
             query.notice = said
             return query
