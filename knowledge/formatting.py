@@ -13,6 +13,10 @@ NOTHING_FOUND = "Nothing in the audits answers that."
 NOTICES = {
     "empty": "Ask a question about the audits' learning, for example about a theme or an agency.",
     "no-content-words": "That question has no words to search on; ask about a topic, theme or agency.",
+    "task": (
+        "I can't do that for you: I find what the board's multi-agency audits found and recommended. Ask me about"
+        " a practice issue, theme or agency."
+    ),
     "thanks": "You're welcome. Ask me about any practice issue, theme or agency whenever it helps.",
     "greeting": (
         "Hello! Ask me what the board's multi-agency audits found or recommended on a practice issue, theme or"

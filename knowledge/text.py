@@ -90,6 +90,25 @@ def social(words_: list[str]) -> str | None:
     return "greeting" if present & GREETING_WORDS else None
 
 
+# Asking the bot to do a task for the asker ("can you write my conference report", "could you book me a room"):
+# it finds learning, it does no tasks. The verbs of finding ("find", "show", "list", "check what", "send me") are
+# questions.
+TASK_VERBS = frozenset(
+    {"write", "draft", "book", "fill", "complete", "ring", "call", "phone", "remind", "schedule", "arrange", "print"}
+    | {"upload", "type", "submit", "sign", "order", "proofread", "approve", "cancel"}
+)
+ASKED_OF = frozenset({"can", "could", "would", "will"})
+
+
+def asks_a_task(words_: list[str]) -> bool:
+    """Whether a message asks the bot to do something for the asker rather than asking what the audits say."""
+    for index in range(len(words_) - 2):
+        if words_[index] in ASKED_OF and words_[index + 1] in ("you", "u"):
+            rest = [word for word in words_[index + 2 : index + 4] if word not in ("please", "pls", "just")]
+            return bool(rest) and rest[0] in TASK_VERBS
+    return False
+
+
 # Words that mark a question as asking for recommendations rather than findings.
 RECOMMENDATION_CUES = frozenset(
     [

@@ -842,3 +842,17 @@ def test_a_term_used_in_a_question_is_searched_not_defined(kb: KnowledgeBase) ->
     answer = kb.ask("what does the audit mean by SMART plans")
     assert answer.definitions == () and answer.found
     assert kb.ask("SMART plans").definitions == ()
+
+
+@pytest.mark.parametrize("message", ["can you write my conference report for me", "could u pls book me a room"])
+def test_asking_the_bot_to_do_a_task_gets_a_plain_no(kb: KnowledgeBase, message: str) -> None:
+    answer = kb.ask(message)
+    assert answer.results == () and answer.notice == "task"
+    assert blocks.no_result_message(answer, kb).text == NOTICES["task"]
+
+
+@pytest.mark.parametrize(
+    "question", ["can you find what the audit said about neglect", "can you check what health visitors are asked to do"]
+)
+def test_asking_the_bot_to_find_or_check_is_a_question(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found

@@ -32,6 +32,7 @@ from knowledge.text import (
     REPORTING_VERBS,
     STOPWORDS,
     TEXTING,
+    asks_a_task,
     normalise,
     social,
     stem,
@@ -438,7 +439,8 @@ class Analyser:
             sentence_of += [number] * len(read)
         present = set(typed)
         query.defines = defined_term(typed)
-        if (said := social(typed)) is not None:
+        said = social(typed) or ("task" if asks_a_task(typed) else None)
+        if said is not None:
             query.notice = said
             return query
         query.names_audit = bool(present & AUDIT_WORDS)
