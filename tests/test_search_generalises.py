@@ -856,3 +856,11 @@ def test_asking_the_bot_to_do_a_task_gets_a_plain_no(kb: KnowledgeBase, message:
 )
 def test_asking_the_bot_to_find_or_check_is_a_question(kb: KnowledgeBase, question: str) -> None:
     assert kb.ask(question).found
+
+
+def test_every_time_and_all_the_time_say_how_often_not_delay(kb: KnowledgeBase) -> None:
+    analysis = kb.ask("every time I visit mum says everything is fine", explain=True).analysis
+    assert analysis is not None and not any(unit["unit"] == "time" for unit in analysis["units"])
+    # Time on its own is still the delay concept: "it took a long time to get a response".
+    analysis = kb.ask("it took a long time to get a response from social care", explain=True).analysis
+    assert analysis is not None and any(unit["unit"] == "time" for unit in analysis["units"])

@@ -121,6 +121,33 @@ def defined_term(typed: list[str]) -> str | None:
     return " ".join(term) if 0 < len(term) <= MAX_DEFINED_WORDS else None
 
 
+# Everyday idioms whose words would otherwise name a concept ("time" is delay): they are read as stopwords.
+IDIOMS = frozenset(
+    {
+        ("all", "the", "time"),
+        ("every", "time"),
+        ("each", "time"),
+        ("any", "time"),
+        ("at", "the", "time"),
+        ("at", "a", "time"),
+        ("this", "time"),
+        ("last", "time"),
+        ("next", "time"),
+        ("first", "time"),
+    }
+)
+
+
+def idiom_positions(typed: list[str]) -> list[int]:
+    """The positions of the words of every idiom in the question."""
+    found: list[int] = []
+    for length in {len(idiom) for idiom in IDIOMS}:
+        for start in range(len(typed) - length + 1):
+            if tuple(typed[start : start + length]) in IDIOMS:
+                found += range(start, start + length)
+    return found
+
+
 def asks_how_good(unit: Unit, typed: list[str]) -> bool:
     """A quality word asked about ("how good", "any good", "how well", "how effective"), not a topic."""
     if unit.concept is not None or len(unit.positions) != 1 or unit.words[0] not in QUALITY_WORDS:
@@ -133,7 +160,6 @@ def stems_of(words_: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(stem(word) for word in words_)
 
 
-
 def period_end(start: str, following: str) -> str | None:
     """The end year, in four digits, when a year and the number typed after it name a period ("2017-18",
     "2017/2018": a reporting year), else None."""
@@ -141,6 +167,7 @@ def period_end(start: str, following: str) -> str | None:
         return None
     end = int(start) + 1
     return str(end) if following in (str(end), f"{end % 100:02d}") else None
+
 
 # Shortest word read as an "-ing" word without its "g" ("goin", not "in" or "kin").
 MIN_DROPPED_G = 4
@@ -463,6 +490,8 @@ class Analyser:
             about_audits=query.names_audit or "lscb" in present,
         )
         spans += self.offtopic_spans(typed, taken)
+        for index in idiom_positions(typed):
+            taken[index] = True  # "all the time", "every time": how often, not time or delay
         fixed = self.correct(typed, taken, zipf, query.corrections, notes, spelt=spelt)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
