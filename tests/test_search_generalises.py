@@ -864,3 +864,11 @@ def test_every_time_and_all_the_time_say_how_often_not_delay(kb: KnowledgeBase) 
     # Time on its own is still the delay concept: "it took a long time to get a response".
     analysis = kb.ask("it took a long time to get a response from social care", explain=True).analysis
     assert analysis is not None and any(unit["unit"] == "time" for unit in analysis["units"])
+
+
+def test_asking_what_the_audit_found_about_timescales_is_answered_not_signposted(kb: KnowledgeBase) -> None:
+    question = "what did the audit find about reviews and timescales for disabled children's plans"
+    answer = kb.ask(question)
+    assert answer.signposts == () and answer.results[0].audit.id == "children-with-disabilities"
+    # Asked as a procedure, it is the procedures signpost's.
+    assert signposted(kb, "what are the timescales for reviewing a CIN plan") == ["procedures"]

@@ -488,6 +488,7 @@ class Analyser:
             spelt=spelt,
             own=own_period,
             about_audits=query.names_audit or "lscb" in present,
+            asks_findings=query.wants_kind is not None,
         )
         spans += self.offtopic_spans(typed, taken)
         for index in idiom_positions(typed):
@@ -546,6 +547,7 @@ class Analyser:
         spelt: dict[str, str | None] | None = None,
         own: set[int] | None = None,
         about_audits: bool = False,
+        asks_findings: bool = False,
     ) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
         neither the knowledge base nor English knows is read as the signpost or passage word it misspells
@@ -580,7 +582,9 @@ class Analyser:
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
         fallback = [span for span in spans if self.vocab.signposts[self.signpost_of(span)].fallback]
-        if len(fallback) < len(spans):
+        # ... and so does a question asking what the audits found on it ("what did the audit find about reviews
+        # and timescales for plans"): the audits' learning on procedures is theirs to give.
+        if len(fallback) < len(spans) or (fallback and about_audits and asks_findings):
             for positions, _ in fallback:
                 for position in positions:
                     taken[position] = False
