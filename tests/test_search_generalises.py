@@ -872,3 +872,10 @@ def test_asking_what_the_audit_found_about_timescales_is_answered_not_signposted
     assert answer.signposts == () and answer.results[0].audit.id == "children-with-disabilities"
     # Asked as a procedure, it is the procedures signpost's.
     assert signposted(kb, "what are the timescales for reviewing a CIN plan") == ["procedures"]
+
+
+def test_a_question_asked_in_the_past_asks_for_findings(kb: KnowledgeBase) -> None:
+    analysis = kb.ask("which organisations did teenagers at risk of exploitation open up to", explain=True).analysis
+    assert analysis is not None and analysis["wants_kind"] == "finding"
+    # "Young people seemed to engage more with agencies ... such as voluntary sector".
+    assert kb.ask("which organisations did teenagers at risk of exploitation open up to").results[0].kind == "finding"

@@ -275,6 +275,10 @@ def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
     return 1.0 - share * (1.0 - tuning.filler_weight)
 
 
+QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
+DID_REACH = 4
+
+
 def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None:
     """The kind of passage a question's words ask for: recommendations ("should", "what do I do"), findings
     ("found", "did ...?") or any."""
@@ -285,6 +289,12 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
         return "finding"
     if "did" in present and present & REPORTING_VERBS and not present & REPORTERS:
         # "what did school DSLs say about ...": what those audited told the audit is a finding.
+        return "finding"
+    if any(
+        word == "did" and not QUESTION_WORDS.isdisjoint(typed[max(0, index - DID_REACH) : index])
+        for index, word in enumerate(typed)
+    ):
+        # "which organisations did teenagers open up to": asked in the past, it asks what happened.
         return "finding"
     return None
 
