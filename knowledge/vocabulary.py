@@ -37,6 +37,8 @@ ROOT_SHARE = 0.7
 ROOT_MAX_ZIPF = 3.5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
+# Title words that say what kind of audit or agency, not which audit ("Multi-Agency Audits", "health agencies").
+GENERIC_TITLE_STEMS = frozenset({"audit", "multi", "agenc", "children", "child", "health"})
 # Longest acronym whose plural ("CCs", "DSLs") is read as the acronym.
 MAX_ACRONYM = 4
 # At most this many letters of stopwords between two words typed together ("voiceofthechild": "ofthe").
@@ -116,6 +118,7 @@ class Vocabulary:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.doc_count = conn.execute("SELECT count(*) FROM items").fetchone()[0] or 1
+        self.audit_words: dict[str, str] = {}  # a title word of one audit only -> that audit (`_load_concepts`)
         self.stem_df: dict[str, int] = dict(conn.execute("SELECT term, doc FROM items_fts_vocab"))
         self.idf_max = self._idf(0)
         self.concepts: dict[tuple[str, ...], Concept] = {}
@@ -257,7 +260,11 @@ class Vocabulary:
             for phrase in phrases:
                 self._add(phrase, concept)
 
+        title_stems: dict[str, set[str]] = {}
         for audit_id, title, short_title in conn.execute("SELECT id, title, short_title FROM audits"):
+            for word in words(f"{title} {short_title}"):
+                if word not in STOPWORDS:
+                    title_stems.setdefault(stem(word), set()).add(audit_id)
             concept = Concept(labels=[f"audit:{audit_id}"], audits={audit_id})
             # "CSE/MASE", "Children with Disabilities (CWD)", "Families with Multiple Needs: Parental ...":
             # people name an audit by any part of its title.
@@ -265,6 +272,12 @@ class Vocabulary:
             for phrase in sorted(part.strip() for part in parts if part.strip()):
                 self._add(phrase, concept)
 
+        # A word of one audit's title only ("families", "disabilities") names that audit before "audit".
+        self.audit_words = {
+            part: next(iter(audits))
+            for part, audits in title_stems.items()
+            if len(audits) == 1 and part not in GENERIC_TITLE_STEMS
+        }
         # Only report phrases that occur in the passages are worth searching for.
         for concept in self.concepts.values():
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}

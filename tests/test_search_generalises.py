@@ -879,3 +879,13 @@ def test_a_question_asked_in_the_past_asks_for_findings(kb: KnowledgeBase) -> No
     assert analysis is not None and analysis["wants_kind"] == "finding"
     # "Young people seemed to engage more with agencies ... such as voluntary sector".
     assert kb.ask("which organisations did teenagers at risk of exploitation open up to").results[0].kind == "finding"
+
+
+def test_a_word_of_one_audit_s_title_before_audit_names_that_audit(kb: KnowledgeBase) -> None:
+    question = "which agencies went the extra mile in the families with multiple problems audit"
+    answer = kb.ask(question)
+    assert answer.results[0].audit.id == "families-multiple-needs"
+    # "health" is in that audit's title, but "health agencies" name agencies, not the audit.
+    query = kb.searcher.analyse("what did health agencies report in the audits")
+    assert query.titled_audits == set()
+    assert kb.searcher.analyse("what came out of the disability audit").titled_audits == {"children-with-disabilities"}

@@ -227,6 +227,8 @@ class Query:
     intent: str | None = None
     # A question asking what a term stands for or means ("what does SMART stand for"): the term as typed.
     defines: str | None = None
+    # Audits named by a word of their title before "audit" ("the families audit", "the disability audit").
+    titled_audits: set[str] = field(default_factory=set)
 
     @property
     def named_agencies(self) -> set[str]:
@@ -253,7 +255,7 @@ class Query:
 
     @property
     def audits(self) -> set[str]:
-        return {audit for unit in self.units if unit.concept for audit in unit.concept.audits}
+        return {audit for unit in self.units if unit.concept for audit in unit.concept.audits} | self.titled_audits
 
 
 def name_like(text: str, zipf: dict[str, float] | None = None) -> set[str]:
@@ -275,6 +277,10 @@ def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
     return 1.0 - share * (1.0 - tuning.filler_weight)
 
 
+# How far before "audit" a title word names it: within this many words, one of the last `TITLE_WORDS` content
+# words ("the families with multiple problems audit", not "health agencies report in the audits").
+TITLE_REACH = 5
+TITLE_WORDS = 2
 QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
 DID_REACH = 4
 
@@ -481,6 +487,7 @@ class Analyser:
             query.notice = said
             return query
         query.names_audit = bool(present & AUDIT_WORDS)
+        query.titled_audits = self.titled_audits(typed)
         # The first word of each sentence ("Did ...?", "Were ...?").
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
         query.wants_kind = wanted_kind(typed, openers)
@@ -681,6 +688,19 @@ class Analyser:
                 notes[index] = f"asks where to find a {word}: read as '{' '.join(ARTEFACT_READING)}'"
             break
         return spans
+
+    def titled_audits(self, typed: list[str]) -> set[str]:
+        """Audits named by a word of their title only, a few words before "audit" ("the families with multiple
+        problems audit", "in the disability audit")."""
+        named: set[str] = set()
+        for index, word in enumerate(typed):
+            if word not in AUDIT_WORDS:
+                continue
+            before = [part for part in typed[max(0, index - TITLE_REACH) : index] if part not in STOPWORDS]
+            for part in map(stem, before[-TITLE_WORDS:]):
+                if part in self.vocab.audit_words:
+                    named.add(self.vocab.audit_words[part])
+        return named
 
     def mentions_period(self, start: str, end: str) -> bool:
         """Whether a passage names the period from `start` to `end` ("2017-2018", "2017-18", "2017/18")."""
