@@ -889,3 +889,13 @@ def test_a_word_of_one_audit_s_title_before_audit_names_that_audit(kb: Knowledge
     query = kb.searcher.analyse("what did health agencies report in the audits")
     assert query.titled_audits == set()
     assert kb.searcher.analyse("what came out of the disability audit").titled_audits == {"children-with-disabilities"}
+
+
+def test_a_passage_matching_only_through_tags_gives_way_to_one_saying_the_words(kb: KnowledgeBase) -> None:
+    question = "did workers ask enough questions in families with domestic abuse, drugs and mental health problems"
+    answer = kb.ask(question, explain=True)
+    # "... attendees felt more professional curiosity ..." (fmn-f3) over "Elements of disguised compliance were
+    # evident in all cases", which is tagged with every theme asked about but says none of the words.
+    assert answer.results[0].id == "fmn-f3"
+    tagged_only = next(result for result in answer.results if result.id == "fmn-f5")
+    assert tagged_only.explanation is not None

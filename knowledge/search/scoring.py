@@ -81,6 +81,8 @@ class Hit:
     # (`score` becomes the fused one).
     cosine: float | None = None
     keyword: float | None = None
+    # The nudge down a context passage gets when the question does not ask why (<= 0).
+    demoted: float = 0.0
 
 
 def reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:
@@ -233,9 +235,14 @@ class Scorer:
                 bonus += tuning.named_kind_bonus if query.names_kind else tuning.kind_bonus
             if audits and audit_id in audits:
                 bonus += tuning.kind_bonus
-            bonus += self.intent_bonus(query, kind, stems_text, tags, agency_tags)
+            intent = self.intent_bonus(query, kind, stems_text, tags, agency_tags)
+            bonus += intent
+            if coverage and not any(m.credit > tuning.credit_tag for m in matches):
+                # Only tags matched: the passage is on the question's themes but says none of its words, and gives
+                # way to one that does.
+                bonus -= tuning.tag_only_penalty
             score = coverage + tuning.bm25_share * bm25 + bonus
-            hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches))
+            hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches, demoted=min(intent, 0.0)))
         hits.sort(key=lambda hit: (-hit.score, hit.rowid))
         return hits
 
@@ -318,4 +325,4 @@ class Scorer:
         cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)
         # A passage nudged down (why an audit was done, to a question not asking why) must clear the cut-off by as
         # much: restating the audit's topic is no answer to a question only loosely on it.
-        return [hit for hit in hits if hit.coverage + min(hit.bonus, 0.0) >= cutoff]
+        return [hit for hit in hits if hit.coverage + hit.demoted >= cutoff]

@@ -70,6 +70,8 @@ class Tuning:
     kind_bonus: float = 0.1
     # ... when the question names the kind it wants ("the recommendations", "the findings").
     named_kind_bonus: float = 0.2
+    # The nudge down for a passage matching the question only through tags (no word nor phrase of it).
+    tag_only_penalty: float = 0.05
     # The nudge for the passage a question's intent asks for (a number, the audit's context, an agency's own).
     intent_bonus: float = 0.1
     # Why an audit was done (its purpose, priority, introduction) restates the audit's topic in full: unless the
