@@ -899,3 +899,13 @@ def test_a_passage_matching_only_through_tags_gives_way_to_one_saying_the_words(
     assert answer.results[0].id == "fmn-f3"
     tagged_only = next(result for result in answer.results if result.id == "fmn-f5")
     assert tagged_only.explanation is not None
+
+
+def test_the_intent_is_read_from_the_corrected_words_too(kb: KnowledgeBase) -> None:
+    """"meny" is "many" mistyped (one letter off one of the commonest words), not an abbreviation of "maternity";
+    read so, the question asks for a number."""
+    analysis = kb.ask("how meny disabld kids are on cp plans", explain=True).analysis
+    assert analysis is not None and analysis["intent"] == "fact"
+    assert analysis["corrections"]["meny"] == "many"
+    # A short abbreviation one letter off a rarer word is still the abbreviation.
+    assert kb.ask("sibs with disabilities", explain=True).analysis["corrections"].get("sibs") == "siblings"

@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from knowledge.privacy import without_personal_details
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.text import (
@@ -169,6 +171,9 @@ def period_end(start: str, following: str) -> str | None:
     return str(end) if following in (str(end), f"{end % 100:02d}") else None
 
 
+# Longest word read as a typo of an everyday word rather than as an abbreviation of a vocabulary word.
+MAX_SHORT_TYPO = 5
+SHORT_TYPO_ZIPF = 5.5
 # Shortest word read as an "-ing" word without its "g" ("goin", not "in" or "kin").
 MIN_DROPPED_G = 4
 # A non-word this long or longer may be read as the common English word (Zipf at least this) it misspells.
@@ -514,6 +519,8 @@ class Analyser:
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(fixed)
+        # ... and the intent from the words as corrected ("how meny", "wat percentage").
+        query.intent = query.intent or intent_of(fixed, " ".join(fixed), names_audit=query.names_audit)
         query.names_kind = not KIND_NAMES.get(query.wants_kind or "", frozenset()).isdisjoint(fixed)
         if query.intent == "purpose":
             # Why an audit was done is its context, neither a finding nor a recommendation.
@@ -815,6 +822,11 @@ class Analyser:
             correction, how = self.typo(word, zipf, spelt), "typo"
             if correction is None:
                 correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
+                if how == "abbreviation" and len(word) <= MAX_SHORT_TYPO:
+                    # A short word a letter off an everyday one ("meny") is that word mistyped, not an abbreviation
+                    # ("maternity").
+                    plain = self.short_english_typo(word, zipf=zipf.get(word))
+                    correction, how = (plain, "typo of an English word") if plain else (correction, how)
             if correction is None:
                 correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
             if correction is None:
@@ -833,6 +845,29 @@ class Analyser:
             spelt[word] = self.vocab.correct(word, zipf=zipf.get(word))
         return spelt[word]
 
+    def common_english(self) -> dict[str, list[str]]:
+        """The common English words by first letter (a typo keeps its first letter, and each search is a twentieth
+        of the list), read on first use."""
+        if self._common_english is None:
+            self._common_english = defaultdict(list)
+            rows = self.conn.execute("SELECT word FROM english WHERE zipf >= ? ORDER BY word", (COMMON_ENGLISH_ZIPF,))
+            for (common,) in rows:
+                self._common_english[common[0]].append(common)
+        return self._common_english
+
+    def short_english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
+        """The commonest English word one letter off a short non-word, when it is among the commonest words of all
+        ("meny" -> "many"; not "sibs" -> "sobs", which abbreviates "siblings")."""
+        if not word.isalpha() or self.vocab.is_word(word) or (zipf is not None and zipf >= REAL_WORD_ZIPF):
+            return None
+        candidates = self.common_english().get(word[0], [])
+        near = [common for common in candidates if Levenshtein.distance(word, common) == 1]
+        if not near:
+            return None
+        commonness = self.english(set(near))
+        best = max(near, key=lambda common: (commonness.get(common, 0.0), common))
+        return best if commonness.get(best, 0.0) >= SHORT_TYPO_ZIPF else None
+
     def english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
         """The common English word a non-word misspells ("actualy", "beter", "insted"), when no vocabulary word fits:
         read as the everyday word it is, it weighs as one instead of as a distinctive unknown word."""
@@ -840,13 +875,7 @@ class Analyser:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
-        if self._common_english is None:
-            # By first letter: a typo keeps its first letter, and each search is a twentieth of the list.
-            self._common_english = defaultdict(list)
-            rows = self.conn.execute("SELECT word FROM english WHERE zipf >= ? ORDER BY word", (COMMON_ENGLISH_ZIPF,))
-            for (common,) in rows:
-                self._common_english[common[0]].append(common)
-        found = closest_spelling(word, self._common_english.get(word[0], []))
+        found = closest_spelling(word, self.common_english().get(word[0], []))
         if found is None or abs(len(found) - len(word)) > MAX_ENGLISH_TYPO_LENGTH_CHANGE:
             return None
         return found
