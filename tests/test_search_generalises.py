@@ -909,3 +909,13 @@ def test_the_intent_is_read_from_the_corrected_words_too(kb: KnowledgeBase) -> N
     assert analysis["corrections"]["meny"] == "many"
     # A short abbreviation one letter off a rarer word is still the abbreviation.
     assert kb.ask("sibs with disabilities", explain=True).analysis["corrections"].get("sibs") == "siblings"
+
+
+def test_a_count_of_something_no_passage_counts_is_not_answered_with_another_count(kb: KnowledgeBase) -> None:
+    """"2191 open cases ... 437 children with disabilities" is no answer to how many looked after children there
+    are: a count question needs a passage holding a number and every concept it names."""
+    assert not kb.ask("how many looked after children are there in Redbridge").found
+    assert not kb.ask("how many children are on CP plans for neglect in Redbridge").found
+    assert "321" in kb.ask("how many disabled children are on CP plans").results[0].text
+    # Counts of the audited cases are the audits' own: "in 4 out of 6 there were significant males ...".
+    assert kb.ask("how many of the 6 families had men not involved in the assessment").found

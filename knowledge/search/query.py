@@ -232,6 +232,8 @@ class Query:
     intent: str | None = None
     # A question asking what a term stands for or means ("what does SMART stand for"): the term as typed.
     defines: str | None = None
+    # Asks how many of something there are ("how many looked after children are there"), not about the audits.
+    counts: bool = False
     # Audits named by a word of their title before "audit" ("the families audit", "the disability audit").
     titled_audits: set[str] = field(default_factory=set)
 
@@ -282,6 +284,8 @@ def filler_discount(zipf: float, tuning: Tuning = TUNING) -> float:
     return 1.0 - share * (1.0 - tuning.filler_weight)
 
 
+COUNT_PHRASES = frozenset({("how", "many"), ("number", "of")})
+SHARE_PHRASES = frozenset({("many", "of")})
 # How far before "audit" a title word names it: within this many words, one of the last `TITLE_WORDS` content
 # words ("the families with multiple problems audit", not "health agencies report in the audits").
 TITLE_REACH = 5
@@ -493,6 +497,14 @@ class Analyser:
             return query
         query.names_audit = bool(present & AUDIT_WORDS)
         query.titled_audits = self.titled_audits(typed)
+        # ... not of the audited cases ("how many of the families", "in how many cases", "the CSE audit").
+        query.counts = (
+            has_phrase(typed, COUNT_PHRASES)
+            and not has_phrase(typed, SHARE_PHRASES)
+            and not query.names_audit
+            and not present & CASES
+            and not any(word.isdigit() for word in typed)
+        )
         # The first word of each sentence ("Did ...?", "Were ...?").
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
         query.wants_kind = wanted_kind(typed, openers)

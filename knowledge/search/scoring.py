@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from knowledge.models import ALL_AGENCIES
-from knowledge.search.query import STOP_STEMS, Query, Unit
+from knowledge.search.query import INTENT_WORDS, STOP_STEMS, Query, Unit
 from knowledge.search.retrieval import Candidate
 from knowledge.search.tuning import TUNING, Tuning
 from knowledge.vocabulary import AGENCY_TAG, THEME_TAG, Concept, Vocabulary, tag_token
@@ -47,10 +47,7 @@ class Sequence:
         reach = len(key) + PHRASE_SLACK
         first, *rest = key
         for start in self._positions.get(first, ()):
-            if all(
-                any(abs(position - start) < reach for position in self._positions.get(part, ()))
-                for part in rest
-            ):
+            if all(any(abs(position - start) < reach for position in self._positions.get(part, ())) for part in rest):
                 return True
         return False
 
@@ -81,6 +78,8 @@ class Hit:
     # (`score` becomes the fused one).
     cosine: float | None = None
     keyword: float | None = None
+    # Whether the passage holds a number (a count, a share, a date).
+    numbered: bool = False
     # The nudge down a context passage gets when the question does not ask why (<= 0).
     demoted: float = 0.0
 
@@ -242,7 +241,10 @@ class Scorer:
                 # way to one that does.
                 bonus -= tuning.tag_only_penalty
             score = coverage + tuning.bm25_share * bm25 + bonus
-            hits.append(Hit(rowid, item_id, coverage, bm25, bonus, score, matches, demoted=min(intent, 0.0)))
+            numbered = any(character.isdigit() for character in stems_text)
+            hits.append(
+                Hit(rowid, item_id, coverage, bm25, bonus, score, matches, demoted=min(intent, 0.0), numbered=numbered)
+            )
         hits.sort(key=lambda hit: (-hit.score, hit.rowid))
         return hits
 
@@ -302,6 +304,20 @@ class Scorer:
         unmatched = max((m.weight for m in hit.matches if m.credit == 0), default=0.0)
         return evidence >= self.tuning.evidence_margin * unmatched
 
+    def count_found(self, query: Query, hits: list[Hit]) -> bool:
+        """A question asking how many of something there are is answered only by a passage holding a number and
+        every concept the question names, in words: a count of something else ("2191 open cases") is no answer."""
+        if query.audits:
+            return True  # "how many of the multiple needs children ...": the audited cases are counted
+        named = [
+            index
+            for index, unit in enumerate(query.units)
+            if unit.concept is not None and not set(unit.words) <= INTENT_WORDS and not unit.signpost
+        ]
+        return any(
+            hit.numbered and all(hit.matches[index].credit >= self.tuning.credit_tag for index in named) for hit in hits
+        )
+
     def threshold(self, query: Query, hits: list[Hit]) -> list[Hit]:
         """The hits good enough to show, best first (possibly none)."""
         tuning = self.tuning
@@ -321,6 +337,8 @@ class Scorer:
         if best < tuning.min_coverage and not any(
             self.well_evidenced(hit) or self.concept_evidenced(hit, main, specific) for hit in hits[:5]
         ):
+            return []
+        if query.counts and not self.count_found(query, hits[:5]):
             return []
         cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)
         # A passage nudged down (why an audit was done, to a question not asking why) must clear the cut-off by as
