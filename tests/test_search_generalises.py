@@ -902,7 +902,7 @@ def test_a_passage_matching_only_through_tags_gives_way_to_one_saying_the_words(
 
 
 def test_the_intent_is_read_from_the_corrected_words_too(kb: KnowledgeBase) -> None:
-    """"meny" is "many" mistyped (one letter off one of the commonest words), not an abbreviation of "maternity";
+    """ "meny" is "many" mistyped (one letter off one of the commonest words), not an abbreviation of "maternity";
     read so, the question asks for a number."""
     analysis = kb.ask("how meny disabld kids are on cp plans", explain=True).analysis
     assert analysis is not None and analysis["intent"] == "fact"
@@ -912,10 +912,27 @@ def test_the_intent_is_read_from_the_corrected_words_too(kb: KnowledgeBase) -> N
 
 
 def test_a_count_of_something_no_passage_counts_is_not_answered_with_another_count(kb: KnowledgeBase) -> None:
-    """"2191 open cases ... 437 children with disabilities" is no answer to how many looked after children there
+    """ "2191 open cases ... 437 children with disabilities" is no answer to how many looked after children there
     are: a count question needs a passage holding a number and every concept it names."""
     assert not kb.ask("how many looked after children are there in Redbridge").found
     assert not kb.ask("how many children are on CP plans for neglect in Redbridge").found
     assert "321" in kb.ask("how many disabled children are on CP plans").results[0].text
     # Counts of the audited cases are the audits' own: "in 4 out of 6 there were significant males ...".
     assert kb.ask("how many of the 6 families had men not involved in the assessment").found
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        (
+            "family threatening their daughter because she has a boyfriend from outside the community",
+            "honour-based-abuse",
+        ),
+        ("a pupil hasn't been in school for 6 weeks and the family have moved without telling us", "home-education"),
+        ("teenager sharing far right memes online, who do I tell", "radicalisation"),
+    ],
+)
+def test_an_uncovered_topic_described_in_everyday_words_gets_its_signpost(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert topic in signposted(kb, question)
