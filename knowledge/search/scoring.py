@@ -25,6 +25,7 @@ OBSERVATION = "observation"
 COUNT = re.compile(r"\b\d+ (?:out )?of\b|\ball \d+ case")
 # Words that may stand between a phrase's own words in a passage ("team around the child", "sharing of information").
 PHRASE_SLACK = 3
+DIGIT = re.compile(r"\d")
 VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six) case")
 
 
@@ -78,7 +79,7 @@ class Hit:
     # (`score` becomes the fused one).
     cosine: float | None = None
     keyword: float | None = None
-    # Whether the passage holds a number (a count, a share, a date).
+    # Whether the passage holds a number (a count, a share, a date); worked out for count questions only.
     numbered: bool = False
     # The nudge down a context passage gets when the question does not ask why (<= 0).
     demoted: float = 0.0
@@ -241,7 +242,7 @@ class Scorer:
                 # way to one that does.
                 bonus -= tuning.tag_only_penalty
             score = coverage + tuning.bm25_share * bm25 + bonus
-            numbered = any(character.isdigit() for character in stems_text)
+            numbered = query.counts and DIGIT.search(stems_text) is not None
             hits.append(
                 Hit(rowid, item_id, coverage, bm25, bonus, score, matches, demoted=min(intent, 0.0), numbered=numbered)
             )
@@ -264,7 +265,7 @@ class Scorer:
         if query.intent == "fact":
             if COUNT.search(stems_text):
                 return self.tuning.intent_bonus
-            if VAGUE_COUNT.search(stems_text) or any(character.isdigit() for character in stems_text):
+            if VAGUE_COUNT.search(stems_text) or DIGIT.search(stems_text) is not None:
                 return self.tuning.intent_bonus / 2
         if kind == "context":
             return self.tuning.intent_bonus if query.intent == "purpose" else -self.tuning.context_penalty
