@@ -303,10 +303,10 @@ class KnowledgeBase:
     def ask(self, question: str, *, limit: int = 5, offset: int = 0, explain: bool = False) -> Answer:
         """The learning points that answer a question, best first; none when nothing is relevant."""
         started = time.perf_counter()
-        query, hits = self.searcher.search(question)
+        query = self.searcher.analyse(question)
         definitions = self._definitions(query)
-        if definitions:
-            hits = []  # "what does SMART stand for" is answered by the glossary, not by learning points
+        # "what does SMART stand for" is answered by the glossary, not by learning points: nothing to search.
+        hits = [] if definitions else self.searcher.passages(query)
         page = hits[offset : offset + max(limit, 0)]
         results = self._results([hit.item_id for hit in page], {hit.item_id: hit.score for hit in page})
         if explain:

@@ -61,19 +61,24 @@ class Searcher:
     def search(self, question: str) -> tuple[Query, list[Hit]]:
         """Analyse, retrieve, score and threshold: the relevant passages, best first (possibly none)."""
         query = self.analyse(question)
+        return query, self.passages(query)
+
+    def passages(self, query: Query) -> list[Hit]:
+        """Retrieve, score and threshold for an analysed question: the relevant passages, best first."""
+        question = query.question
         if not query.units or (query.signposts and not query.signposts_told):
             # A safeguarding topic the audits do not cover is answered by its signpost, never by learning points.
-            return query, []
+            return []
         hits = self.score(query)
         if not hits:
-            return query, []
+            return []
         shown = self.scorer.threshold(query, hits)
         if self.reranker is not None and shown:
             # Scope is the keyword layer's (it found something); the semantic layer orders the passages it would
             # show and the next best it scored, up to `Tuning.semantic_pool`.
             pool = shown + [hit for hit in hits[: self.tuning.semantic_pool] if hit not in shown]
             shown = self.rerank(question, pool)
-        return query, shown
+        return shown
 
     def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The keyword layer's passages re-ordered by the semantic layer (each hit's score becomes the fused one)."""

@@ -68,8 +68,9 @@ OTHER_AREA_WORDS = ("another", "board")
 # What a practitioner may ask to be given, and the words asking where it is or for a copy: a request for a form or
 # a login is read as the signpost phrase `ARTEFACT_READING`.
 CONTACT_WORDS = frozenset({"email", "link", "url", "website", "extension"})
-ARTEFACT_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "leaflet", "leaflets"}
-ARTEFACT_WORDS |= {"login", "logins", "password", "portal"}
+ARTEFACT_WORDS = CONTACT_WORDS | {
+    *("form", "forms", "template", "templates", "leaflet", "leaflets", "login", "logins", "password", "portal"),
+}
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 ARTEFACT_READING = ("forms", "and", "contacts")
 REQUEST_REACH = 8
@@ -124,6 +125,7 @@ def defined_term(typed: list[str]) -> str | None:
 
 
 # Everyday idioms whose words would otherwise name a concept ("time" is delay): they are read as stopwords.
+IDIOM = Concept(labels=["idiom"])  # marks an idiom while the question is being split into units
 IDIOMS = frozenset(
     {
         ("all", "the", "time"),
@@ -140,16 +142,6 @@ IDIOMS = frozenset(
 )
 
 
-def idiom_positions(typed: list[str]) -> list[int]:
-    """The positions of the words of every idiom in the question."""
-    found: list[int] = []
-    for length in {len(idiom) for idiom in IDIOMS}:
-        for start in range(len(typed) - length + 1):
-            if tuple(typed[start : start + length]) in IDIOMS:
-                found += range(start, start + length)
-    return found
-
-
 def asks_how_good(unit: Unit, typed: list[str]) -> bool:
     """A quality word asked about ("how good", "any good", "how well", "how effective"), not a topic."""
     if unit.concept is not None or len(unit.positions) != 1 or unit.words[0] not in QUALITY_WORDS:
@@ -160,6 +152,13 @@ def asks_how_good(unit: Unit, typed: list[str]) -> bool:
 
 def stems_of(words_: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(stem(word) for word in words_)
+
+
+# The signpost phrases those readings stand for, as `signpost_spans` looks them up (stemmed once).
+OTHER_YEAR = stems_of(OTHER_YEAR_WORDS)
+OTHER_AREA = stems_of(OTHER_AREA_WORDS)
+ARTEFACT = stems_of(ARTEFACT_READING)
+READINGS = {reading: stems_of(reading) for reading in (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)}
 
 
 def period_end(start: str, following: str) -> str | None:
@@ -525,8 +524,8 @@ class Analyser:
             asks_findings=query.wants_kind is not None,
         )
         spans += self.offtopic_spans(typed, taken)
-        for index in idiom_positions(typed):
-            taken[index] = True  # "all the time", "every time": how often, not time or delay
+        # "all the time", "every time": how often, not time or delay; taken, they make no unit.
+        longest_matches(typed, taken, longest=3, shortest=2, find=lambda key: IDIOM if key in IDIOMS else None)
         fixed = self.correct(typed, taken, zipf, query.corrections, notes, spelt=spelt)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
@@ -543,15 +542,11 @@ class Analyser:
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
         for unit in query.units:
             if unit.positions and own_period.issuperset(unit.positions):
-                unit.commonness = self.tuning.filler_zipf
-                unit.weight *= self.tuning.filler_weight
-                unit.notes.append("the audits' own year: weighed as filler")
+                self.as_filler(unit, "the audits' own year")
             elif asks_how_good(unit, typed):
                 # "how good were the assessments", "were the plans any good": asks about quality, which every
                 # finding answers; the word "good" in a passage is no better answer.
-                unit.commonness = self.tuning.filler_zipf
-                unit.weight *= self.tuning.filler_weight
-                unit.notes.append("asks how good: weighed as filler")
+                self.as_filler(unit, "asks how good")
         self.describe(query.units)
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
@@ -659,7 +654,7 @@ class Analyser:
                     # The audits' own year ("the 2016-17 audits") says which report, not what about.
                     own.update(positions)
                     continue
-                asks_figure = find(stems_of(OTHER_YEAR_WORDS)) is not None
+                asks_figure = find(OTHER_YEAR) is not None
                 if not about_audits and not asks_figure and self.mentions_period(word, end):
                     continue  # a passage's own date ("training in 2017-18")
                 # Figures for another year, or another year's audits ("what did the 2017-18 audits find").
@@ -668,7 +663,7 @@ class Analyser:
                 continue
             else:
                 positions, readings, what = [index], (OTHER_YEAR_WORDS,), "a year no passage mentions"
-            found = [(reading, concept) for reading in readings if (concept := find(stems_of(reading))) is not None]
+            found = [(reading, concept) for reading in readings if (concept := find(READINGS[reading])) is not None]
             if not found:
                 continue
             reading, concept = found[0]
@@ -698,7 +693,7 @@ class Analyser:
             followed = word in CONTACT_WORDS and index + 1 < len(typed) and typed[index + 1] == "for"
             if not followed and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
-            concept = find(stems_of(ARTEFACT_READING))
+            concept = find(ARTEFACT)
             if concept is None:
                 break
             spans.append(([index], concept))
@@ -747,7 +742,7 @@ class Analyser:
                 continue
             if self.vocab.correct(place) is not None:
                 continue
-            concept = find(stems_of(OTHER_AREA_WORDS))
+            concept = find(OTHER_AREA)
             if concept is None:
                 break
             spans.append(([index - 1, index], concept))
@@ -1091,6 +1086,12 @@ class Analyser:
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
                 unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
+
+    def as_filler(self, unit: Unit, why: str) -> None:
+        """Weigh a unit as everyday filler: it says what or which is asked, not what about."""
+        unit.commonness = self.tuning.filler_zipf
+        unit.weight *= self.tuning.filler_weight
+        unit.notes.append(f"{why}: weighed as filler")
 
     def unseen(self, unit: Unit) -> bool:
         """A word no passage uses on its own (unknown, or known only inside a longer phrase: "lunch" of "lunch and
