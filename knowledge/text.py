@@ -165,6 +165,35 @@ RECOMMENDATION_PHRASES = frozenset(
         ("how", "should"),
     }
 )
+# ... as does asking what someone is asked, told or wanted to do ("what does the report ask police to do", "what does
+# the board want from schools"): a directive verb, then its object, then "to"; or the verb then "of" / "from".
+DIRECTIVE_VERBS = frozenset(
+    "ask asks asking want wants wanting tell tells telling told expect expects require requires requiring".split()
+)
+DIRECTIVE_REACH = 4
+# The object of a directive that is the asker or someone in a case ("my manager told me to", "mum wants her to").
+NOT_DIRECTED = frozenset("i me we us my our you u him her his them it".split())
+
+
+def asks_directive(typed: list[str]) -> bool:
+    """Whether the words ask what someone is asked, told or wanted to do: "ask police to", "want schools to do",
+    "asked of health", "want from the police" (not "I want to know", "she told me to")."""
+    for index, word in enumerate(typed):
+        if word not in DIRECTIVE_VERBS:
+            continue
+        after = typed[index + 1 : index + 1 + DIRECTIVE_REACH]
+        if after[:1] and after[0] in ("of", "from"):
+            return True
+        for gap, next_word in enumerate(after):
+            if next_word in NOT_DIRECTED:
+                break
+            if next_word == "to" and gap:
+                return True
+            if next_word in ("to", "of", "from"):
+                break  # "I want to know"; "asking more questions of parents" asks nothing of them
+    return False
+
+
 # ... asking whether something happened ("did", "were", "was" opening a sentence) asks for the findings.
 FINDING_OPENERS = frozenset({"did", "were", "was", "had"})
 # ... as does asking what or how something was ("what was the voice of the child like", "how did workers record").

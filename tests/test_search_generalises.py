@@ -936,3 +936,51 @@ def test_an_uncovered_topic_described_in_everyday_words_gets_its_signpost(
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
     assert topic in signposted(kb, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what does the report ask police to do",
+        "what do they want schools to do",
+        "what does the board want from the police",
+        "what has the audit told schools to do",
+    ],
+)
+def test_asking_what_someone_is_asked_told_or_wanted_to_do_asks_for_their_recommendations(
+    kb: KnowledgeBase, question: str
+) -> None:
+    answer = kb.ask(question, explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] == "agency", question
+    assert answer.results[0].kind == "recommendation"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["are workers asking more questions of parents", "I want to know what the audit found about schools"],
+)
+def test_asking_questions_of_someone_or_wanting_to_know_is_no_directive(kb: KnowledgeBase, question: str) -> None:
+    assert kb.searcher.analyse(question).wants_kind != "recommendation"
+    assert kb.searcher.analyse("my manager told me to read up on dads in assessments").wants_kind is None
+
+
+def test_a_question_naming_no_concept_needs_a_word_rarer_than_everyday_english(kb: KnowledgeBase) -> None:
+    """ "leave" and "request" are in passages, and say nothing of a learning topic: with no concept named, only a
+    word rarer than everyday English is evidence enough to answer."""
+    assert not kb.ask("how do i put in a leave request").found
+    assert kb.ask("how do i put in a referral request").found  # a concept named: answered as before
+
+
+def test_a_few_words_after_the_question_label_its_topic_and_are_asked(kb: KnowledgeBase) -> None:
+    """ "... who do I tell? private fostering": the last words name what is asked about, not more of the case."""
+    question = "boy staying with his aunt while mum is abroad, who do I tell? private fostering"
+    assert "private-fostering" in signposted(kb, question)
+    assert not any(note.startswith("narrative") for note in notes_of(kb, question))
+
+
+@pytest.mark.parametrize("question", ["what was the early years audit for", "whats the cse audit for?"])
+def test_what_an_audit_was_for_asks_its_purpose(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question, explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] == "purpose"
+    assert answer.results[0].kind == "context"
+

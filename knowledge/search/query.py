@@ -35,6 +35,7 @@ from knowledge.text import (
     STOPWORDS,
     TEXTING,
     asks_a_task,
+    asks_directive,
     normalise,
     social,
     stem,
@@ -289,6 +290,8 @@ SHARE_PHRASES = frozenset({("many", "of")})
 # words ("the families with multiple problems audit", not "health agencies report in the audits").
 TITLE_REACH = 5
 TITLE_WORDS = 2
+# A sentence of at most this many words after an asking sentence labels its topic ("... anyone? private fostering").
+TOPIC_LABEL_WORDS = 3
 QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
 DID_REACH = 4
 
@@ -297,7 +300,7 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
     """The kind of passage a question's words ask for: recommendations ("should", "what do I do"), findings
     ("found", "did ...?") or any."""
     present = set(typed)
-    if present & RECOMMENDATION_CUES or has_phrase(typed, RECOMMENDATION_PHRASES):
+    if present & RECOMMENDATION_CUES or has_phrase(typed, RECOMMENDATION_PHRASES) or asks_directive(typed):
         return "recommendation"
     if present & FINDING_CUES or (openers and openers & FINDING_OPENERS) or has_phrase(typed, FINDING_PHRASES):
         return "finding"
@@ -347,9 +350,11 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     why_audit = "why" in present and (names_audit or bool(present & LOOKING and present & CASES))
     # "how was the CSE audit done": how an audit was carried out is told with why, in its context.
     how_audit = names_audit and "how" in present and bool(present & METHOD_WORDS)
+    # "what was the early years audit for": what an audit is for is its purpose.
+    what_for = names_audit and bool(present & {"what", "whats"}) and typed[-1:] == ["for"]
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
-    if cued or why_audit or how_audit or has_phrase(typed, PURPOSE_PHRASES):
+    if cued or why_audit or how_audit or what_for or has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
     return None
 
@@ -1166,6 +1171,13 @@ class Analyser:
         own ("... what does the learning say about core groups?"); none when the asking names nothing ("What should I
         do?"): then the case is the topic."""
         need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+        # A few words after an asking sentence name what it asks about ("... do I need to notify anyone? private
+        # fostering"): a label of the need, not the case.
+        need |= {
+            number
+            for number in range(1, len(parts))
+            if number - 1 in need and len(words(parts[number])) <= TOPIC_LABEL_WORDS
+        }
         if not need or len(need) == len(parts):
             return set()
         asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
