@@ -180,6 +180,9 @@ MIN_DROPPED_G = 4
 MIN_ENGLISH_TYPO = 4
 COMMON_ENGLISH_ZIPF = 3.5
 MAX_ENGLISH_TYPO_LENGTH_CHANGE = 2
+# A word at least this common in English is one word, not vocabulary words run together ("password" is no "pass
+# word", "feedback" no "feed back"); rarer compounds still split ("caseload", "childcare").
+SPLIT_MAX_ZIPF = 3.0
 DROPPED_G_ZIPF = 2.5
 
 
@@ -789,6 +792,8 @@ class Analyser:
             pair = (stem(word), stem(following)) if following else ()
             joined = self.vocab.joined(word, following) if following and pair not in self.vocab.concepts else None
             parts = None if joined or word in TEXTING else self.vocab.split(word)
+            if parts and self.english_zipf(word) >= SPLIT_MAX_ZIPF:
+                parts = None
             if word in PARTNERS and out and out[-1] in PARTNER_OWNERS:
                 # "her partner", "mum's partner": the man in the household, not partner agencies.
                 notes[start + len(out)] = f"{out[-1]} {word}: read as 'male {word}'"
@@ -1223,6 +1228,10 @@ class Analyser:
         if zipf.get(word, 0.0) >= REAL_WORD_ZIPF or zipf.get(word + "g", 0.0) < DROPPED_G_ZIPF:
             return None
         return word + "g"
+
+    def english_zipf(self, word: str) -> float:
+        """How common one word is in ordinary English (Zipf scale; 0 when not listed)."""
+        return self.english({word}).get(word, 0.0)
 
     def english(self, words_: set[str]) -> dict[str, float]:
         """How common each word is in ordinary English (Zipf scale); words not listed are absent."""
