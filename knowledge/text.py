@@ -417,6 +417,9 @@ FACT_PHRASES = frozenset(
 )
 METHOD_WORDS = frozenset("done run carried conducted undertaken organised organized methodology method methods".split())
 PURPOSE_WORDS = frozenset("purpose purposes aim aims objective objectives rationale".split())
+# A board's priorities are why its audits were done ("which business plan priority was the CSE audit linked to"); the
+# context passages name them, so the word still counts as the topic too.
+PRIORITY_WORDS = frozenset({"priority", "priorities"})
 PURPOSE_PHRASES = frozenset(
     {
         ("meant", "to"),

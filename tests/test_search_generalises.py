@@ -1020,3 +1020,29 @@ def test_practitioners_words_for_engaging_and_for_needing_supervision(
     assert answer.analysis is not None
     assert concept in next(unit for unit in answer.analysis["units"] if unit["typed"] == typed)["concepts"]
     assert answer.results[0].id in expected
+
+
+def test_a_word_of_a_phrase_the_vocabulary_knows_is_not_split(kb: KnowledgeBase) -> None:
+    """ "developmental" is known only inside "developmental delay": typed in that phrase, it stays the phrase
+    instead of becoming "develop mental"."""
+    question = "4yo with global developmental delay, any learning"
+    assert not any(note.startswith("run together") for note in notes_of(kb, question))
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    assert "developmental delay" in [unit["typed"] for unit in analysis["units"]]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which business plan priority was the disability audit linked to",
+        "is cousin marriage one of the board's priorities",
+        "why is the board worried about parents who are cousins",
+    ],
+)
+def test_a_boards_priority_or_reasons_are_its_purpose(kb: KnowledgeBase, question: str) -> None:
+    """The board's priorities are why the audits were done: the context passages say them."""
+    answer = kb.ask(question, explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] == "purpose", question
+    assert answer.results[0].kind == "context"
+    assert answer.results[0].audit.id == "children-with-disabilities"

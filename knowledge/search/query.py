@@ -26,6 +26,7 @@ from knowledge.text import (
     FINDING_PHRASES,
     MAX_QUESTION_CHARS,
     METHOD_WORDS,
+    PRIORITY_WORDS,
     PURPOSE_PHRASES,
     PURPOSE_WORDS,
     RECOMMENDATION_CUES,
@@ -47,6 +48,7 @@ from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabular
 AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
 LOOKING = frozenset({"look", "looked", "looking"})
 CASES = frozenset({"case", "cases"})
+BOARD_WORDS = frozenset({"board", "lscb", *PRIORITY_WORDS})
 STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
 OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
 SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
@@ -350,14 +352,17 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
         return "fact"
     # "why did the board look at disabled children's cases": looking at cases is auditing them.
-    why_audit = "why" in present and (names_audit or bool(present & LOOKING and present & CASES))
+    # "why is the board bothered about ...": the board's reasons are its priorities.
+    why_audit = "why" in present and (
+        names_audit or bool(present & LOOKING and present & CASES) or bool(present & BOARD_WORDS)
+    )
     # "how was the CSE audit done": how an audit was carried out is told with why, in its context.
     how_audit = names_audit and "how" in present and bool(present & METHOD_WORDS)
     # "what was the early years audit for": what an audit is for is its purpose.
     what_for = names_audit and bool(present & {"what", "whats"}) and typed[-1:] == ["for"]
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
-    if cued or why_audit or how_audit or what_for or has_phrase(typed, PURPOSE_PHRASES):
+    if cued or present & PRIORITY_WORDS or why_audit or how_audit or what_for or has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
     return None
 
@@ -792,7 +797,12 @@ class Analyser:
             pair = (stem(word), stem(following)) if following else ()
             joined = self.vocab.joined(word, following) if following and pair not in self.vocab.concepts else None
             parts = None if joined or word in TEXTING else self.vocab.split(word)
-            if parts and self.english_zipf(word) >= SPLIT_MAX_ZIPF:
+            if parts and (
+                self.english_zipf(word) >= SPLIT_MAX_ZIPF
+                or pair in self.vocab.concepts
+                or (out and (stem(out[-1]), stem(word)) in self.vocab.concepts)
+            ):
+                # ... nor a word of a phrase the vocabulary knows as typed ("global developmental delay").
                 parts = None
             if word in PARTNERS and out and out[-1] in PARTNER_OWNERS:
                 # "her partner", "mum's partner": the man in the household, not partner agencies.
