@@ -1046,3 +1046,24 @@ def test_a_boards_priority_or_reasons_are_its_purpose(kb: KnowledgeBase, questio
     assert answer.analysis is not None and answer.analysis["intent"] == "purpose", question
     assert answer.results[0].kind == "context"
     assert answer.results[0].audit.id == "children-with-disabilities"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("adolescent to parent violence, where do I refer", "child-to-parent-violence"),
+        ("fraser guidelines for contraception for a 14 year old", "sexual-health"),
+        ("year 10s vaping in the toilets", "young-peoples-substance-use"),
+        ("what changed in working together 2023", "law"),
+        ("what does keeping children safe in education say about DSLs", "law"),
+    ],
+)
+def test_more_uncovered_topics_and_statutory_guidance_get_signposts(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert topic in signposted(kb, question)
+
+
+def test_agencies_working_together_is_still_the_audits_topic(kb: KnowledgeBase) -> None:
+    """Only the guidance's title or a year makes "working together" the statutory guidance."""
+    assert kb.ask("how well were agencies working together in the CSE cases").found
