@@ -1067,3 +1067,26 @@ def test_more_uncovered_topics_and_statutory_guidance_get_signposts(
 def test_agencies_working_together_is_still_the_audits_topic(kb: KnowledgeBase) -> None:
     """Only the guidance's title or a year makes "working together" the statutory guidance."""
     assert kb.ask("how well were agencies working together in the CSE cases").found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what time does the MASH open",
+        "when is the next MASE panel meeting",
+        "whats the salary of a health visitor",
+        "how much does it cost to run a core group",
+        "is social care open on bank holidays",
+        "what's the best app for recording home visits",
+    ],
+)
+def test_a_practical_question_on_an_audited_topic_gets_a_signpost_not_learning(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """The topic is the audits' (MASH, MASE, core groups), the ask (opening hours, dates, pay, cost) is not."""
+    assert "practicalities" in signposted(kb, question)
+
+
+def test_practical_words_in_a_learning_question_do_not_signpost_it(kb: KnowledgeBase) -> None:
+    assert kb.ask("how much attention was paid to the voice of the child").found
+    assert kb.ask("the sibling who has the highest care needs gets all the attention").found
