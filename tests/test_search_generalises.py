@@ -1090,3 +1090,10 @@ def test_a_practical_question_on_an_audited_topic_gets_a_signpost_not_learning(
 def test_practical_words_in_a_learning_question_do_not_signpost_it(kb: KnowledgeBase) -> None:
     assert kb.ask("how much attention was paid to the voice of the child").found
     assert kb.ask("the sibling who has the highest care needs gets all the attention").found
+
+
+@pytest.mark.parametrize(
+    "question", ["what is the average caseload of a social worker in London", "how many CP plans are there in England"]
+)
+def test_an_average_or_a_national_figure_is_no_figure_the_audits_hold(kb: KnowledgeBase, question: str) -> None:
+    assert "statistics" in signposted(kb, question)
