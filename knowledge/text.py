@@ -62,6 +62,7 @@ STOPWORDS = frozenset(
     recommendation recommendations shes hes thats theres whats wheres whos youre theyre weve youve theyve youll
     itll lets thru alot asks tells shows finds knows thinks gets
     question questions query queries dm dms pm fyi btw tbh imo asap eg ie aka qq
+    actually basically literally totally honestly genuinely simply obviously definitely seriously absolutely
     conclude concluded concludes conclusion conclusions reveal revealed reveals uncover uncovered discover
     discovered
     """.split()

@@ -1097,3 +1097,11 @@ def test_practical_words_in_a_learning_question_do_not_signpost_it(kb: Knowledge
 )
 def test_an_average_or_a_national_figure_is_no_figure_the_audits_hold(kb: KnowledgeBase, question: str) -> None:
     assert "statistics" in signposted(kb, question)
+
+
+def test_an_adverb_of_emphasis_inside_a_phrase_does_not_break_it(kb: KnowledgeBase) -> None:
+    """ "nothing actually changes" is the thesaurus's "nothing changes" (disguised compliance)."""
+    answer = kb.ask("mum agrees to every action at core group then nothing actually changes", explain=True)
+    assert answer.analysis is not None
+    units = {unit["unit"]: unit["concepts"] for unit in answer.analysis["units"]}
+    assert "thesaurus:disguised-compliance" in units["nothing changes"]
