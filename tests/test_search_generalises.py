@@ -1105,3 +1105,14 @@ def test_an_adverb_of_emphasis_inside_a_phrase_does_not_break_it(kb: KnowledgeBa
     assert answer.analysis is not None
     units = {unit["unit"]: unit["concepts"] for unit in answer.analysis["units"]}
     assert "thesaurus:disguised-compliance" in units["nothing changes"]
+
+
+def test_specific_in_its_everyday_sense_is_no_smart_plan(kb: KnowledgeBase) -> None:
+    """ "a specific tool", "anything specifically for schools": the S of SMART only in a plan's words."""
+    for question in ("is there a specific tool the audit recommends", "anything specifically for schools"):
+        analysis = kb.ask(question, explain=True).analysis
+        assert analysis is not None
+        assert not any("thesaurus:smart-plans" in unit["concepts"] for unit in analysis["units"]), question
+    analysis = kb.ask("plans that are not specific enough", explain=True).analysis
+    assert analysis is not None
+    assert any("thesaurus:smart-plans" in unit["concepts"] for unit in analysis["units"])
