@@ -1116,3 +1116,28 @@ def test_specific_in_its_everyday_sense_is_no_smart_plan(kb: KnowledgeBase) -> N
     analysis = kb.ask("plans that are not specific enough", explain=True).analysis
     assert analysis is not None
     assert any("thesaurus:smart-plans" in unit["concepts"] for unit in analysis["units"])
+
+
+@pytest.mark.parametrize(
+    ("question", "word", "concept"),
+    [
+        ("should I send the TAC minutes to the GP", "send", "thesaurus:disability"),
+        ("of course the family said they were fine", "course", "thesaurus:training"),
+        ("the children's centre had never heard of the family", "heard", "thesaurus:voice-of-the-child"),
+        ("who is in charge of the core group", "charge", "thesaurus:prosecution"),
+        ("how do we keep track of the actions", "track", "thesaurus:chairs-oversight"),
+        ("dad has no contact with the children", "contact", "thesaurus:referral"),
+    ],
+)
+def test_an_everyday_sense_of_a_thesaurus_word_is_not_its_concept(
+    kb: KnowledgeBase, question: str, word: str, concept: str
+) -> None:
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    assert not any(word in unit["typed"].split() and concept in unit["concepts"] for unit in analysis["units"])
+
+
+def test_send_as_special_educational_needs_is_still_disability(kb: KnowledgeBase) -> None:
+    analysis = kb.ask("SEND children on CP plans", explain=True).analysis
+    assert analysis is not None
+    assert any("thesaurus:disability" in unit["concepts"] for unit in analysis["units"])

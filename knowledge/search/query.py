@@ -141,6 +141,18 @@ IDIOMS = frozenset(
         ("last", "time"),
         ("next", "time"),
         ("first", "time"),
+        # Everyday senses of words the thesaurus reads as a concept ("of course" is no training course, "in charge
+        # of" no criminal charge, "keep track" no tracking of plans, "heard of" no child's voice).
+        ("of", "course"),
+        ("in", "charge"),
+        ("in", "charge", "of"),
+        ("keep", "track"),
+        ("keeping", "track"),
+        ("kept", "track"),
+        ("keeps", "track"),
+        ("heard", "of"),
+        ("blind", "drunk"),
+        ("contact", "with"),
     }
 )
 
