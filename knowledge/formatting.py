@@ -137,7 +137,7 @@ def _explain_lines(explanation: dict[str, Any]) -> list[str]:
         )
     for unit in explanation["units"]:
         typed = unit["typed"]
-        label = unit["unit"] if typed == unit["unit"] else f"{typed} -> {unit['unit']} (typo)"
+        label = unit["unit"] if typed == unit["unit"] else f"{typed} -> {unit['unit']}"  # corrected, split or described
         concepts = f" [{', '.join(unit['concepts'])}]" if unit["concepts"] else ""
         evidence = f": {', '.join(unit['evidence'])}" if unit["evidence"] else ""
         lines.append(
