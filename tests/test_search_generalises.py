@@ -1141,3 +1141,12 @@ def test_send_as_special_educational_needs_is_still_disability(kb: KnowledgeBase
     analysis = kb.ask("SEND children on CP plans", explain=True).analysis
     assert analysis is not None
     assert any("thesaurus:disability" in unit["concepts"] for unit in analysis["units"])
+
+
+def test_in_a_long_question_what_comes_before_the_last_but_is_background(kb: KnowledgeBase) -> None:
+    question = "lad refused to speak to social care but started talking once the youth offending worker got involved"
+    assert "background: before the question's 'but'" in notes_of(kb, question)
+    # "The YOTPs involvement had a positive impact on a young person who was previously unwilling to engage ..."
+    # (before: the finding on changes of social worker, which the background matched)
+    assert kb.ask(question).results[0].id == "cse-f11"
+    assert "background: before the question's 'but'" not in notes_of(kb, "plans were written but not reviewed")

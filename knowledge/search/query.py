@@ -309,6 +309,10 @@ TITLE_REACH = 5
 TITLE_WORDS = 2
 # A sentence of at most this many words after an asking sentence labels its topic ("... anyone? private fostering").
 TOPIC_LABEL_WORDS = 3
+# A long question's last "but" turns from the background to the point.
+CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet"})
+CONTRAST_MIN_WORDS = 12
+CONTRAST_SHARE = 0.7
 QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
 DID_REACH = 4
 
@@ -575,6 +579,7 @@ class Analyser:
         self.describe(query.units)
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
+        self.weigh_contrast(query.units, typed)
         for unit in query.units:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
                 unit.weight *= self.tuning.narrative_share
@@ -1218,6 +1223,23 @@ class Analyser:
             if unit.positions and sentence_of[unit.positions[0]] in told:
                 unit.weight *= self.tuning.narrative_share
                 unit.notes.append("narrative: told as the case, not asked")
+
+    def weigh_contrast(self, units: list[Unit], typed: list[str]) -> None:
+        """In a question of a dozen words or more, what comes before its last "but" is background and what comes
+        after it the point ("family of three autistic boys, I work with the middle one, but every visit ends up
+        about the eldest"): the words before weigh `CONTRAST_SHARE`, if a concept is named after it."""
+        if len(typed) < CONTRAST_MIN_WORDS:
+            return
+        cuts = [index for index, word in enumerate(typed) if word in CONTRAST_WORDS]
+        if not cuts:
+            return
+        cut = cuts[-1]
+        if not any(unit.positions and min(unit.positions) > cut and unit.concept is not None for unit in units):
+            return
+        for unit in units:
+            if unit.positions and max(unit.positions) < cut:
+                unit.weight *= CONTRAST_SHARE
+                unit.notes.append("background: before the question's 'but'")
 
     @staticmethod
     def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int]) -> bool:
