@@ -1150,3 +1150,16 @@ def test_in_a_long_question_what_comes_before_the_last_but_is_background(kb: Kno
     # (before: the finding on changes of social worker, which the background matched)
     assert kb.ask(question).results[0].id == "cse-f11"
     assert "background: before the question's 'but'" not in notes_of(kb, "plans were written but not reviewed")
+
+
+def test_the_main_concept_is_the_most_specific_one_matched_not_the_broadest(kb: KnowledgeBase) -> None:
+    """ "mum" (parents and families) and "boyfriend" (significant males) weigh alike; mum matches many passages,
+    the boyfriend few: the question is mainly about him, and passages naming males in the family answer it."""
+    question = "mum's new boyfriend stays most nights and no worker has ever spoken to him"
+    searcher = kb.searcher
+    query = searcher.analyse(question)
+    hits = searcher.score(query)
+    main = searcher.scorer.main_concept(query, hits)
+    assert main is not None and query.units[main].text == "boyfriend"
+    # "In 4 out of 6 there were significant males in the family not adequately involved in assessments."
+    assert "fmn-f4" in [result.id for result in kb.ask(question).results[:3]]

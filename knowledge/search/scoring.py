@@ -285,11 +285,25 @@ class Scorer:
             and evidence >= tuning.evidence_margin * max(unmatched, default=0.0)
         )
 
-    @staticmethod
-    def main_concept(query: Query) -> int | None:
-        """The index of the question's heaviest concept unit (what it is mainly about), or None."""
-        concepts = [(unit.weight, -index) for index, unit in enumerate(query.units) if unit.concept is not None]
-        return -max(concepts)[1] if concepts else None
+    def main_concept(self, query: Query, hits: list[Hit]) -> int | None:
+        """The index of the concept unit the question is mainly about, or None: of those any candidate matches (in
+        words, a phrase or a tag), the one fewest candidates match; the heavier on a tie. A broad concept ("mum":
+        parents and families) matches many passages, the specific one beside it ("new boyfriend": significant
+        males) few. With none matched, the heaviest concept."""
+        best: tuple[tuple[int, float, int], int] | None = None
+        heaviest: tuple[float, int] | None = None
+        for index, unit in enumerate(query.units):
+            if unit.concept is None:
+                continue
+            if heaviest is None or unit.weight > heaviest[0]:
+                heaviest = (unit.weight, index)
+            reach = sum(1 for hit in hits if hit.matches[index].credit >= self.tuning.credit_tag)
+            key = (-reach, unit.weight, -index)
+            if reach and (best is None or key > best[0]):
+                best = (key, index)
+        if best is not None:
+            return best[1]
+        return heaviest[1] if heaviest is not None else None
 
     def concept_evidenced(self, hit: Hit, main: int | None, specific: set[int] | None = None) -> bool:
         """The passage holds the question's main concept in words (not only a tag), or is tagged with a specific
@@ -334,7 +348,7 @@ class Scorer:
         if not hits:
             return []
         best = max(hit.coverage for hit in hits)
-        main = self.main_concept(query)
+        main = self.main_concept(query, hits)
         specific = {index for index, unit in enumerate(query.units) if unit.specific}
         if best < tuning.min_coverage and not any(
             self.well_evidenced(hit) or self.concept_evidenced(hit, main, specific) for hit in hits[:5]
