@@ -1124,6 +1124,7 @@ def test_specific_in_its_everyday_sense_is_no_smart_plan(kb: KnowledgeBase) -> N
         ("should I send the TAC minutes to the GP", "send", "thesaurus:disability"),
         ("of course the family said they were fine", "course", "thesaurus:training"),
         ("the children's centre had never heard of the family", "heard", "thesaurus:voice-of-the-child"),
+        ("the family haven't heard a thing from the police", "heard", "thesaurus:voice-of-the-child"),
         ("who is in charge of the core group", "charge", "thesaurus:prosecution"),
         ("how do we keep track of the actions", "track", "thesaurus:chairs-oversight"),
         ("dad has no contact with the children", "contact", "thesaurus:referral"),

@@ -142,7 +142,7 @@ IDIOMS = frozenset(
         ("next", "time"),
         ("first", "time"),
         # Everyday senses of words the thesaurus reads as a concept ("of course" is no training course, "in charge
-        # of" no criminal charge, "keep track" no tracking of plans, "heard of" no child's voice).
+        # of" no criminal charge, "keep track" no tracking of plans, "heard of / from" no child's voice).
         ("of", "course"),
         ("in", "charge"),
         ("in", "charge", "of"),
@@ -151,6 +151,11 @@ IDIOMS = frozenset(
         ("kept", "track"),
         ("keeps", "track"),
         ("heard", "of"),
+        ("heard", "from"),
+        ("heard", "back"),
+        ("heard", "anything"),
+        ("heard", "nothing"),
+        ("heard", "a", "thing"),
         ("blind", "drunk"),
         ("contact", "with"),
     }
