@@ -1164,3 +1164,12 @@ def test_the_main_concept_is_the_most_specific_one_matched_not_the_broadest(kb: 
     assert main is not None and query.units[main].text == "boyfriend"
     # "In 4 out of 6 there were significant males in the family not adequately involved in assessments."
     assert "fmn-f4" in [result.id for result in kb.ask(question).results[:3]]
+
+
+@pytest.mark.parametrize("question", ["how was the CSE audit carried out", "how was the cse audit run"])
+def test_how_an_audit_was_done_is_told_where_its_context_speaks_of_the_audit(
+    kb: KnowledgeBase, question: str
+) -> None:
+    """ "A multi-agency deep dive audit took place followed by an all-day 'round table' discussion ...", not the
+    Business Plan priority the audit served, which says nothing of how it was done."""
+    assert kb.ask(question).results[0].id == "cse-mase-purpose"

@@ -256,6 +256,8 @@ class Query:
     defines: str | None = None
     # Asks how many of something there are ("how many looked after children are there"), not about the audits.
     counts: bool = False
+    # Asks how an audit was done ("how was the CSE audit run"): its context passage on the audit itself answers.
+    method: bool = False
     # Audits named by a word of their title before "audit" ("the families audit", "the disability audit").
     titled_audits: set[str] = field(default_factory=set)
 
@@ -570,6 +572,7 @@ class Analyser:
         if query.intent == "purpose":
             # Why an audit was done is its context, neither a finding nor a recommendation.
             query.wants_kind = None
+            query.method = "how" in present and bool(present & METHOD_WORDS)
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)

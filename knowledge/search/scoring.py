@@ -16,6 +16,7 @@ from knowledge.models import ALL_AGENCIES
 from knowledge.search.query import INTENT_WORDS, STOP_STEMS, Query, Unit
 from knowledge.search.retrieval import Candidate
 from knowledge.search.tuning import TUNING, Tuning
+from knowledge.text import stem
 from knowledge.vocabulary import AGENCY_TAG, THEME_TAG, Concept, Vocabulary, tag_token
 
 # The kind a candidate row gives a recommendation worded as an observation.
@@ -25,6 +26,7 @@ OBSERVATION = "observation"
 COUNT = re.compile(r"\b\d+ (?:out )?of\b|\ball \d+ case")
 # Words that may stand between a phrase's own words in a passage ("team around the child", "sharing of information").
 PHRASE_SLACK = 3
+AUDIT_STEM = stem("audit")
 DIGIT = re.compile(r"\d")
 VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six) case")
 
@@ -268,7 +270,12 @@ class Scorer:
             if VAGUE_COUNT.search(stems_text) or DIGIT.search(stems_text) is not None:
                 return self.tuning.intent_bonus / 2
         if kind == "context":
-            return self.tuning.intent_bonus if query.intent == "purpose" else -self.tuning.context_penalty
+            if query.intent != "purpose":
+                return -self.tuning.context_penalty
+            # How an audit was done is told where the context speaks of the audit, not in a priority's statement.
+            if query.method and AUDIT_STEM not in stems_text.split():
+                return self.tuning.intent_bonus / 2
+            return self.tuning.intent_bonus
         if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
             return self.tuning.intent_bonus
         return 0.0
