@@ -1173,3 +1173,23 @@ def test_how_an_audit_was_done_is_told_where_its_context_speaks_of_the_audit(
     """ "A multi-agency deep dive audit took place followed by an all-day 'round table' discussion ...", not the
     Business Plan priority the audit served, which says nothing of how it was done."""
     assert kb.ask(question).results[0].id == "cse-mase-purpose"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("toddler with unexplained burns, mum says it was the radiator", "physical-abuse"),
+        ("9 year old came to school with a belt mark on his leg", "physical-abuse"),
+        ("registered sex offender has moved in with the family", "sex-offenders"),
+        ("mum has a learning disability and is struggling with the baby", "parents-with-learning-disabilities"),
+        ("suspected intrafamilial sexual abuse, who do I tell", "child-sexual-abuse"),
+        ("girl with anorexia, parents not worried", "self-harm"),
+    ],
+)
+def test_abuse_and_risks_the_audits_do_not_cover_get_signposts(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert topic in signposted(kb, question)
+
+
+def test_children_with_learning_disabilities_and_sexual_exploitation_are_still_the_audits(kb: KnowledgeBase) -> None:
+    assert kb.ask("were children with learning disabilities safeguarded well").found
+    assert kb.ask("were young people at risk of sexual exploitation safeguarded").found
