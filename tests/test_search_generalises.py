@@ -1193,3 +1193,16 @@ def test_abuse_and_risks_the_audits_do_not_cover_get_signposts(kb: KnowledgeBase
 def test_children_with_learning_disabilities_and_sexual_exploitation_are_still_the_audits(kb: KnowledgeBase) -> None:
     assert kb.ask("were children with learning disabilities safeguarded well").found
     assert kb.ask("were young people at risk of sexual exploitation safeguarded").found
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("how do I update my mandatory training record", "training-courses"),
+        ("my Mosaic account is locked", "forms-and-contacts"),
+        ("what is the address for the MASH", "practicalities"),
+        ("who is my line manager", "practicalities"),
+    ],
+)
+def test_office_questions_naming_an_audited_topic_get_signposts(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert topic in signposted(kb, question)
