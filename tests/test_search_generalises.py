@@ -1206,3 +1206,12 @@ def test_children_with_learning_disabilities_and_sexual_exploitation_are_still_t
 )
 def test_office_questions_naming_an_audited_topic_get_signposts(kb: KnowledgeBase, question: str, topic: str) -> None:
     assert topic in signposted(kb, question)
+
+
+def test_a_number_alone_is_no_evidence_and_legal_powers_are_the_law(kb: KnowledgeBase) -> None:
+    """ "whats 2 plus 2" matched "2 of the 6 cases"; removal powers and legal ages are the law's, not the audits'."""
+    assert not kb.ask("whats 2 plus 2").found
+    assert kb.ask("in 2 of the cases was the voice of the child missing").found  # a number beside a concept
+    assert "law" in signposted(kb, "can social workers remove children without a court order")
+    assert "law" in signposted(kb, "what age can a child be left home alone")
+    assert kb.ask("mum uses illegal drugs, what did the audit find").found

@@ -347,9 +347,14 @@ class Scorer:
         # English ("when is the next team meeting" matches only "team" and "meeting").
         # With no concept named at all, only a word rarer than everyday English is such evidence ("how do I put in
         # a leave request" matches "request" and "leave" in passages, and says nothing of a learning topic).
-        plain = tuning.everyday_zipf if all(unit.concept is None for unit in query.units) else tuning.filler_zipf
+        # Nor is a number: "whats 2 plus 2" matches "2 of the 6 cases".
+        conceptless = all(unit.concept is None for unit in query.units)
+        plain = tuning.everyday_zipf if conceptless else tuning.filler_zipf
         specific = {
-            index for index, unit in enumerate(query.units) if unit.concept is not None or unit.commonness < plain
+            index
+            for index, unit in enumerate(query.units)
+            if unit.concept is not None
+            or (unit.commonness < plain and not (conceptless and all(word.isdigit() for word in unit.words)))
         }
         hits = [hit for hit in hits if any(m.credit > 0 and i in specific for i, m in enumerate(hit.matches))]
         if not hits:
