@@ -297,20 +297,14 @@ class Scorer:
         words, a phrase or a tag), the one fewest candidates match; the heavier on a tie. A broad concept ("mum":
         parents and families) matches many passages, the specific one beside it ("new boyfriend": significant
         males) few. With none matched, the heaviest concept."""
-        best: tuple[tuple[int, float, int], int] | None = None
-        heaviest: tuple[float, int] | None = None
-        for index, unit in enumerate(query.units):
-            if unit.concept is None:
-                continue
-            if heaviest is None or unit.weight > heaviest[0]:
-                heaviest = (unit.weight, index)
-            reach = sum(1 for hit in hits if hit.matches[index].credit >= self.tuning.credit_tag)
-            key = (-reach, unit.weight, -index)
-            if reach and (best is None or key > best[0]):
-                best = (key, index)
-        if best is not None:
-            return best[1]
-        return heaviest[1] if heaviest is not None else None
+        concepts = [index for index, unit in enumerate(query.units) if unit.concept is not None]
+        reach = {index: sum(hit.matches[index].credit >= self.tuning.credit_tag for hit in hits) for index in concepts}
+        matched = [index for index in concepts if reach[index]]
+        return max(
+            matched or concepts,
+            key=lambda index: (-reach[index] if matched else 0, query.units[index].weight, -index),
+            default=None,
+        )
 
     def concept_evidenced(self, hit: Hit, main: int | None, specific: set[int] | None = None) -> bool:
         """The passage holds the question's main concept in words (not only a tag), or is tagged with a specific
