@@ -1182,3 +1182,35 @@ def test_a_number_alone_is_no_evidence_and_legal_powers_are_the_law(kb: Knowledg
     assert "law" in signposted(kb, "can social workers remove children without a court order")
     assert "law" in signposted(kb, "what age can a child be left home alone")
     assert kb.ask("mum uses illegal drugs, what did the audit find").found
+
+
+@pytest.mark.parametrize(
+    "asking",
+    [
+        "I'd like to know what the audits said about core groups",
+        "my manager asked me whether the audits said anything about core groups",
+        "just wondering what the learning is on core groups",
+    ],
+)
+def test_an_indirect_ask_is_the_need_and_the_case_before_it_the_narrative(kb: KnowledgeBase, asking: str) -> None:
+    """A sentence that asks without a question mark or a question word ("I'd like to know ...") is the need."""
+    question = f"Mum has three children under five and the house is chaotic, dad works away. {asking}"
+    assert "narrative: told as the case, not asked" in notes_of(kb, question)
+    # "Child Protection Conference Chairs should reinforce to all members of the Core Group ..."
+    assert "fmn-r7" in [result.id for result in kb.ask(question).results[:3]]
+
+
+def test_a_signposted_topic_before_the_last_but_is_background_to_the_learning_topic_after_it(
+    kb: KnowledgeBase,
+) -> None:
+    question = (
+        "Teenager with an eating disorder, known to CAMHS for a year, "
+        "but nobody thought about disguised compliance by mum"
+    )
+    answer = kb.ask(question)
+    assert answer.found and answer.results[0].id == "fmn-f5"  # "Elements of disguised compliance were evident ..."
+    assert [signpost.id for signpost in answer.signposts] == ["self-harm"]  # shown beside the answer
+    # With no specific learning topic after "but", the signposted topic is still what is asked.
+    assert signposted(kb, "known to the school for years with an eating disorder, but what should we do now") == [
+        "self-harm"
+    ]

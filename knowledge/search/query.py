@@ -320,6 +320,7 @@ TOPIC_LABEL_WORDS = 3
 CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet"})
 CONTRAST_MIN_WORDS = 12
 CONTRAST_SHARE = 0.7
+BACKGROUND_NOTE = "background: before the question's 'but'"
 QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
 DID_REACH = 4
 
@@ -357,10 +358,26 @@ def sentences(text: str) -> list[str]:
     return [part for part in _SENTENCE_END.split(text) if part.strip()]
 
 
+# Words and phrases that ask indirectly, anywhere in a sentence ("I'd like to know what ...", "she asked me whether
+# ...", "just wondering if ...").
+INDIRECT_ASKS = frozenset({"wondering", "wondered"})
+INDIRECT_PHRASES = frozenset(
+    {
+        *(("like", "to", "know"), ("want", "to", "know"), ("wanted", "to", "know"), ("keen", "to", "know")),
+        *(("asked", "me", "whether"), ("asked", "me", "if"), ("asking", "me", "whether"), ("asking", "me", "if")),
+    }
+)
+
+
 def is_need(sentence: str) -> bool:
     """Whether a sentence asks for something (rather than telling the case)."""
     found = words(sentence)
-    return sentence.rstrip().endswith("?") or bool(found and found[0] in NEED_STARTS)
+    return (
+        sentence.rstrip().endswith("?")
+        or bool(found and found[0] in NEED_STARTS)
+        or not INDIRECT_ASKS.isdisjoint(found)
+        or has_phrase(found, INDIRECT_PHRASES)
+    )
 
 
 def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
@@ -1235,7 +1252,9 @@ class Analyser:
     def weigh_contrast(self, units: list[Unit], typed: list[str]) -> None:
         """In a question of a dozen words or more, what comes before its last "but" is background and what comes
         after it the point ("family of three autistic boys, I work with the middle one, but every visit ends up
-        about the eldest"): the words before weigh `CONTRAST_SHARE`, if a concept is named after it."""
+        about the eldest"): the words before weigh `CONTRAST_SHARE`, if a concept is named after it. A signposted
+        topic before it is background too when a specific learning concept follows ("she has an eating disorder,
+        but nobody checked the plan was SMART"): see `signposts_told`."""
         if len(typed) < CONTRAST_MIN_WORDS:
             return
         cuts = [index for index, word in enumerate(typed) if word in CONTRAST_WORDS]
@@ -1244,17 +1263,24 @@ class Analyser:
         cut = cuts[-1]
         if not any(unit.positions and min(unit.positions) > cut and unit.concept is not None for unit in units):
             return
+        # A signposted topic is background only when a specific learning concept is the point.
+        pointed = any(
+            unit.positions and min(unit.positions) > cut and unit.specific and unit.concept and not unit.signpost
+            for unit in units
+        )
         for unit in units:
             if unit.positions and max(unit.positions) < cut:
                 unit.weight *= CONTRAST_SHARE
-                unit.notes.append("background: before the question's 'but'")
+                unit.notes.append(BACKGROUND_NOTE if pointed or not unit.signpost else "before the question's 'but'")
 
     @staticmethod
     def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int]) -> bool:
         """Whether every signposted topic is only in the case told; if so, the signposted words are the case's
         detail: they weigh nothing, and the question is answered (the signpost beside it)."""
         signposted = [unit for unit in units if unit.signpost and unit.positions]
-        if not signposted or not all(sentence_of[unit.positions[0]] in told for unit in signposted):
+        if not signposted or not all(
+            sentence_of[unit.positions[0]] in told or BACKGROUND_NOTE in unit.notes for unit in signposted
+        ):
             return False
         for unit in signposted:
             unit.weight = 0.0
