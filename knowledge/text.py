@@ -413,7 +413,7 @@ def is_abbreviation(short: str, word: str) -> bool:
 # Question intents beyond the kind of passage: asking for a number, or for why an audit was done. Each is a set of
 # single cue words and of cue phrases (consecutive words). The cue words say what is asked, not what it is about.
 FACT_WORDS = frozenset(
-    "percentage percent proportion statistics stats figures figure numbers rate rates average".split()
+    "percentage percent proportion statistics stats figures figure numbers rate rates average population".split()
 )
 FACT_PHRASES = frozenset(
     {("how", "many"), ("how", "much"), ("how", "often"), ("what", "share"), ("number", "of"), ("what", "rate")}

@@ -1214,3 +1214,24 @@ def test_a_signposted_topic_before_the_last_but_is_background_to_the_learning_to
     assert signposted(kb, "known to the school for years with an eating disorder, but what should we do now") == [
         "self-harm"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("mum keeps exaggerating symptoms to the GP, is that abuse", "fabricated-illness"),
+        ("toddler with medically unexplained seizures, what do I do", "fabricated-illness"),
+        ("what replaced the LSCB when the safeguarding partners took over", "the-board"),
+        ("were LSCBs abolished after the Wood review", "the-board"),
+        ("what is the child population of the borough", "statistics"),
+        ("how many young people live in the area", "statistics"),
+    ],
+)
+def test_everyday_words_for_an_uncovered_topic_get_its_signpost(kb: KnowledgeBase, question: str, topic: str) -> None:
+    """Practitioners name fabricated illness by what they see, and the board's successor by its new name."""
+    assert signposted(kb, question) == [topic]
+
+
+def test_replaced_or_population_words_do_not_signpost_learning_topics(kb: KnowledgeBase) -> None:
+    assert kb.ask("the social worker was replaced by an agency worker three times").found
+    assert kb.ask("how many of the audited cases had a social worker replaced").found
