@@ -1235,3 +1235,11 @@ def test_everyday_words_for_an_uncovered_topic_get_its_signpost(kb: KnowledgeBas
 def test_replaced_or_population_words_do_not_signpost_learning_topics(kb: KnowledgeBase) -> None:
     assert kb.ask("the social worker was replaced by an agency worker three times").found
     assert kb.ask("how many of the audited cases had a social worker replaced").found
+
+
+def test_views_and_wishes_written_down_are_the_voice_of_the_child_recorded(kb: KnowledgeBase) -> None:
+    """Practitioners say a child's "views" or "wishes" were "written down"; the report says voices "recorded"."""
+    question = "did anyone write down the teenager's own views in the exploitation cases"
+    # "The young people's voices have been heard and recorded by agencies."
+    assert kb.ask(question).results[0].id == "cse-f4"
+    assert kb.ask("nothing the girl said about her wishes was written down by police").found
