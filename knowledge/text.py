@@ -153,6 +153,8 @@ RECOMMENDATION_PHRASES = frozenset(
         ("okay", "to"),
         ("what", "if"),
         ("what", "to", "do"),
+        ("meant", "to", "do"),
+        ("supposed", "to", "do"),
         ("do", "i", "do"),
         ("do", "we", "do"),
         ("asked", "to"),
@@ -425,7 +427,6 @@ PURPOSE_WORDS = frozenset("purpose purposes aim aims objective objectives ration
 PRIORITY_WORDS = frozenset({"priority", "priorities"})
 PURPOSE_PHRASES = frozenset(
     {
-        ("meant", "to"),
         ("set", "out", "to"),
         ("reason", "for"),
         ("reasons", "for"),

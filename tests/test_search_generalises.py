@@ -1243,3 +1243,20 @@ def test_views_and_wishes_written_down_are_the_voice_of_the_child_recorded(kb: K
     # "The young people's voices have been heard and recorded by agencies."
     assert kb.ask(question).results[0].id == "cse-f4"
     assert kb.ask("nothing the girl said about her wishes was written down by police").found
+
+
+@pytest.mark.parametrize(
+    ("question", "intent", "kind"),
+    [
+        ("what am I meant to do when mum refuses the referral", None, "recommendation"),
+        ("dads are meant to be invited to the conference", None, None),
+        ("what was the CSE deep dive meant to find out", "purpose", None),
+        ("what was the families audit meant to show", "purpose", None),
+    ],
+)
+def test_meant_to_asks_an_audits_purpose_only_after_an_audit(
+    kb: KnowledgeBase, question: str, intent: str | None, kind: str | None
+) -> None:
+    """ "what am I meant to do" asks what to do, not why an audit was done."""
+    query = kb.searcher.analyse(question)
+    assert (query.intent, query.wants_kind) == (intent, kind)

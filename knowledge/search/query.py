@@ -386,6 +386,22 @@ def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     return any(tuple(typed[i : i + n]) in phrases for n in lengths for i in range(len(typed) - n + 1))
 
 
+# "what was the audit meant to show": an audit (or its dive or review) a few words before "meant to" asks its purpose;
+# "what am I meant to do" asks what to do.
+AUDITED = AUDIT_WORDS | {"dive", "review", "exercise"}
+MEANT_REACH = 3
+
+
+def audit_meant(typed: list[str]) -> bool:
+    """Whether "meant to" follows an audit word within `MEANT_REACH` words."""
+    return any(
+        word == "meant"
+        and typed[index + 1 : index + 2] == ["to"]
+        and not AUDITED.isdisjoint(typed[max(0, index - MEANT_REACH) : index])
+        for index, word in enumerate(typed)
+    )
+
+
 def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units)."""
     present = set(typed)
@@ -402,7 +418,9 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     what_for = names_audit and bool(present & {"what", "whats"}) and typed[-1:] == ["for"]
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
-    if cued or present & PRIORITY_WORDS or why_audit or how_audit or what_for or has_phrase(typed, PURPOSE_PHRASES):
+    if cued or present & PRIORITY_WORDS or why_audit or how_audit or what_for or audit_meant(typed):
+        return "purpose"
+    if has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
     return None
 
