@@ -1260,3 +1260,22 @@ def test_meant_to_asks_an_audits_purpose_only_after_an_audit(
     """ "what am I meant to do" asks what to do, not why an audit was done."""
     query = kb.searcher.analyse(question)
     assert (query.intent, query.wants_kind) == (intent, kind)
+
+
+def test_a_title_word_before_audit_names_that_audit_not_the_word_in_other_audits(kb: KnowledgeBase) -> None:
+    """ "the families audit" is the audit of families with multiple needs: the early years passages that say
+    "families" are not its passages."""
+    question = "how well was the child's day to day life understood in the families audit"
+    assert "names the audit: families-multiple-needs" in notes_of(kb, question)
+    assert all(result.audit.id == "families-multiple-needs" for result in kb.ask(question).results[:3])
+    # "Not all agencies were sufficiently aware of the child's daily lived experience ..." (not early years' ey-f7)
+    assert kb.ask(question).results[0].id == "fmn-f1"
+    # Named by its title word, the audit's findings and recommendations answer, not why it was done.
+    assert kb.ask("disability audit: what about plans?").results[0].audit.id == "children-with-disabilities"
+    assert kb.ask("disability audit: what about plans?").results[0].kind != "context"
+
+
+def test_what_an_audit_was_looking_at_is_its_purpose(kb: KnowledgeBase) -> None:
+    query = kb.searcher.analyse("what was the early years audit looking at")
+    assert query.intent == "purpose"
+    assert kb.ask("what was the early years audit looking at").results[0].kind == "context"

@@ -222,6 +222,9 @@ class Unit:
     concept: Concept | None = None
     # Where the unit's words are in the question (word positions).
     positions: tuple[int, ...] = ()
+    # The audit a title word of the unit names ("families" in "the families audit"): the unit is that audit's name,
+    # which every passage of that audit matches and no other passage does.
+    titles: set[str] = field(default_factory=set)
     # What the analysis did to this unit and why, for `ask --explain` ("texting form 'u'", "sounds like ...").
     notes: list[str] = field(default_factory=list)
 
@@ -390,6 +393,7 @@ def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
 # "what am I meant to do" asks what to do.
 AUDITED = AUDIT_WORDS | {"dive", "review", "exercise"}
 MEANT_REACH = 3
+LOOKED_AT = frozenset({("look", "at"), ("looking", "at"), ("looked", "at"), ("look", "into"), ("looking", "into")})
 
 
 def audit_meant(typed: list[str]) -> bool:
@@ -416,9 +420,11 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     how_audit = names_audit and "how" in present and bool(present & METHOD_WORDS)
     # "what was the early years audit for": what an audit is for is its purpose.
     what_for = names_audit and bool(present & {"what", "whats"}) and typed[-1:] == ["for"]
+    # "what was the families audit looking at": what an audit looked at is its topic, told in its context.
+    looked_at = names_audit and bool(present & {"what", "whats"}) and tuple(typed[-2:]) in LOOKED_AT
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
-    if cued or present & PRIORITY_WORDS or why_audit or how_audit or what_for or audit_meant(typed):
+    if cued or present & PRIORITY_WORDS or why_audit or how_audit or what_for or looked_at or audit_meant(typed):
         return "purpose"
     if has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
@@ -566,7 +572,8 @@ class Analyser:
             query.notice = said
             return query
         query.names_audit = bool(present & AUDIT_WORDS)
-        query.titled_audits = self.titled_audits(typed)
+        titles = self.titled_audits(typed)
+        query.titled_audits = set(titles.values())
         # ... not of the audited cases ("how many of the families", "in how many cases", "the CSE audit").
         query.counts = (
             has_phrase(typed, COUNT_PHRASES)
@@ -611,6 +618,10 @@ class Analyser:
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
+        for unit in query.units:
+            unit.titles = {titles[position] for position in unit.positions if position in titles}
+            if unit.titles and not unit.offtopic:
+                unit.notes.append(f"names the audit: {', '.join(sorted(unit.titles))}")
         self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
         for unit in query.units:
             if unit.positions and own_period.issuperset(unit.positions):
@@ -776,17 +787,19 @@ class Analyser:
             break
         return spans
 
-    def titled_audits(self, typed: list[str]) -> set[str]:
+    def titled_audits(self, typed: list[str]) -> dict[int, str]:
         """Audits named by a word of their title only, a few words before "audit" ("the families with multiple
-        problems audit", "in the disability audit")."""
-        named: set[str] = set()
+        problems audit", "in the disability audit"): the title word's position -> the audit."""
+        named: dict[int, str] = {}
         for index, word in enumerate(typed):
             if word not in AUDIT_WORDS:
                 continue
-            before = [part for part in typed[max(0, index - TITLE_REACH) : index] if part not in STOPWORDS]
-            for part in map(stem, before[-TITLE_WORDS:]):
-                if part in self.vocab.audit_words:
-                    named.add(self.vocab.audit_words[part])
+            start = max(0, index - TITLE_REACH)
+            before = [position for position in range(start, index) if typed[position] not in STOPWORDS]
+            for position in before[-TITLE_WORDS:]:
+                audit = self.vocab.audit_words.get(stem(typed[position]))
+                if audit is not None:
+                    named[position] = audit
         return named
 
     def mentions_period(self, start: str, end: str) -> bool:

@@ -92,6 +92,8 @@ def reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:
     concept = unit.concept
     if unit.offtopic:
         return set(), set(), set()
+    if unit.titles:
+        return set(), set(), unit.titles
     if concept is None:
         return set(unit.stems), set(), set()
     stems = set(unit.stems).union(*concept.expansions)
@@ -142,6 +144,11 @@ class Scorer:
         tuning = self.tuning
         if unit.offtopic:
             return Match(unit.text, unit.weight, 0.0, "workplace word")
+        if unit.titles:
+            # "the families audit": the title word names that audit, not the families in other audits' passages.
+            if audit_id in unit.titles:
+                return Match(unit.text, unit.weight, tuning.credit_own, "audit", [audit_id])
+            return Match(unit.text, unit.weight, 0.0, "names another audit")
         if audit_named and unit.concept is not None and audit_id in unit.concept.audits:
             # "the CWD audit": the question is about that audit, so every passage of it matches the name fully.
             return Match(unit.text, unit.weight, tuning.credit_own, "audit", [audit_id])
