@@ -1279,3 +1279,16 @@ def test_what_an_audit_was_looking_at_is_its_purpose(kb: KnowledgeBase) -> None:
     query = kb.searcher.analyse("what was the early years audit looking at")
     assert query.intent == "purpose"
     assert kb.ask("what was the early years audit looking at").results[0].kind == "context"
+
+
+@pytest.mark.parametrize(
+    ("texted", "plain"),
+    [
+        ("wht shd skls b doing bout dads in assessments", "what should schools be doing about dads in assessments"),
+        ("wht shd skool nurses n health visitors do", "what should school nurses and health visitors do"),
+    ],
+)
+def test_vowel_dropped_texting_forms_keep_the_question_asked(kb: KnowledgeBase, texted: str, plain: str) -> None:
+    # "wht shd" asks what should be done: the same recommendations lead as for the plain question.
+    assert kb.searcher.analyse(texted).wants_kind == kb.searcher.analyse(plain).wants_kind == "recommendation"
+    assert [r.id for r in kb.ask(texted).results[:3]] == [r.id for r in kb.ask(plain).results[:3]]
