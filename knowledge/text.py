@@ -401,7 +401,6 @@ TEXTING: dict[str, str] = {
     "wrkr": "worker",
     "wrkrs": "workers",
     "skl": "school",
-    "skool": "school",
 }
 
 # Spellings as they sound: a rough phonetic key (sch/ph/ck/c/q/x/z folded, doubled letters and vowels after
