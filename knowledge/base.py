@@ -326,11 +326,19 @@ class KnowledgeBase:
             themes=tuple(sorted(query.themes)),
             agencies=tuple(sorted(query.agencies)),
             elapsed_ms=elapsed,
-            signposts=tuple(self.vocabulary.signposts[topic] for topic in query.signposts),
+            signposts=self._signposts(query),
             purposes=self._purposes(query, results),
             analysis=_analysis(query) if explain else None,
             definitions=definitions,
         )
+
+    def _signposts(self, query: Query) -> tuple[Signpost, ...]:
+        """The signposts of the topics the question names; for a number the audits do not hold, the fallback
+        signposts for fact questions (where local figures are)."""
+        signposts = self.vocabulary.signposts
+        if query.uncounted and not query.signposts:
+            return tuple(s for s in signposts.values() if s.fallback and s.intent == "fact")
+        return tuple(signposts[topic] for topic in query.signposts)
 
     def _definitions(self, query: Query) -> tuple[dict[str, Any], ...]:
         """The glossary entries a question asks the meaning of: only an entry whose term, expansion or alias is
@@ -632,6 +640,7 @@ def _analysis(query: Query) -> dict[str, Any]:
         "intent": getattr(query, "intent", None),
         "ignored": list(query.ignored),
         "signposts": list(query.signposts),
+        "uncounted": query.uncounted,
     }
 
 

@@ -115,6 +115,8 @@ def analysis_lines(analysis: dict[str, Any]) -> list[str]:
         lines.append(f"   asks for: {analysis['wants_kind']}")
     if analysis.get("ignored"):
         lines.append(f"   left out as personal details: {', '.join(analysis['ignored'])}")
+    if analysis.get("uncounted"):
+        lines.append("   asks how many: no passage on its topic holds that number")
     if analysis.get("signposts"):
         lines.append(f"   out-of-scope topics (signposted): {', '.join(analysis['signposts'])}")
     for unit in analysis["units"]:

@@ -1292,3 +1292,16 @@ def test_vowel_dropped_texting_forms_keep_the_question_asked(kb: KnowledgeBase, 
     # "wht shd" asks what should be done: the same recommendations lead as for the plain question.
     assert kb.searcher.analyse(texted).wants_kind == kb.searcher.analyse(plain).wants_kind == "recommendation"
     assert [r.id for r in kb.ask(texted).results[:3]] == [r.id for r in kb.ask(plain).results[:3]]
+
+
+def test_a_count_the_audits_do_not_hold_is_signposted_not_answered_with_the_audits_topic(kb: KnowledgeBase) -> None:
+    # Naming the CSE audit's topic is no licence to answer a count of something else it never counted; a year
+    # ("in 2016") is no count of audited cases either.
+    answer = kb.ask("how many CSE referrals went to MASE in 2016?", explain=True)
+    assert not answer.found
+    assert [signpost.id for signpost in answer.signposts] == ["statistics"]
+    assert answer.analysis is not None and answer.analysis["uncounted"]
+    # The audited cases are counted: their audit's topic needs no number beside it.
+    assert kb.ask("how many cases were looked at in the CSE audit?").found
+    assert kb.ask("how many of the multiple needs children had a cp plan").found
+    assert "321" in kb.ask("how many disabled children were on cp plans in july 2016").results[0].text

@@ -259,6 +259,9 @@ class Query:
     defines: str | None = None
     # Asks how many of something there are ("how many looked after children are there"), not about the audits.
     counts: bool = False
+    # Set by the search: it asks how many, and no passage on its topic holds that number ("how many CSE referrals
+    # went to MASE"): a fact signpost (where local figures are) answers instead.
+    uncounted: bool = False
     # Asks how an audit was done ("how was the CSE audit run"): its context passage on the audit itself answers.
     method: bool = False
     # Audits named by a word of their title before "audit" ("the families audit", "the disability audit").
@@ -580,7 +583,7 @@ class Analyser:
             and not has_phrase(typed, SHARE_PHRASES)
             and not query.names_audit
             and not present & CASES
-            and not any(word.isdigit() for word in typed)
+            and not any(word.isdigit() and not _YEAR.fullmatch(word) for word in typed)
         )
         # The first word of each sentence ("Did ...?", "Were ...?").
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}

@@ -330,12 +330,15 @@ class Scorer:
     def count_found(self, query: Query, hits: list[Hit]) -> bool:
         """A question asking how many of something there are is answered only by a passage holding a number and
         every concept the question names, in words: a count of something else ("2191 open cases") is no answer."""
-        if query.audits:
-            return True  # "how many of the multiple needs children ...": the audited cases are counted
+        # "how many of the multiple needs children ...": the audited cases are counted, so an audit's own topic
+        # needs no number beside it; anything else counted must be ("how many CSE referrals went to MASE").
         named = [
             index
             for index, unit in enumerate(query.units)
-            if unit.concept is not None and not set(unit.words) <= INTENT_WORDS and not unit.signpost
+            if unit.concept is not None
+            and not set(unit.words) <= INTENT_WORDS
+            and not unit.signpost
+            and not (query.audits and unit.concept.audits)
         ]
         return any(
             hit.numbered and all(hit.matches[index].credit >= self.tuning.credit_tag for index in named) for hit in hits
@@ -368,6 +371,7 @@ class Scorer:
         ):
             return []
         if query.counts and not self.count_found(query, hits[:5]):
+            query.uncounted = True
             return []
         cutoff = max(tuning.min_result_coverage, best * tuning.relative_cutoff)
         # A passage nudged down (why an audit was done, to a question not asking why) must clear the cut-off by as
