@@ -1305,3 +1305,23 @@ def test_a_count_the_audits_do_not_hold_is_signposted_not_answered_with_the_audi
     assert kb.ask("how many cases were looked at in the CSE audit?").found
     assert kb.ask("how many of the multiple needs children had a cp plan").found
     assert "321" in kb.ask("how many disabled children were on cp plans in july 2016").results[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("where is the LSCB escalation and professional challenge policy?", "forms-and-contacts"),
+        ("can you send me a copy of the neglect toolkit", "forms-and-contacts"),
+        ("whistleblowing policy for staff worried about their own agency", "allegations-against-staff"),
+        ("I think I need to blow the whistle on my own team", "allegations-against-staff"),
+    ],
+)
+def test_asking_where_a_policy_is_or_how_to_whistleblow_is_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
+
+
+def test_the_audits_learning_on_escalation_still_answers_without_a_request_for_the_policy(kb: KnowledgeBase) -> None:
+    assert kb.ask("what did the audits find about escalation").found
+    assert kb.ask("did workers escalate when the plan was drifting").found

@@ -73,6 +73,7 @@ OTHER_AREA_WORDS = ("another", "board")
 CONTACT_WORDS = frozenset({"email", "link", "url", "website", "extension"})
 ARTEFACT_WORDS = CONTACT_WORDS | {
     *("form", "forms", "template", "templates", "leaflet", "leaflets", "login", "logins", "password", "portal"),
+    *("policy", "policies", "toolkit", "toolkits", "flowchart", "flowcharts"),
 }
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 ARTEFACT_READING = ("forms", "and", "contacts")
