@@ -1325,3 +1325,12 @@ def test_asking_where_a_policy_is_or_how_to_whistleblow_is_signposted(
 def test_the_audits_learning_on_escalation_still_answers_without_a_request_for_the_policy(kb: KnowledgeBase) -> None:
     assert kb.ask("what did the audits find about escalation").found
     assert kb.ask("did workers escalate when the plan was drifting").found
+
+
+def test_who_asks_is_not_what_is_asked(kb: KnowledgeBase) -> None:
+    # "my manager asked me if ...": the manager is the asker, not the topic (management oversight).
+    question = "my manager asked me if the audit said anything about the CAF team"
+    assert any("who asks, not what is asked" in note for note in notes_of(kb, question))
+    assert "CAF" in kb.ask(question).results[0].text
+    # Nothing asked after the verb that names a topic: the words stay as they are.
+    assert not any("who asks" in note for note in notes_of(kb, "my manager asked for supervision notes"))

@@ -387,6 +387,27 @@ def is_need(sentence: str) -> bool:
     )
 
 
+# "my manager asked me if ...", "the practice educator wants to know why ...": who asks is no part of what is asked.
+ASK_VERBS = frozenset({"asked", "asking", "asks", "wants", "wanted", "wondering", "wondered", "wonders"})
+ASKED_NEXT = frozenset({"me", "us", "whether", "if", "to", "what", "why", "how", "about"})
+
+
+def asker_positions(typed: list[str], sentence_of: list[int]) -> list[tuple[set[int], int]]:
+    """For each indirect ask ("X asked me if", "X wants to know", "X was wondering"), the positions of the words
+    before it in its sentence (who asks) and the position of its verb."""
+    found: list[tuple[set[int], int]] = []
+    start = 0
+    for index, word in enumerate(typed):
+        if index and sentence_of[index] != sentence_of[index - 1]:
+            start = index
+        following = typed[index + 1] if index + 1 < len(typed) else None
+        if word in ASK_VERBS and following is not None and (word.startswith("wonder") or following in ASKED_NEXT):
+            if index > start:
+                found.append((set(range(start, index)), index))
+            start = index + 1
+    return found
+
+
 def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     """Whether any of the phrases occurs in the words, consecutively."""
     lengths = {len(phrase) for phrase in phrases}
@@ -635,6 +656,7 @@ class Analyser:
                 # finding answers; the word "good" in a passage is no better answer.
                 self.as_filler(unit, "asks how good")
         self.describe(query.units)
+        self.weigh_askers(query.units, typed, sentence_of)
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
         self.weigh_contrast(query.units, typed)
@@ -1307,6 +1329,24 @@ class Analyser:
             if unit.positions and max(unit.positions) < cut:
                 unit.weight *= CONTRAST_SHARE
                 unit.notes.append(BACKGROUND_NOTE if pointed or not unit.signpost else "before the question's 'but'")
+
+    def weigh_askers(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
+        """Who asks ("my manager asked me if the audits said anything about the CAF team") weighs as filler, when
+        what they ask names a concept: the manager is not the topic."""
+        for asker, verb in asker_positions(typed, sentence_of):
+            asked = [
+                unit
+                for unit in units
+                if unit.concept is not None
+                and unit.positions
+                and min(unit.positions) > verb
+                and sentence_of[min(unit.positions)] == sentence_of[verb]
+            ]
+            if not asked:
+                continue
+            for unit in units:
+                if unit.positions and asker.issuperset(unit.positions):
+                    self.as_filler(unit, "who asks, not what is asked")
 
     @staticmethod
     def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int]) -> bool:
