@@ -153,6 +153,8 @@ class Vocabulary:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
+        # Words of the signposts' phrases are spelt as meant ("clare" of "clare's law" is no typo of "care").
+        self.signpost_stems = frozenset(part for key in self.signpost_keys for part in key)
         self._sorted_words: list[str] | None = None  # for `root`, sorted on first use
         # The words of the signposts' phrases, as choices for reading a misspelt one ("radicalisaton").
         self._signpost_words = sorted(

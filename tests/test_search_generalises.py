@@ -1334,3 +1334,12 @@ def test_who_asks_is_not_what_is_asked(kb: KnowledgeBase) -> None:
     assert "CAF" in kb.ask(question).results[0].text
     # Nothing asked after the verb that names a topic: the words stay as they are.
     assert not any("who asks" in note for note in notes_of(kb, "my manager asked for supervision notes"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do i request a Clare's Law disclosure", "my manager asked me how to request a clare's law disclosure"],
+)
+def test_a_signpost_phrase_word_is_not_corrected_into_a_passage_word(kb: KnowledgeBase, question: str) -> None:
+    # "clare" is no typo of "care": the signpost phrase "clare's law" is read as typed.
+    assert signposted(kb, question) == ["procedures"]
