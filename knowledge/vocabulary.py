@@ -154,7 +154,9 @@ class Vocabulary:
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
         # Words of the signposts' phrases are spelt as meant ("clare" of "clare's law" is no typo of "care").
-        self.signpost_stems = frozenset(part for key in self.signpost_keys for part in key)
+        self.signpost_words = frozenset(
+            word for signpost in self.signposts.values() for phrase in signpost.phrases for word in words(phrase)
+        )
         self._sorted_words: list[str] | None = None  # for `root`, sorted on first use
         # The words of the signposts' phrases, as choices for reading a misspelt one ("radicalisaton").
         self._signpost_words = sorted(

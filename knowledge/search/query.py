@@ -701,7 +701,7 @@ class Analyser:
         misspelt: dict[int, str] = {}
         for index, word in enumerate(typed):
             meant = None
-            if word not in STOPWORDS and stem(word) not in self.vocab.signpost_stems:
+            if word not in STOPWORDS and word not in self.vocab.signpost_words:
                 meant = self.vocab.signpost_typo(word, zipf=zipf.get(word)) or self.typo(word, zipf, spelt)
             if meant is not None:
                 misspelt[index] = meant
