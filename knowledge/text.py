@@ -18,6 +18,9 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
 _DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
+# "she'd", "I'll": without the apostrophe they would read as other words ("shed", "ill", "well").
+_CONTRACTION = re.compile(r"(?<=[a-z])'(d|ll)(?![a-z])")
+_CONTRACTED = {"d": " would", "ll": " will"}
 _APOSTROPHE_LIKE = ("\u2019", "\u2018", "`", "\u02bc")
 # Combining diacritical marks (accents on Latin, Greek and Cyrillic letters); other scripts' marks are kept.
 _COMBINING_MARKS = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
@@ -270,6 +273,7 @@ def words(text: str) -> list[str]:
     text = normalise(text)
     # The checks before each substitution only save time: building 100,000 passages calls this twice each.
     if "'" in text:
+        text = _CONTRACTION.sub(lambda match: _CONTRACTED[match.group(1)], text)
         text = _POSSESSIVE.sub("", text).replace("'", "")
     if _DIGIT.search(text):
         text = _AGE.sub(_age_word, text)
