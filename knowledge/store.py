@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 
 # 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
 # 12: fallback signposts; 13: glossary terms described in practitioners' words;
-# 14: signposts for one intent; 15: "'d" and "'ll" read as "would" and "will".
+# 14: signposts for one intent; 15: "'d" and "'ll" read as "would" and "will",
+# "4 month old" as "baby".
 SCHEMA_VERSION = "15"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it

@@ -16,6 +16,8 @@ _STEMMER = snowballstemmer.stemmer("english")
 _SLACK_MARKUP = re.compile(r"<([@#!][^<>|]*)(?:\|([^<>]*))?>|<(https?://[^<>|]*)(?:\|([^<>]*))?>")
 _TOKEN = re.compile(r"[a-z0-9]+(?:&[a-z0-9]+)*")
 _AGE = re.compile(r"\b(\d{1,2})\s*-?\s*(?:yo|y/o|yrs?(?:\s*-?\s*old)?|years?\s*-?\s*old)\b")
+# "4 month old", "6-week-old": a baby.
+_BABY_AGE = re.compile(r"\b\d{1,2}\s*-?\s*(?:months?|mths?|weeks?|wks?)\s*-?\s*old\b")
 _DIGIT = re.compile(r"\d")
 _POSSESSIVE = re.compile(r"(?<=[a-z])'s?(?![a-z])")
 # "she'd", "I'll": without the apostrophe they would read as other words ("shed", "ill", "well").
@@ -276,7 +278,7 @@ def words(text: str) -> list[str]:
         text = _CONTRACTION.sub(lambda match: _CONTRACTED[match.group(1)], text)
         text = _POSSESSIVE.sub("", text).replace("'", "")
     if _DIGIT.search(text):
-        text = _AGE.sub(_age_word, text)
+        text = _BABY_AGE.sub(" baby ", _AGE.sub(_age_word, text))
     return _TOKEN.findall(text)
 
 

@@ -47,6 +47,11 @@ def test_words_read_would_and_will_contractions_as_the_words() -> None:
     ]
 
 
+def test_words_read_a_babys_age_as_a_baby() -> None:
+    assert words("a 4 month old, a 9-month-old and a 6 wk old") == ["a", "baby", "a", "baby", "and", "a", "baby"]
+    assert words("for 18 months") == ["for", "18", "months"]  # a time, not an age
+
+
 def test_stems_fold_irregular_plurals() -> None:
     assert stem("children") == stem("child")
     assert stem("assessments") == stem("assessment")

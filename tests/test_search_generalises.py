@@ -1343,3 +1343,15 @@ def test_who_asks_is_not_what_is_asked(kb: KnowledgeBase) -> None:
 def test_a_signpost_phrase_word_is_not_corrected_into_a_passage_word(kb: KnowledgeBase, question: str) -> None:
     # "clare" is no typo of "care": the signpost phrase "clare's law" is read as typed.
     assert signposted(kb, question) == ["procedures"]
+
+
+def test_an_age_school_year_or_time_in_the_case_is_no_count_of_the_audited_cases(kb: KnowledgeBase) -> None:
+    # "6 weeks" is a baby's age, not the "6" of "4 out of 6 cases"; "Year 8" is a school year.
+    case = "kids are 6 weeks and 18 months, a Year 8 girl too, dad uses cocaine: what should I be thinking about?"
+    analysis = kb.ask(case, explain=True).analysis
+    assert analysis is not None
+    numbers = {unit["typed"]: unit["notes"] for unit in analysis["units"] if unit["typed"].isdigit()}
+    assert set(numbers) == {"6", "18", "8"}
+    assert all(any("the case's detail" in note for note in notes) for notes in numbers.values())
+    # A count of the audited cases keeps its number.
+    assert not any("the case's detail" in note for note in notes_of(kb, "what happened in the 4 out of 6 cases"))

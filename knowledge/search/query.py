@@ -387,6 +387,20 @@ def is_need(sentence: str) -> bool:
     )
 
 
+# "kids are 6 weeks and 18 months", "a Year 8 girl", "for 3 days": a number beside a unit of time, or a school
+# year, tells the case (an age, a duration), not a count of the audited cases ("4 out of 6").
+TIME_UNITS = frozenset({"day", "days", "week", "weeks", "wk", "wks", "month", "months", "mth", "mths", "hours"})
+TIME_UNITS |= {"year", "years", "yr", "yrs", "weekly", "monthly"}
+AGE_BEFORE = frozenset({"year", "yr", "aged", "age", "ages"})
+
+
+def case_number(typed: list[str], position: int) -> bool:
+    """Whether the number at `position` is an age, a school year or a time (see `TIME_UNITS`)."""
+    after = typed[position + 1] if position + 1 < len(typed) else ""
+    before = typed[position - 1] if position else ""
+    return after in TIME_UNITS or before in AGE_BEFORE
+
+
 # "my manager asked me if ...", "the practice educator wants to know why ...": who asks is no part of what is asked.
 ASK_VERBS = frozenset({"asked", "asking", "asks", "wants", "wanted", "wondering", "wondered", "wonders"})
 ASKED_NEXT = frozenset({"me", "us", "whether", "if", "to", "what", "why", "how", "about"})
@@ -657,6 +671,9 @@ class Analyser:
                 self.as_filler(unit, "asks how good")
         self.describe(query.units)
         self.weigh_askers(query.units, typed, sentence_of)
+        for unit in query.units:
+            if len(unit.typed) == 1 and unit.typed[0].isdigit() and case_number(typed, unit.positions[0]):
+                self.as_filler(unit, "an age, a school year or a time: the case's detail")
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
         self.weigh_contrast(query.units, typed)
