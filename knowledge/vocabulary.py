@@ -491,6 +491,17 @@ class Vocabulary:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
+        # Two letters typed the wrong way round ("heatlh", "poliec", "neltf") is the commonest typo of all, and
+        # in a short word the ratio below is too strict for it.
+        swapped = [
+            choice
+            for index in range(len(word) - 1)
+            if word[index] != word[index + 1]
+            and (choice := word[:index] + word[index + 1] + word[index] + word[index + 2 :]) in self._choices
+            and self._choice_df.get(choice, 0) >= support * TYPO_RATIO
+        ]
+        if swapped:
+            return max(swapped, key=lambda choice: (self._choice_df.get(choice, 0), choice))
         cutoff = typo_cutoff(word)
         matches = process.extract(word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8)
         best: tuple[float, int, str] | None = None

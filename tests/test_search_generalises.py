@@ -1355,3 +1355,18 @@ def test_an_age_school_year_or_time_in_the_case_is_no_count_of_the_audited_cases
     assert all(any("the case's detail" in note for note in notes) for notes in numbers.values())
     # A count of the audited cases keeps its number.
     assert not any("the case's detail" in note for note in notes_of(kb, "what happened in the 4 out of 6 cases"))
+
+
+def test_two_letters_typed_the_wrong_way_round_are_corrected_even_in_short_words(kb: KnowledgeBase) -> None:
+    vocabulary = kb.vocabulary
+    assert [vocabulary.correct(word) for word in ("heatlh", "poliec", "neltf")] == ["health", "police", "nelft"]
+    for typed, meant in [
+        ("anything for heatlh visitors?", "anything for health visitors?"),
+        ("what do the audits say poliec should do", "what do the audits say police should do"),
+        ("anything NELTF is asked to do?", "anything NELFT is asked to do?"),
+    ]:
+        answer = kb.ask(typed)
+        assert answer.found, typed
+        assert [r.id for r in answer.results[:3]] == [r.id for r in kb.ask(meant).results[:3]]
+    # A real word is never "corrected" into its anagram ("trail" stays a trail, not a trial).
+    assert vocabulary.correct("trail", zipf=4.0) is None
