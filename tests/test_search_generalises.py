@@ -1370,3 +1370,18 @@ def test_two_letters_typed_the_wrong_way_round_are_corrected_even_in_short_words
         assert [r.id for r in answer.results[:3]] == [r.id for r in kb.ask(meant).results[:3]]
     # A real word is never "corrected" into its anagram ("trail" stays a trail, not a trial).
     assert vocabulary.correct("trail", zipf=4.0) is None
+
+
+def test_the_askers_own_role_introduces_the_case_and_is_not_required_of_the_answer(kb: KnowledgeBase) -> None:
+    question = (
+        "I'm a community nurse. A mum I visit at 30 weeks pregnant has a 2yo, she's lonely and not coping and I'm"
+        " unsure whether the children's centre knows her. What are we supposed to do?"
+    )
+    assert any("the asker's own role" in note for note in notes_of(kb, question))
+    answer = kb.ask(question)
+    assert answer.found and "Children's Centre" in answer.results[0].text
+    assert kb.ask(
+        "I am a GP registrar. Dad keeps missing the child's appointments and I've never met him. Any learning?"
+    ).found
+    # With nothing else named, the role is what is asked about ("I'm a school nurse, what are we asked to do?").
+    assert not any("asker's own role" in note for note in notes_of(kb, "I'm a school nurse, what are we asked to do?"))

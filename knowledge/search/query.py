@@ -401,6 +401,31 @@ def case_number(typed: list[str], position: int) -> bool:
     return after in TIME_UNITS or before in AGE_BEFORE
 
 
+# "I'm a community midwife. ...", "Health visitor here - ...": the asker's own role introduces the case.
+INTRODUCTIONS = frozenset({("im", "a"), ("im", "an"), ("i", "am", "a"), ("i", "am", "an"), ("i", "work", "as", "a")})
+INTRODUCTION_ENDS = frozenset({"with", "and", "in", "at", "on", "for", "covering", "working", "who", "here"})
+ROLE_REACH = 4
+
+
+def introduction_positions(typed: list[str], sentence_of: list[int]) -> set[int]:
+    """The positions of the asker's role where a sentence introduces it ("I'm a community midwife", "I am a SW in
+    the CWD team", "midwife here"): up to `ROLE_REACH` words, ending at a word that goes on to the case."""
+    found: set[int] = set()
+    for index in range(len(typed)):
+        if index and sentence_of[index] == sentence_of[index - 1]:
+            continue  # only at the start of a sentence
+        rest = typed[index : index + ROLE_REACH + 4]
+        opening = next((len(phrase) for phrase in INTRODUCTIONS if tuple(rest[: len(phrase)]) == phrase), 0)
+        if opening:
+            role = rest[opening : opening + ROLE_REACH]
+            end = next((i for i, word in enumerate(role) if word in INTRODUCTION_ENDS), len(role))
+            found |= {index + opening + i for i in range(end) if sentence_of[index + opening + i] == sentence_of[index]}
+        elif "here" in rest[1 : ROLE_REACH + 1]:
+            end = rest.index("here")
+            found |= {index + i for i in range(end) if sentence_of[index + i] == sentence_of[index]}
+    return found
+
+
 # "my manager asked me if ...", "the practice educator wants to know why ...": who asks is no part of what is asked.
 ASK_VERBS = frozenset({"asked", "asking", "asks", "wants", "wanted", "wondering", "wondered", "wonders"})
 ASKED_NEXT = frozenset({"me", "us", "whether", "if", "to", "what", "why", "how", "about"})
@@ -671,6 +696,7 @@ class Analyser:
                 self.as_filler(unit, "asks how good")
         self.describe(query.units)
         self.weigh_askers(query.units, typed, sentence_of)
+        self.weigh_introduction(query.units, typed, sentence_of)
         for unit in query.units:
             if len(unit.typed) == 1 and unit.typed[0].isdigit() and case_number(typed, unit.positions[0]):
                 self.as_filler(unit, "an age, a school year or a time: the case's detail")
@@ -1346,6 +1372,20 @@ class Analyser:
             if unit.positions and max(unit.positions) < cut:
                 unit.weight *= CONTRAST_SHARE
                 unit.notes.append(BACKGROUND_NOTE if pointed or not unit.signpost else "before the question's 'but'")
+
+    def weigh_introduction(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
+        """The asker's own role, as they introduce themselves ("I'm a community midwife. ..."), weighs as filler
+        when the question names a concept besides: it says who asks, and the learning asked for need not name
+        them (an agency question keeps the role: see `Query.named_agencies`)."""
+        role = introduction_positions(typed, sentence_of)
+        if not role:
+            return
+        introduced = [unit for unit in units if unit.positions and role.issuperset(unit.positions)]
+        if not introduced or not any(unit.concept is not None and unit not in introduced for unit in units):
+            return
+        for unit in introduced:
+            unit.weight *= self.tuning.narrative_share
+            unit.notes.append("the asker's own role: weighed as the case told")
 
     def weigh_askers(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
         """Who asks ("my manager asked me if the audits said anything about the CAF team") weighs as filler, when
