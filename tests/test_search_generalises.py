@@ -1301,6 +1301,10 @@ def test_a_count_the_audits_do_not_hold_is_signposted_not_answered_with_the_audi
     assert not answer.found
     assert [signpost.id for signpost in answer.signposts] == ["statistics"]
     assert answer.analysis is not None and answer.analysis["uncounted"]
+    # ... nor is a reporting period ("2016-17").
+    assert [signpost.id for signpost in kb.ask("how many CSE referrals went to MASE in 2016-17").signposts] == [
+        "statistics"
+    ]
     # The audited cases are counted: their audit's topic needs no number beside it.
     assert kb.ask("how many cases were looked at in the CSE audit?").found
     assert kb.ask("how many of the multiple needs children had a cp plan").found

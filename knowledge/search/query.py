@@ -644,7 +644,10 @@ class Analyser:
             and not has_phrase(typed, SHARE_PHRASES)
             and not query.names_audit
             and not present & CASES
-            and not any(word.isdigit() and not _YEAR.fullmatch(word) for word in typed)
+            and not any(
+                word.isdigit() and not _YEAR.fullmatch(word) and not (index and _YEAR.fullmatch(typed[index - 1]))
+                for index, word in enumerate(typed)
+            )
         )
         # The first word of each sentence ("Did ...?", "Were ...?").
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
