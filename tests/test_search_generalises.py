@@ -1389,3 +1389,15 @@ def test_the_askers_own_role_introduces_the_case_and_is_not_required_of_the_answ
     ).found
     # With nothing else named, the role is what is asked about ("I'm a school nurse, what are we asked to do?").
     assert not any("asker's own role" in note for note in notes_of(kb, "I'm a school nurse, what are we asked to do?"))
+
+
+def test_a_short_word_a_letter_off_an_everyday_word_is_not_read_as_a_longer_word_of_like_sound(
+    kb: KnowledgeBase,
+) -> None:
+    # "ther" is "there" (or "their") mistyped, not "theory" (analysis and research).
+    typed = kb.ask("is ther anything on neglect in the audits", explain=True)
+    assert typed.analysis is not None
+    assert not any("theory" in unit["unit"] for unit in typed.analysis["units"])
+    assert [r.id for r in typed.results[:3]] == [
+        r.id for r in kb.ask("is there anything on neglect in the audits").results[:3]
+    ]

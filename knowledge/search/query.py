@@ -994,9 +994,9 @@ class Analyser:
             correction, how = self.typo(word, zipf, spelt), "typo"
             if correction is None:
                 correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
-                if how == "abbreviation" and len(word) <= MAX_SHORT_TYPO:
-                    # A short word a letter off an everyday one ("meny") is that word mistyped, not an abbreviation
-                    # ("maternity").
+                if how in ("abbreviation", "sounds like") and len(word) <= MAX_SHORT_TYPO:
+                    # A short word a letter off an everyday one ("meny", "ther") is that word mistyped, not an
+                    # abbreviation ("maternity") nor a longer word of a like sound ("theory").
                     plain = self.short_english_typo(word, zipf=zipf.get(word))
                     correction, how = (plain, "typo of an English word") if plain else (correction, how)
             if correction is None:
