@@ -62,8 +62,8 @@ STOPWORDS = frozenset(
     would wouldn yes yet you your yours yourself yourselves tell show find found know knew think want wants
     wanted looking look ask asking asked anybody somebody thing things stuff lot lots kind sort bit dont doesnt
     didnt isnt arent wasnt werent wont cant couldnt shouldnt wouldnt hasnt havent hadnt im ive id hi hello hey
-    thanks thank cheers ok okay pls audit audits audited report reports board lscb say said says mention
-    mentioned mentions learn learnt learned learning finding findings recommend recommends recommended
+    thanks thank cheers ok okay pls audit audits audited auditor auditors report reports board lscb say said says
+    mention mentioned mentions learn learnt learned learning finding findings recommend recommends recommended
     recommendation recommendations shes hes thats theres whats wheres whos youre theyre weve youve theyve youll
     itll lets thru alot asks tells shows finds knows thinks gets
     question questions query queries dm dms pm fyi btw tbh imo asap eg ie aka qq
@@ -211,7 +211,7 @@ FINDING_PHRASES = frozenset(
 
 # "What did <someone> say/tell/think": unless the someone is the audit itself.
 REPORTING_VERBS = frozenset("say tell think feel comment mention".split())
-REPORTERS = frozenset("audit audits report reports lscb board it they document".split())
+REPORTERS = frozenset("audit audits auditor auditors report reports lscb board it they document".split())
 
 # Words about the audits themselves: a misspelling of one is corrected, then dropped like a stopword.
 META_WORDS = frozenset(

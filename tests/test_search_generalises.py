@@ -1401,3 +1401,10 @@ def test_a_short_word_a_letter_off_an_everyday_word_is_not_read_as_a_longer_word
     assert [r.id for r in typed.results[:3]] == [
         r.id for r in kb.ask("is there anything on neglect in the audits").results[:3]
     ]
+
+
+def test_the_auditors_are_the_audits_not_a_topic(kb: KnowledgeBase) -> None:
+    # "what did the auditors say about X" asks what the audits found about X, like "what did the audit say".
+    analysis = kb.ask("what did the auditors say about neglect", explain=True).analysis
+    assert analysis is not None and [unit["unit"] for unit in analysis["units"]] == ["neglect"]
+    assert analysis["wants_kind"] == kb.ask("what did the audit say about neglect", explain=True).analysis["wants_kind"]
