@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from knowledge.models import Signpost
+from knowledge.models import Signpost, comparable_text
 from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, words
 
 MAX_PHRASE = 6
@@ -176,6 +176,14 @@ class Vocabulary:
         self._choices.update({word: word for word in META_WORDS})
         self._max_choice_df = max((choices.get(word, 0) for word in self._choices), default=0)
         self.descriptions = self._load_descriptions(conn)
+        # The context passages stating why their audit was done (the audit's purpose), not its priority or intro.
+        contexts = conn.execute(
+            "SELECT items.id, items.text, audits.purpose FROM items JOIN audits ON audits.id = items.audit_id"
+            " WHERE items.kind = 'context' AND audits.purpose IS NOT NULL"
+        )
+        self.purpose_items = frozenset(
+            item_id for item_id, text, purpose in contexts if comparable_text(purpose) in comparable_text(text)
+        )
         self._index_respellings()
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
         # Phrases by length and first letters, for a phrase typed with its words shortened ("multi need").

@@ -1408,3 +1408,18 @@ def test_the_auditors_are_the_audits_not_a_topic(kb: KnowledgeBase) -> None:
     analysis = kb.ask("what did the auditors say about neglect", explain=True).analysis
     assert analysis is not None and [unit["unit"] for unit in analysis["units"]] == ["neglect"]
     assert analysis["wants_kind"] == kb.ask("what did the audit say about neglect", explain=True).analysis["wants_kind"]
+
+
+@pytest.mark.parametrize(
+    ("question", "audit"),
+    [
+        ("why was the disability audit done", "children-with-disabilities"),
+        ("why was the families with multiple needs audit done", "families-multiple-needs"),
+    ],
+)
+def test_why_an_audit_was_done_leads_with_its_stated_purpose(kb: KnowledgeBase, question: str, audit: str) -> None:
+    purpose = kb.conn.execute("SELECT purpose FROM audits WHERE id = ?", [audit]).fetchone()[0]
+    answer = kb.ask(question)
+    assert purpose in answer.results[0].text
+    # Its priority (the background) follows among the first few.
+    assert any(result.id == f"{audit}-priority" for result in answer.results[1:3])

@@ -244,7 +244,7 @@ class Scorer:
                 bonus += tuning.named_kind_bonus if query.names_kind else tuning.kind_bonus
             if audits and audit_id in audits:
                 bonus += tuning.kind_bonus
-            intent = self.intent_bonus(query, kind, stems_text, tags, agency_tags)
+            intent = self.intent_bonus(query, kind, stems_text, tags, agency_tags, item_id=item_id)
             bonus += intent
             if coverage and not any(m.credit > tuning.credit_tag for m in matches):
                 # Only tags matched: the passage is on the question's themes but says none of its words, and gives
@@ -267,10 +267,13 @@ class Scorer:
             return query.wants_kind == ("recommendation" if query.names_kind else "finding")
         return kind == query.wants_kind
 
-    def intent_bonus(self, query: Query, kind: str, stems_text: str, tags: set[str], agency_tags: set[str]) -> float:
+    def intent_bonus(
+        self, query: Query, kind: str, stems_text: str, tags: set[str], agency_tags: set[str], *, item_id: str = ""
+    ) -> float:
         """A nudge for the passage the question's intent asks for: one holding a number for a fact question, the
-        audit's context for a purpose question, a recommendation tagged with the named agency for an agency one; and
-        less for a context passage (why the audit was done) when the question does not ask why."""
+        audit's context for a purpose question (its stated purpose most), a recommendation tagged with the named
+        agency for an agency one; and less for a context passage (why the audit was done) when the question does
+        not ask why."""
         if query.intent == "fact":
             if COUNT.search(stems_text):
                 return self.tuning.intent_bonus
@@ -282,6 +285,9 @@ class Scorer:
             # How an audit was done is told where the context speaks of the audit, not in a priority's statement.
             if query.method and AUDIT_STEM not in stems_text.split():
                 return self.tuning.intent_bonus / 2
+            # Why an audit was done is its stated purpose; its priority or introduction is the background to it.
+            if not query.method and item_id in self.vocab.purpose_items:
+                return 2 * self.tuning.intent_bonus
             return self.tuning.intent_bonus
         if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
             return self.tuning.intent_bonus
