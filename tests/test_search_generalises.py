@@ -1423,3 +1423,11 @@ def test_why_an_audit_was_done_leads_with_its_stated_purpose(kb: KnowledgeBase, 
     assert purpose in answer.results[0].text
     # Its priority (the background) follows among the first few.
     assert any(result.id == f"{audit}-priority" for result in answer.results[1:3])
+
+
+def test_joined_up_is_agencies_working_together(kb: KnowledgeBase) -> None:
+    # "joined up" is co-ordinated multi-agency working, of which sharing information is one part.
+    analysis = kb.ask("were services joined up for the under 5s", explain=True).analysis
+    assert analysis is not None
+    joined = next(unit for unit in analysis["units"] if unit["typed"] == "joined up")
+    assert "thesaurus:multi-agency-working" in joined["concepts"]
