@@ -1431,3 +1431,22 @@ def test_joined_up_is_agencies_working_together(kb: KnowledgeBase) -> None:
     assert analysis is not None
     joined = next(unit for unit in analysis["units"] if unit["typed"] == "joined up")
     assert "thesaurus:multi-agency-working" in joined["concepts"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I write a good chronology",
+        "how to run a signs of safety mapping meeting",
+        "how long should schools keep safeguarding records",
+        "how do i complete a CAF form properly",
+    ],
+)
+def test_how_to_do_a_practice_task_is_signposted_to_procedures(kb: KnowledgeBase, question: str) -> None:
+    # The audits hold what was learned from cases, not how to write, run or complete things.
+    assert signposted(kb, question) in (["procedures"], ["forms-and-contacts"])
+
+
+def test_what_the_audits_found_about_a_task_is_still_answered(kb: KnowledgeBase) -> None:
+    assert kb.ask("what did the audits find about chronologies").found
+    assert kb.ask("how do we hear the voice of pre-verbal children?").found
