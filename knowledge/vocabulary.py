@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from knowledge.models import Signpost, comparable_text
 from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, words
@@ -185,6 +186,7 @@ class Vocabulary:
             item_id for item_id, text, purpose in contexts if comparable_text(purpose) in comparable_text(text)
         )
         self._index_respellings()
+        self._index_pairs(key_texts)
         self.max_phrase = max((len(key) for key in self.concepts), default=1)
         # Phrases by length and first letters, for a phrase typed with its words shortened ("multi need").
         self._phrases_by_start: dict[tuple[int, str], list[tuple[str, ...]]] = defaultdict(list)
@@ -346,6 +348,37 @@ class Vocabulary:
             if len(key) >= 3:
                 self._sounds.setdefault(key, word)
             self._by_ends[(word[0], word[-1])].append(word)
+
+    def _index_pairs(self, key_texts: list[str]) -> None:
+        """Two-word concept phrases ("early years", "group leads"), by the stem of each word: the words that
+        complete a phrase beside a given one, as typed in the phrase."""
+        self._after: dict[str, dict[str, str]] = defaultdict(dict)
+        self._before: dict[str, dict[str, str]] = defaultdict(dict)
+        for key_text in key_texts:
+            content = [word for word in words(key_text) if word not in STOPWORDS]
+            if len(content) == 2 and all(word.isalpha() for word in content):
+                first, second = content
+                self._after[stem(first)].setdefault(stem(second), second)
+                self._before[stem(second)].setdefault(stem(first), first)
+
+    def completes(self, word: str, *, before: str | None = None, after: str | None = None) -> str | None:
+        """The word of a two-word concept phrase a typed word is one edit from, given the word typed before it
+        ("early yeas" -> "years") or after it ("choirs training" no; "cp choirs" -> "chairs"), or None: a word the
+        knowledge base does not know, real English or not, read by the phrase it stands in."""
+        if len(word) < 4 or not word.isalpha() or self.is_word(word):
+            return None
+        stemmed = stem(word)
+        options: dict[str, str] = {}
+        if before is not None:
+            options.update(self._after.get(stem(before), {}))
+        if after is not None:
+            options.update(self._before.get(stem(after), {}))
+        near = [
+            typed
+            for key, typed in options.items()
+            if OSA.distance(stemmed, key) <= 1 or OSA.distance(word, typed) <= 1
+        ]
+        return near[0] if len(near) == 1 else None
 
     def is_word(self, word: str) -> bool:
         """Whether a word is one the knowledge base knows: a stopword, a concept word or a passage word."""

@@ -1450,3 +1450,25 @@ def test_how_to_do_a_practice_task_is_signposted_to_procedures(kb: KnowledgeBase
 def test_what_the_audits_found_about_a_task_is_still_answered(kb: KnowledgeBase) -> None:
     assert kb.ask("what did the audits find about chronologies").found
     assert kb.ask("how do we hear the voice of pre-verbal children?").found
+
+
+def test_a_word_one_edit_from_completing_a_concept_phrase_is_read_as_that_phrase(kb: KnowledgeBase) -> None:
+    # "yeas" and "choirs" are English words, so no typo of a vocabulary word; beside "early" and "CP" they are
+    # the phrases "early years" and "CP chairs".
+    vocabulary = kb.vocabulary
+    assert vocabulary.completes("yeas", before="early") == "years"
+    assert vocabulary.completes("choirs", before="cp") == "chair"
+    assert vocabulary.completes("choirs", before="church") is None
+    answer = kb.ask("CP choirs training", explain=True)
+    assert answer.corrections == {"choirs": "chair"}
+    assert [r.id for r in answer.results[:3]] == [r.id for r in kb.ask("CP chairs training").results[:3]]
+    assert "completes a phrase: yeas -> years" in notes_of(kb, "is the early yeas audit any good on CAF")
+    # A signposted topic's typo stays the signpost's ("send nueds" is not "SEND needs").
+    assert signposted(kb, "send nueds") == ["online-harms"]
+
+
+def test_a_word_a_letter_off_an_everyday_word_is_not_read_as_a_vocabulary_word_of_like_sound(kb: KnowledgeBase) -> None:
+    # "meannt" sounds like "minute" (meeting minutes) but is "meant" with a letter doubled; "wirked" is "worked".
+    answer = kb.ask("are we meannt to use the neglect toolkit", explain=True)
+    assert answer.corrections == {"meannt": "meant"}
+    assert kb.ask("has info sharing wirked well", explain=True).corrections == {"wirked": "worked"}

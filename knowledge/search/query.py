@@ -993,11 +993,21 @@ class Analyser:
                 continue
             correction, how = self.typo(word, zipf, spelt), "typo"
             if correction is None:
+                # A word one edit from completing a concept phrase with its neighbour ("early yeas", "cp choirs").
+                before = fixed[-1] if fixed and fixed[-1] not in STOPWORDS else None
+                after = typed[index + 1] if index + 1 < len(typed) and typed[index + 1] not in STOPWORDS else None
+                correction, how = self.vocab.completes(word, before=before, after=after), "completes a phrase"
+            if correction is None:
                 correction, how = self.vocab.respell(word, zipf=zipf.get(word)) or (None, "")
-                if how in ("abbreviation", "sounds like") and len(word) <= MAX_SHORT_TYPO:
-                    # A short word a letter off an everyday one ("meny", "ther") is that word mistyped, not an
-                    # abbreviation ("maternity") nor a longer word of a like sound ("theory").
+                if how in ("abbreviation", "sounds like"):
+                    # A word a letter off an everyday one ("meny", "ther", "meannt") is that word mistyped, not an
+                    # abbreviation ("maternity") nor a word of a like sound ("theory", "minute").
                     plain = self.short_english_typo(word, zipf=zipf.get(word))
+                    if plain is None and len(word) > MAX_SHORT_TYPO and how == "sounds like" and correction:
+                        # ... when the word of like sound is further off than a letter ("wirked" is "worked").
+                        found = self.english_typo(word, zipf=zipf.get(word))
+                        near = found and Levenshtein.distance(word, found) < Levenshtein.distance(word, correction)
+                        plain = found if near and Levenshtein.distance(word, found) == 1 else None
                     correction, how = (plain, "typo of an English word") if plain else (correction, how)
             if correction is None:
                 correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
