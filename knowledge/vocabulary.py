@@ -27,6 +27,17 @@ from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, st
 MAX_PHRASE = 6
 PASSAGES_PER_WORD = 20_000
 TYPO_RATIO = 100
+# American spellings and their British forms, tried in turn on a word the knowledge base does not know.
+AMERICAN = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"(?<=[^aeiou][tb])er(s?)$", r"re\1"),  # center, fiber
+        (r"(?<=[a-z]{3})or(s?)$", r"our\1"),  # behavior, color, neighbors
+        (r"iz(e|es|ed|ing|ation|ations)$", r"is\1"),  # prioritize, organization
+        (r"yz(e|es|ed|ing)$", r"ys\1"),  # analyze
+        (r"gram(s?)$", r"gramme\1"),  # program
+    )
+)
 # An English word at least this common (Zipf scale) is a real word, not a typo to correct.
 REAL_WORD_ZIPF = 2.0
 # Signpost words shorter than this are not read through typos ("hba", "nrm" are too close to others).
@@ -348,6 +359,17 @@ class Vocabulary:
             if len(key) >= 3:
                 self._sounds.setdefault(key, word)
             self._by_ends[(word[0], word[-1])].append(word)
+
+    def british(self, word: str) -> str | None:
+        """The British spelling of an American one the knowledge base knows ("center" -> "centre", "program" ->
+        "programme", "prioritize" -> "prioritise", "color" -> "colour"), or None."""
+        if not word.isalpha() or self.is_word(word):
+            return None
+        for pattern, replacement in AMERICAN:
+            spelt = pattern.sub(replacement, word)
+            if spelt != word and self.is_word(spelt):
+                return spelt
+        return None
 
     def _index_pairs(self, key_texts: list[str]) -> None:
         """Two-word concept phrases ("early years", "group leads"), by the stem of each word: the words that

@@ -1472,3 +1472,13 @@ def test_a_word_a_letter_off_an_everyday_word_is_not_read_as_a_vocabulary_word_o
     answer = kb.ask("are we meannt to use the neglect toolkit", explain=True)
     assert answer.corrections == {"meannt": "meant"}
     assert kb.ask("has info sharing wirked well", explain=True).corrections == {"wirked": "worked"}
+
+
+def test_american_spellings_are_read_as_the_reports_british_ones(kb: KnowledgeBase) -> None:
+    vocabulary = kb.vocabulary
+    assert [vocabulary.british(word) for word in ("center", "centers", "program")] == ["centre", "centres", "programme"]
+    assert vocabulary.british("water") is None and vocabulary.british("centre") is None
+    answer = kb.ask("is the children's center involved with under 5s", explain=True)
+    assert answer.corrections == {"center": "centre"}
+    british = kb.ask("is the children's centre involved with under 5s")
+    assert [r.id for r in answer.results[:3]] == [r.id for r in british.results[:3]]

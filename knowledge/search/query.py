@@ -991,7 +991,9 @@ class Analyser:
             if word in STOPWORDS or taken[index]:
                 fixed.append(word)
                 continue
-            correction, how = self.typo(word, zipf, spelt), "typo"
+            correction, how = self.vocab.british(word), "British spelling"
+            if correction is None:
+                correction, how = self.typo(word, zipf, spelt), "typo"
             if correction is None:
                 # A word one edit from completing a concept phrase with its neighbour ("early yeas", "cp choirs").
                 before = fixed[-1] if fixed and fixed[-1] not in STOPWORDS else None
