@@ -1482,3 +1482,14 @@ def test_american_spellings_are_read_as_the_reports_british_ones(kb: KnowledgeBa
     assert answer.corrections == {"center": "centre"}
     british = kb.ask("is the children's centre involved with under 5s")
     assert [r.id for r in answer.results[:3]] == [r.id for r in british.results[:3]]
+
+
+def test_a_number_in_a_question_not_asking_for_one_is_the_cases_detail(kb: KnowledgeBase) -> None:
+    # "4 social workers" (or texting's "4" for "for") is not the "4" of "In 4 out of 6 cases".
+    question = "she's had 4 social workers in a year and won't talk to any of them, what did the CSE audit find?"
+    notes = notes_of(kb, question)
+    assert any("the case's detail" in note for note in notes)
+    assert not kb.ask(question).results[0].text.startswith("In 4 out of")
+    # Said as one of the report's counts, or asked for, a number is kept.
+    assert not any("the case's detail" in note for note in notes_of(kb, "in 4 out of 6 cases dads were missed"))
+    assert not any("the case's detail" in note for note in notes_of(kb, "what was business plan priority 2.5"))

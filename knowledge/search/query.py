@@ -394,11 +394,26 @@ TIME_UNITS |= {"year", "years", "yr", "yrs", "weekly", "monthly"}
 AGE_BEFORE = frozenset({"year", "yr", "aged", "age", "ages"})
 
 
-def case_number(typed: list[str], position: int) -> bool:
-    """Whether the number at `position` is an age, a school year or a time (see `TIME_UNITS`)."""
+# "in 4 out of 6", "2 of the cases", "priority 2.5": a number the report's own counts or names could hold.
+COUNTED_AFTER = frozenset({"of", "out", "percent", "cases", "case"})
+COUNTED_BEFORE = frozenset({"in", "priority", "of"})
+
+
+def case_number(typed: list[str], position: int, *, asks_number: bool = True) -> bool:
+    """Whether the number at `position` is an age, a school year or a time (see `TIME_UNITS`), or, in a question
+    not asking for a number, any number not said as one of the report's counts ("she's had 4 social workers")."""
     after = typed[position + 1] if position + 1 < len(typed) else ""
     before = typed[position - 1] if position else ""
-    return after in TIME_UNITS or before in AGE_BEFORE
+    if after in TIME_UNITS or before in AGE_BEFORE:
+        return True
+    # ... nor part of a number typed with a point ("2.5") or a range.
+    return (
+        not asks_number
+        and after not in COUNTED_AFTER
+        and before not in COUNTED_BEFORE
+        and not before.isdigit()
+        and not after.isdigit()
+    )
 
 
 # "I'm a community midwife. ...", "Health visitor here - ...": the asker's own role introduces the case.
@@ -701,8 +716,13 @@ class Analyser:
         self.weigh_askers(query.units, typed, sentence_of)
         self.weigh_introduction(query.units, typed, sentence_of)
         for unit in query.units:
-            if len(unit.typed) == 1 and unit.typed[0].isdigit() and case_number(typed, unit.positions[0]):
-                self.as_filler(unit, "an age, a school year or a time: the case's detail")
+            asks_number = query.intent == "fact" or query.counts
+            if (
+                len(unit.typed) == 1
+                and unit.typed[0].isdigit()
+                and case_number(typed, unit.positions[0], asks_number=asks_number)
+            ):
+                self.as_filler(unit, "a number told as the case's detail (an age, a time, how many it had)")
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
         self.weigh_contrast(query.units, typed)
