@@ -407,6 +407,10 @@ TEXTING: dict[str, str] = {
     "wrkr": "worker",
     "wrkrs": "workers",
     "skl": "school",
+    "soc": "social",
+    "wkr": "worker",
+    "wkrs": "workers",
+    "chn": "children",
 }
 
 # Spellings as they sound: a rough phonetic key (sch/ph/ck/c/q/x/z folded, doubled letters and vowels after

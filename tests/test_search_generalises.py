@@ -1493,3 +1493,10 @@ def test_a_number_in_a_question_not_asking_for_one_is_the_cases_detail(kb: Knowl
     # Said as one of the report's counts, or asked for, a number is kept.
     assert not any("the case's detail" in note for note in notes_of(kb, "in 4 out of 6 cases dads were missed"))
     assert not any("the case's detail" in note for note in notes_of(kb, "what was business plan priority 2.5"))
+
+
+def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
+    # "soc wkr" and "chn" as written in case notes: a social worker, children.
+    texted = kb.ask("does changing the soc wkr all the time affect chn being groomed?")
+    plain = kb.ask("does changing the social worker all the time affect children being groomed?")
+    assert texted.found and [r.id for r in texted.results[:3]] == [r.id for r in plain.results[:3]]
