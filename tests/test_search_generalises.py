@@ -1500,3 +1500,37 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
     texted = kb.ask("does changing the soc wkr all the time affect chn being groomed?")
     plain = kb.ask("does changing the social worker all the time affect children being groomed?")
     assert texted.found and [r.id for r in texted.results[:3]] == [r.id for r in plain.results[:3]]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("how often should core groups meet after conference?", "procedures"),
+        ("are we required to send the plan to the family within 5 days", "procedures"),
+        ("where do I refer a dad with a drink problem", "procedures"),
+        ("is one incident of DV enough on its own for a CP plan", "procedures"),
+        ("what's the contact for the MASE coordinator", "forms-and-contacts"),
+        ("is there a helpline for schools worried about a child", "forms-and-contacts"),
+        ("who was the auditor for the early years cases", "practicalities"),
+        ("is the core group tomorrow still on", "practicalities"),
+        ("neighbour is worried about an elderly man who seems neglected", "adult-safeguarding"),
+        ("does Redbridge use contextual safeguarding for teenagers", "criminal-exploitation"),
+    ],
+)
+def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "school nurse contacts for schools",
+        "how often was disguised compliance seen",
+        "were core groups held within timescales in the CWD cases",
+        "did children's centres refer families to the right services",
+    ],
+)
+def test_findings_on_the_same_topics_are_still_answered(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found
