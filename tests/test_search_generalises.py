@@ -1534,3 +1534,15 @@ def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
 )
 def test_findings_on_the_same_topics_are_still_answered(kb: KnowledgeBase, question: str) -> None:
     assert kb.ask(question).found
+
+
+def test_a_figure_for_a_year_other_than_the_audits_is_signposted_even_when_a_passage_names_that_year(
+    kb: KnowledgeBase,
+) -> None:
+    # "2018" is in a passage ("sessions in 2017-2018"), but the audits' figures are for 2016-17.
+    assert signposted(kb, "how many disabled children were on CP plans in 2018?") == ["statistics"]
+    assert kb.ask("how many disabled children were on CP plans in 2016").found
+    # The audits' own period, "2016-17", is theirs: its end year is no other year.
+    assert kb.ask("how many dads were missed in the 2016-2017 audits").found
+    # Not asking for a figure, a passage's own date is its own.
+    assert kb.ask("what did the 2017-2018 see the adult see the child sessions cover").found

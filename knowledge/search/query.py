@@ -819,8 +819,8 @@ class Analyser:
         positions of the audits' own period go into `own`: they say which report, weighed as filler."""
         spans: list[Span] = []
         for index, word in enumerate(typed):
-            if taken[index] or not _YEAR.fullmatch(word):
-                continue
+            if taken[index] or index in own or not _YEAR.fullmatch(word):
+                continue  # (the end of the audits' own period, "2016-2017", is theirs too)
             end = period_end(word, typed[index + 1] if index + 1 < len(typed) else "")
             if end is not None:
                 positions = [index, index + 1]
@@ -835,8 +835,8 @@ class Analyser:
                     continue  # a passage's own date ("training in 2017-18")
                 # Figures for another year, or another year's audits ("what did the 2017-18 audits find").
                 readings = (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)
-            elif word in self.vocab.word_df:
-                continue
+            elif word in self.vocab.word_df and (int(word) in self.own_years or find(OTHER_YEAR) is None):
+                continue  # a passage's own date, unless a figure is asked for another year than the audits'
             else:
                 positions, readings, what = [index], (OTHER_YEAR_WORDS,), "a year no passage mentions"
             found = [(reading, concept) for reading in readings if (concept := find(READINGS[reading])) is not None]
