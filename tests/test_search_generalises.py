@@ -1546,3 +1546,15 @@ def test_a_figure_for_a_year_other_than_the_audits_is_signposted_even_when_a_pas
     assert kb.ask("how many dads were missed in the 2016-2017 audits").found
     # Not asking for a figure, a passage's own date is its own.
     assert kb.ask("what did the 2017-2018 see the adult see the child sessions cover").found
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("are school nurses required to attend every core group", "procedures"),
+        ("mum has been arrested, who looks after the baby tonight?", "practicalities"),
+        ("what is the agency staff turnover rate in children's social care", "statistics"),
+    ],
+)
+def test_duties_tonight_and_rates_are_signposted(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert signposted(kb, question) == [topic]
