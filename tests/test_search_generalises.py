@@ -1558,3 +1558,15 @@ def test_a_figure_for_a_year_other_than_the_audits_is_signposted_even_when_a_pas
 )
 def test_duties_tonight_and_rates_are_signposted(kb: KnowledgeBase, question: str, topic: str) -> None:
     assert signposted(kb, question) == [topic]
+
+
+def test_i_need_the_sentence_is_the_need_not_the_case(kb: KnowledgeBase) -> None:
+    # "I need the learning on ..." asks; the sentence before it tells the case.
+    question = (
+        "Dad never turns up to core groups and mum covers for him. I need the learning on fathers for supervision."
+    )
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    notes = {unit["typed"]: unit["notes"] for unit in analysis["units"]}
+    assert any("narrative" in note for note in notes["core groups"])
+    assert not any("narrative" in note for note in notes["fathers"])

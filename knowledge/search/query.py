@@ -372,6 +372,8 @@ INDIRECT_PHRASES = frozenset(
     {
         *(("like", "to", "know"), ("want", "to", "know"), ("wanted", "to", "know"), ("keen", "to", "know")),
         *(("asked", "me", "whether"), ("asked", "me", "if"), ("asking", "me", "whether"), ("asking", "me", "if")),
+        *(("i", "need", "the"), ("i", "need", "a"), ("need", "to", "know"), ("need", "to", "find", "out")),
+        *(("im", "looking", "for"), ("i", "am", "looking", "for")),
     }
 )
 
