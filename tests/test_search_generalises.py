@@ -21,6 +21,7 @@ from knowledge.digest import build_digest
 from knowledge.formatting import NOTHING_FOUND, NOTICES
 from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
+from knowledge.search.query import is_sign_off
 from knowledge.search.scoring import Sequence
 from knowledge.text import is_abbreviation, sound_key, stem, words
 from knowledge.vocabulary import key_of
@@ -1570,3 +1571,23 @@ def test_i_need_the_sentence_is_the_need_not_the_case(kb: KnowledgeBase) -> None
     notes = {unit["typed"]: unit["notes"] for unit in analysis["units"]}
     assert any("narrative" in note for note in notes["core groups"])
     assert not any("narrative" in note for note in notes["fathers"])
+
+
+def test_the_case_told_and_a_closing_thanks_cannot_blank_the_question(kb: KnowledgeBase) -> None:
+    # Unknown words in the case ("cramped flat", "long shifts") are its detail; "Any help appreciated." is courtesy.
+    question = (
+        "Family of four who moved down from Kent last winter, living in a cramped flat. Professional curiosity?"
+        " Any help appreciated."
+    )
+    answer = kb.ask(question, explain=True)
+    assert answer.found
+    assert [r.id for r in answer.results[:2]] == [r.id for r in kb.ask("Professional curiosity?").results[:2]]
+    assert any("a closing thanks" in note for note in notes_of(kb, question))
+    assert kb.ask(
+        "Dad works long shifts and the flat is damp. What did the audits find about dads in assessments?"
+    ).found
+
+
+def test_a_sign_off_is_only_thanks() -> None:
+    assert is_sign_off("Thanks in advance!") and is_sign_off("Any help appreciated.") and is_sign_off("Many thanks, x")
+    assert not is_sign_off("any help with dads?") and not is_sign_off("thanks for the CP plan tips, what about dads")

@@ -464,6 +464,17 @@ def asker_positions(typed: list[str], sentence_of: list[int]) -> list[tuple[set[
     return found
 
 
+# "Thanks in advance!", "Any help appreciated.", "Many thanks, Jo": a sentence of thanks signs the message off.
+SIGN_OFF_CORE = frozenset({"thanks", "thank", "thx", "ty", "tia", "appreciated", "appreciate", "cheers", "regards"})
+SIGN_OFF_WORDS = SIGN_OFF_CORE | {"advance", "help", "any", "much", "many", "grateful", "kind", "best", "wishes", "x"}
+
+
+def is_sign_off(sentence: str) -> bool:
+    """Whether a sentence only thanks or signs off (it says nothing about what is asked)."""
+    found = [word for word in words(sentence) if word not in STOPWORDS or word in SIGN_OFF_CORE]
+    return bool(found) and not SIGN_OFF_CORE.isdisjoint(found) and set(found) <= SIGN_OFF_WORDS
+
+
 def has_phrase(typed: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
     """Whether any of the phrases occurs in the words, consecutively."""
     lengths = {len(phrase) for phrase in phrases}
@@ -706,7 +717,21 @@ class Analyser:
             unit.titles = {titles[position] for position in unit.positions if position in titles}
             if unit.titles and not unit.offtopic:
                 unit.notes.append(f"names the audit: {', '.join(sorted(unit.titles))}")
-        self.weigh(query.units, name_like(text, zipf), zipf, family=names_a_family_member(typed))
+        # The case told before what is asked, and a closing "thanks in advance": words there that the knowledge
+        # base does not know are the case's detail or courtesy, no sign that the question is on something else.
+        signed_off = {number for number, sentence in enumerate(parts) if number and is_sign_off(sentence)}
+        aside = self.told_sentences(query.units, parts, sentence_of) | signed_off
+        self.weigh(
+            query.units,
+            name_like(text, zipf),
+            zipf,
+            family=names_a_family_member(typed),
+            aside={index for index in range(len(typed)) if sentence_of[index] in aside},
+        )
+        for unit in query.units:
+            if unit.positions and sentence_of[unit.positions[0]] in signed_off:
+                unit.weight = 0.0
+                unit.notes.append("a closing thanks: weighs nothing")
         for unit in query.units:
             if unit.positions and own_period.issuperset(unit.positions):
                 self.as_filler(unit, "the audits' own year")
@@ -1201,13 +1226,22 @@ class Analyser:
                 units.append(unit)
         return units
 
-    def weigh(self, units: list[Unit], names: set[str], zipf: dict[str, float], *, family: bool = False) -> None:
+    def weigh(
+        self,
+        units: list[Unit],
+        names: set[str],
+        zipf: dict[str, float],
+        *,
+        family: bool = False,
+        aside: set[int] | None = None,
+    ) -> None:
         """Set each unit's commonness and weight.
 
         Rejection rests on the absence of evidence for a learning topic: once the question names specific learning
         concepts, a word the passages never use weighs only `beside_concept` of what it would, so one unknown word
         cannot blank an answerable question; a workplace word gives way only to clearer evidence, or to a learning
-        concept when `family`: the question names someone the case is about.
+        concept when `family`: the question names someone the case is about. Words at the positions `aside` (the
+        case told, a closing thanks) are not counted as signs of another topic.
         """
         tuning = self.tuning
         evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
@@ -1231,6 +1265,7 @@ class Analyser:
             and self.unseen(unit)
             and 0.0 < typed_commonness(unit, zipf) < tuning.filler_zipf
             and not says_nothing(unit, names)
+            and not (aside and unit.positions and aside.issuperset(unit.positions))
         ]
         learning = bool(evidence)
         # Unknown words typed together say one thing ("tick-box plans", "plans gathering dust"): each run counts once.
