@@ -1591,3 +1591,12 @@ def test_the_case_told_and_a_closing_thanks_cannot_blank_the_question(kb: Knowle
 def test_a_sign_off_is_only_thanks() -> None:
     assert is_sign_off("Thanks in advance!") and is_sign_off("Any help appreciated.") and is_sign_off("Many thanks, x")
     assert not is_sign_off("any help with dads?") and not is_sign_off("thanks for the CP plan tips, what about dads")
+
+
+def test_a_count_asked_after_a_case_counts_what_is_asked_not_the_case(kb: KnowledgeBase) -> None:
+    question = (
+        "Working with a lone parent whose eldest has just started reception, lots of upheaval this year."
+        " How many disabled children were on CP plans in July 2016?"
+    )
+    answer = kb.ask(question)
+    assert answer.found and "321" in answer.results[0].text

@@ -226,6 +226,8 @@ class Unit:
     # The audit a title word of the unit names ("families" in "the families audit"): the unit is that audit's name,
     # which every passage of that audit matches and no other passage does.
     titles: set[str] = field(default_factory=set)
+    # In a sentence telling the case, not in what is asked.
+    told: bool = False
     # What the analysis did to this unit and why, for `ask --explain` ("texting form 'u'", "sounds like ...").
     notes: list[str] = field(default_factory=list)
 
@@ -1419,6 +1421,7 @@ class Analyser:
         for unit in units:
             if unit.positions and sentence_of[unit.positions[0]] in told:
                 unit.weight *= self.tuning.narrative_share
+                unit.told = True
                 unit.notes.append("narrative: told as the case, not asked")
 
     def weigh_contrast(self, units: list[Unit], typed: list[str]) -> None:

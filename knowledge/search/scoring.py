@@ -311,6 +311,8 @@ class Scorer:
         parents and families) matches many passages, the specific one beside it ("new boyfriend": significant
         males) few. With none matched, the heaviest concept."""
         concepts = [index for index, unit in enumerate(query.units) if unit.concept is not None]
+        # What is asked, not the case told beside it, is what the question is mainly about.
+        concepts = [index for index in concepts if not query.units[index].told] or concepts
         reach = {index: sum(hit.matches[index].credit >= self.tuning.credit_tag for hit in hits) for index in concepts}
         matched = [index for index in concepts if reach[index]]
         return max(
@@ -344,6 +346,7 @@ class Scorer:
             if unit.concept is not None
             and not set(unit.words) <= INTENT_WORDS
             and not unit.signpost
+            and not unit.told  # the case told is not what is counted
             and not (query.audits and unit.concept.audits)
         ]
         return any(
