@@ -1600,3 +1600,18 @@ def test_a_count_asked_after_a_case_counts_what_is_asked_not_the_case(kb: Knowle
     )
     answer = kb.ask(question)
     assert answer.found and "321" in answer.results[0].text
+
+
+@pytest.mark.parametrize("asked", ["TAC meeting attendance?", "Professional curiosity?"])
+def test_a_broad_setting_told_before_a_short_question_does_not_lead_the_answer(kb: KnowledgeBase, asked: str) -> None:
+    # "Family of six ... a toddler ... granddad helps out": the case's setting, not what is asked.
+    story = "Quick question before my visits today. Family of six, two teenagers at secondary and a toddler, granddad"
+    answer = kb.ask(f"{story} helps out most days. {asked}")
+    assert answer.results[0].id == kb.ask(asked).results[0].id
+
+
+def test_a_list_of_topics_after_the_question_is_part_of_what_is_asked(kb: KnowledgeBase) -> None:
+    question = "what was the families with multiple needs audit about? domestic abuse, drink and drugs, mental health"
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    assert not any("narrative" in note for unit in analysis["units"] for note in unit["notes"])

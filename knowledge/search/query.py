@@ -466,6 +466,11 @@ def asker_positions(typed: list[str], sentence_of: list[int]) -> list[tuple[set[
     return found
 
 
+# Words of a sentence that tells something (a person or a verb): a sentence without any is a list of topics.
+TELLING_WORDS = frozenset(
+    "i we you she he they it is was are were has have had be been im ive shes hes theyre my our his her their"
+    " does did do says said told".split()
+)
 # "Thanks in advance!", "Any help appreciated.", "Many thanks, Jo": a sentence of thanks signs the message off.
 SIGN_OFF_CORE = frozenset({"thanks", "thank", "thx", "ty", "tia", "appreciated", "appreciate", "cheers", "regards"})
 SIGN_OFF_WORDS = SIGN_OFF_CORE | {"advance", "help", "any", "much", "many", "grateful", "kind", "best", "wishes", "x"}
@@ -1369,7 +1374,11 @@ class Analyser:
         explained = [unit for unit in words_ if not set(unit.stems).isdisjoint(description.weights)]
         shared_words = [word for unit in explained for word in unit.words]
         unit = Unit(
-            typed=tuple(shared_words), words=tuple(words(description.name)), stems=description.key, concept=concept
+            typed=tuple(shared_words),
+            words=tuple(words(description.name)),
+            stems=description.key,
+            concept=concept,
+            positions=tuple(sorted({position for part in explained for position in part.positions})),
         )
         unit.weight = min(self.weight(unit), max(part.weight for part in explained))
         unit.notes.append(
@@ -1404,10 +1413,12 @@ class Analyser:
         need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
         # A few words after an asking sentence name what it asks about ("... do I need to notify anyone? private
         # fostering"): a label of the need, not the case.
+        # So does a list of topics, telling nothing ("... what was the audit about? domestic abuse, drink and drugs").
         need |= {
             number
             for number in range(1, len(parts))
-            if number - 1 in need and len(words(parts[number])) <= TOPIC_LABEL_WORDS
+            if number - 1 in need
+            and (len(words(parts[number])) <= TOPIC_LABEL_WORDS or TELLING_WORDS.isdisjoint(words(parts[number])))
         }
         if not need or len(need) == len(parts):
             return set()
@@ -1419,8 +1430,10 @@ class Analyser:
     def weigh_narrative(self, units: list[Unit], told: set[int], sentence_of: list[int]) -> None:
         """The case's words weigh `narrative_share`: the need outweighs the narrative."""
         for unit in units:
-            if unit.positions and sentence_of[unit.positions[0]] in told:
-                unit.weight *= self.tuning.narrative_share
+            if unit.positions and all(sentence_of[position] in told for position in unit.positions):
+                # A broad topic in the case ("family", "a parent", "school") is its setting: it weighs less again.
+                broad = unit.concept is not None and not unit.specific and not unit.signpost
+                unit.weight *= self.tuning.narrative_share * (0.5 if broad else 1.0)
                 unit.told = True
                 unit.notes.append("narrative: told as the case, not asked")
 
