@@ -237,6 +237,8 @@ class Vocabulary:
         """Index every concept by its key phrases; return the phrases' texts."""
         self._key_texts: list[str] = []
         self.full_keys: set[tuple[str, ...]] = set()
+        # Agencies named by a word otherwise dropped as a stopword ("lscb"): read only when nothing else is asked.
+        self.stopword_agencies: dict[str, Concept] = {}
         for row in conn.execute("SELECT id, terms, variants, themes, agencies FROM thesaurus"):
             entry_id, terms, variants, themes, agencies = row
             terms, variants = json.loads(terms), json.loads(variants)
@@ -270,6 +272,10 @@ class Vocabulary:
             )
             for phrase in phrases:
                 self._add(phrase, concept)
+                # "LSCB" is a word about the audits themselves (a stopword), and also an agency.
+                named = words(phrase)
+                if len(named) == 1 and named[0] in STOPWORDS:
+                    self.stopword_agencies.setdefault(named[0], concept)
 
         for theme_id, name, keywords in conn.execute("SELECT id, name, keywords FROM themes"):
             phrases = [name, *json.loads(keywords)]

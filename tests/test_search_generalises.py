@@ -1615,3 +1615,12 @@ def test_a_list_of_topics_after_the_question_is_part_of_what_is_asked(kb: Knowle
     analysis = kb.ask(question, explain=True).analysis
     assert analysis is not None
     assert not any("narrative" in note for unit in analysis["units"] for note in unit["notes"])
+
+
+def test_what_is_asked_of_the_lscb_is_its_own_recommendation(kb: KnowledgeBase) -> None:
+    # "LSCB" is usually a word about the audits themselves; asked what is asked of it, it is the agency.
+    for question in ("what is asked of the LSCB?", "what should LSCB do differently"):
+        answer = kb.ask(question)
+        assert answer.found and "LSCB training programme" in answer.results[0].text, question
+    # "the LSCB audits" are the audits: nothing named to search on.
+    assert not kb.ask("what did the LSCB audits find").found

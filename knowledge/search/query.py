@@ -720,6 +720,10 @@ class Analyser:
         stems = [stem(word) for word in fixed]
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
+        if not any(unit.concept for unit in query.units) and (
+            query.wants_kind == "recommendation" or has_phrase(typed, AGENCY_PHRASES)
+        ):
+            query.units += self.stopword_agency(typed)
         for unit in query.units:
             unit.titles = {titles[position] for position in unit.positions if position in titles}
             if unit.titles and not unit.offtopic:
@@ -1460,6 +1464,18 @@ class Analyser:
             if unit.positions and max(unit.positions) < cut:
                 unit.weight *= CONTRAST_SHARE
                 unit.notes.append(BACKGROUND_NOTE if pointed or not unit.signpost else "before the question's 'but'")
+
+    def stopword_agency(self, typed: list[str]) -> list[Unit]:
+        """For a question asking what is asked of an agency and naming no topic, the agency named by a word usually
+        dropped as being about the audits themselves ("what is asked of the LSCB?"; not "the LSCB audits"), as a
+        unit; else none."""
+        for index, word in enumerate(typed):
+            concept = self.vocab.stopword_agencies.get(word)
+            if concept is not None and typed[index + 1 : index + 2] not in ([w] for w in AUDIT_WORDS):
+                unit = Unit(typed=(word,), words=(word,), stems=(stem(word),), concept=concept, positions=(index,))
+                unit.notes.append("the agency the question names (nothing else is asked about)")
+                return [unit]
+        return []
 
     def weigh_introduction(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
         """The asker's own role, as they introduce themselves ("I'm a community midwife. ..."), weighs as filler
