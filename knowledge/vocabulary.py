@@ -174,6 +174,7 @@ class Vocabulary:
         self._signpost_words = sorted(
             {word for phrase in self.signpost_phrases() for word in words(phrase) if len(word) >= MIN_SIGNPOST_TYPO}
         )
+        self._signpost_word_set = frozenset(self._signpost_words)
         key_texts = self._load_concepts(conn)
         # Choices for typo correction: the corpus words, every word of a concept key, and the words people
         # use about the audits themselves ("recomendations" -> "recommendations").
@@ -537,6 +538,11 @@ class Vocabulary:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
+        # Two letters the wrong way round ("housr", "rseet") first: the ratio is too strict for them in short words.
+        for index in range(len(word) - 1):
+            swapped = word[:index] + word[index + 1] + word[index] + word[index + 2 :]
+            if swapped != word and swapped in self._signpost_word_set:
+                return swapped
         found = closest_spelling(word, self._signpost_words)
         if found is None or found[0] != word[0] or found.startswith(word) or word.startswith(found):
             return None

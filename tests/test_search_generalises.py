@@ -1624,3 +1624,20 @@ def test_what_is_asked_of_the_lscb_is_its_own_recommendation(kb: KnowledgeBase) 
         assert answer.found and "LSCB training programme" in answer.results[0].text, question
     # "the LSCB audits" are the audits: nothing named to search on.
     assert not kb.ask("what did the LSCB audits find").found
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what's the number for the out of housr duty team", "procedures"),
+        ("rseet my password please", "forms-and-contacts"),
+    ],
+)
+def test_an_out_of_scope_question_with_letters_swapped_is_still_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    # "housr" is "hours" and "rseet" is "reset" (not an abbreviation of "reassessment").
+    assert signposted(kb, question) == [topic]
+    plain = question.replace("housr", "hours").replace("rseet", "reset")
+    assert signposted(kb, plain) == [topic]
+    assert not kb.ask("rseet my Protocol password").found

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from knowledge.privacy import without_personal_details
 from knowledge.search.tuning import TUNING, Tuning
@@ -638,6 +638,7 @@ class Analyser:
         self.vocab = vocabulary
         self.tuning = tuning
         self._common_english: dict[str, list[str]] | None = None  # for `english_typo`, read on first use
+        self._common_set: set[str] | None = None  # for `english_swap`, read on first use
         # The reporting years (April to March, by their first year) in which the audits were completed.
         self.own_years = {
             reporting_year(completed) for (completed,) in conn.execute("SELECT completed FROM audits") if completed
@@ -1062,12 +1063,12 @@ class Analyser:
                 if how in ("abbreviation", "sounds like"):
                     # A word a letter off an everyday one ("meny", "ther", "meannt") is that word mistyped, not an
                     # abbreviation ("maternity") nor a word of a like sound ("theory", "minute").
-                    plain = self.short_english_typo(word, zipf=zipf.get(word))
+                    plain = self.short_english_typo(word, zipf=zipf.get(word)) or self.english_swap(word)
                     if plain is None and len(word) > MAX_SHORT_TYPO and how == "sounds like" and correction:
                         # ... when the word of like sound is further off than a letter ("wirked" is "worked").
                         found = self.english_typo(word, zipf=zipf.get(word))
-                        near = found and Levenshtein.distance(word, found) < Levenshtein.distance(word, correction)
-                        plain = found if near and Levenshtein.distance(word, found) == 1 else None
+                        near = found and OSA.distance(word, found) < OSA.distance(word, correction)
+                        plain = found if near and OSA.distance(word, found) == 1 else None
                     correction, how = (plain, "typo of an English word") if plain else (correction, how)
             if correction is None:
                 correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
@@ -1097,13 +1098,26 @@ class Analyser:
                 self._common_english[common[0]].append(common)
         return self._common_english
 
+    def english_swap(self, word: str) -> str | None:
+        """The common English word a non-word is with two letters the wrong way round ("rseet" -> "reset"), or
+        None: the commonest typo of all, and closer than any abbreviation or like sound."""
+        if not word.isalpha() or self.vocab.is_word(word):
+            return None
+        if self._common_set is None:
+            self._common_set = {common for found in self.common_english().values() for common in found}
+        for index in range(len(word) - 1):
+            swapped = word[:index] + word[index + 1] + word[index] + word[index + 2 :]
+            if swapped != word and swapped in self._common_set:
+                return swapped
+        return None
+
     def short_english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
         """The commonest English word one letter off a short non-word, when it is among the commonest words of all
         ("meny" -> "many"; not "sibs" -> "sobs", which abbreviates "siblings")."""
         if not word.isalpha() or self.vocab.is_word(word) or (zipf is not None and zipf >= REAL_WORD_ZIPF):
             return None
         candidates = self.common_english().get(word[0], [])
-        near = [common for common in candidates if Levenshtein.distance(word, common) == 1]
+        near = [common for common in candidates if OSA.distance(word, common) == 1]
         if not near:
             return None
         commonness = self.english(set(near))
