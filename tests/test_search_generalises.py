@@ -1641,3 +1641,15 @@ def test_an_out_of_scope_question_with_letters_swapped_is_still_signposted(
     plain = question.replace("housr", "hours").replace("rseet", "reset")
     assert signposted(kb, plain) == [topic]
     assert not kb.ask("rseet my Protocol password").found
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what's the address for the MASH office", "practicalities"),
+        ("a pupil shared an indecent image of herself, what now", "online-harms"),
+        ("has Redbridge had any domestic homicide reviews", "reviews"),
+    ],
+)
+def test_addresses_images_and_homicide_reviews_are_signposted(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert signposted(kb, question) == [topic]
