@@ -817,6 +817,11 @@ def test_a_described_concept_excuses_an_unknown_word_as_a_named_one_does(kb: Kno
         "what are the steps in the escalation policy",
         "Operation Encompass - how do schools get notified",
         "where do I find the MASH referral form",
+        # The audits hold what was learned from cases, not how to write, run or complete things.
+        "how do I write a good chronology",
+        "how to run a signs of safety mapping meeting",
+        "how long should schools keep safeguarding records",
+        "how do i complete a CAF form properly",
     ],
 )
 def test_deadlines_escalation_and_notification_schemes_get_a_signpost(kb: KnowledgeBase, question: str) -> None:
@@ -1217,22 +1222,6 @@ def test_a_signposted_topic_before_the_last_but_is_background_to_the_learning_to
     ]
 
 
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("mum keeps exaggerating symptoms to the GP, is that abuse", "fabricated-illness"),
-        ("toddler with medically unexplained seizures, what do I do", "fabricated-illness"),
-        ("what replaced the LSCB when the safeguarding partners took over", "the-board"),
-        ("were LSCBs abolished after the Wood review", "the-board"),
-        ("what is the child population of the borough", "statistics"),
-        ("how many young people live in the area", "statistics"),
-    ],
-)
-def test_everyday_words_for_an_uncovered_topic_get_its_signpost(kb: KnowledgeBase, question: str, topic: str) -> None:
-    """Practitioners name fabricated illness by what they see, and the board's successor by its new name."""
-    assert signposted(kb, question) == [topic]
-
-
 def test_replaced_or_population_words_do_not_signpost_learning_topics(kb: KnowledgeBase) -> None:
     assert kb.ask("the social worker was replaced by an agency worker three times").found
     assert kb.ask("how many of the audited cases had a social worker replaced").found
@@ -1310,21 +1299,6 @@ def test_a_count_the_audits_do_not_hold_is_signposted_not_answered_with_the_audi
     assert kb.ask("how many cases were looked at in the CSE audit?").found
     assert kb.ask("how many of the multiple needs children had a cp plan").found
     assert "321" in kb.ask("how many disabled children were on cp plans in july 2016").results[0].text
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("where is the LSCB escalation and professional challenge policy?", "forms-and-contacts"),
-        ("can you send me a copy of the neglect toolkit", "forms-and-contacts"),
-        ("whistleblowing policy for staff worried about their own agency", "allegations-against-staff"),
-        ("I think I need to blow the whistle on my own team", "allegations-against-staff"),
-    ],
-)
-def test_asking_where_a_policy_is_or_how_to_whistleblow_is_signposted(
-    kb: KnowledgeBase, question: str, topic: str
-) -> None:
-    assert signposted(kb, question) == [topic]
 
 
 def test_the_audits_learning_on_escalation_still_answers_without_a_request_for_the_policy(kb: KnowledgeBase) -> None:
@@ -1434,20 +1408,6 @@ def test_joined_up_is_agencies_working_together(kb: KnowledgeBase) -> None:
     assert "thesaurus:multi-agency-working" in joined["concepts"]
 
 
-@pytest.mark.parametrize(
-    "question",
-    [
-        "how do I write a good chronology",
-        "how to run a signs of safety mapping meeting",
-        "how long should schools keep safeguarding records",
-        "how do i complete a CAF form properly",
-    ],
-)
-def test_how_to_do_a_practice_task_is_signposted_to_procedures(kb: KnowledgeBase, question: str) -> None:
-    # The audits hold what was learned from cases, not how to write, run or complete things.
-    assert signposted(kb, question) in (["procedures"], ["forms-and-contacts"])
-
-
 def test_what_the_audits_found_about_a_task_is_still_answered(kb: KnowledgeBase) -> None:
     assert kb.ask("what did the audits find about chronologies").found
     assert kb.ask("how do we hear the voice of pre-verbal children?").found
@@ -1516,6 +1476,22 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("is the core group tomorrow still on", "practicalities"),
         ("neighbour is worried about an elderly man who seems neglected", "adult-safeguarding"),
         ("does Redbridge use contextual safeguarding for teenagers", "criminal-exploitation"),
+        ("mum keeps exaggerating symptoms to the GP, is that abuse", "fabricated-illness"),
+        ("toddler with medically unexplained seizures, what do I do", "fabricated-illness"),
+        ("what replaced the LSCB when the safeguarding partners took over", "the-board"),
+        ("were LSCBs abolished after the Wood review", "the-board"),
+        ("what is the child population of the borough", "statistics"),
+        ("how many young people live in the area", "statistics"),
+        ("where is the LSCB escalation and professional challenge policy?", "forms-and-contacts"),
+        ("can you send me a copy of the neglect toolkit", "forms-and-contacts"),
+        ("whistleblowing policy for staff worried about their own agency", "allegations-against-staff"),
+        ("I think I need to blow the whistle on my own team", "allegations-against-staff"),
+        ("are school nurses required to attend every core group", "procedures"),
+        ("mum has been arrested, who looks after the baby tonight?", "practicalities"),
+        ("what is the agency staff turnover rate in children's social care", "statistics"),
+        ("what's the address for the MASH office", "practicalities"),
+        ("a pupil shared an indecent image of herself, what now", "online-harms"),
+        ("has Redbridge had any domestic homicide reviews", "reviews"),
     ],
 )
 def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
@@ -1547,18 +1523,6 @@ def test_a_figure_for_a_year_other_than_the_audits_is_signposted_even_when_a_pas
     assert kb.ask("how many dads were missed in the 2016-2017 audits").found
     # Not asking for a figure, a passage's own date is its own.
     assert kb.ask("what did the 2017-2018 see the adult see the child sessions cover").found
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("are school nurses required to attend every core group", "procedures"),
-        ("mum has been arrested, who looks after the baby tonight?", "practicalities"),
-        ("what is the agency staff turnover rate in children's social care", "statistics"),
-    ],
-)
-def test_duties_tonight_and_rates_are_signposted(kb: KnowledgeBase, question: str, topic: str) -> None:
-    assert signposted(kb, question) == [topic]
 
 
 def test_i_need_the_sentence_is_the_need_not_the_case(kb: KnowledgeBase) -> None:
@@ -1626,30 +1590,12 @@ def test_what_is_asked_of_the_lscb_is_its_own_recommendation(kb: KnowledgeBase) 
     assert not kb.ask("what did the LSCB audits find").found
 
 
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
+def test_an_out_of_scope_question_with_letters_swapped_is_still_signposted(kb: KnowledgeBase) -> None:
+    # "housr" is "hours" and "rseet" is "reset" (not an abbreviation of "reassessment").
+    for typed, topic in [
         ("what's the number for the out of housr duty team", "procedures"),
         ("rseet my password please", "forms-and-contacts"),
-    ],
-)
-def test_an_out_of_scope_question_with_letters_swapped_is_still_signposted(
-    kb: KnowledgeBase, question: str, topic: str
-) -> None:
-    # "housr" is "hours" and "rseet" is "reset" (not an abbreviation of "reassessment").
-    assert signposted(kb, question) == [topic]
-    plain = question.replace("housr", "hours").replace("rseet", "reset")
-    assert signposted(kb, plain) == [topic]
+    ]:
+        assert signposted(kb, typed) == [topic]
+        assert signposted(kb, typed.replace("housr", "hours").replace("rseet", "reset")) == [topic]
     assert not kb.ask("rseet my Protocol password").found
-
-
-@pytest.mark.parametrize(
-    ("question", "topic"),
-    [
-        ("what's the address for the MASH office", "practicalities"),
-        ("a pupil shared an indecent image of herself, what now", "online-harms"),
-        ("has Redbridge had any domestic homicide reviews", "reviews"),
-    ],
-)
-def test_addresses_images_and_homicide_reviews_are_signposted(kb: KnowledgeBase, question: str, topic: str) -> None:
-    assert signposted(kb, question) == [topic]
