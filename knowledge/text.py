@@ -432,6 +432,16 @@ def sound_key(word: str) -> str:
     return _LATER_VOWELS.sub("", word)
 
 
+def transpositions(word: str) -> list[str]:
+    """The word with each pair of neighbouring letters the wrong way round, in order ("heatlh" -> ..., "health",
+    ...): the commonest typo of all. A pair of equal letters gives nothing new and is skipped."""
+    return [
+        word[:index] + word[index + 1] + word[index] + word[index + 2 :]
+        for index in range(len(word) - 1)
+        if word[index] != word[index + 1]
+    ]
+
+
 def is_abbreviation(short: str, word: str) -> bool:
     """Whether `short` is `word` with letters dropped (same first and last letter, letters in order)."""
     if len(short) >= len(word) or short[0] != word[0] or short[-1] != word[-1]:

@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from knowledge.models import Signpost, comparable_text
-from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, words
+from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, transpositions, words
 
 MAX_PHRASE = 6
 PASSAGES_PER_WORD = 20_000
@@ -166,15 +166,10 @@ class Vocabulary:
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
         # Words of the signposts' phrases are spelt as meant ("clare" of "clare's law" is no typo of "care").
-        self.signpost_words = frozenset(
-            word for signpost in self.signposts.values() for phrase in signpost.phrases for word in words(phrase)
-        )
+        self.signpost_words = frozenset(word for phrase in self.signpost_phrases() for word in words(phrase))
         self._sorted_words: list[str] | None = None  # for `root`, sorted on first use
         # The words of the signposts' phrases, as choices for reading a misspelt one ("radicalisaton").
-        self._signpost_words = sorted(
-            {word for phrase in self.signpost_phrases() for word in words(phrase) if len(word) >= MIN_SIGNPOST_TYPO}
-        )
-        self._signpost_word_set = frozenset(self._signpost_words)
+        self._signpost_words = sorted(word for word in self.signpost_words if len(word) >= MIN_SIGNPOST_TYPO)
         key_texts = self._load_concepts(conn)
         # Choices for typo correction: the corpus words, every word of a concept key, and the words people
         # use about the audits themselves ("recomendations" -> "recommendations").
@@ -403,9 +398,7 @@ class Vocabulary:
         if after is not None:
             options.update(self._before.get(stem(after), {}))
         near = [
-            typed
-            for key, typed in options.items()
-            if OSA.distance(stemmed, key) <= 1 or OSA.distance(word, typed) <= 1
+            typed for key, typed in options.items() if OSA.distance(stemmed, key) <= 1 or OSA.distance(word, typed) <= 1
         ]
         return near[0] if len(near) == 1 else None
 
@@ -539,10 +532,9 @@ class Vocabulary:
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
         # Two letters the wrong way round ("housr", "rseet") first: the ratio is too strict for them in short words.
-        for index in range(len(word) - 1):
-            swapped = word[:index] + word[index + 1] + word[index] + word[index + 2 :]
-            if swapped != word and swapped in self._signpost_word_set:
-                return swapped
+        swapped = next((choice for choice in transpositions(word) if choice in self.signpost_words), None)
+        if swapped is not None:
+            return swapped
         found = closest_spelling(word, self._signpost_words)
         if found is None or found[0] != word[0] or found.startswith(word) or word.startswith(found):
             return None
@@ -570,10 +562,8 @@ class Vocabulary:
         # in a short word the ratio below is too strict for it.
         swapped = [
             choice
-            for index in range(len(word) - 1)
-            if word[index] != word[index + 1]
-            and (choice := word[:index] + word[index + 1] + word[index] + word[index + 2 :]) in self._choices
-            and self._choice_df.get(choice, 0) >= support * TYPO_RATIO
+            for choice in transpositions(word)
+            if choice in self._choices and self._choice_df.get(choice, 0) >= support * TYPO_RATIO
         ]
         if swapped:
             return max(swapped, key=lambda choice: (self._choice_df.get(choice, 0), choice))

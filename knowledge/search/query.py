@@ -41,6 +41,7 @@ from knowledge.text import (
     social,
     stem,
     strip_slack_markup,
+    transpositions,
     words,
 )
 from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, closest_spelling
@@ -754,8 +755,8 @@ class Analyser:
         self.describe(query.units)
         self.weigh_askers(query.units, typed, sentence_of)
         self.weigh_introduction(query.units, typed, sentence_of)
+        asks_number = query.intent == "fact" or query.counts
         for unit in query.units:
-            asks_number = query.intent == "fact" or query.counts
             if (
                 len(unit.typed) == 1
                 and unit.typed[0].isdigit()
@@ -1105,11 +1106,7 @@ class Analyser:
             return None
         if self._common_set is None:
             self._common_set = {common for found in self.common_english().values() for common in found}
-        for index in range(len(word) - 1):
-            swapped = word[:index] + word[index + 1] + word[index] + word[index + 2 :]
-            if swapped != word and swapped in self._common_set:
-                return swapped
-        return None
+        return next((swapped for swapped in transpositions(word) if swapped in self._common_set), None)
 
     def short_english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
         """The commonest English word one letter off a short non-word, when it is among the commonest words of all
@@ -1485,16 +1482,17 @@ class Analyser:
         unit; else none."""
         for index, word in enumerate(typed):
             concept = self.vocab.stopword_agencies.get(word)
-            if concept is not None and typed[index + 1 : index + 2] not in ([w] for w in AUDIT_WORDS):
+            following = typed[index + 1] if index + 1 < len(typed) else ""
+            if concept is not None and following not in AUDIT_WORDS:
                 unit = Unit(typed=(word,), words=(word,), stems=(stem(word),), concept=concept, positions=(index,))
                 unit.notes.append("the agency the question names (nothing else is asked about)")
                 return [unit]
         return []
 
     def weigh_introduction(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
-        """The asker's own role, as they introduce themselves ("I'm a community midwife. ..."), weighs as filler
-        when the question names a concept besides: it says who asks, and the learning asked for need not name
-        them (an agency question keeps the role: see `Query.named_agencies`)."""
+        """The asker's own role, as they introduce themselves ("I'm a community midwife. ..."), weighs as the case
+        told (`narrative_share`) when the question names a concept besides: it says who asks, and the learning asked
+        for need not name them (an agency question keeps the role: see `Query.named_agencies`)."""
         role = introduction_positions(typed, sentence_of)
         if not role:
             return
