@@ -1492,6 +1492,10 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("what's the address for the MASH office", "practicalities"),
         ("a pupil shared an indecent image of herself, what now", "online-harms"),
         ("has Redbridge had any domestic homicide reviews", "reviews"),
+        # How often or how long, asked in the present, is a rule of practice, whatever the topic's words.
+        ("how often are LAC reviews chaired by the IRO?", "procedures"),
+        ("how quickly does a health visitor see a new baby", "procedures"),
+        ("how soon must the core group meet", "procedures"),
     ],
 )
 def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
@@ -1505,6 +1509,7 @@ def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
     [
         "school nurse contacts for schools",
         "how often was disguised compliance seen",
+        "how long did the core groups take to meet in the CWD cases",
         "were core groups held within timescales in the CWD cases",
         "did children's centres refer families to the right services",
     ],

@@ -78,6 +78,14 @@ ARTEFACT_WORDS = CONTACT_WORDS | {
 }
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 ARTEFACT_READING = ("forms", "and", "contacts")
+# "how often are LAC reviews chaired", "how long does a DVPO last", "how soon must we ...": how often or how long
+# something is done, asked in the present, is a rule of practice (read as the signpost phrase `TIMING_READING`);
+# asked in the past ("how often was disguised compliance seen") it is what the audits found.
+TIMING_WORDS = frozenset({"often", "long", "soon", "quickly", "frequently"})
+PRESENT_AUXILIARIES = frozenset(
+    {"are", "is", "do", "does", "should", "must", "can", "will", "would", "could", "shall", "may", "ought"}
+)
+TIMING_READING = ("how", "often", "should")
 REQUEST_REACH = 8
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -180,6 +188,7 @@ def stems_of(words_: tuple[str, ...]) -> tuple[str, ...]:
 OTHER_YEAR = stems_of(OTHER_YEAR_WORDS)
 OTHER_AREA = stems_of(OTHER_AREA_WORDS)
 ARTEFACT = stems_of(ARTEFACT_READING)
+TIMING = stems_of(TIMING_READING)
 READINGS = {reading: stems_of(reading) for reading in (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)}
 
 
@@ -823,6 +832,7 @@ class Analyser:
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=about_audits)
         spans += self.other_areas(typed, taken, find, zipf, notes)
         spans += self.artefact_requests(typed, taken, find, notes)
+        spans += self.timing_rules(typed, taken, find, notes)
         spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
@@ -918,6 +928,32 @@ class Analyser:
                 notes[index] = f"asks where to find a {word}: read as '{' '.join(ARTEFACT_READING)}'"
             break
         return spans
+
+    @staticmethod
+    def timing_rules(
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """How often or how long something is done, asked in the present ("how often are LAC reviews chaired",
+        "how long does a protection order last"): a rule of practice, read as the signpost phrase
+        `TIMING_READING`. Asked in the past ("how often was it seen", "how long did it take") it is what the audits
+        found, and left to them."""
+        for index in range(len(typed) - 2):
+            if typed[index] != "how" or typed[index + 1] not in TIMING_WORDS or taken[index] or taken[index + 1]:
+                continue
+            if typed[index + 2] not in PRESENT_AUXILIARIES:
+                continue
+            concept = find(TIMING)
+            if concept is None:
+                return []
+            taken[index] = taken[index + 1] = True
+            if notes is not None:
+                what = " ".join(typed[index : index + 3])
+                notes[index] = f"asks a rule of practice ({what} ...): read as '{' '.join(TIMING_READING)}'"
+            return [([index, index + 1], concept)]
+        return []
 
     def titled_audits(self, typed: list[str]) -> dict[int, str]:
         """Audits named by a word of their title only, a few words before "audit" ("the families with multiple
