@@ -21,7 +21,7 @@ from knowledge.digest import build_digest
 from knowledge.formatting import NOTHING_FOUND, NOTICES
 from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
-from knowledge.search.query import is_sign_off
+from knowledge.search.query import is_sign_off, refers_back
 from knowledge.search.scoring import Sequence
 from knowledge.text import is_abbreviation, sound_key, stem, words
 from knowledge.vocabulary import key_of
@@ -244,7 +244,62 @@ def test_a_concept_described_in_the_glossarys_words_is_matched(kb: KnowledgeBase
     assert any("disguised compliance" in text for text in texts), texts
 
 
+def test_words_describing_a_concept_the_question_also_names_are_explained_by_it(kb: KnowledgeBase) -> None:
+    """Accepting "what dad told them" is how the glossary describes professional curiosity, named as "digging
+    deeper": the describing words are no sign of another topic."""
+    question = "staff just accepting what dad told them and never digging deeper - was that raised anywhere?"
+    answer = kb.ask(question)
+    assert answer.found and "fmn-f3" in [result.id for result in answer.results[:2]]
+    assert "explained by the named concept's description glossary:professional-curiosity" in notes_of(kb, question)
+
+
+def test_a_phrase_with_two_stopwords_inside_is_still_the_phrase(kb: KnowledgeBase) -> None:
+    analysis = kb.ask("nobody joins it all up for the nursery", explain=True).analysis
+    assert analysis is not None
+    assert any(unit["unit"] == "joins up" and unit["concepts"] for unit in analysis["units"]), analysis["units"]
+
+
+def test_a_broad_concept_the_passage_does_not_hold_does_not_outweigh_the_agency_asked_about(
+    kb: KnowledgeBase,
+) -> None:
+    """The word "role" names the broad concept of responsibilities; the youth offending service's own passage does not say
+    it, and that is no sign the question is on something else."""
+    answer = kb.ask("what role did the youth offending service play")
+    assert answer.found and answer.results[0].id == "cse-f11"
+
+
 # -- 4. narrative vs need ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("clause", "frame"),
+    [
+        ("was that raised anywhere", True),
+        ("did the audits pick that up", True),
+        ("does the audit say anything useful about this", True),
+        ("was that flagged in the audit", True),
+        ("did it say anything about dads", False),  # names its own topic after the word pointing back
+        ("was that part of the board's plans", False),
+        ("what did the audits find", False),  # points back at nothing
+    ],
+)
+def test_a_clause_asking_whether_the_audits_cover_what_was_said_points_back_at_it(clause: str, frame: bool) -> None:
+    assert refers_back(words(clause)) is frame
+
+
+def test_a_closing_clause_asking_whether_the_audits_cover_it_is_not_the_topic(kb: KnowledgeBase) -> None:
+    """The clause "did the audits pick that up" asks whether the audits noticed what was described, not about identifying risk
+    ("pick up"); its words weigh as filler and are no sign of another topic."""
+    question = "the nursery keeps saying the same worries but nobody joins it all up - did the audits pick that up?"
+    answer = kb.ask(question, explain=True)
+    assert answer.found
+    assert answer.analysis is not None
+    pick = next(unit for unit in answer.analysis["units"] if unit["unit"] == "pick up")
+    assert not pick["concepts"]
+    assert any(note.startswith("asks whether the audits cover what was said before it") for note in pick["notes"])
+    # Said as a sentence of its own, it asks about the case told before it.
+    told = kb.ask("Nobody from health came to the TAC meetings for a 3 year old. Did the audit pick this up?")
+    assert told.found and told.results[0].audit.id == "early-years"
+
+
 def test_a_case_told_before_the_question_weighs_less_than_the_question(kb: KnowledgeBase) -> None:
     question = (
         "Year 9 girl, lives with nan, lots of arguments at home and older brother in trouble. "
@@ -1496,6 +1551,9 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("how often are LAC reviews chaired by the IRO?", "procedures"),
         ("how quickly does a health visitor see a new baby", "procedures"),
         ("how soon must the core group meet", "procedures"),
+        # A form or template asked for by what it is for, which no passage names.
+        ("a chronology template for core group meetings", "forms-and-contacts"),
+        ("the GP report template for a child protection conference", "forms-and-contacts"),
     ],
 )
 def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(

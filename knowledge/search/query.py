@@ -77,6 +77,10 @@ ARTEFACT_WORDS = CONTACT_WORDS | {
     *("policy", "policies", "toolkit", "toolkits", "flowchart", "flowcharts"),
 }
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
+# ... and the artefacts asked for by what they are for ("the email for the conference admin", "a template for core
+# group minutes"); a policy or a toolkit "for" something is also a topic the audits may discuss, and a login "for
+# children's centres" their access to records.
+FOR_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "leaflet", "leaflets"}
 ARTEFACT_READING = ("forms", "and", "contacts")
 # "how often are LAC reviews chaired", "how long does a DVPO last", "how soon must we ...": how often or how long
 # something is done, asked in the present, is a rule of practice (read as the signpost phrase `TIMING_READING`);
@@ -377,6 +381,40 @@ def sentences(text: str) -> list[str]:
     return [part for part in _SENTENCE_END.split(text) if part.strip()]
 
 
+# Where a sentence breaks into clauses: a spaced dash, a semicolon or a colon ("... turning up - was that raised?").
+_CLAUSE_BREAK = re.compile(r"\s[-\u2013\u2014]+\s|\u2014|[;:]\s")
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence, split at a spaced dash, a semicolon or a colon, non-empty."""
+    return [part for part in _CLAUSE_BREAK.split(sentence) if part.strip()]
+
+
+# A short clause after the topic that asks whether the audits cover it, pointing back at it ("was that raised
+# anywhere?", "did the audits pick that up?", "does the audit say anything useful about this?"): its words say what
+# is asked, not what about. It opens with an asking word and holds a word pointing back.
+FRAME_OPENERS = frozenset(
+    "was were did does do is are has have had any anything could can would will what whats".split()
+)
+POINTING_BACK = frozenset({"that", "this", "it", "these", "those"})
+MAX_FRAME_WORDS = 10
+# After the word pointing back, a frame says little more ("... pick that up", "was that flagged in the audit") and
+# names no topic of its own ("did it say anything about dads", "was that part of the board's plans").
+MAX_AFTER_POINTER = 4
+TOPIC_PREPOSITIONS = frozenset({"about", "on", "re", "regarding", "around", "for", "of", "with"})
+
+
+def refers_back(clause: list[str]) -> bool:
+    """Whether a clause asks about what was said before it, pointing back at it (see `FRAME_OPENERS`)."""
+    if not 0 < len(clause) <= MAX_FRAME_WORDS or clause[0] not in FRAME_OPENERS:
+        return False
+    pointers = [index for index, word in enumerate(clause) if index and word in POINTING_BACK]
+    if not pointers:
+        return False
+    after = clause[pointers[-1] + 1 :]
+    return len(after) <= MAX_AFTER_POINTER and TOPIC_PREPOSITIONS.isdisjoint(after)
+
+
 # Words and phrases that ask indirectly, anywhere in a sentence ("I'd like to know what ...", "she asked me whether
 # ...", "just wondering if ...").
 INDIRECT_ASKS = frozenset({"wondering", "wondered"})
@@ -669,12 +707,20 @@ class Analyser:
         sentence_of: list[int] = []
         parts = sentences(text)
         quoted: set[int] = set()  # positions of words only inside quotes ("the plan says 'mum to engage'")
+        # Positions of a clause asking whether the audits cover what was said before it, in its sentence (`framed`)
+        # or as a sentence of its own (`framed_alone`).
+        framed: set[int] = set()
+        framed_alone: set[int] = set()
         for number, sentence in enumerate(parts):
-            read = self.forms(words(sentence), query.corrections, notes, start=len(typed))
             inside = quoted_words(sentence)
-            quoted.update(len(typed) + index for index, word in enumerate(read) if word in inside)
-            typed += read
-            sentence_of += [number] * len(read)
+            for clause in clauses(sentence):
+                read = self.forms(words(clause), query.corrections, notes, start=len(typed))
+                if typed and refers_back(read):
+                    alone = not sentence_of or sentence_of[-1] != number
+                    (framed_alone if alone else framed).update(range(len(typed), len(typed) + len(read)))
+                quoted.update(len(typed) + index for index, word in enumerate(read) if word in inside)
+                typed += read
+                sentence_of += [number] * len(read)
         present = set(typed)
         query.defines = defined_term(typed)
         said = social(typed) or ("task" if asks_a_task(typed) else None)
@@ -742,14 +788,17 @@ class Analyser:
         # The case told before what is asked, and a closing "thanks in advance": words there that the knowledge
         # base does not know are the case's detail or courtesy, no sign that the question is on something else.
         signed_off = {number for number, sentence in enumerate(parts) if number and is_sign_off(sentence)}
+        frame = self.frame_units(query.units, framed, framed_alone)
         aside = self.told_sentences(query.units, parts, sentence_of) | signed_off
         self.weigh(
             query.units,
             name_like(text, zipf),
             zipf,
             family=names_a_family_member(typed),
-            aside={index for index in range(len(typed)) if sentence_of[index] in aside},
+            aside={index for index in range(len(typed)) if sentence_of[index] in aside} | framed | framed_alone,
         )
+        for unit in frame:
+            self.as_filler(unit, "asks whether the audits cover what was said before it")
         for unit in query.units:
             if unit.positions and sentence_of[unit.positions[0]] in signed_off:
                 unit.weight = 0.0
@@ -831,7 +880,7 @@ class Analyser:
 
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=about_audits)
         spans += self.other_areas(typed, taken, find, zipf, notes)
-        spans += self.artefact_requests(typed, taken, find, notes)
+        spans += self.artefact_requests(typed, taken, find, notes, read)
         spans += self.timing_rules(typed, taken, find, notes)
         spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
@@ -900,23 +949,32 @@ class Analyser:
                 notes[index] = f"{what}: read as '{' '.join(reading)}'"
         return spans
 
-    @staticmethod
     def artefact_requests(
+        self,
         typed: list[str],
         taken: list[bool],
         find: Callable[[tuple[str, ...]], Concept | None],
         notes: dict[int, str] | None,
+        read: list[str] | None = None,
     ) -> list[Span]:
         """A request for a form, login, email or link ("where's the MASH referral form", "email for the conference
         admin", "a login for Protocol") read as the signpost phrase "forms and contacts": the audits hold what was
         learned, not where things are. An artefact word counts a few words after one asking where it is or for a copy
-        of it ("how do I get a login"); a contact word also when followed by "for" ("email for"). A login "for
-        children's centres" asks about their access, which the audits discuss."""
+        of it ("how do I get a login"); a contact word, form or template also when followed by "for" ("email for",
+        "template for"), unless a passage names it ("the Children's Centres referral form")."""
+        read = read or typed  # the words as their typos are read
         spans: list[Span] = []
         for index, word in enumerate(typed):
             if word not in ARTEFACT_WORDS or taken[index]:
                 continue
-            followed = word in CONTACT_WORDS and index + 1 < len(typed) and typed[index + 1] == "for"
+            followed = (
+                word in FOR_WORDS
+                and index + 1 < len(typed)
+                and typed[index + 1] == "for"
+                # ... unless a passage speaks of it and of what it is for ("refer to the children's centre using the
+                # Children's Centres referral form"): that is learning.
+                and not self.names_artefact(read, index)
+            )
             if not followed and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
             concept = find(ARTEFACT)
@@ -969,6 +1027,27 @@ class Analyser:
                 if audit is not None:
                     named[position] = audit
         return named
+
+    def names_artefact(self, read: list[str], index: int) -> bool:
+        """Whether a passage names the artefact at `index` with the word before it ("referral form", or the one
+        before a second artefact word: "referral form template"), beside a word said around it."""
+        after = read[index + 2 : index + 5]
+        return any(
+            self.mentions(read[at - 1 : at + 1], beside=read[max(0, at - 4) : at - 1] + after)
+            for at in (index, index - 1)
+            if at >= 1 and (at == index or read[at] in ARTEFACT_WORDS)
+        )
+
+    def mentions(self, typed: list[str], *, beside: list[str]) -> bool:
+        """Whether a passage holds these words in this order ("referral form") and one of the words `beside` that
+        are not stopwords, if any."""
+        phrase = " ".join(stem(word) for word in typed if word.isalnum())
+        others = [f'"{stem(word)}"' for word in beside if word.isalnum() and word not in STOPWORDS]
+        if not phrase:
+            return False
+        match = f'stems : "{phrase}"' + (f" AND stems : ({' OR '.join(others)})" if others else "")
+        found = self.conn.execute("SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (match,))
+        return found.fetchone() is not None
 
     def mentions_period(self, start: str, end: str) -> bool:
         """Whether a passage names the period from `start` to `end` ("2017-2018", "2017-18", "2017/18")."""
@@ -1198,8 +1277,8 @@ class Analyser:
         self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
     ) -> list[Span]:
         """Phrases matched on the full word sequence with one word typed inside them ("asking more questions",
-        "asked enough questions"): a stopword or an everyday word naming no concept; one that names something
-        changes the phrase ("on a CIN plan" is no "on a plan")."""
+        "asked enough questions"), a stopword or an everyday word naming no concept, or two stopwords ("joins it all
+        up"); a word that names something changes the phrase ("on a CIN plan" is no "on a plan")."""
         vocab = self.vocab
         spans: list[Span] = []
         longest = min(self.tuning.max_full_phrase, vocab.max_phrase)
@@ -1210,18 +1289,27 @@ class Analyser:
                     continue
                 found = None
                 for gap in range(start + 1, window.stop - 1):
-                    inserted = fixed[gap]
-                    everyday = zipf.get(inserted, 0.0) >= self.tuning.everyday_zipf
-                    if inserted not in STOPWORDS and (not everyday or (stems[gap],) in vocab.concepts):
-                        continue
-                    key = tuple(stems[index] for index in window if index != gap)
-                    if key in vocab.full_keys:
-                        found = (gap, key)
+                    # One word inside, or two stopwords ("joins it all up", "asking them all questions").
+                    for size in (1, 2):
+                        inside = range(gap, gap + size)
+                        if inside.stop > window.stop - 1:
+                            continue
+                        if size == 2 and not all(fixed[index] in STOPWORDS for index in inside):
+                            continue
+                        inserted = fixed[gap]
+                        everyday = zipf.get(inserted, 0.0) >= self.tuning.everyday_zipf
+                        if inserted not in STOPWORDS and (not everyday or (stems[gap],) in vocab.concepts):
+                            continue
+                        key = tuple(stems[index] for index in window if index not in inside)
+                        if key in vocab.full_keys:
+                            found = (inside, key)
+                            break
+                    if found is not None:
                         break
                 if found is None:
                     continue
-                gap, key = found
-                positions = [index for index in window if index != gap]
+                gaps, key = found
+                positions = [index for index in window if index not in gaps]
                 spans.append((positions, vocab.concepts[key]))
                 for index in positions:
                     taken[index] = True
@@ -1420,9 +1508,19 @@ class Analyser:
             return
         description = best[1]
         concept = self.vocab.concepts[description.key]
-        if concept.labels and concept.labels[0] in named:
-            return
         explained = [unit for unit in words_ if not set(unit.stems).isdisjoint(description.weights)]
+        if concept.labels and concept.labels[0] in named:
+            # The question names the concept and describes it too ("workers just accepting what they're told, not
+            # digging deeper"): the describing words are explained by the concept named, no sign of another topic.
+            unknown = any(note.startswith(UNKNOWN_FULLY) for part in explained for note in part.notes)
+            for part in explained:
+                if part.weight > 0:
+                    part.weight *= tuning.beside_concept
+                    part.notes.append(f"explained by the named concept's description {description.label}")
+            if unknown:
+                # A run of unknown words it explains was counted against the concept: one more run is excused.
+                self.excuse_run(units, explained, description.label)
+            return
         shared_words = [word for unit in explained for word in unit.words]
         unit = Unit(
             typed=tuple(shared_words),
@@ -1441,8 +1539,11 @@ class Analyser:
         units.append(unit)
         # The described concept is evidence of a learning topic as a named one is: it excuses one more run of
         # unknown words ("... don't dig or ask the awkward questions").
-        if self.weight(unit) < tuning.specific_share * self.vocab.idf_max:
-            return
+        if self.weight(unit) >= tuning.specific_share * self.vocab.idf_max:
+            self.excuse_run(units, explained, description.label)
+
+    def excuse_run(self, units: list[Unit], explained: list[Unit], label: str) -> None:
+        """Weigh lightly the first run of unknown words weighed fully that `explained` leaves."""
         full = [
             part
             for part in units
@@ -1453,8 +1554,25 @@ class Analyser:
             if min(part.positions, default=-1) == max(first_run[-1].positions, default=-2) + 1:
                 first_run.append(part)
         for part in first_run:
-            part.weight *= tuning.beside_concept
-            part.notes.append(f"unknown word, weighed lightly: the question describes {description.label}")
+            part.weight *= self.tuning.beside_concept
+            part.notes.append(f"unknown word, weighed lightly: the question describes {label}")
+
+    @staticmethod
+    def frame_units(units: list[Unit], framed: set[int], framed_alone: set[int]) -> list[Unit]:
+        """The units of a clause asking whether the audits cover what was said before it ("... - did the audits pick
+        that up?", "... Was that flagged in the audit?"), when what was said names a learning concept: their words
+        say what is asked, not what about. In the topic's own sentence a concept among them ("pick up" as
+        identifying risk) is no topic of the question; as a sentence of its own it still asks something of the case
+        told before it (see `told_sentences`), and only weighs as filler."""
+        both = framed | framed_alone
+        inside = [unit for unit in units if unit.positions and both.issuperset(unit.positions)]
+        before = [unit for unit in units if unit not in inside and unit.concept is not None and not unit.offtopic]
+        if not inside or not before:
+            return []
+        for unit in inside:
+            if framed.issuperset(unit.positions) and not (unit.signpost or unit.offtopic or unit.titles):
+                unit.concept = None
+        return [unit for unit in inside if not unit.signpost and not unit.offtopic and not unit.titles]
 
     @staticmethod
     def told_sentences(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:

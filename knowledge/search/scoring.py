@@ -321,7 +321,9 @@ class Scorer:
             default=None,
         )
 
-    def concept_evidenced(self, hit: Hit, main: int | None, specific: set[int] | None = None) -> bool:
+    def concept_evidenced(
+        self, hit: Hit, units: list[Unit], main: int | None, specific: set[int] | None = None
+    ) -> bool:
         """The passage holds the question's main concept in words (not only a tag), or is tagged with a specific
         concept the question names (the tags are curated: "face value" on a passage tagged professional
         curiosity), and that evidence outweighs every word it leaves unexplained: the question is answered on the
@@ -332,7 +334,16 @@ class Scorer:
         if not named and not any(hit.matches[index].credit >= self.tuning.credit_tag for index in specific or ()):
             return False
         evidence = sum(m.weight * m.credit for m in hit.matches)
-        unmatched = max((m.weight for m in hit.matches if m.credit == 0), default=0.0)
+        # A broad learning concept the passage does not hold ("parents" beside "probing") is the setting of the
+        # topic, no sign that the question is on something else; a specific one ("chronology") may be.
+        unmatched = max(
+            (
+                m.weight
+                for m, unit in zip(hit.matches, units, strict=True)
+                if m.credit == 0 and (unit.concept is None or unit.specific or unit.signpost or unit.offtopic)
+            ),
+            default=0.0,
+        )
         return evidence >= self.tuning.evidence_margin * unmatched
 
     def count_found(self, query: Query, hits: list[Hit]) -> bool:
@@ -376,7 +387,7 @@ class Scorer:
         main = self.main_concept(query, hits)
         specific = {index for index, unit in enumerate(query.units) if unit.specific}
         if best < tuning.min_coverage and not any(
-            self.well_evidenced(hit) or self.concept_evidenced(hit, main, specific) for hit in hits[:5]
+            self.well_evidenced(hit) or self.concept_evidenced(hit, query.units, main, specific) for hit in hits[:5]
         ):
             return []
         if query.counts and not self.count_found(query, hits[:5]):
