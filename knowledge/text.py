@@ -432,6 +432,20 @@ def sound_key(word: str) -> str:
     return _LATER_VOWELS.sub("", word)
 
 
+# Slurs and profanity in the English word list: never what a practitioner's typo is read as ("niggles" is a real
+# word, rare in the list, and one letter from a slur). A reading is echoed back to the asker.
+OFFENSIVE_WORDS = frozenset(
+    (
+        "nigger niggers nigga niggas negro negroes darkie darkies coon coons wog wogs paki pakis chink chinks gook"
+        " gooks kike kikes spic spics raghead ragheads towelhead wetback wetbacks gypo gyppo pikey pikeys faggot"
+        " faggots fag fags dyke dykes tranny trannies retard retards retarded spastic spastics spaz mong mongs"
+        " cripple cripples midget midgets fuck fucks fucking fucked fucker fuckers motherfucker shit shits shitty"
+        " bitch bitches cunt cunts twat twats wanker wankers bastard bastards slut sluts whore whores pussy pussies"
+        " dick dicks cock cocks prick pricks asshole assholes arsehole arseholes piss pissed crap damn bollocks"
+    ).split()
+)
+
+
 def transpositions(word: str) -> list[str]:
     """The word with each pair of neighbouring letters the wrong way round, in order ("heatlh" -> ..., "health",
     ...): the commonest typo of all. A pair of equal letters gives nothing new and is skipped."""

@@ -23,7 +23,7 @@ from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
 from knowledge.search.query import is_sign_off, refers_back
 from knowledge.search.scoring import Sequence
-from knowledge.text import is_abbreviation, sound_key, stem, words
+from knowledge.text import OFFENSIVE_WORDS, is_abbreviation, sound_key, stem, words
 from knowledge.vocabulary import key_of
 
 
@@ -133,6 +133,22 @@ def test_without_personal_details_blanks_dates_birth_cues_postcodes_and_phone_nu
 
 
 # -- 2. typos beyond one edit, texting, shorthand, run-together and split words ----------------------------------
+def test_no_typo_is_ever_read_as_a_slur_or_profanity(kb: KnowledgeBase) -> None:
+    """"niggles" (a real word, rare in the English list) was read as a racial slur one letter away, and the reading
+    is echoed back. Every word one edit from an offensive word must read as something else, or as typed."""
+    letters = "aeiougls"
+    variants = {"niggles", "niggled"}
+    for word in OFFENSIVE_WORDS:
+        for index in range(1, len(word)):
+            variants.update(word[:index] + letter + word[index + 1 :] for letter in letters)
+            variants.add(word[:index] + word[index + 1 :])
+    variants -= OFFENSIVE_WORDS
+    for variant in sorted(variants):
+        query = kb.searcher.analyse(f"the health visitor has {variant} about mum")
+        read = {word for unit in query.units for word in unit.words} | set(query.corrections.values())
+        assert not read & OFFENSIVE_WORDS, variant
+
+
 def test_an_ing_word_typed_without_its_g_is_read_as_the_ing_word(kb: KnowledgeBase) -> None:
     question = "changin social workers all the time, any learnin on that for cse"
     assert "texting form 'changin' -> changing" in notes_of(kb, question)

@@ -26,6 +26,7 @@ from knowledge.text import (
     FINDING_PHRASES,
     MAX_QUESTION_CHARS,
     METHOD_WORDS,
+    OFFENSIVE_WORDS,
     PRIORITY_WORDS,
     PURPOSE_PHRASES,
     PURPOSE_WORDS,
@@ -1206,12 +1207,13 @@ class Analyser:
 
     def common_english(self) -> dict[str, list[str]]:
         """The common English words by first letter (a typo keeps its first letter, and each search is a twentieth
-        of the list), read on first use."""
+        of the list), read on first use; never a slur or profanity (`OFFENSIVE_WORDS`)."""
         if self._common_english is None:
             self._common_english = defaultdict(list)
             rows = self.conn.execute("SELECT word FROM english WHERE zipf >= ? ORDER BY word", (COMMON_ENGLISH_ZIPF,))
             for (common,) in rows:
-                self._common_english[common[0]].append(common)
+                if common not in OFFENSIVE_WORDS:
+                    self._common_english[common[0]].append(common)
         return self._common_english
 
     def english_swap(self, word: str) -> str | None:
@@ -1703,6 +1705,8 @@ class Analyser:
         """An "-ing" word typed without its "g" ("changin", "nothin"): one neither the knowledge base nor English
         knows, whose "-ing" form is ordinary English."""
         if len(word) < MIN_DROPPED_G or not word.endswith("in") or not word.isalpha() or self.vocab.is_word(word):
+            return None
+        if word + "g" in OFFENSIVE_WORDS:
             return None
         zipf = self.english({word, word + "g"})
         if zipf.get(word, 0.0) >= REAL_WORD_ZIPF or zipf.get(word + "g", 0.0) < DROPPED_G_ZIPF:
