@@ -134,7 +134,7 @@ def test_without_personal_details_blanks_dates_birth_cues_postcodes_and_phone_nu
 
 # -- 2. typos beyond one edit, texting, shorthand, run-together and split words ----------------------------------
 def test_no_typo_is_ever_read_as_a_slur_or_profanity(kb: KnowledgeBase) -> None:
-    """"niggles" (a real word, rare in the English list) was read as a racial slur one letter away, and the reading
+    """The word "niggles" (real, rare in the English list) was read as a racial slur one letter away, and a reading
     is echoed back. Every word one edit from an offensive word must read as something else, or as typed."""
     letters = "aeiougls"
     variants = {"niggles", "niggled"}
@@ -278,8 +278,8 @@ def test_a_phrase_with_two_stopwords_inside_is_still_the_phrase(kb: KnowledgeBas
 def test_a_broad_concept_the_passage_does_not_hold_does_not_outweigh_the_agency_asked_about(
     kb: KnowledgeBase,
 ) -> None:
-    """The word "role" names the broad concept of responsibilities; the youth offending service's own passage does not say
-    it, and that is no sign the question is on something else."""
+    """The word "role" names the broad concept of responsibilities; the youth offending service's own passage does
+    not say it, and that is no sign the question is on something else."""
     answer = kb.ask("what role did the youth offending service play")
     assert answer.found and answer.results[0].id == "cse-f11"
 
@@ -302,8 +302,8 @@ def test_a_clause_asking_whether_the_audits_cover_what_was_said_points_back_at_i
 
 
 def test_a_closing_clause_asking_whether_the_audits_cover_it_is_not_the_topic(kb: KnowledgeBase) -> None:
-    """The clause "did the audits pick that up" asks whether the audits noticed what was described, not about identifying risk
-    ("pick up"); its words weigh as filler and are no sign of another topic."""
+    """The clause "did the audits pick that up" asks whether the audits noticed what was described, not about
+    identifying risk ("pick up"); its words weigh as filler and are no sign of another topic."""
     question = "the nursery keeps saying the same worries but nobody joins it all up - did the audits pick that up?"
     answer = kb.ask(question, explain=True)
     assert answer.found
