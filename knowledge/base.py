@@ -651,6 +651,7 @@ def _explanation(query: Query, hit: Hit) -> dict[str, Any]:
         "bm25": round(hit.bm25, 4),
         "bonus": round(hit.bonus, 4),
         **({"cosine": round(hit.cosine, 4), "keyword": round(hit.keyword or 0.0, 4)} if hit.cosine is not None else {}),
+        **({"continues": hit.continues} if hit.continues else {}),
         "corrections": dict(query.corrections),
         "units": [
             {

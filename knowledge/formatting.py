@@ -133,6 +133,8 @@ def _explain_lines(explanation: dict[str, Any]) -> list[str]:
         f"   score {keyword:.3f} = coverage {explanation['coverage']:.3f}"
         f" + bm25 share {explanation['bm25']:.3f} x 0.15 + bonus {explanation['bonus']:.3f}"
     ]
+    if explanation.get("continues"):
+        lines.append(f"   shown after {explanation['continues']}: continues that passage")
     if "cosine" in explanation:
         lines.insert(
             0, f"   semantic: {explanation['score']:.3f} fused from this score and cosine {explanation['cosine']:.3f}"

@@ -446,6 +446,17 @@ OFFENSIVE_WORDS = frozenset(
 )
 
 
+# A passage opening by pointing back at the one before it ("This leads to scrutiny as to why ...", "These
+# findings ..."): it continues that passage and says little on its own. ("That all agencies ..." opens a
+# recommendation; "This audit", "this report" point at the document.)
+_CONTINUING = re.compile(r"(?:This|These|Such)\b(?!\s+(?:audit|audits|report|review|board|year)\b)")
+
+
+def continues(text: str) -> bool:
+    """Whether a passage's text opens by pointing back at the passage before it."""
+    return _CONTINUING.match(text.lstrip()) is not None
+
+
 def transpositions(word: str) -> list[str]:
     """The word with each pair of neighbouring letters the wrong way round, in order ("heatlh" -> ..., "health",
     ...): the commonest typo of all. A pair of equal letters gives nothing new and is skipped."""

@@ -23,7 +23,7 @@ from knowledge.loading import DataError, bundled_data_dir, load_knowledge
 from knowledge.privacy import without_personal_details
 from knowledge.search.query import is_sign_off, refers_back
 from knowledge.search.scoring import Sequence
-from knowledge.text import OFFENSIVE_WORDS, is_abbreviation, sound_key, stem, words
+from knowledge.text import OFFENSIVE_WORDS, continues, is_abbreviation, sound_key, stem, words
 from knowledge.vocabulary import key_of
 
 
@@ -327,6 +327,32 @@ def test_a_case_told_before_the_question_weighs_less_than_the_question(kb: Knowl
     # A question that only asks "what should I do?" keeps its case as the topic.
     told = "Dad is never at home visits and nobody has assessed him. What should I do?"
     assert "narrative: told as the case, not asked" not in notes_of(kb, told)
+
+
+# -- a passage continuing the one before it -------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "continuing"),
+    [
+        ("This leads to scrutiny as to why, and are children with disabilities being safeguarded effectively?", True),
+        ("These findings were shared with the board.", True),
+        ("This audit looked at 6 cases.", False),  # points at the document, not the passage before
+        ("That all agencies ensure plans are SMART.", False),  # a recommendation's opening
+        ("There is an underrepresentation of children with disabilities", False),
+    ],
+)
+def test_a_passage_opening_by_pointing_back_continues_the_one_before(text: str, continuing: bool) -> None:
+    assert continues(text) is continuing
+
+
+def test_a_passage_that_continues_the_one_shown_follows_it(kb: KnowledgeBase) -> None:
+    """The CWD context's second paragraph ("This leads to scrutiny as to why ...") finishes the first (the figures):
+    shown with it, right after it, and said so in `ask --explain`."""
+    answer = kb.ask("how out of proportion are disabled children on CP plans", explain=True)
+    ids = [result.id for result in answer.results]
+    assert ids[ids.index("cwd-c1") + 1] == "cwd-c2", ids
+    follower = answer.results[ids.index("cwd-c2")]
+    assert follower.explanation is not None and follower.explanation["continues"] == "cwd-c1"
+    assert len(ids) == len(set(ids))
 
 
 # -- 5. intents -------------------------------------------------------------------------------------------------

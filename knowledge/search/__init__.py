@@ -23,6 +23,7 @@ from knowledge.search.query import Analyser, Query, Unit
 from knowledge.search.retrieval import Retriever
 from knowledge.search.scoring import Hit, Match, Scorer
 from knowledge.search.tuning import TUNING, Tuning
+from knowledge.text import continues
 from knowledge.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -72,13 +73,57 @@ class Searcher:
         hits = self.score(query)
         if not hits:
             return []
-        shown = self.scorer.threshold(query, hits)
+        shown = self.with_continuations(query, self.scorer.threshold(query, hits), hits)
         if self.reranker is not None and shown:
             # Scope is the keyword layer's (it found something); the semantic layer orders the passages it would
             # show and the next best it scored, up to `Tuning.semantic_pool`.
             pool = shown + [hit for hit in hits[: self.tuning.semantic_pool] if hit not in shown]
             shown = self.rerank(question, pool)
         return shown
+
+    def with_continuations(self, query: Query, shown: list[Hit], hits: list[Hit]) -> list[Hit]:
+        """Each of the first `continued_from` passages shown, followed by the next passage of its audit section when
+        that one opens by pointing back at it ("This leads to scrutiny as to why ..."): it says no more on its own,
+        and finishes what the passage before it says."""
+        head = shown[: self.tuning.continued_from]
+        if not head:
+            return shown
+        marks = ",".join("?" * len(head))
+        rows = self.conn.execute(
+            "SELECT this.rowid, next.rowid, next.id, next.text FROM items AS this JOIN items AS next"
+            " ON next.audit_id = this.audit_id AND next.position = this.position + 1"
+            " AND next.kind = this.kind AND next.section IS this.section"
+            f" WHERE this.rowid IN ({marks})",
+            [hit.rowid for hit in head],
+        ).fetchall()
+        following = {rowid: (next_rowid, next_id) for rowid, next_rowid, next_id, text in rows if continues(text)}
+        if not following:
+            return shown
+        scored = {hit.item_id: hit for hit in hits}
+        out = list(shown)
+        for hit in head:
+            if hit.rowid not in following:
+                continue
+            next_rowid, next_id = following[hit.rowid]
+            later = next((index for index, other in enumerate(out) if other.item_id == next_id), None)
+            before = out.index(hit)
+            if later is not None and later < before:
+                continue  # shown first already
+            if later is not None:
+                follower = out.pop(later)
+            else:
+                follower = scored.get(next_id) or Hit(
+                    next_rowid,
+                    next_id,
+                    hit.coverage,
+                    0.0,
+                    0.0,
+                    hit.score,
+                    [Match(unit.text, unit.weight, 0.0, "none") for unit in query.units],
+                )
+            follower.continues = hit.item_id
+            out.insert(out.index(hit) + 1, follower)
+        return out
 
     def rerank(self, question: str, hits: list[Hit]) -> list[Hit]:
         """The keyword layer's passages re-ordered by the semantic layer (each hit's score becomes the fused one)."""

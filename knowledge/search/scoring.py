@@ -85,6 +85,8 @@ class Hit:
     numbered: bool = False
     # The nudge down a context passage gets when the question does not ask why (<= 0).
     demoted: float = 0.0
+    # The passage shown before it, which this one continues ("This leads to scrutiny as to why ...").
+    continues: str | None = None
 
 
 def reach(unit: Unit) -> tuple[set[str], set[str], set[str]]:

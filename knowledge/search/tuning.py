@@ -94,6 +94,8 @@ class Tuning:
     # ... after as many passages holding a word of each of the question's heaviest `fill_units` units (what coverage
     # rewards, which the rarest terms' BM25 may miss).
     fill_units: int = 3
+    # How many of the first passages shown bring the next passage along when it continues them ("This leads to ...").
+    continued_from: int = 5
     # When leaving terms out, a unit's own word is kept over a thesaurus phrase or tag this many times rarer.
     own_word_keep: float = 0.25
 
