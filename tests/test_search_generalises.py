@@ -1593,6 +1593,13 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("how often are LAC reviews chaired by the IRO?", "procedures"),
         ("how quickly does a health visitor see a new baby", "procedures"),
         ("how soon must the core group meet", "procedures"),
+        # How to do an office task, whatever it is done to.
+        ("how do I upload the core group minutes to Protocol", "procedures"),
+        ("how to claim mileage for home visits", "procedures"),
+        ("where can we book a room for the TAC meeting", "procedures"),
+        # Pay and timetables.
+        ("what are the pay rates for agency social workers", "practicalities"),
+        ("health visitor clinic times in the borough", "practicalities"),
         # A form or template asked for by what it is for, which no passage names.
         ("a chronology template for core group meetings", "forms-and-contacts"),
         ("the GP report template for a child protection conference", "forms-and-contacts"),
@@ -1610,6 +1617,7 @@ def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
         "school nurse contacts for schools",
         "how often was disguised compliance seen",
         "how long did the core groups take to meet in the CWD cases",
+        "how do I record the voice of a baby who can't talk yet",
         "were core groups held within timescales in the CWD cases",
         "did children's centres refer families to the right services",
     ],

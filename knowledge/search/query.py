@@ -91,6 +91,15 @@ PRESENT_AUXILIARIES = frozenset(
     {"are", "is", "do", "does", "should", "must", "can", "will", "would", "could", "shall", "may", "ought"}
 )
 TIMING_READING = ("how", "often", "should")
+# "how do I upload a case note", "where can we book ...", "how to claim ...": how to do an office task is a
+# procedure (read as the signpost phrase `TASK_READING`), whatever it is done to. Not the tasks of practice the
+# audits learned about ("how do I record the child's voice", "how do we register a family").
+ADMIN_VERBS = frozenset(
+    "upload attach scan save print book claim submit download install reset order renew login log".split()
+)
+TASK_ASKS = frozenset({("how", "do"), ("how", "can"), ("how", "should"), ("where", "do"), ("where", "can")})
+TASK_PEOPLE = frozenset({"i", "we", "you"})
+TASK_READING = ("how", "do", "i", "complete")
 REQUEST_REACH = 8
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -194,6 +203,7 @@ OTHER_YEAR = stems_of(OTHER_YEAR_WORDS)
 OTHER_AREA = stems_of(OTHER_AREA_WORDS)
 ARTEFACT = stems_of(ARTEFACT_READING)
 TIMING = stems_of(TIMING_READING)
+TASK = stems_of(TASK_READING)
 READINGS = {reading: stems_of(reading) for reading in (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)}
 
 
@@ -883,6 +893,7 @@ class Analyser:
         spans += self.other_areas(typed, taken, find, zipf, notes)
         spans += self.artefact_requests(typed, taken, find, notes, read)
         spans += self.timing_rules(typed, taken, find, notes)
+        spans += self.office_tasks(typed, taken, find, notes)
         spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
@@ -1012,6 +1023,33 @@ class Analyser:
                 what = " ".join(typed[index : index + 3])
                 notes[index] = f"asks a rule of practice ({what} ...): read as '{' '.join(TIMING_READING)}'"
             return [([index, index + 1], concept)]
+        return []
+
+    @staticmethod
+    def office_tasks(
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """How to do an office task ("how do I upload a case note to Protocol", "how to claim mileage", "where can
+        we book a room"): a procedure, read as the signpost phrase `TASK_READING`, whatever the task is done to."""
+        for index, word in enumerate(typed):
+            if word not in ADMIN_VERBS or taken[index]:
+                continue
+            before = typed[max(0, index - 3) : index]
+            asked = (len(before) == 3 and tuple(before[:2]) in TASK_ASKS and before[2] in TASK_PEOPLE) or before[
+                -2:
+            ] == ["how", "to"]
+            if not asked:
+                continue
+            concept = find(TASK)
+            if concept is None:
+                return []
+            taken[index] = True
+            if notes is not None:
+                notes[index] = f"asks how to do an office task ({word}): read as '{' '.join(TASK_READING)}'"
+            return [([index], concept)]
         return []
 
     def titled_audits(self, typed: list[str]) -> dict[int, str]:
