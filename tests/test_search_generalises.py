@@ -381,6 +381,8 @@ def test_a_fact_question_favours_a_count_of_cases_over_an_incidental_number(kb: 
         "what was the point of the disabled children audit",
         "how was the children with disabilities audit carried out",
         "why did they look at disabled children's cases",
+        "what was the disabled children audit trying to achieve",
+        "what was the CWD audit hoping to improve",
     ],
 )
 def test_a_purpose_question_finds_the_audits_context(kb: KnowledgeBase, question: str) -> None:
@@ -409,6 +411,11 @@ def test_an_audits_purpose_and_priority_are_passages_labelled_why_it_was_done_ne
     # A question that does not ask why the audit was done leads with the learning points, not the context.
     answer = kb.ask("how well did agencies work together in the sexual exploitation cases")
     assert answer.results[0].kind != "context"
+
+
+def test_trying_to_without_an_audit_is_no_purpose_question(kb: KnowledgeBase) -> None:
+    answer = kb.ask("mum is trying to hide the new boyfriend from the health visitor", explain=True)
+    assert answer.analysis is not None and answer.analysis["intent"] != "purpose"
 
 
 def test_on_purpose_means_deliberately_not_a_question_about_why_an_audit_was_done(kb: KnowledgeBase) -> None:

@@ -564,6 +564,25 @@ def audit_meant(typed: list[str]) -> bool:
     )
 
 
+AIM_PHRASES = frozenset(
+    {
+        *(("trying", "to"), ("try", "to"), ("hoping", "to"), ("hoped", "to"), ("aiming", "to"), ("aimed", "to")),
+        *(("intended", "to"), ("meant", "to", "achieve"), ("meant", "to", "improve"), ("want", "to", "achieve")),
+    }
+)
+
+
+def aim_positions(typed: list[str]) -> set[int]:
+    """The positions of the words saying what an audit set out to do ("trying to achieve"): the aim phrase and the
+    verb after it."""
+    found: set[int] = set()
+    for length in {len(phrase) for phrase in AIM_PHRASES}:
+        for index in range(len(typed) - length + 1):
+            if tuple(typed[index : index + length]) in AIM_PHRASES:
+                found.update(range(index, min(len(typed), index + length + 1)))
+    return found
+
+
 def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units)."""
     present = set(typed)
@@ -580,9 +599,20 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     what_for = names_audit and bool(present & {"what", "whats"}) and typed[-1:] == ["for"]
     # "what was the families audit looking at": what an audit looked at is its topic, told in its context.
     looked_at = names_audit and bool(present & {"what", "whats"}) and tuple(typed[-2:]) in LOOKED_AT
+    # "what was the multiple needs audit trying to improve": what an audit set out to do is its purpose.
+    aimed = names_audit and has_phrase(typed, AIM_PHRASES)
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
-    if cued or present & PRIORITY_WORDS or why_audit or how_audit or what_for or looked_at or audit_meant(typed):
+    if (
+        cued
+        or present & PRIORITY_WORDS
+        or why_audit
+        or how_audit
+        or what_for
+        or looked_at
+        or aimed
+        or audit_meant(typed)
+    ):
         return "purpose"
     if has_phrase(typed, PURPOSE_PHRASES):
         return "purpose"
@@ -814,9 +844,13 @@ class Analyser:
             if unit.positions and sentence_of[unit.positions[0]] in signed_off:
                 unit.weight = 0.0
                 unit.notes.append("a closing thanks: weighs nothing")
+        aim = aim_positions(typed) if query.intent == "purpose" and query.names_audit else set()
         for unit in query.units:
             if unit.positions and own_period.issuperset(unit.positions):
                 self.as_filler(unit, "the audits' own year")
+            elif unit.positions and aim.issuperset(unit.positions):
+                # "what was the audit trying to achieve": what it set out to do is asked, not achievement.
+                self.as_filler(unit, "what the audit set out to do")
             elif asks_how_good(unit, typed):
                 # "how good were the assessments", "were the plans any good": asks about quality, which every
                 # finding answers; the word "good" in a passage is no better answer.
