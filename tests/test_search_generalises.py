@@ -892,6 +892,14 @@ def test_her_partner_is_the_man_in_the_household_not_partner_agencies(kb: Knowle
     assert not any("male partner" in note for note in notes_of(kb, "how well did partner agencies share information"))
 
 
+def test_a_partner_doing_what_a_person_does_is_the_man_in_the_household(kb: KnowledgeBase) -> None:
+    """A partner who "has a history of DV", told with no owner, is the household's; "a partner agency" is not."""
+    question = "pregnant woman, 19, partner has a history of DV and nobody has met him"
+    assert "partner has: read as 'male partner'" in notes_of(kb, question)
+    assert not any("male partner" in note for note in notes_of(kb, "our partner is the police, what did they find"))
+    assert not any("male partner" in note for note in notes_of(kb, "which partner agency was best at sharing"))
+
+
 def test_a_described_concept_excuses_an_unknown_word_as_a_named_one_does(kb: KnowledgeBase) -> None:
     """ "unburden" is in no passage nor the thesaurus; the question describes safeguarding supervision for a DSL,
     which the audits discuss: the unknown word no longer blanks it."""

@@ -120,6 +120,13 @@ def reporting_year(completed: str) -> int | None:
 # A partner owned by the mother ("her partner", "mum's partner") is the man in the household.
 PARTNERS = frozenset({"partner", "partners"})
 PARTNER_OWNERS = frozenset({"her", "mum", "mums", "mother", "mothers", "mummy"})
+# ... and a partner doing what a person does ("partner has a history of DV", "partner is on methadone"), unless whose
+# partner says otherwise ("his partner", "our partner agency").
+PERSON_VERBS = frozenset(
+    "has had is was uses used drinks drank takes took never never doesnt didnt wont who hits hit shouts smokes"
+    " works lives stays visits refuses refused".split()
+)
+NOT_HOUSEHOLD = frozenset({"his", "our", "my", "agency", "key", "statutory", "strategic", "safeguarding"})
 UNKNOWN_FULLY = "unknown word, weighed fully"
 # Words in quotes: 'mum to engage', "at work" (an apostrophe inside a word is no quote).
 _QUOTED = re.compile(r"(?<!\w)['\"‘“]([^'\"’”]+?)['\"’”](?!\w)")
@@ -1197,9 +1204,14 @@ class Analyser:
             ):
                 # ... nor a word of a phrase the vocabulary knows as typed ("global developmental delay").
                 parts = None
-            if word in PARTNERS and out and out[-1] in PARTNER_OWNERS:
-                # "her partner", "mum's partner": the man in the household, not partner agencies.
-                notes[start + len(out)] = f"{out[-1]} {word}: read as 'male {word}'"
+            if word in PARTNERS and (
+                (out and out[-1] in PARTNER_OWNERS)
+                or (word == "partner" and following in PERSON_VERBS and not (out and out[-1] in NOT_HOUSEHOLD))
+            ):
+                # "her partner", "mum's partner", "partner has a history of DV": the man in the household, not
+                # partner agencies.
+                said = f"{out[-1]} {word}" if out and out[-1] in PARTNER_OWNERS else f"{word} {following}"
+                notes[start + len(out)] = f"{said}: read as 'male {word}'"
                 out += ["male", word]
             elif word in TEXTING:
                 for part in words(TEXTING[word]):
