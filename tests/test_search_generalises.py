@@ -1612,6 +1612,9 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("how do I upload the core group minutes to Protocol", "procedures"),
         ("how to claim mileage for home visits", "procedures"),
         ("where can we book a room for the TAC meeting", "procedures"),
+        # ... read as their typos are.
+        ("how ofetn are LAC reviews chaired by the IRO?", "procedures"),
+        ("how do I uplaod the core group minutes to Protocol", "procedures"),
         # Pay and timetables.
         ("what are the pay rates for agency social workers", "practicalities"),
         ("health visitor clinic times in the borough", "practicalities"),

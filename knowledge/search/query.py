@@ -933,11 +933,12 @@ class Analyser:
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=about_audits)
         spans += self.other_areas(typed, taken, find, zipf, notes)
         spans += self.artefact_requests(typed, taken, find, notes, read)
-        spans += self.timing_rules(typed, taken, find, notes)
-        spans += self.office_tasks(typed, taken, find, notes)
         spans += longest_matches(
             [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
         )
+        # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
+        spans += self.timing_rules(read, taken, find, notes)
+        spans += self.office_tasks(read, taken, find, notes)
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
         fallback = [span for span in spans if self.vocab.signposts[self.signpost_of(span)].fallback]
@@ -1017,7 +1018,7 @@ class Analyser:
         "template for"), unless a passage names it ("the Children's Centres referral form")."""
         read = read or typed  # the words as their typos are read
         spans: list[Span] = []
-        for index, word in enumerate(typed):
+        for index, word in enumerate(read):
             if word not in ARTEFACT_WORDS or taken[index]:
                 continue
             followed = (
