@@ -1478,6 +1478,22 @@ def test_the_askers_own_role_introduces_the_case_and_is_not_required_of_the_answ
     assert not any("asker's own role" in note for note in notes_of(kb, "I'm a school nurse, what are we asked to do?"))
 
 
+def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBase) -> None:
+    question = "Children's centre FSW. I've a CAF for a 2 year old and the HV never comes to the TAC. Any learning?"
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    role = next(unit for unit in analysis["units"] if unit["typed"] == "fsw")
+    assert "the asker's own role: weighed as the case told" in role["notes"]
+    # A topic said as a sentence of its own is no role.
+    assert not any("asker's own role" in note for note in notes_of(kb, "Neglect toolkit. Did the audits mention it?"))
+
+
+def test_times_after_a_count_says_how_often_not_time_or_delay(kb: KnowledgeBase) -> None:
+    question = "I've invited the health visitor to the TAC three times and she never comes"
+    assert "how many times something happened: weighed as filler" in notes_of(kb, question)
+    assert "how many times something happened: weighed as filler" not in notes_of(kb, "delays and waiting times")
+
+
 def test_a_short_word_a_letter_off_an_everyday_word_is_not_read_as_a_longer_word_of_like_sound(
     kb: KnowledgeBase,
 ) -> None:

@@ -469,6 +469,22 @@ COUNTED_AFTER = frozenset({"of", "out", "percent", "cases", "case"})
 COUNTED_BEFORE = frozenset({"in", "priority", "of"})
 
 
+TIMES_WORDS = frozenset({"time", "times"})
+COUNTING_WORDS = frozenset(
+    "two three four five six seven eight nine ten twice several many few multiple numerous countless loads lots"
+    " hundred dozen couple".split()
+)
+
+
+def counted_times(typed: list[str], unit: Unit) -> bool:
+    """Whether a unit is "times" said after a number or a count ("three times", "several times", "10 times")."""
+    if len(unit.typed) != 1 or unit.typed[0] not in TIMES_WORDS or not unit.positions:
+        return False
+    position = unit.positions[0]
+    before = typed[position - 1] if position else ""
+    return before.isdigit() or before in COUNTING_WORDS
+
+
 def case_number(typed: list[str], position: int, *, asks_number: bool = True) -> bool:
     """Whether the number at `position` is an age, a school year or a time (see `TIME_UNITS`), or, in a question
     not asking for a number, any number not said as one of the report's counts ("she's had 4 social workers")."""
@@ -873,6 +889,9 @@ class Analyser:
                 and case_number(typed, unit.positions[0], asks_number=asks_number)
             ):
                 self.as_filler(unit, "a number told as the case's detail (an age, a time, how many it had)")
+            elif counted_times(typed, unit):
+                # "invited three times", "rang the school several times": how often, not time or delay.
+                self.as_filler(unit, "how many times something happened")
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
         self.weigh_contrast(query.units, typed)
@@ -1734,7 +1753,7 @@ class Analyser:
         """The asker's own role, as they introduce themselves ("I'm a community midwife. ..."), weighs as the case
         told (`narrative_share`) when the question names a concept besides: it says who asks, and the learning asked
         for need not name them (an agency question keeps the role: see `Query.named_agencies`)."""
-        role = introduction_positions(typed, sentence_of)
+        role = introduction_positions(typed, sentence_of) | self.signed_role(units, typed, sentence_of)
         if not role:
             return
         introduced = [unit for unit in units if unit.positions and role.issuperset(unit.positions)]
@@ -1743,6 +1762,25 @@ class Analyser:
         for unit in introduced:
             unit.weight *= self.tuning.narrative_share
             unit.notes.append("the asker's own role: weighed as the case told")
+
+    @staticmethod
+    def signed_role(units: list[Unit], typed: list[str], sentence_of: list[int]) -> set[int]:
+        """A first sentence that is only a role, before the case ("Children's centre FSW. I'm lead professional on a
+        CAF ..."): the asker signing in with their role. Every unit in it names an agency; it tells nothing."""
+        first = [index for index, number in enumerate(sentence_of) if number == 0]
+        if not first or len(first) > ROLE_REACH + 1 or sentence_of[-1] == 0:
+            return set()
+        if not TELLING_WORDS.isdisjoint(typed[index] for index in first):
+            return set()
+        inside = [unit for unit in units if unit.positions and set(unit.positions) <= set(first)]
+        named = [unit for unit in inside if unit.concept is not None]
+        if not named or any(
+            not any(label.startswith("agency:") for label in unit.concept.labels) for unit in named if unit.concept
+        ):
+            return set()
+        if any(unit.concept is None and unit.stems and set(unit.stems) - STOP_STEMS for unit in inside):
+            return set()  # a word besides the role: not a signature
+        return set(first)
 
     def weigh_askers(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
         """Who asks ("my manager asked me if the audits said anything about the CAF team") weighs as filler, when
