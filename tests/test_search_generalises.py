@@ -1631,6 +1631,9 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         # ... read as their typos are.
         ("how ofetn are LAC reviews chaired by the IRO?", "procedures"),
         ("how do I uplaod the core group minutes to Protocol", "procedures"),
+        # A norm asked for: what is normal or recommended.
+        ("is it normal for a school nurse to cover 6 secondaries", "procedures"),
+        ("what's a safe caseload for a CP social worker", "procedures"),
         # Pay and timetables.
         ("what are the pay rates for agency social workers", "practicalities"),
         ("health visitor clinic times in the borough", "practicalities"),
@@ -1652,6 +1655,7 @@ def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
         "how often was disguised compliance seen",
         "how long did the core groups take to meet in the CWD cases",
         "how do I record the voice of a baby who can't talk yet",
+        "did high caseloads and changes of social worker affect the CSE cases",
         "were core groups held within timescales in the CWD cases",
         "did children's centres refer families to the right services",
     ],
