@@ -1035,6 +1035,8 @@ def test_a_count_of_something_no_passage_counts_is_not_answered_with_another_cou
     assert not kb.ask("how many looked after children are there in Redbridge").found
     assert not kb.ask("how many children are on CP plans for neglect in Redbridge").found
     assert "321" in kb.ask("how many disabled children are on CP plans").results[0].text
+    # ... in words: a passage on CP plans is tagged with conferences, and counts plans, not conferences held.
+    assert not kb.ask("how many child protection conferences did Redbridge hold").found
     # Counts of the audited cases are the audits' own: "in 4 out of 6 there were significant males ...".
     assert kb.ask("how many of the 6 families had men not involved in the assessment").found
 

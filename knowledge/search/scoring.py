@@ -363,7 +363,7 @@ class Scorer:
             and not (query.audits and unit.concept.audits)
         ]
         return any(
-            hit.numbered and all(hit.matches[index].credit >= self.tuning.credit_tag for index in named) for hit in hits
+            hit.numbered and all(hit.matches[index].credit > self.tuning.credit_tag for index in named) for hit in hits
         )
 
     def threshold(self, query: Query, hits: list[Hit]) -> list[Hit]:
