@@ -1086,8 +1086,8 @@ class Analyser:
             return [([index, index + 1], concept)]
         return []
 
-    @staticmethod
     def office_tasks(
+        self,
         typed: list[str],
         taken: list[bool],
         find: Callable[[tuple[str, ...]], Concept | None],
@@ -1102,7 +1102,8 @@ class Analyser:
             asked = (len(before) == 3 and tuple(before[:2]) in TASK_ASKS and before[2] in TASK_PEOPLE) or before[
                 -2:
             ] == ["how", "to"]
-            if not asked:
+            # ... a workplace matter of the asker's own ("how do I book annual leave") is no procedure of practice.
+            if not asked or self.offtopic_spans(typed[index + 1 :], [False] * (len(typed) - index - 1)):
                 continue
             concept = find(TASK)
             if concept is None:
