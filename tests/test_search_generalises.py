@@ -1628,7 +1628,7 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("how soon must the core group meet", "procedures"),
         # How to do an office task, whatever it is done to.
         ("how do I upload the core group minutes to Protocol", "procedures"),
-        ("how to claim mileage for home visits", "procedures"),
+        ("how do I attach the chronology to the referral", "procedures"),
         ("where can we book a room for the TAC meeting", "procedures"),
         # ... read as their typos are.
         ("how ofetn are LAC reviews chaired by the IRO?", "procedures"),
