@@ -1480,6 +1480,19 @@ def test_the_askers_own_role_introduces_the_case_and_is_not_required_of_the_answ
     assert not any("asker's own role" in note for note in notes_of(kb, "I'm a school nurse, what are we asked to do?"))
 
 
+def test_the_last_sentence_of_a_case_before_a_bare_ask_is_its_point(kb: KnowledgeBase) -> None:
+    """Before "What should be happening?" the case is the topic; its scene (the family) weighs less than its point
+    (the core group not meeting)."""
+    question = (
+        "Family of four, toddler and a baby, mum has depression and dad drinks. The core group has not met since"
+        " the conference. What should be happening?"
+    )
+    assert "scene: told before the point of the case" in notes_of(kb, question)
+    assert "core group" in kb.ask(question).results[0].text.lower()
+    # A question with one sentence of case has no scene.
+    assert not any(note.startswith("scene") for note in notes_of(kb, "The core group has not met. What now?"))
+
+
 def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBase) -> None:
     question = "Children's centre FSW. I've a CAF for a 2 year old and the HV never comes to the TAC. Any learning?"
     analysis = kb.ask(question, explain=True).analysis

@@ -361,6 +361,7 @@ TOPIC_LABEL_WORDS = 3
 CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet"})
 CONTRAST_MIN_WORDS = 12
 CONTRAST_SHARE = 0.7
+SCENE_SHARE = 0.75
 BACKGROUND_NOTE = "background: before the question's 'but'"
 QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
 DID_REACH = 4
@@ -894,6 +895,8 @@ class Analyser:
                 self.as_filler(unit, "how many times something happened")
         told = self.told_sentences(query.units, parts, sentence_of)
         self.weigh_narrative(query.units, told, sentence_of)
+        if not told:
+            self.weigh_background(query.units, parts, sentence_of)
         self.weigh_contrast(query.units, typed)
         for unit in query.units:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
@@ -1712,6 +1715,27 @@ class Analyser:
                 unit.weight *= self.tuning.narrative_share * (0.5 if broad else 1.0)
                 unit.told = True
                 unit.notes.append("narrative: told as the case, not asked")
+
+    def weigh_background(self, units: list[Unit], parts: list[str], sentence_of: list[int]) -> None:
+        """A case told before an ask naming nothing ("... What should be happening?") is the topic, and its last
+        sentence is usually its point (the plan, the meeting, what went wrong); the sentences before set the scene
+        ("family with twins aged 2, dad has depression") and weigh `narrative_share`."""
+        need = [number for number, sentence in enumerate(parts) if is_need(sentence)]
+        if not need or need[-1] != len(parts) - 1:
+            return
+        case = [number for number in range(need[0]) if number not in need]
+        if len(case) < 2:
+            return
+        scene = set(case[:-1])
+        point = case[-1]
+        if not any(
+            unit.concept is not None for unit in units if unit.positions and sentence_of[unit.positions[0]] == point
+        ):
+            return
+        for unit in units:
+            if unit.positions and all(sentence_of[position] in scene for position in unit.positions):
+                unit.weight *= SCENE_SHARE
+                unit.notes.append("scene: told before the point of the case")
 
     def weigh_contrast(self, units: list[Unit], typed: list[str]) -> None:
         """In a question of a dozen words or more, what comes before its last "but" is background and what comes
