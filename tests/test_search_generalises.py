@@ -1503,6 +1503,12 @@ def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBa
     assert not any("asker's own role" in note for note in notes_of(kb, "Neglect toolkit. Did the audits mention it?"))
 
 
+def test_a_student_of_a_profession_is_no_school_pupil(kb: KnowledgeBase) -> None:
+    note = "in training for the profession named after it: weighed as filler"
+    assert note in notes_of(kb, "student social worker here, what did the audits find about core groups")
+    assert note not in notes_of(kb, "students at the secondary school and the school nurse")
+
+
 def test_times_after_a_count_says_how_often_not_time_or_delay(kb: KnowledgeBase) -> None:
     question = "I've invited the health visitor to the TAC three times and she never comes"
     assert "how many times something happened: weighed as filler" in notes_of(kb, question)

@@ -477,6 +477,24 @@ COUNTING_WORDS = frozenset(
 )
 
 
+TRAINEE_WORDS = frozenset({"student", "trainee"})
+
+
+def trainee_of(units: list[Unit], unit: Unit) -> bool:
+    """Whether a unit is "student" or "trainee" said just before an agency or profession ("student health
+    visitor")."""
+    if len(unit.typed) != 1 or unit.typed[0] not in TRAINEE_WORDS or not unit.positions:
+        return False
+    after = unit.positions[0] + 1
+    return any(
+        other.positions
+        and other.positions[0] == after
+        and other.concept is not None
+        and any(label.startswith("agency:") for label in other.concept.labels)
+        for other in units
+    )
+
+
 def counted_times(typed: list[str], unit: Unit) -> bool:
     """Whether a unit is "times" said after a number or a count ("three times", "several times", "10 times")."""
     if len(unit.typed) != 1 or unit.typed[0] not in TIMES_WORDS or not unit.positions:
@@ -890,6 +908,9 @@ class Analyser:
                 and case_number(typed, unit.positions[0], asks_number=asks_number)
             ):
                 self.as_filler(unit, "a number told as the case's detail (an age, a time, how many it had)")
+            elif trainee_of(query.units, unit):
+                # "student social worker", "student HV": the asker's training, not a school's pupils.
+                self.as_filler(unit, "in training for the profession named after it")
             elif counted_times(typed, unit):
                 # "invited three times", "rang the school several times": how often, not time or delay.
                 self.as_filler(unit, "how many times something happened")
