@@ -1503,6 +1503,16 @@ def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBa
     assert not any("asker's own role" in note for note in notes_of(kb, "Neglect toolkit. Did the audits mention it?"))
 
 
+@pytest.mark.parametrize(("typed", "base"), [("riskier", "risky"), ("riskiest", "risky")])
+def test_a_comparative_reads_as_its_adjective(kb: KnowledgeBase, typed: str, base: str) -> None:
+    assert f"comparative: {typed} -> {base}" in notes_of(kb, f"the plan for a {typed} teenager")
+
+
+def test_an_everyday_comparative_is_left_as_typed(kb: KnowledgeBase) -> None:
+    # "earlier" is everyday English, not "early" (help).
+    assert not any(note.startswith("comparative") for note in notes_of(kb, "we met earlier about the core group"))
+
+
 def test_a_student_of_a_profession_is_no_school_pupil(kb: KnowledgeBase) -> None:
     note = "in training for the profession named after it: weighed as filler"
     assert note in notes_of(kb, "student social worker here, what did the audits find about core groups")

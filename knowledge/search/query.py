@@ -470,6 +470,10 @@ COUNTED_AFTER = frozenset({"of", "out", "percent", "cases", "case"})
 COUNTED_BEFORE = frozenset({"in", "priority", "of"})
 
 
+# "riskier", "riskiest", "safer", "bigger": read as the adjective (see `Analyser.comparative`).
+COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("est", ""), ("er", ""), ("est", "e"), ("er", "e"))
+MIN_COMPARATIVE = 5
+COMPARATIVE_MAX_ZIPF = 4.0
 TIMES_WORDS = frozenset({"time", "times"})
 COUNTING_WORDS = frozenset(
     "two three four five six seven eight nine ten twice several many few multiple numerous countless loads lots"
@@ -1269,6 +1273,9 @@ class Analyser:
             elif (ing := self.dropped_g(word)) is not None:
                 notes[start + len(out)] = f"texting form {word!r} -> {ing}"
                 out.append(ing)
+            elif (base := self.comparative(word)) is not None:
+                notes[start + len(out)] = f"comparative: {word} -> {base}"
+                out.append(base)
             elif parts:
                 corrections[word] = " ".join(parts)
                 for part in parts:
@@ -1881,6 +1888,23 @@ class Analyser:
         if zipf.get(word, 0.0) >= REAL_WORD_ZIPF or zipf.get(word + "g", 0.0) < DROPPED_G_ZIPF:
             return None
         return word + "g"
+
+    def comparative(self, word: str) -> str | None:
+        """The adjective a comparative or superlative the knowledge base does not know is made from ("riskier" ->
+        "risky", "scariest" -> "scary", "bigger" -> "big"), when the passages know that adjective and the word is
+        no everyday English of its own ("earlier" stays, it is not "early")."""
+        if len(word) < MIN_COMPARATIVE or not word.isalpha() or self.vocab.is_word(word):
+            return None
+        if self.english_zipf(word) >= COMPARATIVE_MAX_ZIPF:
+            return None
+        for ending, replacement in COMPARATIVE_ENDINGS:
+            if word.endswith(ending):
+                base = word[: -len(ending)] + replacement
+                if len(base) >= 3 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                    base = base[:-1]  # "bigger" -> "big"
+                if self.vocab.is_word(base) and base not in STOPWORDS:
+                    return base
+        return None
 
     def english_zipf(self, word: str) -> float:
         """How common one word is in ordinary English (Zipf scale; 0 when not listed)."""
