@@ -1665,6 +1665,8 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         # A norm asked for: what is normal or recommended.
         ("is it normal for a school nurse to cover 6 secondaries", "procedures"),
         ("what's a safe caseload for a CP social worker", "procedures"),
+        # The disclosure schemes, described.
+        ("can a dad ask the police whether his ex's boyfriend has convictions", "procedures"),
         # What training a role requires.
         ("which level of safeguarding training does a school nurse need", "training-courses"),
         # Pay and timetables.
