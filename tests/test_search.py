@@ -148,6 +148,23 @@ def test_fts_syntax_and_huge_input_never_raise(kb: KnowledgeBase, question: str)
     assert isinstance(answer.results, tuple)
 
 
+def test_a_repeated_request_costs_no_more_lookups_than_one(kb: KnowledgeBase) -> None:
+    """Each "X form for Y" may look the form's name up in the passages; a question repeating it a hundred times
+    (cut to length first) must not cost a hundred full-text queries."""
+    statements: list[str] = []
+    # Top-level statements only (SQLite also traces the full-text index's own reads, prefixed "--").
+    kb.conn.set_trace_callback(lambda sql: None if sql.startswith("--") else statements.append(sql))
+    try:
+        kb.searcher.analyse("referral form for the family")
+        once = len(statements)
+        statements.clear()
+        kb.searcher.analyse(" ".join(f"referral form for child{index}" for index in range(100)))
+        repeated = len(statements)
+    finally:
+        kb.conn.set_trace_callback(None)
+    assert repeated <= once + 2, (once, repeated)
+
+
 def test_fts_operators_are_searched_as_words(kb: KnowledgeBase) -> None:
     assert first_text(kb, '"voice of the child" AND (pre-verbal OR babies)').startswith("Specific consideration")
 

@@ -83,6 +83,7 @@ REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send"
 # children's centres" their access to records.
 FOR_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "leaflet", "leaflets"}
 ARTEFACT_READING = ("forms", "and", "contacts")
+MAX_ARTEFACT_LOOKUPS = 2
 # "how often are LAC reviews chaired", "how long does a DVPO last", "how soon must we ...": how often or how long
 # something is done, asked in the present, is a rule of practice (read as the signpost phrase `TIMING_READING`);
 # asked in the past ("how often was disguised compliance seen") it is what the audits found.
@@ -1065,17 +1066,18 @@ class Analyser:
         "template for"), unless a passage names it ("the Children's Centres referral form")."""
         read = read or typed  # the words as their typos are read
         spans: list[Span] = []
+        looked_up = 0  # passages searched for an artefact's name: a few at most, however many a question repeats
         for index, word in enumerate(read):
             if word not in ARTEFACT_WORDS or taken[index]:
                 continue
-            followed = (
-                word in FOR_WORDS
-                and index + 1 < len(typed)
-                and typed[index + 1] == "for"
-                # ... unless a passage speaks of it and of what it is for ("refer to the children's centre using the
-                # Children's Centres referral form"): that is learning.
-                and not self.names_artefact(read, index)
-            )
+            followed = word in FOR_WORDS and index + 1 < len(typed) and typed[index + 1] == "for"
+            if followed:
+                if looked_up >= MAX_ARTEFACT_LOOKUPS:
+                    break
+                looked_up += 1
+                # ... unless a passage speaks of it and of what it is for ("refer to the children's centre using
+                # the Children's Centres referral form"): that is learning.
+                followed = not self.names_artefact(read, index)
             if not followed and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
             concept = find(ARTEFACT)
