@@ -34,8 +34,10 @@ VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six
 class Sequence:
     """A passage's stems in order, to tell whether a phrase's words come together in it."""
 
-    def __init__(self, words: list[str]) -> None:
+    def __init__(self, words: list[str], text: str | None = None) -> None:
         self.words = words
+        # The stems space-joined and padded, to find a phrase typed as the passage has it with one substring search.
+        self._padded = f" {text if text is not None else ' '.join(words)} "
         self._positions: dict[str, list[int]] | None = None
 
     def together(self, key: tuple[str, ...]) -> bool:
@@ -43,6 +45,8 @@ class Sequence:
         ("sharing information" and "information sharing"; "voice of the child" and "the child's voice")."""
         if len(key) < 2:
             return True
+        if f" {' '.join(key)} " in self._padded:
+            return True  # side by side, in order: the commonest case, without indexing the passage's words
         if self._positions is None:
             self._positions = {}
             for position, word in enumerate(self.words):
@@ -231,7 +235,7 @@ class Scorer:
             words = stems_text.split()
             stems = set(words)
             tags = set(tags_text.split())
-            sequence = Sequence(words)
+            sequence = Sequence(words, stems_text)
             matches = [
                 self.match(unit, stems, tags, audit_id, audit_named=query.names_audit, sequence=sequence)
                 if audit_id in reach_audits or not (stems.isdisjoint(reach_stems) and tags.isdisjoint(reach_tags))
