@@ -1513,6 +1513,16 @@ def test_an_everyday_comparative_is_left_as_typed(kb: KnowledgeBase) -> None:
     assert not any(note.startswith("comparative") for note in notes_of(kb, "we met earlier about the core group"))
 
 
+@pytest.mark.parametrize("meeting", ["TAC meeting", "core group", "conference"])
+def test_attendance_at_a_named_meeting_is_meeting_attendance_not_school_or_hospital(
+    kb: KnowledgeBase, meeting: str
+) -> None:
+    """Attendance alone is school or A&E attendance; after a meeting's name it is who comes to the meeting."""
+    analysis = kb.ask(f"{meeting} attendance", explain=True).analysis
+    assert analysis is not None
+    assert any("thesaurus:meeting-attendance" in unit["concepts"] for unit in analysis["units"]), analysis["units"]
+
+
 def test_a_student_of_a_profession_is_no_school_pupil(kb: KnowledgeBase) -> None:
     note = "in training for the profession named after it: weighed as filler"
     assert note in notes_of(kb, "student social worker here, what did the audits find about core groups")
