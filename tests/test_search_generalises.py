@@ -1677,6 +1677,10 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         ("what's a safe caseload for a CP social worker", "procedures"),
         # The disclosure schemes, described.
         ("can a dad ask the police whether his ex's boyfriend has convictions", "procedures"),
+        # What to fill in or say, and family law.
+        ("which risk assessment are we supposed to complete before a strategy discussion", "procedures"),
+        ("what to say when a teenager discloses she was assaulted", "procedures"),
+        ("parental alienation in a private law case", "family-courts"),
         # What training a role requires.
         ("which level of safeguarding training does a school nurse need", "training-courses"),
         # Pay and timetables.
