@@ -1705,6 +1705,7 @@ def test_practical_and_adjacent_questions_near_audited_topics_are_signposted(
         "how long did the core groups take to meet in the CWD cases",
         "how do I record the voice of a baby who can't talk yet",
         "did high caseloads and changes of social worker affect the CSE cases",
+        "did children disclose abuse to agencies in the CSE cases",
         "were core groups held within timescales in the CWD cases",
         "did children's centres refer families to the right services",
     ],
