@@ -1493,6 +1493,14 @@ def test_the_last_sentence_of_a_case_before_a_bare_ask_is_its_point(kb: Knowledg
     assert not any(note.startswith("scene") for note in notes_of(kb, "The core group has not met. What now?"))
 
 
+def test_a_sentence_of_circumstances_before_the_question_is_no_sign_of_another_topic(kb: KnowledgeBase) -> None:
+    """The sentence "Hi all, covering for a colleague this week." asks nothing and names no topic: its unknown
+    words ("covering", "colleague") do not count against the topic asked after it."""
+    assert kb.ask("Hi all, covering for a colleague this week. professional curiosity").found
+    # ... and a workplace matter asked after a story naming topics is still a workplace matter.
+    assert not kb.ask("I'm a social worker with a busy caseload. Is the canteen open for lunch today?").found
+
+
 def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBase) -> None:
     question = "Children's centre FSW. I've a CAF for a 2 year old and the HV never comes to the TAC. Any learning?"
     analysis = kb.ask(question, explain=True).analysis
@@ -1513,7 +1521,7 @@ def test_an_everyday_comparative_is_left_as_typed(kb: KnowledgeBase) -> None:
     assert not any(note.startswith("comparative") for note in notes_of(kb, "we met earlier about the core group"))
 
 
-@pytest.mark.parametrize("meeting", ["TAC meeting", "core group", "conference"])
+@pytest.mark.parametrize("meeting", ["TAC", "core group", "conference"])
 def test_attendance_at_a_named_meeting_is_meeting_attendance_not_school_or_hospital(
     kb: KnowledgeBase, meeting: str
 ) -> None:

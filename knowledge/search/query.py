@@ -878,6 +878,7 @@ class Analyser:
         signed_off = {number for number, sentence in enumerate(parts) if number and is_sign_off(sentence)}
         frame = self.frame_units(query.units, framed, framed_alone)
         aside = self.told_sentences(query.units, parts, sentence_of) | signed_off
+        aside |= self.preamble(query.units, parts, sentence_of)
         self.weigh(
             query.units,
             name_like(text, zipf),
@@ -1568,7 +1569,9 @@ class Analyser:
         phrased = any(len(unit.words) > 1 for unit in evidence) and not any(
             unit.offtopic and len(unit.words) > 1 for unit in units
         )
-        clear = len(evidence) >= 2 or phrased or (learning and family)
+        # ... said where the question asks, not in the case told beside it.
+        asked = [unit for unit in evidence if not (aside and unit.positions and aside.issuperset(unit.positions))]
+        clear = len(asked) >= 2 or (phrased and bool(asked)) or (learning and family)
         for unit in units:
             if unit.signpost:
                 unit.weight = self.vocab.idf_max * tuning.offtopic_weight
@@ -1715,6 +1718,24 @@ class Analyser:
         return [unit for unit in inside if not unit.signpost and not unit.offtopic and not unit.titles]
 
     @staticmethod
+    def preamble(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:
+        """Sentences before the one asking that ask nothing and name no learning concept ("Hi all, covering for a
+        colleague this week."): the asker's circumstances, no sign that the question is on something else."""
+        named = {sentence_of[unit.positions[0]] for unit in units if unit.positions and unit.concept is not None}
+        if not named:
+            return set()
+        return {
+            number
+            for number in range(max(named))
+            if number not in named
+            and not is_need(parts[number])
+            and not any(
+                unit.positions and sentence_of[unit.positions[0]] == number and (unit.signpost or unit.offtopic)
+                for unit in units
+            )
+        }
+
+    @staticmethod
     def told_sentences(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:
         """The sentences that tell a case, when the question tells one and its asking sentences name a topic of their
         own ("... what does the learning say about core groups?"); none when the asking names nothing ("What should I
@@ -1732,7 +1753,10 @@ class Analyser:
         if not need or len(need) == len(parts):
             return set()
         asked = [unit for unit in units if unit.positions and sentence_of[unit.positions[0]] in need]
-        if not any(unit.concept is not None for unit in asked):
+        # A workplace matter asked after a story ("I'm a social worker with a busy caseload. Is the canteen open?")
+        # is asked about the workplace, whatever the story names.
+        workplace = any(unit.offtopic for unit in asked)
+        if not workplace and not any(unit.concept is not None and not unit.offtopic for unit in asked):
             return set()
         return set(range(len(parts))) - need
 
