@@ -109,6 +109,26 @@ AREA_WORDS = frozenset(
 )
 
 
+def read_as(
+    positions: list[int],
+    reading: tuple[str, ...],
+    what: str,
+    find: Callable[[tuple[str, ...]], Concept | None],
+    taken: list[bool],
+    notes: dict[int, str] | None,
+) -> list[Span]:
+    """The words at `positions` read as the signpost phrase `reading` (none if no signpost has that phrase): taken,
+    with a note saying what they ask."""
+    concept = find(stems_of(reading))
+    if concept is None:
+        return []
+    for position in positions:
+        taken[position] = True
+    if notes is not None:
+        notes[positions[0]] = f"{what}: read as '{' '.join(reading)}'"
+    return [(positions, concept)]
+
+
 def reporting_year(completed: str) -> int | None:
     """The reporting year (April to March, named by its first year: 2016 for 2016-17) of a "YYYY-MM" date."""
     found = re.match(r"(\d{4})-(\d{2})", completed)
@@ -209,9 +229,6 @@ def stems_of(words_: tuple[str, ...]) -> tuple[str, ...]:
 # The signpost phrases those readings stand for, as `signpost_spans` looks them up (stemmed once).
 OTHER_YEAR = stems_of(OTHER_YEAR_WORDS)
 OTHER_AREA = stems_of(OTHER_AREA_WORDS)
-ARTEFACT = stems_of(ARTEFACT_READING)
-TIMING = stems_of(TIMING_READING)
-TASK = stems_of(TASK_READING)
 READINGS = {reading: stems_of(reading) for reading in (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)}
 
 
@@ -877,8 +894,9 @@ class Analyser:
         # base does not know are the case's detail or courtesy, no sign that the question is on something else.
         signed_off = {number for number, sentence in enumerate(parts) if number and is_sign_off(sentence)}
         frame = self.frame_units(query.units, framed, framed_alone)
-        aside = self.told_sentences(query.units, parts, sentence_of) | signed_off
-        aside |= self.preamble(query.units, parts, sentence_of)
+        asking = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+        aside = self.told_sentences(query.units, parts, sentence_of, asking) | signed_off
+        aside |= self.preamble(query.units, sentence_of, asking)
         self.weigh(
             query.units,
             name_like(text, zipf),
@@ -920,10 +938,10 @@ class Analyser:
             elif counted_times(typed, unit):
                 # "invited three times", "rang the school several times": how often, not time or delay.
                 self.as_filler(unit, "how many times something happened")
-        told = self.told_sentences(query.units, parts, sentence_of)
+        told = self.told_sentences(query.units, parts, sentence_of, asking)
         self.weigh_narrative(query.units, told, sentence_of)
         if not told:
-            self.weigh_background(query.units, parts, sentence_of)
+            self.weigh_background(query.units, len(parts), sentence_of, asking)
         self.weigh_contrast(query.units, typed)
         for unit in query.units:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
@@ -1066,7 +1084,6 @@ class Analyser:
         of it ("how do I get a login"); a contact word, form or template also when followed by "for" ("email for",
         "template for"), unless a passage names it ("the Children's Centres referral form")."""
         read = read or typed  # the words as their typos are read
-        spans: list[Span] = []
         looked_up = 0  # passages searched for an artefact's name: a few at most, however many a question repeats
         for index, word in enumerate(read):
             if word not in ARTEFACT_WORDS or taken[index]:
@@ -1081,15 +1098,8 @@ class Analyser:
                 followed = not self.names_artefact(read, index)
             if not followed and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
-            concept = find(ARTEFACT)
-            if concept is None:
-                break
-            spans.append(([index], concept))
-            taken[index] = True
-            if notes is not None:
-                notes[index] = f"asks where to find a {word}: read as '{' '.join(ARTEFACT_READING)}'"
-            break
-        return spans
+            return read_as([index], ARTEFACT_READING, f"asks where to find a {word}", find, taken, notes)
+        return []
 
     @staticmethod
     def timing_rules(
@@ -1107,14 +1117,8 @@ class Analyser:
                 continue
             if typed[index + 2] not in PRESENT_AUXILIARIES:
                 continue
-            concept = find(TIMING)
-            if concept is None:
-                return []
-            taken[index] = taken[index + 1] = True
-            if notes is not None:
-                what = " ".join(typed[index : index + 3])
-                notes[index] = f"asks a rule of practice ({what} ...): read as '{' '.join(TIMING_READING)}'"
-            return [([index, index + 1], concept)]
+            what = f"asks a rule of practice ({' '.join(typed[index : index + 3])} ...)"
+            return read_as([index, index + 1], TIMING_READING, what, find, taken, notes)
         return []
 
     def office_tasks(
@@ -1136,13 +1140,7 @@ class Analyser:
             # ... a workplace matter of the asker's own ("how do I book annual leave") is no procedure of practice.
             if not asked or self.offtopic_spans(typed[index + 1 :], [False] * (len(typed) - index - 1)):
                 continue
-            concept = find(TASK)
-            if concept is None:
-                return []
-            taken[index] = True
-            if notes is not None:
-                notes[index] = f"asks how to do an office task ({word}): read as '{' '.join(TASK_READING)}'"
-            return [([index], concept)]
+            return read_as([index], TASK_READING, f"asks how to do an office task ({word})", find, taken, notes)
         return []
 
     def titled_audits(self, typed: list[str]) -> dict[int, str]:
@@ -1177,14 +1175,16 @@ class Analyser:
         others = [f'"{stem(word)}"' for word in beside if word.isalnum() and word not in STOPWORDS]
         if not phrase:
             return False
-        match = f'stems : "{phrase}"' + (f" AND stems : ({' OR '.join(others)})" if others else "")
-        found = self.conn.execute("SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (match,))
-        return found.fetchone() is not None
+        return self.passage_matches(f'stems : "{phrase}"' + (f" AND stems : ({' OR '.join(others)})" if others else ""))
 
     def mentions_period(self, start: str, end: str) -> bool:
         """Whether a passage names the period from `start` to `end` ("2017-2018", "2017-18", "2017/18")."""
         phrases = " OR ".join(f'"{start} {written}"' for written in (end, end[-2:]))
-        found = self.conn.execute("SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (f"stems : ({phrases})",))
+        return self.passage_matches(f"stems : ({phrases})")
+
+    def passage_matches(self, expression: str) -> bool:
+        """Whether any passage matches a full-text expression built from words as read (letters and digits only)."""
+        found = self.conn.execute("SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (expression,))
         return found.fetchone() is not None
 
     def other_areas(
@@ -1718,7 +1718,7 @@ class Analyser:
         return [unit for unit in inside if not unit.signpost and not unit.offtopic and not unit.titles]
 
     @staticmethod
-    def preamble(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:
+    def preamble(units: list[Unit], sentence_of: list[int], asking: set[int]) -> set[int]:
         """Sentences before the one asking that ask nothing and name no learning concept ("Hi all, covering for a
         colleague this week."): the asker's circumstances, no sign that the question is on something else."""
         named = {sentence_of[unit.positions[0]] for unit in units if unit.positions and unit.concept is not None}
@@ -1728,7 +1728,7 @@ class Analyser:
             number
             for number in range(max(named))
             if number not in named
-            and not is_need(parts[number])
+            and number not in asking
             and not any(
                 unit.positions and sentence_of[unit.positions[0]] == number and (unit.signpost or unit.offtopic)
                 for unit in units
@@ -1736,11 +1736,11 @@ class Analyser:
         }
 
     @staticmethod
-    def told_sentences(units: list[Unit], parts: list[str], sentence_of: list[int]) -> set[int]:
-        """The sentences that tell a case, when the question tells one and its asking sentences name a topic of their
-        own ("... what does the learning say about core groups?"); none when the asking names nothing ("What should I
-        do?"): then the case is the topic."""
-        need = {number for number, sentence in enumerate(parts) if is_need(sentence)}
+    def told_sentences(units: list[Unit], parts: list[str], sentence_of: list[int], asking: set[int]) -> set[int]:
+        """The sentences that tell a case, when the question tells one and its asking sentences (`asking`: see
+        `is_need`) name a topic of their own ("... what does the learning say about core groups?"); none when the
+        asking names nothing ("What should I do?"): then the case is the topic."""
+        need = set(asking)
         # A few words after an asking sentence name what it asks about ("... do I need to notify anyone? private
         # fostering"): a label of the need, not the case.
         # So does a list of topics, telling nothing ("... what was the audit about? domestic abuse, drink and drugs").
@@ -1770,14 +1770,14 @@ class Analyser:
                 unit.told = True
                 unit.notes.append("narrative: told as the case, not asked")
 
-    def weigh_background(self, units: list[Unit], parts: list[str], sentence_of: list[int]) -> None:
+    @staticmethod
+    def weigh_background(units: list[Unit], sentences_: int, sentence_of: list[int], asking: set[int]) -> None:
         """A case told before an ask naming nothing ("... What should be happening?") is the topic, and its last
         sentence is usually its point (the plan, the meeting, what went wrong); the sentences before set the scene
-        ("family with twins aged 2, dad has depression") and weigh `narrative_share`."""
-        need = [number for number, sentence in enumerate(parts) if is_need(sentence)]
-        if not need or need[-1] != len(parts) - 1:
+        ("family with twins aged 2, dad has depression") and weigh `SCENE_SHARE`."""
+        if not asking or max(asking) != sentences_ - 1:
             return
-        case = [number for number in range(need[0]) if number not in need]
+        case = list(range(min(asking)))
         if len(case) < 2:
             return
         scene = set(case[:-1])

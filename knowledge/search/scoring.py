@@ -36,8 +36,9 @@ class Sequence:
 
     def __init__(self, words: list[str], text: str | None = None) -> None:
         self.words = words
-        # The stems space-joined and padded, to find a phrase typed as the passage has it with one substring search.
-        self._padded = f" {text if text is not None else ' '.join(words)} "
+        self._text = text
+        # The stems space-joined and padded (on first use), to find a phrase side by side with one substring search.
+        self._padded: str | None = None
         self._positions: dict[str, list[int]] | None = None
 
     def together(self, key: tuple[str, ...]) -> bool:
@@ -45,6 +46,8 @@ class Sequence:
         ("sharing information" and "information sharing"; "voice of the child" and "the child's voice")."""
         if len(key) < 2:
             return True
+        if self._padded is None:
+            self._padded = f" {self._text if self._text is not None else ' '.join(self.words)} "
         if f" {' '.join(key)} " in self._padded:
             return True  # side by side, in order: the commonest case, without indexing the passage's words
         if self._positions is None:
