@@ -141,6 +141,13 @@ RECOMMENDATION_CUES = frozenset(
         "guide",
     ]
 )
+# Cues that are nouns naming what plans and reports hold ("vague actions", "areas for improvement"): beside a verb
+# asking what was found ("what did the audits find"), they name the topic, not what is asked.
+RECOMMENDATION_NOUNS = frozenset({"action", "actions", "improvement", "recommendation", "recommendations"})
+# The verbs that ask what the audits found.
+FINDING_VERBS = frozenset(
+    "find found show showed conclude concluded reveal revealed uncover uncovered discover discovered".split()
+)
 # (How well something worked is asked of the findings too: "good", "well", "effective", "common", "working".)
 FINDING_CUES = frozenset(
     "find finding findings found evidence evidenced show showed good well effective effectively common working"

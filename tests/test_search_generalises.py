@@ -1808,3 +1808,34 @@ def test_an_out_of_scope_question_with_letters_swapped_is_still_signposted(kb: K
         assert signposted(kb, typed) == [topic]
         assert signposted(kb, typed.replace("housr", "hours").replace("rseet", "reset")) == [topic]
     assert not kb.ask("rseet my Protocol password").found
+
+
+def test_a_phrase_gives_its_last_word_to_a_longer_phrase_when_its_first_words_name_the_same_concept(
+    kb: KnowledgeBase,
+) -> None:
+    """ "TAC meeting" and "meeting attendance" overlap on "meeting": "TAC" alone already names the TAC, so the word
+    goes to "meeting attendance" instead of leaving "attendance" to be read as school attendance."""
+    analysis = kb.ask("TAC meeting attendance", explain=True).analysis
+    assert analysis is not None
+    assert [unit["typed"] for unit in analysis["units"]] == ["tac", "meeting attendance"]
+    shown = [result.text for result in kb.ask("TAC meeting attendance").results]
+    assert any("not aware of there being a CAF and or TAC" in text for text in shown)
+    # With nothing after it to take, the phrase stays whole.
+    analysis = kb.ask("TAC meeting minutes", explain=True).analysis
+    assert analysis is not None
+    assert "tac meeting" in [unit["typed"] for unit in analysis["units"]]
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("plans with vague actions and no dates - what did the audits find?", "finding"),
+        ("what improvement did the audits find in early help", "finding"),
+        ("what actions should health visitors take on plans", "recommendation"),
+        ("actions for health visitors", "recommendation"),
+    ],
+)
+def test_a_cue_that_names_what_plans_hold_gives_way_to_a_verb_asking_what_was_found(
+    kb: KnowledgeBase, question: str, kind: str
+) -> None:
+    assert kb.searcher.analyse(question).wants_kind == kind

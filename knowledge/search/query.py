@@ -24,6 +24,7 @@ from knowledge.text import (
     FINDING_CUES,
     FINDING_OPENERS,
     FINDING_PHRASES,
+    FINDING_VERBS,
     MAX_QUESTION_CHARS,
     METHOD_WORDS,
     OFFENSIVE_WORDS,
@@ -31,6 +32,7 @@ from knowledge.text import (
     PURPOSE_PHRASES,
     PURPOSE_WORDS,
     RECOMMENDATION_CUES,
+    RECOMMENDATION_NOUNS,
     RECOMMENDATION_PHRASES,
     REPORTERS,
     REPORTING_VERBS,
@@ -389,7 +391,10 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
     """The kind of passage a question's words ask for: recommendations ("should", "what do I do"), findings
     ("found", "did ...?") or any."""
     present = set(typed)
-    if present & RECOMMENDATION_CUES or has_phrase(typed, RECOMMENDATION_PHRASES) or asks_directive(typed):
+    cues = present & RECOMMENDATION_CUES
+    if cues and cues <= RECOMMENDATION_NOUNS and present & FINDING_VERBS:
+        cues = set()  # "plans with vague actions - what did the audits find?"
+    if cues or has_phrase(typed, RECOMMENDATION_PHRASES) or asks_directive(typed):
         return "recommendation"
     if present & FINDING_CUES or (openers and openers & FINDING_OPENERS) or has_phrase(typed, FINDING_PHRASES):
         return "finding"
@@ -1471,11 +1476,29 @@ class Analyser:
                 if concept is None and (full := self.shortened(key, run[cursor : cursor + length], fixed, zipf)):
                     concept = self.vocab.concepts[full]
                     notes.setdefault(run[cursor], f"shortened: {' '.join(key)} -> {' '.join(full)}")
+                if concept is not None and length > 1:
+                    length = self.yielded(run, cursor, length, stems, concept)
                 if concept is not None or length == 1:
                     spans.append((run[cursor : cursor + length], concept))
                     cursor += length
                     break
         return spans
+
+    def yielded(self, run: list[int], cursor: int, length: int, stems: list[str], concept: Concept) -> int:
+        """The length of the phrase at `cursor` once it gives its last words to a longer phrase they start, where
+        its first words alone still name the same concept: "TAC meeting attendance" is "TAC" + "meeting
+        attendance", not "TAC meeting" + "attendance" (which, alone, reads as school attendance)."""
+        concepts = self.vocab.concepts
+        entries = {label for label in concept.labels if label.startswith("thesaurus:")}
+        for keep in range(1, length):
+            shorter = concepts.get(tuple(stems[index] for index in run[cursor : cursor + keep]))
+            if shorter is None or not entries or not entries <= set(shorter.labels):
+                continue
+            rest = run[cursor + keep :]
+            for longer in range(min(self.vocab.max_phrase, len(rest)), length - keep, -1):
+                if tuple(stems[index] for index in rest[:longer]) in concepts:
+                    return keep
+        return length
 
     def shortened(
         self, key: tuple[str, ...], positions: list[int], fixed: list[str], zipf: dict[str, float]
