@@ -1839,3 +1839,15 @@ def test_a_cue_that_names_what_plans_hold_gives_way_to_a_verb_asking_what_was_fo
     kb: KnowledgeBase, question: str, kind: str
 ) -> None:
     assert kb.searcher.analyse(question).wants_kind == kind
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "young person's situation changed a lot but their plan stayed the same for months",
+        "CSE plan unchanged after she went missing",
+    ],
+)
+def test_a_plan_that_stayed_the_same_is_a_plan_not_updated(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert any("Plans should be updated when there are significant changes" in r.text for r in answer.results)
