@@ -1851,3 +1851,29 @@ def test_a_cue_that_names_what_plans_hold_gives_way_to_a_verb_asking_what_was_fo
 def test_a_plan_that_stayed_the_same_is_a_plan_not_updated(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question)
     assert any("Plans should be updated when there are significant changes" in r.text for r in answer.results)
+
+
+def test_asking_how_to_do_an_office_task_for_the_board_is_still_a_procedure(kb: KnowledgeBase) -> None:
+    # Naming the LSCB makes a question about the audits only when it asks what they found or recommend.
+    assert signposted(kb, "how do I book onto the LSCB level 3 multi-agency safeguarding training?") == ["procedures"]
+    assert not kb.ask("how do I book onto the LSCB level 3 multi-agency safeguarding training?").found
+    assert kb.ask("what should the LSCB training programme do about timescales?").found
+
+
+def test_the_askers_circumstances_before_the_question_weigh_nothing_and_rank_nothing(kb: KnowledgeBase) -> None:
+    """ "Quick question before my visits today.": no delay ("quick"), and no passage rises for "visits"."""
+    asked = "TAC meeting attendance?"
+    analysis = kb.ask(f"Quick question before my visits today. {asked}", explain=True).analysis
+    assert analysis is not None
+    opening = [unit for unit in analysis["units"] if unit["typed"] in ("quick", "visits", "today")]
+    assert [unit["typed"] for unit in opening] == ["visits", "today"]
+    assert all(unit["weight"] == 0 for unit in opening)
+    answer = kb.ask(f"Quick question before my visits today. {asked}")
+    assert [r.id for r in answer.results] == [r.id for r in kb.ask(asked).results]
+
+
+def test_the_boards_budget_is_signposted_and_parking_is_a_workplace_matter(kb: KnowledgeBase) -> None:
+    for question in ("what's the LSCB's annual budget and who funds it?", "does each partner contribute to the budget"):
+        assert signposted(kb, question) == ["the-board"], question
+    assert not kb.ask("where can I park for the multi-agency briefing?").found
+    assert kb.ask("multi-agency briefing on see the adult see the child").found

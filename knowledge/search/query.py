@@ -212,6 +212,11 @@ IDIOMS = frozenset(
         ("heard", "a", "thing"),
         ("blind", "drunk"),
         ("contact", "with"),
+        # ... and the courtesy of asking ("quick question" is no delay).
+        ("quick", "question"),
+        ("quick", "one"),
+        ("quick", "query"),
+        ("quick", "q"),
     }
 )
 
@@ -868,7 +873,9 @@ class Analyser:
             spelt=spelt,
             own=own_period,
             about_audits=query.names_audit or "lscb" in present,
-            asks_findings=query.wants_kind is not None,
+            # ... asking what was found or recommended, not how to do it oneself ("how do I book onto the LSCB
+            # training" asks a procedure).
+            asks_findings=query.wants_kind == "finding" or bool(present & RECOMMENDATION_CUES),
         )
         spans += self.offtopic_spans(typed, taken)
         # "all the time", "every time": how often, not time or delay; taken, they make no unit.
@@ -901,7 +908,8 @@ class Analyser:
         frame = self.frame_units(query.units, framed, framed_alone)
         asking = {number for number, sentence in enumerate(parts) if is_need(sentence)}
         aside = self.told_sentences(query.units, parts, sentence_of, asking) | signed_off
-        aside |= self.preamble(query.units, sentence_of, asking)
+        preamble = self.preamble(query.units, sentence_of, asking)
+        aside |= preamble
         self.weigh(
             query.units,
             name_like(text, zipf),
@@ -915,6 +923,10 @@ class Analyser:
             if unit.positions and sentence_of[unit.positions[0]] in signed_off:
                 unit.weight = 0.0
                 unit.notes.append("a closing thanks: weighs nothing")
+            elif unit.positions and sentence_of[unit.positions[0]] in preamble:
+                # "Quick question before my visits today.": the asker's circumstances, naming no topic.
+                unit.weight = 0.0
+                unit.notes.append("the asker's circumstances before the question: weighs nothing")
         aim = aim_positions(typed) if query.intent == "purpose" and query.names_audit else set()
         for unit in query.units:
             if unit.positions and own_period.issuperset(unit.positions):

@@ -114,8 +114,8 @@ class Retriever:
         text_terms: dict[tuple[str, ...], set[int]] = {}
         tag_terms: dict[str, set[int]] = {}
         for index, unit in enumerate(query.units):
-            if unit.offtopic:
-                continue
+            if unit.offtopic or not unit.weight:
+                continue  # a unit that weighs nothing (a closing thanks) ranks nothing
             for part in unit.stems:
                 if part in self.vocab.stem_df:
                     text_terms.setdefault((part,), set()).add(index)
