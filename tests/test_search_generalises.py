@@ -1877,3 +1877,9 @@ def test_the_boards_budget_is_signposted_and_parking_is_a_workplace_matter(kb: K
         assert signposted(kb, question) == ["the-board"], question
     assert not kb.ask("where can I park for the multi-agency briefing?").found
     assert kb.ask("multi-agency briefing on see the adult see the child").found
+
+
+@pytest.mark.parametrize("idiom", ["slips through the gaps", "falls through the cracks", "fell through the net"])
+def test_every_form_of_falling_through_the_net_finds_it(kb: KnowledgeBase, idiom: str) -> None:
+    answer = kb.ask(f"regular joint meetings so no child {idiom}")
+    assert answer.found and "prevent any child falling through the net" in answer.results[0].text
