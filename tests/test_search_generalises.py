@@ -781,6 +781,9 @@ def test_a_period_no_audit_covers_gets_a_signpost_and_the_audits_own_period_is_f
     # A passage's own date, asked about without asking about the audits, is searched like any words:
     # "the LSCB training programme will be facilitating 'See the Adult, See the Child' ... 2017-2018".
     assert kb.ask("dates of the see the adult see the child course in 2017-18").signposts == ()
+    # ... also where the LSCB is named: its training programme is not its audits.
+    answer = kb.ask("what sessions is the LSCB training programme putting on in 2017-18?")
+    assert answer.signposts == () and "sessions in 2017-2018" in answer.results[0].text
 
 
 def test_another_area_s_board_and_an_inspectorate_get_their_signposts(kb: KnowledgeBase) -> None:

@@ -1014,7 +1014,10 @@ class Analyser:
                 return None
             return Concept(labels=[SIGNPOSTED + topic])
 
-        spans = self.other_years(typed, taken, find, notes, own=own, about_audits=about_audits)
+        # A period a passage names is about the audits only where they are named: "the LSCB training programme
+        # in 2017-18" is that passage's own date.
+        audits_named = not AUDIT_WORDS.isdisjoint(typed)
+        spans = self.other_years(typed, taken, find, notes, own=own, about_audits=audits_named)
         spans += self.other_areas(typed, taken, find, zipf, notes)
         spans += self.artefact_requests(typed, taken, find, notes, read)
         spans += longest_matches(
