@@ -1886,3 +1886,9 @@ def test_the_boards_budget_is_signposted_and_parking_is_a_workplace_matter(kb: K
 def test_every_form_of_falling_through_the_net_finds_it(kb: KnowledgeBase, idiom: str) -> None:
     answer = kb.ask(f"regular joint meetings so no child {idiom}")
     assert answer.found and "prevent any child falling through the net" in answer.results[0].text
+
+
+@pytest.mark.parametrize("question", ["what is the signs of safety model", "restorative practice in CP conferences"])
+def test_practice_models_the_audits_do_not_describe_are_signposted(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["practice-models"]
+    assert not kb.ask(question).found
