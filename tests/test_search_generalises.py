@@ -1892,3 +1892,10 @@ def test_every_form_of_falling_through_the_net_finds_it(kb: KnowledgeBase, idiom
 def test_practice_models_the_audits_do_not_describe_are_signposted(kb: KnowledgeBase, question: str) -> None:
     assert signposted(kb, question) == ["practice-models"]
     assert not kb.ask(question).found
+
+
+def test_asking_what_the_audits_mention_beside_a_practical_question_answers_from_the_audits(kb: KnowledgeBase) -> None:
+    question = "They've asked our nursery for observations of her. Is that normal and did the audit mention nurseries?"
+    answer = kb.ask(question)
+    assert answer.found and answer.signposts == ()
+    assert signposted(kb, "They've asked our nursery for observations of her. Is that normal?") == ["procedures"]

@@ -875,7 +875,10 @@ class Analyser:
             about_audits=query.names_audit or "lscb" in present,
             # ... asking what was found or recommended, not how to do it oneself ("how do I book onto the LSCB
             # training" asks a procedure).
-            asks_findings=query.wants_kind == "finding" or bool(present & RECOMMENDATION_CUES),
+            # ... or what the audits say or mention ("is that normal and did the audit mention nurseries?").
+            asks_findings=query.wants_kind == "finding"
+            or bool(present & RECOMMENDATION_CUES)
+            or bool(present & REPORTING_VERBS and present & REPORTERS),
         )
         spans += self.offtopic_spans(typed, taken)
         # "all the time", "every time": how often, not time or delay; taken, they make no unit.
