@@ -934,7 +934,6 @@ def test_a_described_concept_excuses_an_unknown_word_as_a_named_one_does(kb: Kno
         "where do I find the MASH referral form",
         # The audits hold what was learned from cases, not how to write, run or complete things.
         "how do I write a good chronology",
-        "how to run a signs of safety mapping meeting",
         "how long should schools keep safeguarding records",
         "how do i complete a CAF form properly",
     ],
@@ -1888,7 +1887,15 @@ def test_every_form_of_falling_through_the_net_finds_it(kb: KnowledgeBase, idiom
     assert answer.found and "prevent any child falling through the net" in answer.results[0].text
 
 
-@pytest.mark.parametrize("question", ["what is the signs of safety model", "restorative practice in CP conferences"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the signs of safety model",
+        "restorative practice in CP conferences",
+        # How to run a model's meeting is the model's own guidance: the practice-models signpost says where it is.
+        "how to run a signs of safety mapping meeting",
+    ],
+)
 def test_practice_models_the_audits_do_not_describe_are_signposted(kb: KnowledgeBase, question: str) -> None:
     assert signposted(kb, question) == ["practice-models"]
     assert not kb.ask(question).found
