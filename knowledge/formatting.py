@@ -19,8 +19,7 @@ NOTICES = {
     ),
     "thanks": "You're welcome. Ask me about any practice issue, theme or agency whenever it helps.",
     "greeting": (
-        "Hello! Ask me what the board's multi-agency audits found or recommended on a practice issue, theme or"
-        " agency."
+        "Hello! Ask me what the board's multi-agency audits found or recommended on a practice issue, theme or agency."
     ),
 }
 # Notices said in reply to thanks: nothing more to offer than the reply.

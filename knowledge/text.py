@@ -77,17 +77,21 @@ STOPWORDS = frozenset(
 # not a question: it is answered in kind, never searched.
 THANKS_WORDS = frozenset({"thanks", "thank", "cheers", "ta", "ty", "appreciated", "appreciate"})
 GREETING_WORDS = frozenset({"hi", "hello", "hey", "hiya", "morning", "afternoon", "evening", "greetings"})
-SOCIAL_WORDS = THANKS_WORDS | GREETING_WORDS | frozenset(
-    {
-        *("helpful", "useful", "great", "brilliant", "perfect", "lovely", "amazing", "awesome", "cool", "nice"),
-        *("good", "excellent", "fab", "fantastic", "super", "again", "mate", "everyone", "all", "bot", "folks"),
-        *("team", "guys", "x", "xx", "bye", "night", "day", "you", "lot", "loads", "massively", "v", "cheers"),
-    }
+SOCIAL_WORDS = (
+    THANKS_WORDS
+    | GREETING_WORDS
+    | frozenset(
+        {
+            *("helpful", "useful", "great", "brilliant", "perfect", "lovely", "amazing", "awesome", "cool", "nice"),
+            *("good", "excellent", "fab", "fantastic", "super", "again", "mate", "everyone", "all", "bot", "folks"),
+            *("team", "guys", "x", "xx", "bye", "night", "day", "you", "lot", "loads", "massively", "v", "cheers"),
+        }
+    )
 )
 
 
 def social(words_: list[str]) -> str | None:
-    """"thanks" for a message of thanks, "greeting" for a greeting (see SOCIAL_WORDS), None for anything else."""
+    """ "thanks" for a message of thanks, "greeting" for a greeting (see SOCIAL_WORDS), None for anything else."""
     present = set(words_)
     if not present or not present <= SOCIAL_WORDS | STOPWORDS:
         return None
@@ -400,6 +404,9 @@ TEXTING: dict[str, str] = {
     "b": "be",
     "n": "and",
     "wht": "what",
+    "hw": "how",
+    "y": "why",
+    "wid": "with",
     "whn": "when",
     "whr": "where",
     "shd": "should",

@@ -42,6 +42,8 @@ AMERICAN = tuple(
 REAL_WORD_ZIPF = 2.0
 # Signpost words shorter than this are not read through typos ("hba", "nrm" are too close to others).
 MIN_SIGNPOST_TYPO = 5
+# A word opening this many of one signpost's phrases names its topic when typed alone ("Prevent").
+MIN_HEAD_PHRASES = 3
 # A word shares a passage word's root when the passage stem is at least this long and this share of the word's stem,
 # and the word is no commoner in English than this.
 MIN_ROOT = 6
@@ -165,6 +167,17 @@ class Vocabulary:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
+        # The word that opens several of one signpost's phrases ("prevent" of "prevent referral", "prevent duty",
+        # "prevent lead"): typed alone, it names that topic.
+        heads: dict[tuple[str, str], int] = defaultdict(int)
+        for key, signpost_id in self.signpost_keys.items():
+            if len(key) > 1:
+                heads[key[0], signpost_id] += 1
+        self.signpost_heads: dict[str, str] = {
+            head: signpost_id
+            for (head, signpost_id), count in heads.items()
+            if count >= MIN_HEAD_PHRASES and not self.signposts[signpost_id].fallback and head not in STOPWORDS
+        }
         # Words of the signposts' phrases are spelt as meant ("clare" of "clare's law" is no typo of "care").
         self.signpost_words = frozenset(word for phrase in self.signpost_phrases() for word in words(phrase))
         self._sorted_words: list[str] | None = None  # for `root`, sorted on first use

@@ -1906,3 +1906,83 @@ def test_asking_what_the_audits_mention_beside_a_practical_question_answers_from
     answer = kb.ask(question)
     assert answer.found and answer.signposts == ()
     assert signposted(kb, "They've asked our nursery for observations of her. Is that normal?") == ["procedures"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("offen", "often"), ("oftn", "often")],
+)
+def test_a_misspelt_word_after_how_is_read_as_the_word_how_asks_with(kb: KnowledgeBase, typed: str, meant: str) -> None:
+    # "offen" is one letter from "often", "offer" and "offend": after "how" it is "often", a rule of practice.
+    answer = kb.ask(f"how {typed} should strategy meetings happen")
+    assert [signpost.id for signpost in answer.signposts] == ["procedures"] and not answer.results
+
+
+def test_an_english_typo_is_never_read_as_a_longer_word_it_starts(kb: KnowledgeBase) -> None:
+    analyser = kb.searcher.analyser
+    assert analyser.english_typo("offen", zipf=None) != "offend"
+    assert analyser.english_typo("actualy", zipf=None) == "actually"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do i make a CSC referral",
+        "hw do i make a referal to early help",
+        "what's the transfer process",
+        "what is the MASE process",
+    ],
+)
+def test_a_kind_of_question_with_a_word_inside_its_phrase_still_asks_it(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["procedures"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I claim mileage for the core group meeting",
+        "can i get toil for going to the MASE panel",
+        "is there overtime for the CP conference",
+    ],
+)
+def test_a_workplace_matter_for_a_learning_topic_is_still_a_workplace_matter(kb: KnowledgeBase, question: str) -> None:
+    assert not kb.ask(question).found
+
+
+def test_a_workplace_word_told_of_the_family_still_lets_the_question_through(kb: KnowledgeBase) -> None:
+    assert kb.ask("dad works overtime and is never seen at home visits: hidden males").found
+    assert kb.ask("disguised compliance seen at the office visit").found
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is she known to social care? DOB 01/02/2015",
+        "who is the social worker for the Smith children",
+        "Tyler Jones - is he on a CP plan?",
+        "can you look up a family for me at RM6 4XX",
+        "is the case still open",
+    ],
+)
+def test_a_request_for_an_individual_record_is_signposted(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["case-records"]
+
+
+def test_a_record_named_in_the_case_told_does_not_blank_the_learning_asked_for(kb: KnowledgeBase) -> None:
+    answer = kb.ask("Mum was known to social care as a child. What did the audits find about disguised compliance?")
+    assert answer.found
+
+
+@pytest.mark.parametrize("question", ["Prevent", "prevent?", "what about Prevent", "allegations"])
+def test_a_topic_named_by_the_word_its_phrases_open_is_signposted(kb: KnowledgeBase, question: str) -> None:
+    assert len(signposted(kb, question)) == 1
+
+
+@pytest.mark.parametrize("question", ["prevention", "how to prevent neglect", "training", "parent"])
+def test_a_word_a_learning_concept_holds_is_not_read_as_a_topic_head(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found
+
+
+@pytest.mark.parametrize("question", ["neglect toolkit link?", "CAF form download", "escalation policy link pls"])
+def test_an_artefact_asked_for_right_after_its_name_is_a_request_for_it(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["forms-and-contacts"]

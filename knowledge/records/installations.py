@@ -41,7 +41,12 @@ class InstallationRecords:
         self.state = state
 
     def save_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None, installed_at: float,
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None,
+        installed_at: float,
         data: dict[str, Any],
     ) -> None:
         with self.state.transaction() as conn:

@@ -28,6 +28,7 @@ def with_id(sql: str) -> dict[str, str]:
     """A CREATE TABLE whose `{id}` column is numbered by the database, as one statement per dialect."""
     return {dialect: sql.replace("{id}", AUTO_ID[dialect]) for dialect in DIALECTS}
 
+
 Statement = str | Mapping[str, str]
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from knowledge.privacy import without_personal_details
@@ -47,7 +48,7 @@ from knowledge.text import (
     transpositions,
     words,
 )
-from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, closest_spelling
+from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, typo_cutoff
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
 LOOKING = frozenset({"look", "looked", "looking"})
@@ -90,10 +91,15 @@ MAX_ARTEFACT_LOOKUPS = 2
 # something is done, asked in the present, is a rule of practice (read as the signpost phrase `TIMING_READING`);
 # asked in the past ("how often was disguised compliance seen") it is what the audits found.
 TIMING_WORDS = frozenset({"often", "long", "soon", "quickly", "frequently"})
+# The words "how" asks with: a misspelt word after "how" is read as one of them when it is as near as any other.
+HOW_WORDS = TIMING_WORDS | QUALITY_WORDS | {"many", "much", "far", "can", "do", "does", "did", "should", "to"}
 PRESENT_AUXILIARIES = frozenset(
     {"are", "is", "do", "does", "should", "must", "can", "will", "would", "could", "shall", "may", "ought"}
 )
 TIMING_READING = ("how", "often", "should")
+# The fewest words of a phrase asking for a kind of answer that still asks it with a word inside ("how do i make a
+# [MASH] referral").
+MIN_QUALIFIED = 3
 # "how do I upload a case note", "where can we book ...", "how to claim ...": how to do an office task is a
 # procedure (read as the signpost phrase `TASK_READING`), whatever it is done to. Not the tasks of practice the
 # audits learned about ("how do I record the child's voice", "how do we register a family").
@@ -257,6 +263,9 @@ MIN_DROPPED_G = 4
 MIN_ENGLISH_TYPO = 4
 COMMON_ENGLISH_ZIPF = 3.5
 MAX_ENGLISH_TYPO_LENGTH_CHANGE = 2
+ENGLISH_TYPO_CHOICES = 8
+ENGLISH_TYPO_RATIO = 80
+MAX_SHORT_ENGLISH_TYPO = 6
 # A word at least this common in English is one word, not vocabulary words run together ("password" is no "pass
 # word", "feedback" no "feed back"); rarer compounds still split ("caseload", "childcare").
 SPLIT_MAX_ZIPF = 3.0
@@ -919,6 +928,7 @@ class Analyser:
             zipf,
             family=names_a_family_member(typed),
             aside={index for index in range(len(typed)) if sentence_of[index] in aside} | framed | framed_alone,
+            served=self.served(query.units, typed, sentence_of),
         )
         for unit in frame:
             self.as_filler(unit, "asks whether the audits cover what was said before it")
@@ -1006,6 +1016,10 @@ class Analyser:
             meant = None
             if word not in STOPWORDS and word not in self.vocab.signpost_words:
                 meant = self.vocab.signpost_typo(word, zipf=zipf.get(word)) or self.typo(word, zipf, spelt)
+            if meant is None and index and typed[index - 1] == "how":
+                # ... and a word after "how" as the one "how" asks with ("how offen should": a rule of practice).
+                asked = self.english_typo(word, zipf=zipf.get(word), after="how")
+                meant = asked if asked in HOW_WORDS else None
             if meant is not None:
                 misspelt[index] = meant
             read.append(meant or word)
@@ -1023,9 +1037,10 @@ class Analyser:
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=audits_named)
         spans += self.other_areas(typed, taken, find, zipf, notes)
         spans += self.artefact_requests(typed, taken, find, notes, read)
-        spans += longest_matches(
-            [stem(word) for word in read], taken, longest=self.vocab.max_signpost, shortest=1, find=find
-        )
+        stems = [stem(word) for word in read]
+        spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=find)
+        spans += self.qualified_kinds(stems, taken, find, notes)
+        spans += self.topic_heads(typed, taken, find, notes) if not spans else []
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
         spans += self.timing_rules(read, taken, find, notes)
         spans += self.office_tasks(read, taken, find, notes)
@@ -1044,6 +1059,54 @@ class Analyser:
                 for index in set(positions) & misspelt.keys():
                     notes[index] = f"typo: {typed[index]} -> {misspelt[index]}"
         return spans
+
+    def topic_heads(
+        self,
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """A question of one word that opens several of a topic's phrases ("Prevent", of "Prevent referral",
+        "Prevent duty", "Prevent lead") and that no learning concept holds: that topic."""
+        content = [index for index, word in enumerate(typed) if word not in STOPWORDS and word.isalnum()]
+        if len(content) != 1 or taken[content[0]]:
+            return []
+        word = typed[content[0]]
+        topic = self.vocab.signpost_heads.get(stem(word))
+        if topic is None or word in self.vocab.known_words:
+            return []
+        phrase = next(phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word))
+        return read_as(content, tuple(words(phrase)), f"names a topic alone ({word})", find, taken, notes)
+
+    def qualified_kinds(
+        self,
+        stems: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """A phrase asking for a kind of answer (a fallback signpost's: "how do I make a referral", "what is the
+        process") with one word naming what it is for before its last word ("how do I make a MASH referral",
+        "what's the CIN process"): the phrase still asks it. Only phrases of `MIN_QUALIFIED` words or more, so that
+        the phrase says what is asked whatever word is inside it."""
+        signposts = self.vocab.signposts
+        for start in range(len(stems)):
+            longest = min(self.vocab.max_signpost, len(stems) - start - 1)
+            for length in range(longest, MIN_QUALIFIED - 1, -1):
+                inside = start + length - 1
+                positions = [*range(start, inside), inside + 1]
+                if any(taken[position] for position in (*positions, inside)) or stems[inside] in STOP_STEMS:
+                    continue
+                concept = find(tuple(stems[position] for position in positions))
+                if concept is None or not signposts[concept.labels[0].removeprefix(SIGNPOSTED)].fallback:
+                    continue
+                for position in (*positions, inside):
+                    taken[position] = True
+                if notes is not None:
+                    notes[start] = "asks a kind of answer, with the word it is for inside the phrase"
+                return [([*positions, inside], concept)]
+        return []
 
     def other_years(
         self,
@@ -1119,7 +1182,9 @@ class Analyser:
                 # ... unless a passage speaks of it and of what it is for ("refer to the children's centre using
                 # the Children's Centres referral form"): that is learning.
                 followed = not self.names_artefact(read, index)
-            if not followed and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
+            # ... or asked for right after it ("neglect toolkit link?", "CAF form download").
+            named_for = index + 1 < len(typed) and typed[index + 1] in CONTACT_WORDS | {"download", "copy"}
+            if not (followed or named_for) and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
             return read_as([index], ARTEFACT_READING, f"asks where to find a {word}", find, taken, notes)
         return []
@@ -1352,7 +1417,9 @@ class Analyser:
             if correction is None:
                 correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
             if correction is None:
-                correction, how = self.english_typo(word, zipf=zipf.get(word)), "typo of an English word"
+                after = fixed[-1] if fixed else None
+                correction = self.english_typo(word, zipf=zipf.get(word), after=after)
+                how = "typo of an English word"
             if correction is not None:
                 corrections[word] = correction
                 notes[index] = f"{how}: {word} -> {correction}"
@@ -1400,17 +1467,45 @@ class Analyser:
         best = max(near, key=lambda common: (commonness.get(common, 0.0), common))
         return best if commonness.get(best, 0.0) >= SHORT_TYPO_ZIPF else None
 
-    def english_typo(self, word: str, *, zipf: float | None = None) -> str | None:
+    def english_typo(self, word: str, *, zipf: float | None = None, after: str | None = None) -> str | None:
         """The common English word a non-word misspells ("actualy", "beter", "insted"), when no vocabulary word fits:
         read as the everyday word it is, it weighs as one instead of as a distinctive unknown word."""
         if len(word) < MIN_ENGLISH_TYPO or not word.isalpha() or self.vocab.is_word(word):
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
-        found = closest_spelling(word, self.common_english().get(word[0], []))
-        if found is None or abs(len(found) - len(word)) > MAX_ENGLISH_TYPO_LENGTH_CHANGE:
+        # A word that merely adds or drops letters at the end is another word, not this one mistyped ("offen" is
+        # "often", not "offend"): as in `Vocabulary.correct`.
+        near = [
+            choice
+            for choice, _score, _key in process.extract(
+                word,
+                self.common_english().get(word[0], []),
+                scorer=fuzz.ratio,
+                processor=None,
+                score_cutoff=min(typo_cutoff(word), ENGLISH_TYPO_RATIO),
+                limit=ENGLISH_TYPO_CHOICES,
+            )
+            if not (choice.startswith(word) or word.startswith(choice))
+            and abs(len(choice) - len(word)) <= MAX_ENGLISH_TYPO_LENGTH_CHANGE
+            # ... a short word one letter off ("offen"), where one letter is a large share of the word.
+            and (len(word) > MAX_SHORT_ENGLISH_TYPO or OSA.distance(word, choice) == 1)
+        ]
+        if not near:
             return None
-        return found
+        # The fewest edits away, then the word that may follow the word before ("how offen" is "how often", not
+        # "how offer"), then the commonest.
+        commonness = self.english(set(near))
+        follows = HOW_WORDS if after == "how" else frozenset()
+        return min(
+            near,
+            key=lambda choice: (
+                OSA.distance(word, choice),
+                choice not in follows,
+                -commonness.get(choice, 0.0),
+                choice,
+            ),
+        )
 
     def phrase_spans(
         self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
@@ -1562,6 +1657,7 @@ class Analyser:
         *,
         family: bool = False,
         aside: set[int] | None = None,
+        served: set[int] | None = None,
     ) -> None:
         """Set each unit's commonness and weight.
 
@@ -1569,7 +1665,8 @@ class Analyser:
         concepts, a word the passages never use weighs only `beside_concept` of what it would, so one unknown word
         cannot blank an answerable question; a workplace word gives way only to clearer evidence, or to a learning
         concept when `family`: the question names someone the case is about. Words at the positions `aside` (the
-        case told, a closing thanks) are not counted as signs of another topic.
+        case told, a closing thanks) are not counted as signs of another topic; concepts at the positions `served`
+        (what a workplace matter is for: "TOIL for the LSCB training day") are no evidence against a workplace word.
         """
         tuning = self.tuning
         evidence = [unit for unit in units if unit.concept is not None and self.evidences(unit, zipf)]
@@ -1611,7 +1708,12 @@ class Analyser:
             unit.offtopic and len(unit.words) > 1 for unit in units
         )
         # ... said where the question asks, not in the case told beside it.
-        asked = [unit for unit in evidence if not (aside and unit.positions and aside.issuperset(unit.positions))]
+        asked = [
+            unit
+            for unit in evidence
+            if not (aside and unit.positions and aside.issuperset(unit.positions))
+            and not (served and unit.positions and served.issuperset(unit.positions))
+        ]
         clear = len(asked) >= 2 or (phrased and bool(asked)) or (learning and family)
         for unit in units:
             if unit.signpost:
@@ -1800,6 +1902,20 @@ class Analyser:
         if not workplace and not any(unit.concept is not None and not unit.offtopic for unit in asked):
             return set()
         return set(range(len(parts))) - need
+
+    @staticmethod
+    def served(units: list[Unit], typed: list[str], sentence_of: list[int]) -> set[int]:
+        """The positions after a workplace word and "for", to the end of its sentence ("can I get TOIL for the
+        LSCB training day", "mileage for the MASE panel"): what the workplace matter is for, not what is asked."""
+        served: set[int] = set()
+        for unit in units:
+            if not unit.offtopic or unit.signpost or not unit.positions:
+                continue
+            after = max(unit.positions) + 1
+            if after < len(typed) and typed[after] == "for":
+                sentence = sentence_of[after]
+                served |= {index for index in range(after + 1, len(typed)) if sentence_of[index] == sentence}
+        return served
 
     def weigh_narrative(self, units: list[Unit], told: set[int], sentence_of: list[int]) -> None:
         """The case's words weigh `narrative_share`: the need outweighs the narrative."""
