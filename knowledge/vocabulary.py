@@ -248,6 +248,8 @@ class Vocabulary:
         self.full_keys: set[tuple[str, ...]] = set()
         # Agencies named by a word otherwise dropped as a stopword ("lscb"): read only when nothing else is asked.
         self.stopword_agencies: dict[str, Concept] = {}
+        # Acronyms that are also everyday words, written in capitals in the data ("SEND"): read only when typed so.
+        self.capital_variants: dict[str, Concept] = {}
         for row in conn.execute("SELECT id, terms, variants, themes, agencies FROM thesaurus"):
             entry_id, terms, variants, themes, agencies = row
             terms, variants = json.loads(terms), json.loads(variants)
@@ -258,6 +260,9 @@ class Vocabulary:
                 agencies=set(json.loads(agencies)),
             )
             for phrase in (*terms, *variants):
+                if phrase.isalpha() and phrase.isupper() and phrase in variants:
+                    self.capital_variants.setdefault(phrase.lower(), Concept()).merge(concept)
+                    continue
                 self._add(phrase, concept)
 
         children: dict[str, list[str]] = defaultdict(list)

@@ -60,6 +60,7 @@ SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding to
 
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
 _ANY_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
+_ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 
 # A run of question positions and the concept it names (None: a single content word).
 Span = tuple[list[int], Concept | None]
@@ -904,6 +905,7 @@ class Analyser:
             query.wants_kind = None
             query.method = "how" in present and bool(present & METHOD_WORDS)
         stems = [stem(word) for word in fixed]
+        spans += self.capital_spans(typed, taken, text, notes)
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
         if not any(unit.concept for unit in query.units) and (
@@ -1015,7 +1017,7 @@ class Analyser:
         for index, word in enumerate(typed):
             meant = None
             if word not in STOPWORDS and word not in self.vocab.signpost_words:
-                meant = self.vocab.signpost_typo(word, zipf=zipf.get(word)) or self.typo(word, zipf, spelt)
+                meant = self.signpost_typo(word, zipf) or self.typo(word, zipf, spelt)
             if meant is None and index and typed[index - 1] == "how":
                 # ... and a word after "how" as the one "how" asks with ("how offen should": a rule of practice).
                 asked = self.english_typo(word, zipf=zipf.get(word), after="how")
@@ -1078,6 +1080,19 @@ class Analyser:
             return []
         phrase = next(phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word))
         return read_as(content, tuple(words(phrase)), f"names a topic alone ({word})", find, taken, notes)
+
+    def signpost_typo(self, word: str, zipf: dict[str, float]) -> str | None:
+        """`Vocabulary.signpost_typo`, unless the word is a form of a passage word and the signpost word is not of
+        the same root ("improvment" is "improve", no "imprisonment"; "referal" may be "referral"), or an everyday
+        English word is nearer."""
+        meant = self.vocab.signpost_typo(word, zipf=zipf.get(word))
+        if meant is None:
+            return None
+        root = stem(word)
+        if root in self.vocab.stem_df and not stem(meant).startswith(root):
+            return None
+        everyday = self.english_typo(word, zipf=zipf.get(word))
+        return None if everyday and OSA.distance(word, everyday) < OSA.distance(word, meant) else meant
 
     def qualified_kinds(
         self,
@@ -1507,6 +1522,19 @@ class Analyser:
             ),
         )
 
+    def capital_spans(self, typed: list[str], taken: list[bool], text: str, notes: dict[int, str]) -> list[Span]:
+        """Acronyms that are also everyday words ("SEND"), typed in capitals in a question not all in capitals."""
+        if not self.vocab.capital_variants or text.isupper():
+            return []
+        capitals = {word.lower() for word in _ACRONYM.findall(text)} & self.vocab.capital_variants.keys()
+        spans: list[Span] = []
+        for index, word in enumerate(typed):
+            if word in capitals and not taken[index]:
+                spans.append(([index], self.vocab.capital_variants[word]))
+                taken[index] = True
+                notes.setdefault(index, f"acronym typed in capitals: {word.upper()}")
+        return spans
+
     def phrase_spans(
         self, fixed: list[str], stems: list[str], taken: list[bool], zipf: dict[str, float], notes: dict[int, str]
     ) -> list[Span]:
@@ -1528,8 +1556,39 @@ class Analyser:
         content = [word not in STOPWORDS for word in fixed]
         # ... but not across a verb: "in how many cases did workers ..." holds no "case workers".
         apart = [taken[index] or word in RUN_BREAKS for index, word in enumerate(fixed)]
-        for run in content_runs(content, apart):
+        runs = content_runs(content, apart)
+        for run in runs:
+            spans += self.clause_spans(run, stems, fixed, taken, zipf, notes)
+        for run in content_runs(content, [taken[index] or word in RUN_BREAKS for index, word in enumerate(fixed)]):
             spans += self.run_spans(run, stems, fixed, zipf, notes)
+        return spans
+
+    def clause_spans(
+        self,
+        run: list[int],
+        stems: list[str],
+        fixed: list[str],
+        taken: list[bool],
+        zipf: dict[str, float],
+        notes: dict[int, str],
+    ) -> list[Span]:
+        """Two-word concept phrases with an everyday word that names nothing said between their words ("the man who
+        lives in the house": "man in the house"), where neither word makes a phrase with that word."""
+        concepts = self.vocab.concepts
+        spans: list[Span] = []
+        for first, inside, last in zip(run, run[1:], run[2:], strict=False):
+            if taken[first] or taken[last]:
+                continue
+            key = (stems[first], stems[last])
+            if key not in concepts or (stems[inside],) in concepts:
+                continue
+            if zipf.get(fixed[inside], 0.0) < self.tuning.everyday_zipf:
+                continue
+            if (stems[first], stems[inside]) in concepts or (stems[inside], stems[last]) in concepts:
+                continue
+            spans.append(([first, last], concepts[key]))
+            taken[first] = taken[last] = True
+            notes.setdefault(first, f"phrase with a word inside: {fixed[first]} ... {fixed[last]}")
         return spans
 
     def gapped_spans(
