@@ -2030,3 +2030,32 @@ def test_uncovered_topics_described_in_practitioners_words_are_signposted(
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
     assert signposted(kb, question) == [topic]
+
+
+def test_a_case_then_did_the_named_audit_come_across_this_asks_about_the_case(kb: KnowledgeBase) -> None:
+    # The asking sentence names only the audit: the case told before it is the topic, not its context.
+    question = (
+        "Boy of 9 with autism on a CP plan. Looking at the plan nobody can say what we're trying to achieve or how"
+        " we'd know it worked. Did the disability audit come across this?"
+    )
+    query = kb.searcher.analyse(question)
+    assert query.intent != "purpose"
+    assert not any(unit.told for unit in query.units)
+    top = [result.id for result in kb.ask(question).results[:2]]
+    assert "cwd-f5" in top or "cwd-r5" in top
+
+
+def test_a_sentence_repeating_a_concept_word_is_no_preamble(kb: KnowledgeBase) -> None:
+    # "the plan" again is no unit of its own; its sentence still names the plan, so its words are the case's point,
+    # not the asker's circumstances weighing nothing.
+    question = (
+        "Girl of 6 on a CP plan. Reading the plan I can't tell what anybody is trying to achieve."
+        " Did the CWD audit find that?"
+    )
+    query = kb.searcher.analyse(question)
+    achieve = [unit for unit in query.units if "achieve" in unit.words]
+    assert achieve and achieve[0].weight > 0
+
+
+def test_an_aim_in_the_sentence_naming_the_audit_still_asks_its_purpose(kb: KnowledgeBase) -> None:
+    assert kb.searcher.analyse("what was the multiple needs audit trying to improve").intent == "purpose"

@@ -667,8 +667,19 @@ def aim_positions(typed: list[str]) -> set[int]:
     return found
 
 
-def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
-    """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units)."""
+def by_sentence(typed: list[str], sentence_of: list[int] | None) -> list[list[str]]:
+    """The words of each sentence (all in one when the sentences are not known)."""
+    if sentence_of is None or len(sentence_of) != len(typed):
+        return [typed]
+    sentences_: dict[int, list[str]] = defaultdict(list)
+    for word, number in zip(typed, sentence_of, strict=True):
+        sentences_[number].append(word)
+    return list(sentences_.values())
+
+
+def intent_of(typed: list[str], text: str, *, names_audit: bool, sentence_of: list[int] | None = None) -> str | None:
+    """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units).
+    `sentence_of` (each word's sentence) keeps a cue about an aim to the sentence naming the audit."""
     present = set(typed)
     if "%" in text or present & FACT_WORDS or has_phrase(typed, FACT_PHRASES):
         return "fact"
@@ -684,7 +695,12 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool) -> str | None:
     # "what was the families audit looking at": what an audit looked at is its topic, told in its context.
     looked_at = names_audit and bool(present & {"what", "whats"}) and tuple(typed[-2:]) in LOOKED_AT
     # "what was the multiple needs audit trying to improve": what an audit set out to do is its purpose.
-    aimed = names_audit and has_phrase(typed, AIM_PHRASES)
+    # ... in the sentence naming it: "I can't tell what we're trying to achieve. Did the disability audit come
+    # across this?" asks about a plan's aim, not the audit's.
+    aimed = names_audit and any(
+        AUDIT_WORDS & set(sentence) and has_phrase(sentence, AIM_PHRASES)
+        for sentence in by_sentence(typed, sentence_of)
+    )
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
     cued = any(word in PURPOSE_WORDS and typed[index - 1 : index] != ["on"] for index, word in enumerate(typed))
     if (
@@ -870,7 +886,7 @@ class Analyser:
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
         query.wants_kind = wanted_kind(typed, openers)
         taken = [False] * len(typed)
-        query.intent = intent_of(typed, text, names_audit=query.names_audit)
+        query.intent = intent_of(typed, text, names_audit=query.names_audit, sentence_of=sentence_of)
         zipf = self.english(present - STOPWORDS)
         spelt: dict[str, str | None] = {}  # each typed word's vocabulary typo correction, worked out once
         own_period: set[int] = set()  # where the question names the audits' own year
@@ -898,7 +914,9 @@ class Analyser:
         zipf.update(self.english(corrected - present - STOPWORDS))
         query.wants_kind = query.wants_kind or wanted_kind(fixed)
         # ... and the intent from the words as corrected ("how meny", "wat percentage").
-        query.intent = query.intent or intent_of(fixed, " ".join(fixed), names_audit=query.names_audit)
+        query.intent = query.intent or intent_of(
+            fixed, " ".join(fixed), names_audit=query.names_audit, sentence_of=sentence_of
+        )
         query.names_kind = not KIND_NAMES.get(query.wants_kind or "", frozenset()).isdisjoint(fixed)
         if query.intent == "purpose":
             # Why an audit was done is its context, neither a finding nor a recommendation.
@@ -922,7 +940,7 @@ class Analyser:
         frame = self.frame_units(query.units, framed, framed_alone)
         asking = {number for number, sentence in enumerate(parts) if is_need(sentence)}
         aside = self.told_sentences(query.units, parts, sentence_of, asking) | signed_off
-        preamble = self.preamble(query.units, sentence_of, asking)
+        preamble = self.preamble(query.units, sentence_of, asking, typed)
         aside |= preamble
         self.weigh(
             query.units,
@@ -1920,10 +1938,15 @@ class Analyser:
         return [unit for unit in inside if not unit.signpost and not unit.offtopic and not unit.titles]
 
     @staticmethod
-    def preamble(units: list[Unit], sentence_of: list[int], asking: set[int]) -> set[int]:
+    def preamble(units: list[Unit], sentence_of: list[int], asking: set[int], typed: list[str]) -> set[int]:
         """Sentences before the one asking that ask nothing and name no learning concept ("Hi all, covering for a
         colleague this week."): the asker's circumstances, no sign that the question is on something else."""
         named = {sentence_of[unit.positions[0]] for unit in units if unit.positions and unit.concept is not None}
+        # (A word typed again is no unit again: the sentence it is typed in again names its concept too.)
+        again = {part for unit in units if unit.concept is not None and unit.positions for part in unit.stems}
+        named |= {
+            sentence_of[index] for index, word in enumerate(typed) if word not in STOPWORDS and stem(word) in again
+        }
         if not named:
             return set()
         return {
@@ -1958,7 +1981,10 @@ class Analyser:
         # A workplace matter asked after a story ("I'm a social worker with a busy caseload. Is the canteen open?")
         # is asked about the workplace, whatever the story names.
         workplace = any(unit.offtopic for unit in asked)
-        if not workplace and not any(unit.concept is not None and not unit.offtopic for unit in asked):
+        # ... an audit's name is no topic of the asking's own ("did the disability audit come across this?").
+        if not workplace and not any(
+            unit.concept is not None and not unit.offtopic and not unit.titles for unit in asked
+        ):
             return set()
         return set(range(len(parts))) - need
 
