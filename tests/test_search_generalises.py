@@ -2059,3 +2059,25 @@ def test_a_sentence_repeating_a_concept_word_is_no_preamble(kb: KnowledgeBase) -
 
 def test_an_aim_in_the_sentence_naming_the_audit_still_asks_its_purpose(kb: KnowledgeBase) -> None:
     assert kb.searcher.analyse("what was the multiple needs audit trying to improve").intent == "purpose"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did the audits ask GPs to do", "what is expected of midwives", "recommendations for teachers"],
+)
+def test_an_agency_question_about_a_role_no_passage_names_says_so(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["unnamed-roles"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what did the audit ask health visitors to do", "what is asked of school nurses", "what must the police do"],
+)
+def test_an_agency_question_about_a_role_the_passages_name_is_answered(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert answer.found and answer.signposts == ()
+
+
+def test_a_role_no_passage_names_told_beside_a_topic_is_no_unnamed_role(kb: KnowledgeBase) -> None:
+    answer = kb.ask("I'm a GP: what did the audits find about disguised compliance?")
+    assert answer.found and answer.signposts == ()

@@ -98,6 +98,11 @@ PRESENT_AUXILIARIES = frozenset(
     {"are", "is", "do", "does", "should", "must", "can", "will", "would", "could", "shall", "may", "ought"}
 )
 TIMING_READING = ("how", "often", "should")
+# The signpost for an agency question about a role no passage names, and how much of a role word's stem is its root
+# (at least `MIN_ROLE_ROOT` letters; "visitor" is named by "visiting").
+UNNAMED_ROLE = "unnamed-roles"
+MIN_ROLE_ROOT = 4
+ROLE_ENDING = 2
 # The fewest words of a phrase asking for a kind of answer that still asks it with a word inside ("how do i make a
 # [MASH] referral").
 MIN_QUALIFIED = 3
@@ -1005,6 +1010,8 @@ class Analyser:
         ):
             query.intent = "agency"
             query.wants_kind = "recommendation"
+        if query.intent == "agency":
+            self.unnamed_roles(query)
         if not query.units:
             query.notice = "no-content-words"
         return query
@@ -1098,6 +1105,29 @@ class Analyser:
             return []
         phrase = next(phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word))
         return read_as(content, tuple(words(phrase)), f"names a topic alone ({word})", find, taken, notes)
+
+    def unnamed_roles(self, query: Query) -> None:
+        """An agency question only about a role no passage names, not even by its root ("what did the audits ask
+        GPs to do", "what is expected of midwives"): the audits ask nothing of that role, and say so (the signpost
+        `UNNAMED_ROLE`) rather than give the learning of the wider agency it belongs to. "Health visitors" is named
+        ("Health Visiting")."""
+        if UNNAMED_ROLE not in self.vocab.signposts:
+            return
+        topics = [unit for unit in query.units if unit.concept is not None and not unit.offtopic and not unit.titles]
+        roles = [unit for unit in topics if any(label.startswith("agency:") for label in unit.concept.labels)]
+        if not roles or len(roles) != len(topics):
+            return
+        for unit in roles:
+            roots = [
+                part[: max(MIN_ROLE_ROOT, len(part) - ROLE_ENDING)] for part in unit.stems if part not in STOP_STEMS
+            ]
+            if not roots or self.passage_matches("stems : (" + " AND ".join(f"{root}*" for root in roots) + ")"):
+                return
+        for unit in roles:
+            unit.signpost = UNNAMED_ROLE
+            unit.offtopic = True
+            unit.concept = None
+            unit.notes.append(f"a role no passage names: signpost {UNNAMED_ROLE}")
 
     def signpost_typo(self, word: str, zipf: dict[str, float]) -> str | None:
         """`Vocabulary.signpost_typo`, unless the word is a form of a passage word and the signpost word is not of
