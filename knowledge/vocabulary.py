@@ -545,10 +545,23 @@ class Vocabulary:
         only to recognise an uncovered topic, under `correct`'s rules: a word the passages and English do not use,
         within a few edits, starting with the same letter."""
         # (A thesaurus may list the misspelling itself, "referal": only the passages' own words are known here.)
-        if len(word) < MIN_SIGNPOST_TYPO or not word.isalpha() or word in self.known_words or word in self.word_df:
+        if not word.isalpha() or word in self.known_words or word in self.word_df:
             return None
         if zipf is not None and zipf >= REAL_WORD_ZIPF:
             return None
+        if word.endswith("s") and self.says_alone(word[:-1]):
+            return None  # the plural of a word or acronym the knowledge base knows ("CAFs")
+        if len(word) < MIN_SIGNPOST_TYPO:
+            # A short word with letters dropped ("cnty lines"): the shortest signpost word it abbreviates, keeping
+            # its first and last letters ("county", not "country" or "community"), if only one is that short.
+            short = sorted(
+                (len(choice), choice)
+                for choice in self.signpost_words
+                if len(word) >= 3 and len(word) >= ABBREVIATION_SHARE * len(choice) and is_abbreviation(word, choice)
+            )
+            if not short or (len(short) > 1 and short[1][0] == short[0][0]):
+                return None
+            return short[0][1]
         # Two letters the wrong way round ("housr", "rseet") first: the ratio is too strict for them in short words.
         swapped = next((choice for choice in transpositions(word) if choice in self.signpost_words), None)
         if swapped is not None:

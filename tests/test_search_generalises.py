@@ -2081,3 +2081,36 @@ def test_an_agency_question_about_a_role_the_passages_name_is_answered(kb: Knowl
 def test_a_role_no_passage_names_told_beside_a_topic_is_no_unnamed_role(kb: KnowledgeBase) -> None:
     answer = kb.ask("I'm a GP: what did the audits find about disguised compliance?")
     assert answer.found and answer.signposts == ()
+
+
+def test_a_short_signpost_word_with_letters_dropped_is_read_as_the_shortest_it_abbreviates(kb: KnowledgeBase) -> None:
+    assert signposted(kb, "any learning on cnty lines") == ["criminal-exploitation"]
+
+
+def test_the_plural_of_a_known_acronym_is_no_abbreviation_of_a_signpost_word(kb: KnowledgeBase) -> None:
+    answer = kb.ask("were the CAFs done early by the children's centres")
+    assert answer.found and answer.signposts == ()
+
+
+def test_a_number_abbreviated_no_full_stop_ends_no_sentence() -> None:
+    from knowledge.search.query import sentences
+
+    assert sentences("the LADO no. for allegations?") == ["the LADO no. for allegations?"]
+    assert sentences("He said no. What now?") == ["He said no.", "What now?"]
+
+
+def test_an_abbreviated_number_asked_for_beside_a_topic_signpost_is_signposted(kb: KnowledgeBase) -> None:
+    assert signposted(kb, "LADO tel. no. for a childminder allegation??") == ["allegations-against-staff"]
+
+
+def test_words_a_practical_phrase_gave_back_may_still_name_a_topic(kb: KnowledgeBase) -> None:
+    # "budget for" (a practical detail) gives way to what the audits found; "budget" is still the board's.
+    assert signposted(kb, "what was the budget for the audits in the LSCB") == ["the-board"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what's the body map procedure", "how long before the review conference do reports go out"],
+)
+def test_procedures_with_two_words_inside_or_a_deadline_before_are_signposted(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["procedures"]

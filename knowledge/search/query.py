@@ -106,6 +106,7 @@ ROLE_ENDING = 2
 # The fewest words of a phrase asking for a kind of answer that still asks it with a word inside ("how do i make a
 # [MASH] referral").
 MIN_QUALIFIED = 3
+MAX_QUALIFIERS = 2
 # "how do I upload a case note", "where can we book ...", "how to claim ...": how to do an office task is a
 # procedure (read as the signpost phrase `TASK_READING`), whatever it is done to. Not the tasks of practice the
 # audits learned about ("how do I record the child's voice", "how do we register a family").
@@ -431,6 +432,8 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+# Abbreviations ending in a full stop that ends no sentence ("the LADO no. for ...", "e.g. core groups").
+_ABBREVIATED = re.compile(r"(?:^|\s)(?:no|nos|tel|ref|approx|eg|e\.g|ie|i\.e|dr|mr|mrs|ms|st|vs|etc)\.$", re.IGNORECASE)
 # A sentence that starts with one of these, or ends with "?", states what the asker needs.
 NEED_STARTS = frozenset(
     "what how why is are any anything does do should can could where which who when was were did has have tips"
@@ -439,8 +442,18 @@ NEED_STARTS = frozenset(
 
 
 def sentences(text: str) -> list[str]:
-    """The sentences of a question (split after . ! ? and at line breaks), non-empty."""
-    return [part for part in _SENTENCE_END.split(text) if part.strip()]
+    """The sentences of a question (split after . ! ? and at line breaks, not after an abbreviation: "LADO no.
+    for ...", "e.g."), non-empty."""
+    parts: list[str] = []
+    for part in _SENTENCE_END.split(text):
+        if not part.strip():
+            continue
+        # ... an abbreviation followed by a word not capitalised ("He said no. What now?" is two sentences).
+        if parts and _ABBREVIATED.search(parts[-1]) and not part.lstrip()[:1].isupper():
+            parts[-1] = f"{parts[-1]} {part}"
+        else:
+            parts.append(part)
+    return parts
 
 
 # Where a sentence breaks into clauses: a spaced dash, a semicolon or a colon ("... turning up - was that raised?").
@@ -799,6 +812,11 @@ def longest_matches(
     return found
 
 
+def concept_topic(concept: Concept) -> str:
+    """The signpost a signposted concept stands for."""
+    return concept.labels[0].removeprefix(SIGNPOSTED)
+
+
 def signposted(concept: Concept | None) -> bool:
     """Whether a span's concept marks an out-of-scope safeguarding topic."""
     return concept is not None and bool(concept.labels) and concept.labels[0].startswith(SIGNPOSTED)
@@ -1081,6 +1099,15 @@ class Analyser:
                 for position in positions:
                     taken[position] = False
             spans = [span for span in spans if span not in fallback]
+            # ... the words a fallback phrase held may still name a topic ("the budget for the audits": the board's
+            # budget, where "budget for" asked a practical detail).
+            if fallback:
+
+                def topic(key: tuple[str, ...]) -> Concept | None:
+                    concept = find(key)
+                    return None if concept is None or self.vocab.signposts[concept_topic(concept)].fallback else concept
+
+                spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=topic)
         if notes is not None:
             for positions, _ in spans:
                 for index in set(positions) & misspelt.keys():
@@ -1150,25 +1177,29 @@ class Analyser:
         notes: dict[int, str] | None,
     ) -> list[Span]:
         """A phrase asking for a kind of answer (a fallback signpost's: "how do I make a referral", "what is the
-        process") with one word naming what it is for before its last word ("how do I make a MASH referral",
-        "what's the CIN process"): the phrase still asks it. Only phrases of `MIN_QUALIFIED` words or more, so that
-        the phrase says what is asked whatever word is inside it."""
+        process") with a word or two naming what it is for before its last word ("how do I make a MASH referral",
+        "what's the body map procedure"): the phrase still asks it. Only phrases of `MIN_QUALIFIED` words or more,
+        so that the phrase says what is asked whatever words are inside it."""
         signposts = self.vocab.signposts
         for start in range(len(stems)):
-            longest = min(self.vocab.max_signpost, len(stems) - start - 1)
-            for length in range(longest, MIN_QUALIFIED - 1, -1):
-                inside = start + length - 1
-                positions = [*range(start, inside), inside + 1]
-                if any(taken[position] for position in (*positions, inside)) or stems[inside] in STOP_STEMS:
-                    continue
-                concept = find(tuple(stems[position] for position in positions))
-                if concept is None or not signposts[concept.labels[0].removeprefix(SIGNPOSTED)].fallback:
-                    continue
-                for position in (*positions, inside):
-                    taken[position] = True
-                if notes is not None:
-                    notes[start] = "asks a kind of answer, with the word it is for inside the phrase"
-                return [([*positions, inside], concept)]
+            for size in range(1, MAX_QUALIFIERS + 1):
+                longest = min(self.vocab.max_signpost, len(stems) - start - size)
+                for length in range(longest, MIN_QUALIFIED - 1, -1):
+                    first = start + length - 1  # the first word inside
+                    inside = list(range(first, first + size))
+                    positions = [*range(start, first), first + size]
+                    if any(taken[position] for position in (*positions, *inside)):
+                        continue
+                    if any(stems[position] in STOP_STEMS for position in inside):
+                        continue
+                    concept = find(tuple(stems[position] for position in positions))
+                    if concept is None or not signposts[concept_topic(concept)].fallback:
+                        continue
+                    for position in (*positions, *inside):
+                        taken[position] = True
+                    if notes is not None:
+                        notes[start] = "asks a kind of answer, with what it is for inside the phrase"
+                    return [(sorted((*positions, *inside)), concept)]
         return []
 
     def other_years(
