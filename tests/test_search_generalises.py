@@ -2114,3 +2114,10 @@ def test_words_a_practical_phrase_gave_back_may_still_name_a_topic(kb: Knowledge
 )
 def test_procedures_with_two_words_inside_or_a_deadline_before_are_signposted(kb: KnowledgeBase, question: str) -> None:
     assert signposted(kb, question) == ["procedures"]
+
+
+@pytest.mark.parametrize("comparison", ["less often than you'd expect", "fewer than expected"])
+def test_a_comparison_with_what_is_expected_asks_about_proportion(kb: KnowledgeBase, comparison: str) -> None:
+    # "only 12 of a total of 321 children who are subject to a CP Plan have a disability ..."
+    answer = kb.ask(f"do autistic kids end up on CP plans {comparison}")
+    assert "cwd-c1" in [result.id for result in answer.results[:2]]
