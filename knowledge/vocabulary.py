@@ -79,6 +79,11 @@ def typo_cutoff(word: str) -> int:
     return 86 if len(word) <= 6 else 80
 
 
+def thesaurus_entries(concept: Concept) -> set[str]:
+    """The thesaurus entries a concept comes from."""
+    return {label for label in concept.labels if label.startswith("thesaurus:")}
+
+
 def closest_spelling(word: str, choices: Sequence[str]) -> str | None:
     """The choice `word` most likely misspells, by rapidfuzz ratio at `typo_cutoff`, or None."""
     found = process.extractOne(word, choices, scorer=fuzz.ratio, processor=None, score_cutoff=typo_cutoff(word))
@@ -214,6 +219,17 @@ class Vocabulary:
             if len(key) > 1 and all(len(part) >= MIN_SHORTENED for part in key):
                 self._phrases_by_start[(len(key), key[0][:MIN_SHORTENED])].append(key)
         self.concept_stems: set[str] = {part for key in self.concepts for part in key}
+        # The words that qualify a one-word concept in one of its own two-word phrases ("absent" of "absent father",
+        # where "father" alone is the concept): they qualify its other words so too ("absent dads").
+        self.qualifiers: set[tuple[str, str, str]] = set()
+        for key, concept in self.concepts.items():
+            if len(key) != 2:
+                continue
+            for side, word, other in (("before", key[0], key[1]), ("after", key[1], key[0])):
+                alone = self.concepts.get((other,))
+                if alone is not None and word not in STOPWORDS:
+                    for label in thesaurus_entries(concept) & thesaurus_entries(alone):
+                        self.qualifiers.add((side, word, label))
         self.known_stems: set[str] = set(self.stem_df) | self.concept_stems
 
     # -- statistics -------------------------------------------------------------------------------------------
@@ -327,6 +343,17 @@ class Vocabulary:
         for concept in self.concepts.values():
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}
         return self._key_texts
+
+    def qualified(self, key: tuple[str, ...]) -> Concept | None:
+        """The one-word concept a two-word key names with a word that qualifies it in another of its phrases
+        ("absent dads": "absent father"), or None."""
+        if len(key) != 2:
+            return None
+        for side, word, other in (("before", key[0], key[1]), ("after", key[1], key[0])):
+            alone = self.concepts.get((other,))
+            if alone is not None and any((side, word, label) in self.qualifiers for label in thesaurus_entries(alone)):
+                return alone
+        return None
 
     def lengthened(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
         """The one concept phrase `key` shortens word by word ("multi need" -> "multiple needs"), if exactly one:

@@ -2121,3 +2121,16 @@ def test_a_comparison_with_what_is_expected_asks_about_proportion(kb: KnowledgeB
     # "only 12 of a total of 321 children who are subject to a CP Plan have a disability ..."
     answer = kb.ask(f"do autistic kids end up on CP plans {comparison}")
     assert "cwd-c1" in [result.id for result in answer.results[:2]]
+
+
+def test_a_word_qualifying_a_concept_in_one_of_its_phrases_qualifies_its_other_words(kb: KnowledgeBase) -> None:
+    # "absent father" is a phrase of significant males; "absent fathers" and "absent dads" are too, not school
+    # absence.
+    for question in ("absent dads", "absent stepdads"):
+        answer = kb.ask(question)
+        assert answer.found and answer.results[0].id in {"fmn-f4", "fmn-r3"}, question
+
+
+def test_two_concepts_typed_with_a_word_between_do_not_qualify_each_other(kb: KnowledgeBase) -> None:
+    query = kb.searcher.analyse("did mum and dad get on with workers")
+    assert not any(unit.words == ("mum", "dad") for unit in query.units)

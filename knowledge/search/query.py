@@ -1727,6 +1727,12 @@ class Analyser:
                 if concept is None and (full := self.shortened(key, run[cursor : cursor + length], fixed, zipf)):
                     concept = self.vocab.concepts[full]
                     notes.setdefault(run[cursor], f"shortened: {' '.join(key)} -> {' '.join(full)}")
+                # ... typed together, not across a word between ("mum and dad" qualifies neither).
+                adjacent = length == 2 and run[cursor + 1] == run[cursor] + 1
+                if concept is None and adjacent and (concept := self.vocab.qualified(key)) is not None:
+                    notes.setdefault(
+                        run[cursor], f"qualifies the concept as in another of its phrases: {' '.join(key)}"
+                    )
                 if concept is not None and length > 1:
                     length = self.yielded(run, cursor, length, stems, concept)
                 if concept is not None or length == 1:
