@@ -18,8 +18,15 @@ def state(state_location: str | Path) -> StateStore:
 
 def installation(team: str, token: str, *, user: str = "U1", installed_at: float = 1000.0) -> Installation:
     return Installation(
-        app_id="A1", team_id=team, team_name=f"Board {team}", user_id=user, user_token=f"xoxp-{user}",
-        bot_token=token, bot_id=f"B{team}", bot_user_id=f"UB{team}", bot_scopes="chat:write,app_mentions:read",
+        app_id="A1",
+        team_id=team,
+        team_name=f"Board {team}",
+        user_id=user,
+        user_token=f"xoxp-{user}",
+        bot_token=token,
+        bot_id=f"B{team}",
+        bot_user_id=f"UB{team}",
+        bot_scopes="chat:write,app_mentions:read",
         installed_at=installed_at,
     )
 

@@ -2071,7 +2071,12 @@ def test_an_agency_question_about_a_role_no_passage_names_says_so(kb: KnowledgeB
 
 @pytest.mark.parametrize(
     "question",
-    ["what did the audit ask health visitors to do", "what is asked of school nurses", "what must the police do"],
+    [
+        "what did the audit ask health visitors to do",
+        "what is asked of school nurses",
+        "what must the police do",
+        "what should police officers do",
+    ],
 )
 def test_an_agency_question_about_a_role_the_passages_name_is_answered(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question)

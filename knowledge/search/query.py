@@ -1148,7 +1148,8 @@ class Analyser:
             roots = [
                 part[: max(MIN_ROLE_ROOT, len(part) - ROLE_ENDING)] for part in unit.stems if part not in STOP_STEMS
             ]
-            if not roots or self.passage_matches("stems : (" + " AND ".join(f"{root}*" for root in roots) + ")"):
+            # (A word of it will do: "police officers" are police, "health visitors" health.)
+            if not roots or self.passage_matches("stems : (" + " OR ".join(f"{root}*" for root in roots) + ")"):
                 return
         for unit in roles:
             unit.signpost = UNNAMED_ROLE
