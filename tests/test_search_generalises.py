@@ -2139,3 +2139,18 @@ def test_a_word_qualifying_a_concept_in_one_of_its_phrases_qualifies_its_other_w
 def test_two_concepts_typed_with_a_word_between_do_not_qualify_each_other(kb: KnowledgeBase) -> None:
     query = kb.searcher.analyse("did mum and dad get on with workers")
     assert not any(unit.words == ("mum", "dad") for unit in query.units)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "the CP plan never caught up with her riskier and riskier situations",
+        "did the protection plans pick up teenagers going into riskier situations",
+    ],
+)
+def test_a_plan_not_keeping_up_with_rising_risk_finds_plans_updated_on_significant_change(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # "Plans should be updated when there are significant changes in the case that would impact vulnerability."
+    top = [result.id for result in kb.ask(question).results[:3]]
+    assert "cse-r2" in top or "cse-f10" in top
