@@ -2154,3 +2154,15 @@ def test_a_plan_not_keeping_up_with_rising_risk_finds_plans_updated_on_significa
     # "Plans should be updated when there are significant changes in the case that would impact vulnerability."
     top = [result.id for result in kb.ask(question).results[:3]]
     assert "cse-r2" in top or "cse-f10" in top
+
+
+def test_what_the_board_was_trying_to_improve_asks_its_purpose(kb: KnowledgeBase) -> None:
+    query = kb.searcher.analyse(
+        "families with domestic abuse and mentally unwell parents - what was the LSCB trying to improve"
+    )
+    assert query.intent == "purpose"
+    assert any(unit.concept and "thesaurus:parental-mental-health" in unit.concept.labels for unit in query.units)
+
+
+def test_inquisitive_staff_are_professional_curiosity(kb: KnowledgeBase) -> None:
+    assert kb.ask("not inquisitive enough in the toxic trio cases").results[0].id == "fmn-f3"

@@ -715,8 +715,9 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool, sentence_of: li
     # "what was the multiple needs audit trying to improve": what an audit set out to do is its purpose.
     # ... in the sentence naming it: "I can't tell what we're trying to achieve. Did the disability audit come
     # across this?" asks about a plan's aim, not the audit's.
-    aimed = names_audit and any(
-        AUDIT_WORDS & set(sentence) and has_phrase(sentence, AIM_PHRASES)
+    # ... or the board's ("what was the board trying to improve": its priorities).
+    aimed = any(
+        (AUDIT_WORDS | BOARD_WORDS) & set(sentence) and has_phrase(sentence, AIM_PHRASES)
         for sentence in by_sentence(typed, sentence_of)
     )
     # "on purpose" says deliberately ("making her child ill on purpose"): no question about why an audit was done.
