@@ -339,6 +339,15 @@ class Vocabulary:
             for part, audits in title_stems.items()
             if len(audits) == 1 and part not in GENERIC_TITLE_STEMS
         }
+        # The stems of every phrase of each thesaurus entry: an entry sharing one with an audit's title is that
+        # audit's topic ("autism": disability; "toxic trio": domestic abuse, substance misuse, mental health).
+        entry_stems: dict[str, set[str]] = defaultdict(set)
+        for key, concept in self.concepts.items():
+            for label in thesaurus_entries(concept):
+                entry_stems[label].update(key)
+        self.audit_topics: set[str] = {
+            label for label, stems_ in entry_stems.items() if any(part in self.audit_words for part in stems_)
+        }
         # Only report phrases that occur in the passages are worth searching for.
         for concept in self.concepts.values():
             concept.expansions = {key for key in concept.expansions if self.in_corpus(key)}

@@ -2166,3 +2166,21 @@ def test_what_the_board_was_trying_to_improve_asks_its_purpose(kb: KnowledgeBase
 
 def test_inquisitive_staff_are_professional_curiosity(kb: KnowledgeBase) -> None:
     assert kb.ask("not inquisitive enough in the toxic trio cases").results[0].id == "fmn-f3"
+
+
+@pytest.mark.parametrize("question", ["what did the neglect audit find", "why was the LSCB training audit done"])
+def test_an_audit_named_by_a_topic_no_audit_was_on_is_not_held(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["other-reports"]
+
+
+@pytest.mark.parametrize(
+    ("question", "audit"),
+    [
+        ("what did the autism audit find", "children-with-disabilities"),
+        ("what did the toxic trio audit find", "families-multiple-needs"),
+        ("what did the multi agency audit find about MASE", "cse-mase"),
+    ],
+)
+def test_an_audit_named_by_one_of_its_topics_is_that_audit(kb: KnowledgeBase, question: str, audit: str) -> None:
+    answer = kb.ask(question)
+    assert answer.found and answer.signposts == () and answer.results[0].audit.id == audit

@@ -48,7 +48,7 @@ from knowledge.text import (
     transpositions,
     words,
 )
-from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, typo_cutoff
+from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, thesaurus_entries, typo_cutoff
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
 LOOKING = frozenset({"look", "looked", "looking"})
@@ -74,6 +74,9 @@ APRIL = 4
 QUALITY_WORDS = frozenset({"good", "well", "effective", "bad", "poor", "useful", "helpful", "successful"})
 # ... and another area's board or council ("Havering's LSCB"): another board's report.
 OTHER_AREA_WORDS = ("another", "board")
+# ... and an audit named by a topic no audit held was on ("the neglect audit"), and the entry of auditing itself.
+OTHER_AUDIT = ("another", "audit")
+AUDITING_ENTRY = "thesaurus:audit"
 # What a practitioner may ask to be given, and the words asking where it is or for a copy: a request for a form or
 # a login is read as the signpost phrase `ARTEFACT_READING`.
 CONTACT_WORDS = frozenset({"email", "link", "url", "website", "extension"})
@@ -1082,6 +1085,7 @@ class Analyser:
         audits_named = not AUDIT_WORDS.isdisjoint(typed)
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=audits_named)
         spans += self.other_areas(typed, taken, find, zipf, notes)
+        spans += self.other_audits(typed, taken, find, notes)
         spans += self.artefact_requests(typed, taken, find, notes, read)
         stems = [stem(word) for word in read]
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=find)
@@ -1370,6 +1374,32 @@ class Analyser:
         """Whether any passage matches a full-text expression built from words as read (letters and digits only)."""
         found = self.conn.execute("SELECT 1 FROM items_fts WHERE items_fts MATCH ? LIMIT 1", (expression,))
         return found.fetchone() is not None
+
+    def other_audits(
+        self,
+        typed: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+    ) -> list[Span]:
+        """An audit named by a learning topic that is no audit's ("why was the neglect audit done", "the training
+        audit") read as the signpost phrase "another audit": the knowledge base holds its four audits only. A topic
+        of one of them names it ("the autism audit" is the disabilities audit; "the toxic trio audit" the families
+        with multiple needs audit)."""
+        vocab = self.vocab
+        for index in range(1, len(typed)):
+            before = typed[index - 1]
+            if typed[index] not in AUDIT_WORDS or taken[index - 1] or taken[index] or before in STOPWORDS:
+                continue
+            concept = vocab.concepts.get((stem(before),))
+            if concept is None or stem(before) in vocab.audit_words or concept.audits:
+                continue
+            entries = thesaurus_entries(concept)
+            if not entries or entries & vocab.audit_topics or AUDITING_ENTRY in entries:
+                continue
+            what = f"an audit the knowledge base does not hold ({before} {typed[index]})"
+            return read_as([index - 1, index], OTHER_AUDIT, what, find, taken, notes)
+        return []
 
     def other_areas(
         self,
