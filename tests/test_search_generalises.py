@@ -2184,3 +2184,8 @@ def test_an_audit_named_by_a_topic_no_audit_was_on_is_not_held(kb: KnowledgeBase
 def test_an_audit_named_by_one_of_its_topics_is_that_audit(kb: KnowledgeBase, question: str, audit: str) -> None:
     answer = kb.ask(question)
     assert answer.found and answer.signposts == () and answer.results[0].audit.id == audit
+
+
+@pytest.mark.parametrize("question", ["mum makes up illnesses for her son", "dad fabricating his daughter's seizures"])
+def test_fabricated_illness_described_is_signposted(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["fabricated-illness"]
