@@ -40,8 +40,10 @@ AMERICAN = tuple(
 )
 # An English word at least this common (Zipf scale) is a real word, not a typo to correct.
 REAL_WORD_ZIPF = 2.0
-# Signpost words shorter than this are not read through typos ("hba", "nrm" are too close to others).
+# Words shorter than this are read as a signpost word only as its abbreviation ("cnty"), never by edits ("hba",
+# "nrm" are too close to others).
 MIN_SIGNPOST_TYPO = 5
+MIN_ABBREVIATION = 3
 # A word opening this many of one signpost's phrases names its topic when typed alone ("Prevent").
 MIN_HEAD_PHRASES = 3
 # A word shares a passage word's root when the passage stem is at least this long and this share of the word's stem,
@@ -590,10 +592,12 @@ class Vocabulary:
         if len(word) < MIN_SIGNPOST_TYPO:
             # A short word with letters dropped ("cnty lines"): the shortest signpost word it abbreviates, keeping
             # its first and last letters ("county", not "country" or "community"), if only one is that short.
+            if len(word) < MIN_ABBREVIATION:
+                return None
             short = sorted(
                 (len(choice), choice)
                 for choice in self.signpost_words
-                if len(word) >= 3 and len(word) >= ABBREVIATION_SHARE * len(choice) and is_abbreviation(word, choice)
+                if len(word) >= ABBREVIATION_SHARE * len(choice) and is_abbreviation(word, choice)
             )
             if not short or (len(short) > 1 and short[1][0] == short[0][0]):
                 return None

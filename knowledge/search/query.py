@@ -1151,7 +1151,9 @@ class Analyser:
             return
         for unit in roles:
             roots = [
-                part[: max(MIN_ROLE_ROOT, len(part) - ROLE_ENDING)] for part in unit.stems if part not in STOP_STEMS
+                part[: max(MIN_ROLE_ROOT, len(part) - ROLE_ENDING)]
+                for part in unit.stems
+                if part not in STOP_STEMS and part.isalnum()  # letters and digits only in a full-text query
             ]
             # (A word of it will do: "police officers" are police, "health visitors" health.)
             if not roots or self.passage_matches("stems : (" + " OR ".join(f"{root}*" for root in roots) + ")"):
@@ -1667,10 +1669,11 @@ class Analyser:
         content = [word not in STOPWORDS for word in fixed]
         # ... but not across a verb: "in how many cases did workers ..." holds no "case workers".
         apart = [taken[index] or word in RUN_BREAKS for index, word in enumerate(fixed)]
-        runs = content_runs(content, apart)
-        for run in runs:
+        for run in content_runs(content, apart):
             spans += self.clause_spans(run, stems, fixed, taken, zipf, notes)
-        for run in content_runs(content, [taken[index] or word in RUN_BREAKS for index, word in enumerate(fixed)]):
+        # ... then the words those left, as phrases and single words.
+        apart = [taken[index] or word in RUN_BREAKS for index, word in enumerate(fixed)]
+        for run in content_runs(content, apart):
             spans += self.run_spans(run, stems, fixed, zipf, notes)
         return spans
 
