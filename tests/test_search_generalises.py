@@ -2189,3 +2189,15 @@ def test_an_audit_named_by_one_of_its_topics_is_that_audit(kb: KnowledgeBase, qu
 @pytest.mark.parametrize("question", ["mum makes up illnesses for her son", "dad fabricating his daughter's seizures"])
 def test_fabricated_illness_described_is_signposted(kb: KnowledgeBase, question: str) -> None:
     assert signposted(kb, question) == ["fabricated-illness"]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("Prevnet", "radicalisation"),
+        ("what did the neglcet aduit find", "other-reports"),
+        ("what was aksed of GPs in the audits", "unnamed-roles"),
+    ],
+)
+def test_the_new_readings_hold_through_typos(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert signposted(kb, question) == [topic]

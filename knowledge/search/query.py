@@ -1028,7 +1028,12 @@ class Analyser:
         if (
             query.intent is None
             and query.named_agencies
-            and (query.wants_kind == "recommendation" or has_phrase(typed, AGENCY_PHRASES))
+            # (as typed, or as its typos are read: "what was aksed of midwives")
+            and (
+                query.wants_kind == "recommendation"
+                or has_phrase(typed, AGENCY_PHRASES)
+                or has_phrase(fixed, AGENCY_PHRASES)
+            )
         ):
             query.intent = "agency"
             query.wants_kind = "recommendation"
@@ -1085,12 +1090,12 @@ class Analyser:
         audits_named = not AUDIT_WORDS.isdisjoint(typed)
         spans = self.other_years(typed, taken, find, notes, own=own, about_audits=audits_named)
         spans += self.other_areas(typed, taken, find, zipf, notes)
-        spans += self.other_audits(typed, taken, find, notes)
+        spans += self.other_audits(read, taken, find, notes)  # as their typos are read ("the neglcet aduit")
         spans += self.artefact_requests(typed, taken, find, notes, read)
         stems = [stem(word) for word in read]
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=find)
         spans += self.qualified_kinds(stems, taken, find, notes)
-        spans += self.topic_heads(typed, taken, find, notes) if not spans else []
+        spans += self.topic_heads(read, taken, find, notes) if not spans else []
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
         spans += self.timing_rules(read, taken, find, notes)
         spans += self.office_tasks(read, taken, find, notes)
