@@ -2201,3 +2201,21 @@ def test_fabricated_illness_described_is_signposted(kb: KnowledgeBase, question:
 )
 def test_the_new_readings_hold_through_typos(kb: KnowledgeBase, question: str, topic: str) -> None:
     assert signposted(kb, question) == [topic]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("support for a 9 year old whose mum died last month", "bereavement"),
+        ("teenager with a gambling problem", "gambling"),
+        ("what did the audits find about special guardianship placements", "adoption-and-permanence"),
+        ("how did lockdown affect referrals", "pandemic"),
+        ("year 7 being bullied on the bus", "bullying"),
+        ("child with rotten teeth who never sees a dentist", "childrens-health"),
+        ("12 year old setting fires in the park", "antisocial-behaviour"),
+    ],
+)
+def test_more_child_welfare_topics_the_audits_do_not_cover_are_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
