@@ -2219,3 +2219,21 @@ def test_more_child_welfare_topics_the_audits_do_not_cover_are_signposted(
     kb: KnowledgeBase, question: str, topic: str
 ) -> None:
     assert signposted(kb, question) == [topic]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what should go in a chronology", "procedures"),
+        ("what information do I need to include in a referral", "procedures"),
+        ("where do I send the ICPC report", "procedures"),
+        ("how many days does social care have to respond to a referral", "procedures"),
+        ("what are the indicators of neglect", "procedures"),
+        ("what forms do I need for a CAF", "forms-and-contacts"),
+        ("how do I get a copy of the CP plan", "forms-and-contacts"),
+        ("who is the designated safeguarding lead for the borough", "practicalities"),
+        ("is it a legal requirement to have a core group", "law"),
+    ],
+)
+def test_more_how_to_questions_get_the_kind_of_answer_signpost(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert signposted(kb, question) == [topic]
