@@ -2237,3 +2237,15 @@ def test_more_child_welfare_topics_the_audits_do_not_cover_are_signposted(
 )
 def test_more_how_to_questions_get_the_kind_of_answer_signpost(kb: KnowledgeBase, question: str, topic: str) -> None:
     assert signposted(kb, question) == [topic]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("who is the current chair", "the-board"),
+        ("when was the next audit planned", "other-reports"),
+        ("what date was the MASE panel set up", "practicalities"),
+    ],
+)
+def test_facts_the_report_does_not_hold_get_a_signpost(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert signposted(kb, question) == [topic]

@@ -1189,11 +1189,10 @@ class Analyser:
         find: Callable[[tuple[str, ...]], Concept | None],
         notes: dict[int, str] | None,
     ) -> list[Span]:
-        """A phrase asking for a kind of answer (a fallback signpost's: "how do I make a referral", "what is the
-        process") with a word or two naming what it is for before its last word ("how do I make a MASH referral",
-        "what's the body map procedure"): the phrase still asks it. Only phrases of `MIN_QUALIFIED` words or more,
-        so that the phrase says what is asked whatever words are inside it."""
-        signposts = self.vocab.signposts
+        """A signpost phrase ("how do I make a referral", "what is the process", "who is the chair") with a word or
+        two naming what it is for before its last word ("how do I make a MASH referral", "what's the body map
+        procedure", "who is the board's chair"): the phrase still says it. Only phrases of `MIN_QUALIFIED` words or
+        more, so that the phrase says what it says whatever words are inside it."""
         for start in range(len(stems)):
             for size in range(1, MAX_QUALIFIERS + 1):
                 longest = min(self.vocab.max_signpost, len(stems) - start - size)
@@ -1206,7 +1205,7 @@ class Analyser:
                     if any(stems[position] in STOP_STEMS for position in inside):
                         continue
                     concept = find(tuple(stems[position] for position in positions))
-                    if concept is None or not signposts[concept_topic(concept)].fallback:
+                    if concept is None:
                         continue
                     for position in (*positions, *inside):
                         taken[position] = True
