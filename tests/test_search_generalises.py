@@ -2249,3 +2249,20 @@ def test_more_how_to_questions_get_the_kind_of_answer_signpost(kb: KnowledgeBase
 )
 def test_facts_the_report_does_not_hold_get_a_signpost(kb: KnowledgeBase, question: str, topic: str) -> None:
     assert signposted(kb, question) == [topic]
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("nursery worker accused of rough handling", "allegations-against-staff"),
+        ("child says her step-uncle touched her", "child-sexual-abuse"),
+        ("disabled mum struggling with a newborn", "parents-with-learning-disabilities"),
+    ],
+)
+def test_uncovered_topics_in_everyday_words_are_signposted(kb: KnowledgeBase, question: str, topic: str) -> None:
+    assert signposted(kb, question) == [topic]
+
+
+def test_parents_of_disabled_children_are_still_the_disabilities_audit(kb: KnowledgeBase) -> None:
+    answer = kb.ask("how well did agencies work with parents of disabled children")
+    assert answer.found and answer.signposts == ()
