@@ -2266,3 +2266,11 @@ def test_uncovered_topics_in_everyday_words_are_signposted(kb: KnowledgeBase, qu
 def test_parents_of_disabled_children_are_still_the_disabilities_audit(kb: KnowledgeBase) -> None:
     answer = kb.ask("how well did agencies work with parents of disabled children")
     assert answer.found and answer.signposts == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["we can't see their records so we rely on what we're told", "we have no access to Protocol or RiO"]
+)
+def test_not_being_able_to_see_other_agencies_records_is_system_access(kb: KnowledgeBase, question: str) -> None:
+    # "... they had no direct access to any database such as Protocol, RIO etc."
+    assert "ey-f6" in [result.id for result in kb.ask(question).results[:3]]
