@@ -2274,3 +2274,21 @@ def test_parents_of_disabled_children_are_still_the_disabilities_audit(kb: Knowl
 def test_not_being_able_to_see_other_agencies_records_is_system_access(kb: KnowledgeBase, question: str) -> None:
     # "... they had no direct access to any database such as Protocol, RIO etc."
     assert "ey-f6" in [result.id for result in kb.ask(question).results[:3]]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "His teacher is worried about the videos he shares. Anything from the audits on Prevent?",
+        "how many cases did the Prevent audit look at",
+        "Prevent training for nursery staff",
+    ],
+)
+def test_prevent_named_with_a_capital_or_as_a_programme_is_the_prevent_duty(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["radicalisation"]
+
+
+@pytest.mark.parametrize("question", ["how can we prevent neglect", "early help to prevent escalation"])
+def test_prevent_as_a_verb_is_still_early_help(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert answer.found and answer.signposts == ()

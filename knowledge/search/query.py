@@ -920,6 +920,7 @@ class Analyser:
         spans = self.signpost_spans(
             typed,
             taken,
+            capitalised=name_like(text),
             intent=query.intent,
             zipf=zipf,
             notes=notes,
@@ -1056,6 +1057,7 @@ class Analyser:
         own: set[int] | None = None,
         about_audits: bool = False,
         asks_findings: bool = False,
+        capitalised: set[str] | None = None,
     ) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
         neither the knowledge base nor English knows is read as the signpost or passage word it misspells
@@ -1096,6 +1098,7 @@ class Analyser:
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=find)
         spans += self.qualified_kinds(stems, taken, find, notes)
         spans += self.topic_heads(read, taken, find, notes) if not spans else []
+        spans += self.named_topics(read, taken, find, notes, capitalised or set())
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
         spans += self.timing_rules(read, taken, find, notes)
         spans += self.office_tasks(read, taken, find, notes)
@@ -1142,6 +1145,32 @@ class Analyser:
             return []
         phrase = next(phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word))
         return read_as(content, tuple(words(phrase)), f"names a topic alone ({word})", find, taken, notes)
+
+    def named_topics(
+        self,
+        read: list[str],
+        taken: list[bool],
+        find: Callable[[tuple[str, ...]], Concept | None],
+        notes: dict[int, str] | None,
+        capitalised: set[str],
+    ) -> list[Span]:
+        """A word that opens several of a topic's phrases, typed with a capital where no sentence starts ("what do the
+        audits say about Prevent?", "the Prevent audit"): the topic's name, whatever the word means in lower case
+        ("how can we prevent neglect")."""
+        spans: list[Span] = []
+        for index, word in enumerate(read):
+            if taken[index] or word not in capitalised or word in self.vocab.known_words:
+                continue
+            topic = self.vocab.signpost_heads.get(stem(word))
+            if topic is None:
+                continue
+            phrase = next(
+                phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word)
+            )
+            spans += read_as(
+                [index], tuple(words(phrase)), f"names a topic with a capital ({word})", find, taken, notes
+            )
+        return spans
 
     def unnamed_roles(self, query: Query) -> None:
         """An agency question only about a role no passage names, not even by its root ("what did the audits ask
