@@ -2292,3 +2292,16 @@ def test_prevent_named_with_a_capital_or_as_a_programme_is_the_prevent_duty(kb: 
 def test_prevent_as_a_verb_is_still_early_help(kb: KnowledgeBase, question: str) -> None:
     answer = kb.ask(question)
     assert answer.found and answer.signposts == ()
+
+
+def test_a_typo_as_near_a_vocabulary_word_as_a_signpost_word_is_the_vocabulary_word(kb: KnowledgeBase) -> None:
+    # "scals" is one letter from "scales" (family outcome scales) and from "scalds" (a signpost word).
+    answer = kb.ask("did the family outcome scals show improvement")
+    assert answer.found and answer.signposts == ()
+
+
+@pytest.mark.parametrize(
+    "question", ["was the CSE audit a case file audit", "was it a deep dive audit or a dip sample audit"]
+)
+def test_how_an_audit_was_done_is_no_other_audit(kb: KnowledgeBase, question: str) -> None:
+    assert "other-reports" not in [signpost.id for signpost in kb.ask(question).signposts]

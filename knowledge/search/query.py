@@ -76,6 +76,11 @@ QUALITY_WORDS = frozenset({"good", "well", "effective", "bad", "poor", "useful",
 OTHER_AREA_WORDS = ("another", "board")
 # ... and an audit named by a topic no audit held was on ("the neglect audit"), and the entry of auditing itself.
 OTHER_AUDIT = ("another", "audit")
+# Words saying how an audit is done, not what it is on ("a case file audit", "a deep dive audit").
+AUDIT_METHODS = frozenset(
+    "file files case cases casefile desktop paper deep dive themed thematic joint multi agency multiagency practice "
+    "quality record records documentation recording dip sample sampling peer annual".split()
+)
 AUDITING_ENTRY = "thesaurus:audit"
 # What a practitioner may ask to be given, and the words asking where it is or for a copy: a request for a form or
 # a login is read as the signpost phrase `ARTEFACT_READING`.
@@ -1199,11 +1204,15 @@ class Analyser:
             unit.notes.append(f"a role no passage names: signpost {UNNAMED_ROLE}")
 
     def signpost_typo(self, word: str, zipf: dict[str, float]) -> str | None:
-        """`Vocabulary.signpost_typo`, unless the word is a form of a passage word and the signpost word is not of
-        the same root ("improvment" is "improve", no "imprisonment"; "referal" may be "referral"), or an everyday
-        English word is nearer."""
+        """`Vocabulary.signpost_typo`, unless a vocabulary word is as near, the word is a form of a passage word and
+        the signpost word is not of the same root ("improvment" is "improve", no "imprisonment"; "referal" may be
+        "referral"), or an everyday English word is nearer."""
         meant = self.vocab.signpost_typo(word, zipf=zipf.get(word))
         if meant is None:
+            return None
+        # ... nor when a word of the knowledge base's own is as near ("scals": "scales", no "scalds").
+        known = self.vocab.correct(word, zipf=zipf.get(word))
+        if known is not None and OSA.distance(word, known) <= OSA.distance(word, meant):
             return None
         root = stem(word)
         if root in self.vocab.stem_df and not stem(meant).startswith(root):
@@ -1425,6 +1434,8 @@ class Analyser:
         for index in range(1, len(typed)):
             before = typed[index - 1]
             if typed[index] not in AUDIT_WORDS or taken[index - 1] or taken[index] or before in STOPWORDS:
+                continue
+            if before in AUDIT_METHODS:  # how an audit is done ("a file audit"), not what it is on
                 continue
             concept = vocab.concepts.get((stem(before),))
             if concept is None or stem(before) in vocab.audit_words or concept.audits:
