@@ -1102,8 +1102,8 @@ class Analyser:
         stems = [stem(word) for word in read]
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=find)
         spans += self.qualified_kinds(stems, taken, find, notes)
-        spans += self.topic_heads(read, taken, find, notes) if not spans else []
-        spans += self.named_topics(read, taken, find, notes, capitalised or set())
+        # ... a topic's name (after the phrases: "Prevent referral" says it as well).
+        spans += self.topic_heads(read, taken, find, notes, capitalised or set(), alone=not spans)
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
         spans += self.timing_rules(read, taken, find, notes)
         spans += self.office_tasks(read, taken, find, notes)
@@ -1134,47 +1134,31 @@ class Analyser:
 
     def topic_heads(
         self,
-        typed: list[str],
-        taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
-        notes: dict[int, str] | None,
-    ) -> list[Span]:
-        """A question of one word that opens several of a topic's phrases ("Prevent", of "Prevent referral",
-        "Prevent duty", "Prevent lead") and that no learning concept holds: that topic."""
-        content = [index for index, word in enumerate(typed) if word not in STOPWORDS and word.isalnum()]
-        if len(content) != 1 or taken[content[0]]:
-            return []
-        word = typed[content[0]]
-        topic = self.vocab.signpost_heads.get(stem(word))
-        if topic is None or word in self.vocab.known_words:
-            return []
-        phrase = next(phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word))
-        return read_as(content, tuple(words(phrase)), f"names a topic alone ({word})", find, taken, notes)
-
-    def named_topics(
-        self,
         read: list[str],
         taken: list[bool],
         find: Callable[[tuple[str, ...]], Concept | None],
         notes: dict[int, str] | None,
         capitalised: set[str],
+        *,
+        alone: bool = True,
     ) -> list[Span]:
-        """A word that opens several of a topic's phrases, typed with a capital where no sentence starts ("what do the
-        audits say about Prevent?", "the Prevent audit"): the topic's name, whatever the word means in lower case
-        ("how can we prevent neglect")."""
+        """A word that opens several of a topic's phrases ("Prevent", of "Prevent referral", "Prevent duty", "Prevent
+        lead") and that no learning concept holds, typed alone (when `alone`: no other signpost was read) or with a
+        capital where no sentence starts ("what do the audits say about Prevent?", "the Prevent audit"): the topic's
+        name, whatever the word means in lower case ("how can we prevent neglect")."""
+        content = [index for index, word in enumerate(read) if word not in STOPWORDS and word.isalnum()]
+        alone = alone and len(content) == 1
         spans: list[Span] = []
-        for index, word in enumerate(read):
-            if taken[index] or word not in capitalised or word in self.vocab.known_words:
-                continue
+        for index in content:
+            word = read[index]
             topic = self.vocab.signpost_heads.get(stem(word))
-            if topic is None:
+            if taken[index] or topic is None or word in self.vocab.known_words or not (alone or word in capitalised):
                 continue
             phrase = next(
                 phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word)
             )
-            spans += read_as(
-                [index], tuple(words(phrase)), f"names a topic with a capital ({word})", find, taken, notes
-            )
+            how = "alone" if alone else "with a capital"
+            spans += read_as([index], tuple(words(phrase)), f"names a topic {how} ({word})", find, taken, notes)
         return spans
 
     def unnamed_roles(self, query: Query) -> None:
