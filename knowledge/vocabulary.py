@@ -174,14 +174,18 @@ class Vocabulary:
                 if words(phrase):
                     self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
-        # The word that opens several of one signpost's phrases ("prevent" of "prevent referral", "prevent duty",
-        # "prevent lead"): typed alone, it names that topic.
+        # The word that opens several of one topic signpost's phrases ("prevent" of "prevent referral", "prevent
+        # duty", "prevent lead") -> the first of them: the topic, read as that phrase when the word names it.
         heads: dict[tuple[str, str], int] = defaultdict(int)
         for key, signpost_id in self.signpost_keys.items():
             if len(key) > 1:
                 heads[key[0], signpost_id] += 1
-        self.signpost_heads: dict[str, str] = {
-            head: signpost_id
+        self.signpost_heads: dict[str, tuple[str, ...]] = {
+            head: next(
+                tuple(words(phrase))
+                for phrase in self.signposts[signpost_id].phrases
+                if words(phrase) and stem(words(phrase)[0]) == head
+            )
             for (head, signpost_id), count in heads.items()
             if count >= MIN_HEAD_PHRASES and not self.signposts[signpost_id].fallback and head not in STOPWORDS
         }

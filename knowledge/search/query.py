@@ -64,6 +64,8 @@ _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
 
 # A run of question positions and the concept it names (None: a single content word).
 Span = tuple[list[int], Concept | None]
+# How a signpost reader looks up the concept a phrase's stems stand for (None: no signpost has that phrase).
+Find = Callable[[tuple[str, ...]], Concept | None]
 # A year as typed ("2019"), and the signpost phrase a year no passage mentions is read as.
 _YEAR = re.compile(r"(?:19|20)\d\d")
 OTHER_YEAR_WORDS = ("another", "year")
@@ -1076,7 +1078,7 @@ class Analyser:
         for index, word in enumerate(typed):
             meant = None
             if word not in STOPWORDS and word not in self.vocab.signpost_words:
-                meant = self.signpost_typo(word, zipf) or self.typo(word, zipf, spelt)
+                meant = self.signpost_typo(word, zipf, spelt) or self.typo(word, zipf, spelt)
             if meant is None and index and typed[index - 1] == "how":
                 # ... and a word after "how" as the one "how" asks with ("how offen should": a rule of practice).
                 asked = self.english_typo(word, zipf=zipf.get(word), after="how")
@@ -1136,7 +1138,7 @@ class Analyser:
         self,
         read: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
         capitalised: set[str],
         *,
@@ -1151,14 +1153,11 @@ class Analyser:
         spans: list[Span] = []
         for index in content:
             word = read[index]
-            topic = self.vocab.signpost_heads.get(stem(word))
-            if taken[index] or topic is None or word in self.vocab.known_words or not (alone or word in capitalised):
+            phrase = self.vocab.signpost_heads.get(stem(word))
+            if taken[index] or phrase is None or word in self.vocab.known_words or not (alone or word in capitalised):
                 continue
-            phrase = next(
-                phrase for phrase in self.vocab.signposts[topic].phrases if stem(words(phrase)[0]) == stem(word)
-            )
             how = "alone" if alone else "with a capital"
-            spans += read_as([index], tuple(words(phrase)), f"names a topic {how} ({word})", find, taken, notes)
+            spans += read_as([index], phrase, f"names a topic {how} ({word})", find, taken, notes)
         return spans
 
     def unnamed_roles(self, query: Query) -> None:
@@ -1187,7 +1186,7 @@ class Analyser:
             unit.concept = None
             unit.notes.append(f"a role no passage names: signpost {UNNAMED_ROLE}")
 
-    def signpost_typo(self, word: str, zipf: dict[str, float]) -> str | None:
+    def signpost_typo(self, word: str, zipf: dict[str, float], spelt: dict[str, str | None] | None) -> str | None:
         """`Vocabulary.signpost_typo`, unless a vocabulary word is as near, the word is a form of a passage word and
         the signpost word is not of the same root ("improvment" is "improve", no "imprisonment"; "referal" may be
         "referral"), or an everyday English word is nearer."""
@@ -1195,7 +1194,7 @@ class Analyser:
         if meant is None:
             return None
         # ... nor when a word of the knowledge base's own is as near ("scals": "scales", no "scalds").
-        known = self.vocab.correct(word, zipf=zipf.get(word))
+        known = self.typo(word, zipf, spelt)
         if known is not None and OSA.distance(word, known) <= OSA.distance(word, meant):
             return None
         root = stem(word)
@@ -1208,7 +1207,7 @@ class Analyser:
         self,
         stems: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
     ) -> list[Span]:
         """A signpost phrase ("how do I make a referral", "what is the process", "who is the chair") with a word or
@@ -1240,7 +1239,7 @@ class Analyser:
         self,
         typed: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
         *,
         own: set[int],
@@ -1288,7 +1287,7 @@ class Analyser:
         self,
         typed: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
         read: list[str] | None = None,
     ) -> list[Span]:
@@ -1321,7 +1320,7 @@ class Analyser:
     def timing_rules(
         typed: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
     ) -> list[Span]:
         """How often or how long something is done, asked in the present ("how often are LAC reviews chaired",
@@ -1341,7 +1340,7 @@ class Analyser:
         self,
         typed: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
     ) -> list[Span]:
         """How to do an office task ("how do I upload a case note to Protocol", "how to claim mileage", "where can
@@ -1407,7 +1406,7 @@ class Analyser:
         self,
         typed: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         notes: dict[int, str] | None,
     ) -> list[Span]:
         """An audit named by a learning topic that is no audit's ("why was the neglect audit done", "the training
@@ -1435,7 +1434,7 @@ class Analyser:
         self,
         typed: list[str],
         taken: list[bool],
-        find: Callable[[tuple[str, ...]], Concept | None],
+        find: Find,
         zipf: dict[str, float],
         notes: dict[int, str] | None,
     ) -> list[Span]:
@@ -1464,7 +1463,7 @@ class Analyser:
     def signpost_of(span: Span) -> str:
         concept = span[1]
         assert concept is not None
-        return concept.labels[0].removeprefix(SIGNPOSTED)
+        return concept_topic(concept)
 
     def offtopic_spans(self, typed: list[str], taken: list[bool]) -> list[Span]:
         """Workplace words ("annual leave", "vpn", "out of office"): the question is not about practice."""
@@ -1647,8 +1646,8 @@ class Analyser:
             # ... a short word one letter off ("offen"), where one letter is a large share of the word.
             and (len(word) > MAX_SHORT_ENGLISH_TYPO or OSA.distance(word, choice) == 1)
         ]
-        if not near:
-            return None
+        if len(near) <= 1:
+            return near[0] if near else None  # (no commonness to look up for a single candidate)
         # The fewest edits away, then the word that may follow the word before ("how offen" is "how often", not
         # "how offer"), then the commonest.
         commonness = self.english(set(near))
@@ -1809,7 +1808,7 @@ class Analyser:
         its first words alone still name the same concept: "TAC meeting attendance" is "TAC" + "meeting
         attendance", not "TAC meeting" + "attendance" (which, alone, reads as school attendance)."""
         concepts = self.vocab.concepts
-        entries = {label for label in concept.labels if label.startswith("thesaurus:")}
+        entries = thesaurus_entries(concept)
         for keep in range(1, length):
             shorter = concepts.get(tuple(stems[index] for index in run[cursor : cursor + keep]))
             if shorter is None or not entries or not entries <= set(shorter.labels):
@@ -1846,7 +1845,7 @@ class Analyser:
                 stems=tuple(stems[index] for index in picked),
                 concept=None if concept is OFFTOPIC or signposted(concept) else concept,
                 offtopic=concept is OFFTOPIC or signposted(concept),
-                signpost=concept.labels[0].removeprefix(SIGNPOSTED) if signposted(concept) else None,
+                signpost=concept_topic(concept) if signposted(concept) else None,
                 notes=list(dict.fromkeys(notes[index] for index in picked if index in notes)),
                 positions=tuple(picked),
             )
