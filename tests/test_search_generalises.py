@@ -731,6 +731,20 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
     assert kb.ask("Looked after girl came into A&E after self harm. What should I do?").results == ()
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Year 9 girl told me she's being taken abroad to marry in the summer holidays. Should we tell the police?",
+        "Dad was released from prison last week and is back living with the family. Do we have to inform the school?",
+        "A 15 year old keeps selling drugs for older boys. So must I refer him to the MASH today?",
+    ],
+)
+def test_a_signposted_case_asking_what_to_do_in_it_gets_the_signpost(kb: KnowledgeBase, question: str) -> None:
+    # The decision asked ("should we", "do we have to", "must I") is the signposted topic's procedure, whatever
+    # learning concept it names (police, school, referral).
+    assert signposted(kb, question)
+
+
 def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:
     assert signposted(kb, "how many children were subject to CP plans last year") == ["statistics"]
     # Only for a question asking for a number: the same words in another question are no signpost.

@@ -126,6 +126,10 @@ ADMIN_VERBS = frozenset(
 TASK_ASKS = frozenset({("how", "do"), ("how", "can"), ("how", "should"), ("where", "do"), ("where", "can")})
 TASK_PEOPLE = frozenset({"i", "we", "you"})
 TASK_READING = ("how", "do", "i", "complete")
+# What the asker must or should do in the case they tell ("... Should I refer him?", "... Do we have to record a
+# crime?"), asked in the first `DECISION_REACH` words of a sentence ("so should we ...").
+DECISION_MODALS = frozenset({"should", "must", "shall", "ought"})
+DECISION_REACH = 4
 REQUEST_REACH = 8
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -666,6 +670,25 @@ MEANT_REACH = 3
 LOOKED_AT = frozenset({("look", "at"), ("looking", "at"), ("looked", "at"), ("look", "into"), ("looking", "into")})
 
 
+def decides_the_case(typed: list[str], sentence_of: list[int], told: set[int]) -> bool:
+    """Whether an asking sentence (one not in `told`) asks what the asker must or should do ("should I refer him",
+    "do we have to record a crime", "must we tell the school") and names no audit."""
+    for sentence in {sentence_of[index] for index in range(len(typed))} - told:
+        asked = [word for index, word in enumerate(typed) if sentence_of[index] == sentence]
+        if not AUDITED.isdisjoint(asked):
+            continue
+        opening = asked[:DECISION_REACH]
+        for index, word in enumerate(opening[:-1]):
+            person = opening[index + 1]
+            if person not in TASK_PEOPLE - {"you"}:
+                continue
+            if word in DECISION_MODALS or (
+                word in {"do", "does"} and opening[index + 2 : index + 4] in (["have", "to"], ["need", "to"])
+            ):
+                return True
+    return False
+
+
 def audit_meant(typed: list[str]) -> bool:
     """Whether "meant to" follows an audit word within `MEANT_REACH` words."""
     return any(
@@ -1032,7 +1055,7 @@ class Analyser:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
                 unit.weight *= self.tuning.narrative_share
                 unit.notes.append("quoted: an example of what was said or written, not the need")
-        query.signposts_told = self.signposts_told(query.units, told, sentence_of)
+        query.signposts_told = self.signposts_told(query.units, told, sentence_of, typed)
         if (
             query.intent is None
             and query.named_agencies
@@ -2251,12 +2274,18 @@ class Analyser:
                     self.as_filler(unit, "who asks, not what is asked")
 
     @staticmethod
-    def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int]) -> bool:
+    def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int], typed: list[str]) -> bool:
         """Whether every signposted topic is only in the case told; if so, the signposted words are the case's
-        detail: they weigh nothing, and the question is answered (the signpost beside it)."""
+        detail: they weigh nothing, and the question is answered (the signpost beside it). Not when what is asked
+        is what to do in the case ("... Should I refer him?", "... Do we have to record a crime?"): that decision
+        is the signposted topic's procedures, not the audits' learning."""
         signposted = [unit for unit in units if unit.signpost and unit.positions]
         if not signposted or not all(
             sentence_of[unit.positions[0]] in told or BACKGROUND_NOTE in unit.notes for unit in signposted
+        ):
+            return False
+        if BACKGROUND_NOTE not in {note for unit in signposted for note in unit.notes} and decides_the_case(
+            typed, sentence_of, told
         ):
             return False
         for unit in signposted:
