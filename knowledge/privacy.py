@@ -248,6 +248,22 @@ def reminder_text(kinds: Iterable[PersonalData]) -> str:
 
 
 # -- for the search ------------------------------------------------------------------------------------------------
+# A name the search can be sure of: after a title ("Mrs Patel", "Dr. Okafor"), or a capitalised word followed by a
+# capital initial ("Harvey J", "Ruby T,"), but not an anonymised reference ("Child A", "Year R") or "I".
+# A titled name is read as the pronoun it stands for, so the case still reads ("Mrs Patel's partner" -> "her
+# partner", "Mr Shah hasn't been assessed" -> "he hasn't been assessed").
+_TITLED_NAME = re.compile(r"\b(Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+[A-Z][a-z]+(?:-[A-Z][a-z]+)?(['’]s\b)?(?!['’\w])")
+_PRONOUNS = {"mr": ("he", "his"), "mrs": ("she", "her"), "ms": ("she", "her"), "miss": ("she", "her")}
+_INITIALLED = re.compile(r"\b([A-Z][a-z'’]+)\s+[A-HJ-Z]\b(?![.'’&]?\w)")
+_NOT_INITIALLED = _NOT_NAMES | _word_set("year case family sibling plan section stage key type grade level option")
+
+
+def _blank_initialled(text: str, blank: Callable[[re.Match[str]], str]) -> str:
+    return _INITIALLED.sub(
+        lambda match: match.group() if match.group(1).lower() in _NOT_INITIALLED else blank(match), text
+    )
+
+
 _REDACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("date", _NUMERIC_DATE),
     ("date of birth", _CUED_DATE),
@@ -260,9 +276,10 @@ _REDACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
 
 
 def without_personal_details(text: str) -> tuple[str, list[str]]:
-    """The text with dates, birth cues, postcodes, emails, NHS and phone numbers blanked out, and the kinds
-    blanked: a case detail says nothing about the topic, so the search must not weigh it (the privacy reminder
-    is sent separately). Linear: each pattern is one regex pass over text already cut to length."""
+    """The text with dates, birth cues, postcodes, emails, NHS and phone numbers, and names the search can be sure
+    of (after a title, read as a pronoun; or with an initial) blanked out, and the kinds blanked: a case detail
+    says nothing about the topic, so the search must not weigh it (the privacy reminder is sent separately).
+    Linear: each pattern is one regex pass over text already cut to length."""
     found: list[str] = []
 
     def blank(kind: str) -> Callable[[re.Match[str]], str]:
@@ -276,4 +293,12 @@ def without_personal_details(text: str) -> tuple[str, list[str]]:
 
     for kind, pattern in _REDACTIONS:
         text = pattern.sub(blank(kind), text)
+
+    def pronoun(match: re.Match[str]) -> str:
+        found.append("name")
+        subject, possessive = _PRONOUNS.get(match.group(1).lower(), ("they", "their"))
+        return f" {possessive if match.group(2) else subject} "
+
+    text = _TITLED_NAME.sub(pronoun, text)
+    text = _blank_initialled(text, blank("name"))
     return text, list(dict.fromkeys(found))

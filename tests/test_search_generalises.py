@@ -132,6 +132,38 @@ def test_without_personal_details_blanks_dates_birth_cues_postcodes_and_phone_nu
     assert without_personal_details("how do we hear the child's voice") == ("how do we hear the child's voice", [])
 
 
+def test_names_the_search_can_be_sure_of_are_left_out_and_titles_read_as_pronouns() -> None:
+    text, kinds = without_personal_details("Mrs Patel's partner Mr Shah hasn't been assessed")
+    assert "Patel" not in text and "Shah" not in text and kinds == ["name"]
+    assert text.split() == ["her", "partner", "he", "hasn't", "been", "assessed"]
+    text, kinds = without_personal_details("Harvey J, 2 yrs old, and Ruby T. on a plan")
+    assert "Harvey" not in text and "Ruby" not in text and kinds == ["name"]
+    # An anonymised reference, a school year and "I" are no names.
+    for kept in ("Child A was seen", "Year R pupils", "so I am worried", "Key Stage 2"):
+        assert without_personal_details(kept) == (kept, [])
+
+
+def test_a_one_line_case_with_names_a_postcode_district_and_ages_is_answered(kb: KnowledgeBase) -> None:
+    # "In 4 out of 6 there were significant males in the child's life who were not included in assessments."
+    for question in (
+        "Mrs Okafor's partner Mr Bello hasn't been assessed, kids aged 3 & 6, RM9 - what did the audit say",
+        "Jayden K dob 02/03/2014 IG6 - CP plan, mum's new bf not in the assessment",
+    ):
+        answer = kb.ask(question)
+        assert answer.found and answer.results[0].id in {"fmn-f4", "fmn-r3"}, question
+    notes = notes_of(kb, "Jayden K, E17, CP plan, mum's new bf not in the assessment")
+    assert "name, number or stray letters: filler" in notes  # the district "E17"
+
+
+@pytest.mark.parametrize(
+    "question", ["Ruby T, 2 yrs old - has she had her 2 year check?", "did he have his review health assessment"]
+)
+def test_asking_whether_one_child_has_had_something_gets_the_case_records_signpost(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert signposted(kb, question) == ["case-records"]
+
+
 # -- 2. typos beyond one edit, texting, shorthand, run-together and split words ----------------------------------
 def test_no_typo_is_ever_read_as_a_slur_or_profanity(kb: KnowledgeBase) -> None:
     """The word "niggles" (real, rare in the English list) was read as a racial slur one letter away, and a reading
@@ -743,6 +775,49 @@ def test_a_signposted_case_asking_what_to_do_in_it_gets_the_signpost(kb: Knowled
     # The decision asked ("should we", "do we have to", "must I") is the signposted topic's procedure, whatever
     # learning concept it names (police, school, referral).
     assert signposted(kb, question)
+
+
+def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_signposted_too(
+    kb: KnowledgeBase,
+) -> None:
+    question = "Dad, mum and 3 kids just evicted and sleeping at a friend's. What's the threshold for a CIN referral?"
+    assert signposted(kb, question) == ["immigration-and-housing", "procedures"]
+    # Said in one sentence, the topic says more than the kind of question.
+    assert signposted(kb, "what's the process for a family with no recourse to public funds") == [
+        "immigration-and-housing"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what did the CWD audit find on first cousin marriage", "consanguinity"),
+        ("any learning about genetic counselling for related parents", "consanguinity"),
+        ("what proportion of the exploitation cases led to a conviction", "criminal-justice"),
+        ("prosecution rates for CSE offences", "criminal-justice"),
+        ("are caseload numbers in the CWD team too high", "workforce"),
+        ("what did the audits find about children in care placed out of area", "placements"),
+        ("mum keeps taking him to A&E with symptoms nobody can explain", "fabricated-illness"),
+        ("are under 5s on CAFs up to date with immunisations", "childrens-health"),
+        ("teenager sofa surfing after a row at home", "immigration-and-housing"),
+    ],
+)
+def test_adjacent_topics_from_practice_are_signposted(kb: KnowledgeBase, question: str, expected: str) -> None:
+    assert expected in signposted(kb, question)
+
+
+def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
+    kb: KnowledgeBase,
+) -> None:
+    answer = kb.ask("did the disability audit say anything about cousin marriage")
+    assert answer.results == ()
+    message = answer.signposts[0].message
+    assert "reduce the incidence of disability by increasing awareness of the risks of consanguineous" in message
+    assert kb.item("children-with-disabilities-priority").text.split(": ", 1)[1].rstrip(".") in message
+    # Asking whether it was one of the board's priorities is answered by the priority itself.
+    assert kb.ask("was cousin marriage a board priority").results[0].id == "children-with-disabilities-priority"
+    # Police keeping families updated on the CPS's charging decisions is the CSE audit's own learning.
+    assert kb.ask("did police keep families updated while the CPS decided on charges").results[0].id == "cse-r4"
 
 
 def test_a_count_for_another_period_or_the_whole_area_gets_the_statistics_signpost(kb: KnowledgeBase) -> None:

@@ -578,12 +578,25 @@ def counted_times(typed: list[str], unit: Unit) -> bool:
     return before.isdigit() or before in COUNTING_WORDS
 
 
+LIST_JOINERS = frozenset({"and", "or", "&"})
+
+
 def case_number(typed: list[str], position: int, *, asks_number: bool = True) -> bool:
     """Whether the number at `position` is an age, a school year or a time (see `TIME_UNITS`), or, in a question
     not asking for a number, any number not said as one of the report's counts ("she's had 4 social workers")."""
     after = typed[position + 1] if position + 1 < len(typed) else ""
     before = typed[position - 1] if position else ""
     if after in TIME_UNITS or before in AGE_BEFORE:
+        return True
+    # ... or one of a list of them ("aged 4 & 7", "kids of 2, 5 and 9", "4 and 6 year olds").
+    first, last = position, position
+    while first > 0 and (typed[first - 1].isdigit() or typed[first - 1] in LIST_JOINERS):
+        first -= 1
+    while last + 1 < len(typed) and (typed[last + 1].isdigit() or typed[last + 1] in LIST_JOINERS):
+        last += 1
+    if (first < position or last > position) and (
+        (first and typed[first - 1] in AGE_BEFORE) or (last + 1 < len(typed) and typed[last + 1] in TIME_UNITS)
+    ):
         return True
     # ... nor part of a number typed with a point ("2.5") or a range.
     return (
@@ -803,8 +816,13 @@ FIRST_PERSON_OWNERS = frozenset({"my", "our", "mine", "ours"})
 
 
 def says_nothing(unit: Unit, names: set[str]) -> bool:
-    """Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs") or a number."""
-    return set(unit.typed) <= names or all(len(word) <= 2 or word.isdigit() for word in unit.typed)
+    """Most likely a person's name ("what about Jayden's voice?"), a stray letter or two ("q", "vs"), a number, or
+    a code of letters and digits the knowledge base does not know (a postcode district "RM8", a time "2pm", a room
+    "G14")."""
+    return set(unit.typed) <= names or all(
+        len(word) <= 2 or word.isdigit() or (not word.isalpha() and any(char.isdigit() for char in word))
+        for word in unit.typed
+    )
 
 
 def typed_commonness(unit: Unit, zipf: dict[str, float]) -> float:
@@ -951,6 +969,7 @@ class Analyser:
             typed,
             taken,
             capitalised=name_like(text),
+            sentence_of=sentence_of,
             intent=query.intent,
             zipf=zipf,
             notes=notes,
@@ -1088,6 +1107,7 @@ class Analyser:
         about_audits: bool = False,
         asks_findings: bool = False,
         capitalised: set[str] | None = None,
+        sentence_of: list[int] | None = None,
     ) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
         neither the knowledge base nor English knows is read as the signpost or passage word it misspells
@@ -1117,6 +1137,14 @@ class Analyser:
                 return None
             return Concept(labels=[SIGNPOSTED + topic])
 
+        def named_topic(key: tuple[str, ...]) -> Concept | None:
+            # "is cousin marriage one of the board's priorities": the board's priorities and the audits' purposes
+            # answer whether a topic was one, named there or not.
+            concept = find(key)
+            if concept is not None and intent == "purpose" and not signposts[concept_topic(concept)].fallback:
+                return None
+            return concept
+
         # A period a passage names is about the audits only where they are named: "the LSCB training programme
         # in 2017-18" is that passage's own date.
         audits_named = not AUDIT_WORDS.isdisjoint(typed)
@@ -1125,8 +1153,8 @@ class Analyser:
         spans += self.other_audits(read, taken, find, notes)  # as their typos are read ("the neglcet aduit")
         spans += self.artefact_requests(typed, taken, find, notes, read)
         stems = [stem(word) for word in read]
-        spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=find)
-        spans += self.qualified_kinds(stems, taken, find, notes)
+        spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=named_topic)
+        spans += self.qualified_kinds(stems, taken, named_topic, notes)
         # ... a topic's name (after the phrases: "Prevent referral" says it as well).
         spans += self.topic_heads(read, taken, find, notes, capitalised or set(), alone=not spans)
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
@@ -1135,22 +1163,31 @@ class Analyser:
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
         fallback = [span for span in spans if self.vocab.signposts[self.signpost_of(span)].fallback]
+        topical = [span for span in spans if span not in fallback]
         # ... and so does a question asking what the audits found on it ("what did the audit find about reviews
         # and timescales for plans"): the audits' learning on procedures is theirs to give.
-        if len(fallback) < len(spans) or (fallback and about_audits and asks_findings):
-            for positions, _ in fallback:
+        if fallback and about_audits and asks_findings:
+            giving_way = fallback
+        elif topical and sentence_of is not None:
+            # ... said in the same sentence: a fallback asked in a sentence of its own after a topic told ("...
+            # just evicted and in a B&B. What's the threshold for stepping up?") is what that sentence asks.
+            told_in = {sentence_of[position] for positions, _ in topical for position in positions}
+            giving_way = [span for span in fallback if sentence_of[span[0][0]] in told_in]
+        else:
+            giving_way = fallback if topical else []
+        if giving_way:
+            for positions, _ in giving_way:
                 for position in positions:
                     taken[position] = False
-            spans = [span for span in spans if span not in fallback]
+            spans = [span for span in spans if span not in giving_way]
             # ... the words a fallback phrase held may still name a topic ("the budget for the audits": the board's
             # budget, where "budget for" asked a practical detail).
-            if fallback:
 
-                def topic(key: tuple[str, ...]) -> Concept | None:
-                    concept = find(key)
-                    return None if concept is None or self.vocab.signposts[concept_topic(concept)].fallback else concept
+            def topic(key: tuple[str, ...]) -> Concept | None:
+                concept = find(key)
+                return None if concept is None or self.vocab.signposts[concept_topic(concept)].fallback else concept
 
-                spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=topic)
+            spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=topic)
         if notes is not None:
             for positions, _ in spans:
                 for index in set(positions) & misspelt.keys():
