@@ -769,12 +769,20 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
         "Year 9 girl told me she's being taken abroad to marry in the summer holidays. Should we tell the police?",
         "Dad was released from prison last week and is back living with the family. Do we have to inform the school?",
         "A 15 year old keeps selling drugs for older boys. So must I refer him to the MASH today?",
+        "14 year old found in Margate with a burner phone and wads of cash. Any audit learning on this kind of"
+        " exploitation?",
+        "Dad was released from prison last month and is back home. How do I get the family discussed at MASE?",
     ],
 )
 def test_a_signposted_case_asking_what_to_do_in_it_gets_the_signpost(kb: KnowledgeBase, question: str) -> None:
     # The decision asked ("should we", "do we have to", "must I") is the signposted topic's procedure, whatever
     # learning concept it names (police, school, referral).
     assert signposted(kb, question)
+
+
+def test_what_a_workplace_matter_is_for_a_few_words_on_is_no_evidence_against_it(kb: KnowledgeBase) -> None:
+    assert not kb.ask("is there parking at the town hall for the core group").found
+    assert not kb.ask("any free desks near reception for the CP conference").found
 
 
 def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_signposted_too(
@@ -800,6 +808,9 @@ def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_
         ("mum keeps taking him to A&E with symptoms nobody can explain", "fabricated-illness"),
         ("are under 5s on CAFs up to date with immunisations", "childrens-health"),
         ("teenager sofa surfing after a row at home", "immigration-and-housing"),
+        ("a TA sending a year 6 pupil messages on her personal mobile", "allegations-against-staff"),
+        ("children contacted by strangers through their games console", "online-harms"),
+        ("how much money did the audits cost the board", "the-board"),
     ],
 )
 def test_adjacent_topics_from_practice_are_signposted(kb: KnowledgeBase, question: str, expected: str) -> None:

@@ -12,6 +12,7 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -130,6 +131,7 @@ TASK_READING = ("how", "do", "i", "complete")
 # crime?"), asked in the first `DECISION_REACH` words of a sentence ("so should we ...").
 DECISION_MODALS = frozenset({"should", "must", "shall", "ought"})
 DECISION_REACH = 4
+KINDS_OF = frozenset({"kind", "kinds", "sort", "sorts", "type", "types"})
 REQUEST_REACH = 8
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -579,6 +581,8 @@ def counted_times(typed: list[str], unit: Unit) -> bool:
 
 
 LIST_JOINERS = frozenset({"and", "or", "&"})
+# How many words after a workplace word its "for" may come ("parking at the civic centre for ...").
+SERVED_REACH = 5
 
 
 def case_number(typed: list[str], position: int, *, asks_number: bool = True) -> bool:
@@ -684,13 +688,24 @@ LOOKED_AT = frozenset({("look", "at"), ("looking", "at"), ("looked", "at"), ("lo
 
 
 def decides_the_case(typed: list[str], sentence_of: list[int], told: set[int]) -> bool:
-    """Whether an asking sentence (one not in `told`) asks what the asker must or should do ("should I refer him",
-    "do we have to record a crime", "must we tell the school") and names no audit."""
+    """Whether an asking sentence (one not in `told`) asks about the case itself: what the asker must or should do
+    ("should I refer him", "do we have to record a crime", "how do I get him discussed") and names no audit; or,
+    audit named or not, about "this kind of" case ("any audit findings on this kind of exploitation?")."""
     for sentence in {sentence_of[index] for index in range(len(typed))} - told:
         asked = [word for index, word in enumerate(typed) if sentence_of[index] == sentence]
+        if any(
+            word in POINTING_BACK and asked[index + 1 : index + 2] and asked[index + 1] in KINDS_OF
+            for index, word in enumerate(asked)
+        ):
+            return True
         if not AUDITED.isdisjoint(asked):
             continue
         opening = asked[:DECISION_REACH]
+        if any(
+            pair in TASK_ASKS and asked[index + 2 : index + 3] in (["i"], ["we"])
+            for index, pair in enumerate(pairwise(opening))
+        ):
+            return True
         for index, word in enumerate(opening[:-1]):
             person = opening[index + 1]
             if person not in TASK_PEOPLE - {"you"}:
@@ -2182,13 +2197,20 @@ class Analyser:
         """The positions after a workplace word and "for", to the end of its sentence ("can I get TOIL for the
         LSCB training day", "mileage for the MASE panel"): what the workplace matter is for, not what is asked."""
         served: set[int] = set()
+        named = {position for unit in units if unit.concept is not None for position in unit.positions}
         for unit in units:
             if not unit.offtopic or unit.signpost or not unit.positions:
                 continue
-            after = max(unit.positions) + 1
-            if after < len(typed) and typed[after] == "for":
-                sentence = sentence_of[after]
-                served |= {index for index in range(after + 1, len(typed)) if sentence_of[index] == sentence}
+            # ... or "for" a few words on, where only its place is said ("parking at the civic centre for the core
+            # group"), no learning concept.
+            start = max(unit.positions) + 1
+            for after in range(start, min(start + SERVED_REACH, len(typed))):
+                if after in named or sentence_of[after] != sentence_of[start - 1]:
+                    break
+                if typed[after] == "for":
+                    sentence = sentence_of[after]
+                    served |= {index for index in range(after + 1, len(typed)) if sentence_of[index] == sentence}
+                    break
         return served
 
     def weigh_narrative(self, units: list[Unit], told: set[int], sentence_of: list[int]) -> None:
