@@ -811,10 +811,30 @@ def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_
         ("a TA sending a year 6 pupil messages on her personal mobile", "allegations-against-staff"),
         ("children contacted by strangers through their games console", "online-harms"),
         ("how much money did the audits cost the board", "the-board"),
+        ("any learning on young people who go missing from care", "missing-children"),
+        ("mum said her daughter will become a woman at a ceremony abroad", "fgm"),
+        ("is the review conference quorate without the GP", "procedures"),
+        ("family moved to Essex, how do we transfer the case", "procedures"),
+        ("which early help tool should I use with a family of five", "procedures"),
+        ("how long have we got to hold an initial conference", "procedures"),
+        ("how long has a HV got to do the new birth visit", "procedures"),
     ],
 )
 def test_adjacent_topics_from_practice_are_signposted(kb: KnowledgeBase, question: str, expected: str) -> None:
     assert expected in signposted(kb, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "CSE plan not updated after she went missing for two nights",
+        "Ruby dob 12/09/2003, missing episodes and an older male, she's had 3 SWs in a year - learning?",
+        "how long had the plans been running when the audit looked at them",
+        "are agencies meant to be using a neglect screening tool when assessing",
+    ],
+)
+def test_a_topic_named_inside_audited_learning_is_still_answered(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found
 
 
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(

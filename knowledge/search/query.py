@@ -109,6 +109,7 @@ PRESENT_AUXILIARIES = frozenset(
     {"are", "is", "do", "does", "should", "must", "can", "will", "would", "could", "shall", "may", "ought"}
 )
 TIMING_READING = ("how", "often", "should")
+GOT_REACH = 3
 # The signpost for an agency question about a role no passage names, and how much of a role word's stem is its root
 # (at least `MIN_ROLE_ROOT` letters; "visitor" is named by "visiting").
 UNNAMED_ROLE = "unnamed-roles"
@@ -1405,7 +1406,9 @@ class Analyser:
         for index in range(len(typed) - 2):
             if typed[index] != "how" or typed[index + 1] not in TIMING_WORDS or taken[index] or taken[index + 1]:
                 continue
-            if typed[index + 2] not in PRESENT_AUXILIARIES:
+            # ... or as what one has got to do ("how long have we got to complete", "how long has a SW got").
+            obliged = typed[index + 2] in {"have", "has"} and "got" in typed[index + 3 : index + 3 + GOT_REACH]
+            if typed[index + 2] not in PRESENT_AUXILIARIES and not obliged:
                 continue
             what = f"asks a rule of practice ({' '.join(typed[index : index + 3])} ...)"
             return read_as([index, index + 1], TIMING_READING, what, find, taken, notes)
