@@ -837,6 +837,18 @@ def test_a_topic_named_inside_audited_learning_is_still_answered(kb: KnowledgeBa
     assert kb.ask(question).found
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "A&E records didn't show the boy was in the care of the local authority",
+        "girl in a children's home came to A&E and the hospital had no idea she was in council care",
+    ],
+)
+def test_being_in_the_councils_care_is_being_looked_after(kb: KnowledgeBase, question: str) -> None:
+    # "BHRUT systems did not flag up the majority of cases audited 'Looked After Children' on their records."
+    assert kb.ask(question).results[0].id == "cse-f12"
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:
