@@ -50,6 +50,17 @@ MIN_HEAD_PHRASES = 3
 # and the word is no commoner in English than this.
 MIN_ROOT = 6
 ROOT_SHARE = 0.7
+# Inflections the stemmer may cut differently from their word ("experiencing"/"experience"), each undone by
+# the endings tried in turn.
+INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ing", ("e", "")),
+    ("ed", ("e", "")),
+    ("ies", ("y",)),
+    ("ied", ("y",)),
+    ("es", ("e", "")),
+    ("s", ("",)),
+)
+MIN_INFLECTED = 5
 ROOT_MAX_ZIPF = 3.5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
@@ -479,6 +490,24 @@ class Vocabulary:
                 break
             if prefix in self.stem_df:
                 return self._commonest_with_stem(prefix)
+        return None
+
+    def inflected(self, word: str) -> str | None:
+        """The passage word an inflected form is of, where the stemmer cuts the two apart ("experiencing" ->
+        "experience": "experienc" and "experi"), or None. Only for a word whose own stem the passages lack; only
+        the inflection is undone (-ing, -ed, -s), so an everyday word is read as no other word."""
+        if not word.isalpha() or len(word) < MIN_INFLECTED or stem(word) in self.stem_df:
+            return None
+        for ending, replacements in INFLECTIONS:
+            if not word.endswith(ending):
+                continue
+            base = word[: -len(ending)]
+            for replacement in replacements:
+                lemma = base + replacement
+                if lemma in self.word_df and stem(lemma) != stem(word) and lemma not in STOPWORDS:
+                    return lemma
+            if len(base) > 2 and base[-1] == base[-2] and base[:-1] in self.word_df:
+                return base[:-1]  # "stopping" -> "stop"
         return None
 
     def _commonest_with_stem(self, key: str) -> str | None:

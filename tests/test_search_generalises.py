@@ -849,6 +849,18 @@ def test_being_in_the_councils_care_is_being_looked_after(kb: KnowledgeBase, que
     assert kb.ask(question).results[0].id == "cse-f12"
 
 
+def test_an_inflection_the_stemmer_cuts_apart_from_its_word_is_read_as_that_word(kb: KnowledgeBase) -> None:
+    vocab = kb.searcher.vocab
+    # The stemmer cuts "experiencing" to "experienc" and "experience" to "experi".
+    assert [vocab.inflected(word) for word in ("experiencing", "experienced")] == ["experience", "experience"]
+    # A word whose own stem the passages know, or no inflection of a passage word, is left as typed.
+    assert [vocab.inflected(word) for word in ("experiences", "watching", "cases")] == [None, None, None]
+    question = "a space in supervision to talk about what the baby is experiencing"
+    assert "inflection of a passage word: experiencing -> experience" in notes_of(kb, question)
+    # "... evidencing the child's lived experience for pre-verbal children ... case supervision."
+    assert kb.ask(question).results[0].id == "fmn-r1"
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:

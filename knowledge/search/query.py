@@ -1648,6 +1648,8 @@ class Analyser:
                         plain = found if near and OSA.distance(word, found) == 1 else None
                     correction, how = (plain, "typo of an English word") if plain else (correction, how)
             if correction is None:
+                correction, how = self.vocab.inflected(word), "inflection of a passage word"
+            if correction is None:
                 correction, how = self.vocab.root(word, zipf=zipf.get(word)), "same root"
             if correction is None:
                 after = fixed[-1] if fixed else None
