@@ -861,6 +861,16 @@ def test_an_inflection_the_stemmer_cuts_apart_from_its_word_is_read_as_that_word
     assert kb.ask(question).results[0].id == "fmn-r1"
 
 
+def test_watching_how_a_young_child_plays_or_behaves_is_observation(kb: KnowledgeBase) -> None:
+    # "... recorded the voice of the child through their observation ..."
+    for question in (
+        "nursery keyworker watching how a baby plays to understand their world",
+        "seeing how she behaves with mum at contact to know what life is like for her",
+    ):
+        assert "ey-f7" in [result.id for result in kb.ask(question).results[:3]], question
+    assert not kb.ask("watching tv").found  # an everyday word alone is no evidence
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:
