@@ -60,6 +60,7 @@ INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("es", ("e", "")),
     ("s", ("",)),
 )
+MAX_ACRONYM_ROLE = 4
 MIN_INFLECTED = 5
 ROOT_MAX_ZIPF = 3.5
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
@@ -310,8 +311,15 @@ class Vocabulary:
                 found |= family(child)
             return found
 
+        # The short letter forms of an agency with no agencies under it ("hv", "dsl", "iro"): an acronym names its
+        # role, though the passages spell the role out ("Health Visiting").
+        self.acronym_roles: dict[str, str] = {}
         for agency_id, name, _parent, aliases in agencies:
             phrases = [name, *json.loads(aliases)]
+            if agency_id not in children:
+                for phrase in phrases:
+                    if phrase.isalpha() and len(phrase.rstrip("s")) <= MAX_ACRONYM_ROLE:
+                        self.acronym_roles.setdefault(phrase.lower().rstrip("s") or phrase.lower(), agency_id)
             concept = Concept(
                 labels=[f"agency:{agency_id}"],
                 expansions={key for key in map(key_of, phrases) if key},
@@ -673,7 +681,7 @@ class Vocabulary:
             return max(swapped, key=lambda choice: (self._choice_df.get(choice, 0), choice))
         cutoff = typo_cutoff(word)
         matches = process.extract(word, self._choices, scorer=fuzz.ratio, processor=None, score_cutoff=cutoff, limit=8)
-        best: tuple[float, int, str] | None = None
+        best: tuple[int, int, float, str] | None = None
         for choice, score, _key in matches:
             if choice[0] != word[0] and score < 90:
                 continue
@@ -681,7 +689,9 @@ class Vocabulary:
                 continue
             if support and self._choice_df.get(choice, 0) < support * TYPO_RATIO:
                 continue
-            rank = (score, self._choice_df.get(choice, 0), choice)
+            # Fewest edits first (a letter dropped and a letter changed are one slip each, though the ratio
+            # counts a change as two), then the commoner word: a slip in a passage never outranks its word.
+            rank = (-OSA.distance(word, choice), self._choice_df.get(choice, 0), score, choice)
             if best is None or rank > best:
                 best = rank
-        return best[2] if best else None
+        return best[3] if best else None

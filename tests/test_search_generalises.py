@@ -871,6 +871,20 @@ def test_watching_how_a_young_child_plays_or_behaves_is_observation(kb: Knowledg
     assert not kb.ask("watching tv").found  # an everyday word alone is no evidence
 
 
+def test_an_agency_question_asking_outright_what_is_expected_leads_with_a_recommendation(kb: KnowledgeBase) -> None:
+    for question in (
+        "what are health visitors expected to do after the early years audit",
+        "what does the early years audit expect of HVs",
+        "what is expected of school nurses from the families audit",
+    ):
+        answer = kb.ask(question)
+        assert answer.results and answer.results[0].kind == "recommendation", question
+    # A role's acronym names the agency the passages spell out ("Health Visiting"); GPs and midwives stay unnamed.
+    assert kb.ask("what do HVs need to do").found
+    assert kb.ask("what is expected of IROs").found
+    assert signposted(kb, "what is asked of GPs") == ["unnamed-roles"]
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:

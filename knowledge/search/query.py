@@ -49,7 +49,16 @@ from knowledge.text import (
     transpositions,
     words,
 )
-from knowledge.vocabulary import REAL_WORD_ZIPF, Concept, Description, Vocabulary, thesaurus_entries, typo_cutoff
+from knowledge.vocabulary import (
+    AGENCY_TAG,
+    REAL_WORD_ZIPF,
+    Concept,
+    Description,
+    Vocabulary,
+    tag_token,
+    thesaurus_entries,
+    typo_cutoff,
+)
 
 AUDIT_WORDS = frozenset({"audit", "audits", "audited", "auditing"})
 LOOKING = frozenset({"look", "looked", "looking"})
@@ -134,6 +143,7 @@ DECISION_MODALS = frozenset({"should", "must", "shall", "ought"})
 DECISION_REACH = 4
 KINDS_OF = frozenset({"kind", "kinds", "sort", "sorts", "type", "types"})
 REQUEST_REACH = 8
+ASKED_OF = AGENCY_PHRASES | {("expected", "to"), ("expect", "of"), ("expects", "of")}
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
 AREA_WORDS = frozenset(
@@ -357,6 +367,9 @@ class Query:
     uncounted: bool = False
     # Asks how an audit was done ("how was the CSE audit run"): its context passage on the audit itself answers.
     method: bool = False
+    # An agency question asking outright what is asked or expected of it ("what's expected of health visitors"):
+    # a finding that names the agency is no answer to it.
+    asks_of_agency: bool = False
     # Audits named by a word of their title before "audit" ("the families audit", "the disability audit").
     titled_audits: set[str] = field(default_factory=set)
 
@@ -1105,6 +1118,7 @@ class Analyser:
             query.wants_kind = "recommendation"
         if query.intent == "agency":
             self.unnamed_roles(query)
+            query.asks_of_agency = has_phrase(typed, ASKED_OF) or has_phrase(fixed, ASKED_OF)
         if not query.units:
             query.notice = "no-content-words"
         return query
@@ -1255,6 +1269,10 @@ class Analyser:
             ]
             # (A word of it will do: "police officers" are police, "health visitors" health.)
             if not roots or self.passage_matches("stems : (" + " OR ".join(f"{root}*" for root in roots) + ")"):
+                return
+            # ... an acronym of an agency the passages are tagged with ("HVs": Health Visiting) is named too.
+            acronym = self.vocab.acronym_roles.get(unit.typed[0].rstrip("s")) if len(unit.typed) == 1 else None
+            if acronym is not None and self.passage_matches("tags : " + tag_token(AGENCY_TAG, acronym)):
                 return
         for unit in roles:
             unit.signpost = UNNAMED_ROLE

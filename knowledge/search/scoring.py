@@ -300,6 +300,10 @@ class Scorer:
             return self.tuning.intent_bonus
         if query.intent == "agency" and kind == "recommendation" and not tags.isdisjoint(agency_tags):
             return self.tuning.intent_bonus
+        if query.asks_of_agency and kind == "finding":
+            # "what's expected of health visitors": what is asked of them is a recommendation; a finding naming
+            # them ("... via the CAF Team and the Health Visiting service") says what was found, not asked.
+            return -self.tuning.intent_bonus
         return 0.0
 
     def well_evidenced(self, hit: Hit) -> bool:
