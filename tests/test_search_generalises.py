@@ -885,6 +885,13 @@ def test_an_agency_question_asking_outright_what_is_expected_leads_with_a_recomm
     assert signposted(kb, "what is asked of GPs") == ["unnamed-roles"]
 
 
+def test_a_concept_named_twice_over_weighs_once_and_named_apart_twice(kb: KnowledgeBase) -> None:
+    note = "names again a concept the question names: weighs 0.5 of its weight"
+    assert note in notes_of(kb, "can nursery staff see the council's social care records")
+    # Two things of one concept, named apart, are two things asked about.
+    assert note not in notes_of(kb, "one child has cerebral palsy and the two older ones are autistic")
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:

@@ -595,6 +595,8 @@ def counted_times(typed: list[str], unit: Unit) -> bool:
 
 
 LIST_JOINERS = frozenset({"and", "or", "&"})
+REPEAT_SHARE = 0.5
+REPEAT_REACH = 2
 # How many words after a workplace word its "for" may come ("parking at the civic centre for ...").
 SERVED_REACH = 5
 
@@ -1103,6 +1105,7 @@ class Analyser:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
                 unit.weight *= self.tuning.narrative_share
                 unit.notes.append("quoted: an example of what was said or written, not the need")
+        self.weigh_repeats(query.units)
         query.signposts_told = self.signposts_told(query.units, told, sentence_of, typed)
         if (
             query.intent is None
@@ -2354,6 +2357,24 @@ class Analyser:
             for unit in units:
                 if unit.positions and asker.issuperset(unit.positions):
                     self.as_filler(unit, "who asks, not what is asked")
+
+    @staticmethod
+    def weigh_repeats(units: list[Unit]) -> None:
+        """A concept named twice over ("the council's social care", "the LA children's services") is one thing
+        asked about: the heavier naming weighs fully, the other `REPEAT_SHARE` of its weight. Named apart ("cerebral
+        palsy ... autistic"), they are two things."""
+        last: dict[tuple[str, ...], Unit] = {}
+        for unit in sorted(units, key=lambda unit: min(unit.positions, default=-1)):
+            if unit.concept is None or not unit.weight or not unit.positions:
+                continue
+            key = tuple(sorted(unit.concept.labels))
+            other = last.get(key)
+            last[key] = unit
+            if other is None or min(unit.positions) - max(other.positions) > REPEAT_REACH:
+                continue
+            lighter = unit if unit.weight <= other.weight else other
+            lighter.weight *= REPEAT_SHARE
+            lighter.notes.append(f"names again a concept the question names: weighs {REPEAT_SHARE:g} of its weight")
 
     @staticmethod
     def signposts_told(units: list[Unit], told: set[int], sentence_of: list[int], typed: list[str]) -> bool:
