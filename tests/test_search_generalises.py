@@ -892,6 +892,19 @@ def test_a_concept_named_twice_over_weighs_once_and_named_apart_twice(kb: Knowle
     assert note not in notes_of(kb, "one child has cerebral palsy and the two older ones are autistic")
 
 
+def test_a_passages_own_period_named_away_from_the_audits_is_that_passages(kb: KnowledgeBase) -> None:
+    # "... the LSCB training programme will be facilitating 'See the Adult, See the Child' sessions in 2017-2018."
+    answer = kb.ask("what sessions are planned for 2017-18 off the back of the audits")
+    assert answer.found and answer.results[0].id in {"fmn-r3", "fmn-r6"}
+    # Beside an audit word, the period is the audits' own: another period's audits are not held.
+    assert signposted(kb, "what did the audits in 2017-18 find") == ["other-reports"]
+
+
+def test_signs_of_disguised_compliance_described_find_it(kb: KnowledgeBase) -> None:
+    question = "dad says everything is fine and the flat is immaculate on planned visits but school see a hungry child"
+    assert {"fmn-f5", "fmn-f3"} & {result.id for result in kb.ask(question).results[:3]}
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:

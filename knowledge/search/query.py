@@ -597,6 +597,7 @@ def counted_times(typed: list[str], unit: Unit) -> bool:
 LIST_JOINERS = frozenset({"and", "or", "&"})
 REPEAT_SHARE = 0.5
 REPEAT_REACH = 2
+PERIOD_REACH = 3
 # How many words after a workplace word its "for" may come ("parking at the civic centre for ...").
 SERVED_REACH = 5
 
@@ -1361,7 +1362,11 @@ class Analyser:
                     own.update(positions)
                     continue
                 asks_figure = find(OTHER_YEAR) is not None
-                if not about_audits and not asks_figure and self.mentions_period(word, end):
+                # ... the audits' period where an audit word is beside it ("the 2017-18 audits", "audits in
+                # 2017-18"), not one named further off ("training planned for 2017-18 as a result of the audits").
+                beside = typed[max(0, index - PERIOD_REACH) : index + 2 + PERIOD_REACH]
+                audits_period = about_audits and not AUDIT_WORDS.isdisjoint(beside)
+                if not audits_period and not asks_figure and self.mentions_period(word, end):
                     continue  # a passage's own date ("training in 2017-18")
                 # Figures for another year, or another year's audits ("what did the 2017-18 audits find").
                 readings = (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)
