@@ -780,6 +780,16 @@ def test_a_signposted_case_asking_what_to_do_in_it_gets_the_signpost(kb: Knowled
     assert signposted(kb, question)
 
 
+def test_a_signposted_case_asking_what_step_of_practice_to_take_is_answered(kb: KnowledgeBase) -> None:
+    # Not passing the case on, but a step the audits recommend (checking whether a children's centre is involved).
+    question = (
+        "Housing support worker. Mum's partner is in prison and she has a baby and a toddler. "
+        "Should we be linking in with a children's centre before we start?"
+    )
+    answer = kb.ask(question)
+    assert answer.found and [signpost.id for signpost in answer.signposts] == ["children-of-prisoners"]
+
+
 def test_what_a_workplace_matter_is_for_a_few_words_on_is_no_evidence_against_it(kb: KnowledgeBase) -> None:
     assert not kb.ask("is there parking at the town hall for the core group").found
     assert not kb.ask("any free desks near reception for the CP conference").found

@@ -142,6 +142,10 @@ TASK_READING = ("how", "do", "i", "complete")
 DECISION_MODALS = frozenset({"should", "must", "shall", "ought"})
 DECISION_REACH = 4
 KINDS_OF = frozenset({"kind", "kinds", "sort", "sorts", "type", "types"})
+DECISION_STEMS = frozenset(
+    stem(word)
+    for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert".split()
+)
 REQUEST_REACH = 8
 ASKED_OF = AGENCY_PHRASES | {("expected", "to"), ("expect", "of"), ("expects", "of")}
 # A word this common in English is no place name ("local", "whole").
@@ -715,7 +719,9 @@ def decides_the_case(typed: list[str], sentence_of: list[int], told: set[int]) -
             for index, word in enumerate(asked)
         ):
             return True
-        if not AUDITED.isdisjoint(asked):
+        # ... to report or pass the case on ("refer", "tell the police", "get him discussed"), not any step of
+        # practice ("should I be checking with anyone before I put support in": the audits' recommendations say).
+        if not AUDITED.isdisjoint(asked) or DECISION_STEMS.isdisjoint(map(stem, asked)):
             continue
         opening = asked[:DECISION_REACH]
         if any(
