@@ -915,6 +915,23 @@ def test_signs_of_disguised_compliance_described_find_it(kb: KnowledgeBase) -> N
     assert {"fmn-f5", "fmn-f3"} & {result.id for result in kb.ask(question).results[:3]}
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "Elements of disguised compliance were evident in all cases."
+        ("mum says all the right things to every professional", {"fmn-f5", "fmn-f3"}),
+        # "... the voice of the child through their observation ..."
+        ("noting down what a toddler is like from watching them play at stay and play", {"ey-f7"}),
+        # "... a number of professionals went above and beyond their role ..."
+        ("a worker who went beyond the call of duty for a family", {"fmn-f9"}),
+        # "... should check if Children's Centre is already working with the family ..."
+        ("do we need to check if a family is known to a children's centre before we start", {"ey-r2"}),
+    ],
+)
+def test_practice_descriptions_find_the_passage(kb: KnowledgeBase, question: str, expected: set[str]) -> None:
+    assert expected & {result.id for result in kb.ask(question).results[:3]}, question
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:
