@@ -772,6 +772,7 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
         "14 year old found in Margate with a burner phone and wads of cash. Any audit learning on this kind of"
         " exploitation?",
         "Dad was released from prison last month and is back home. How do I get the family discussed at MASE?",
+        "Year 10 girl says her parents are arranging a marriage for her abroad. What did the CSE audit say on this?",
     ],
 )
 def test_a_signposted_case_asking_what_to_do_in_it_gets_the_signpost(kb: KnowledgeBase, question: str) -> None:
@@ -828,6 +829,10 @@ def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_
         ("which early help tool should I use with a family of five", "procedures"),
         ("how long have we got to hold an initial conference", "procedures"),
         ("how long has a HV got to do the new birth visit", "procedures"),
+        ("what neglect tool score means a referral", "procedures"),
+        ("what counts as significant harm", "law"),
+        ("how many exploitation cases ended in convictions", "criminal-justice"),
+        ("her uncle is arranging a marriage for her back home", "forced-marriage"),
     ],
 )
 def test_adjacent_topics_from_practice_are_signposted(kb: KnowledgeBase, question: str, expected: str) -> None:

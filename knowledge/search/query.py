@@ -711,10 +711,11 @@ LOOKED_AT = frozenset({("look", "at"), ("looking", "at"), ("looked", "at"), ("lo
 def decides_the_case(typed: list[str], sentence_of: list[int], told: set[int]) -> bool:
     """Whether an asking sentence (one not in `told`) asks about the case itself: what the asker must or should do
     ("should I refer him", "do we have to record a crime", "how do I get him discussed") and names no audit; or,
-    audit named or not, about "this kind of" case ("any audit findings on this kind of exploitation?")."""
+    audit named or not, about the case itself ("any audit findings on this kind of exploitation?", "what did the
+    disabilities audit find on this?")."""
     for sentence in {sentence_of[index] for index in range(len(typed))} - told:
         asked = [word for index, word in enumerate(typed) if sentence_of[index] == sentence]
-        if any(
+        if refers_back(asked) or any(
             word in POINTING_BACK and asked[index + 1 : index + 2] and asked[index + 1] in KINDS_OF
             for index, word in enumerate(asked)
         ):
