@@ -925,6 +925,7 @@ def test_signs_of_disguised_compliance_described_find_it(kb: KnowledgeBase) -> N
     [
         # "Elements of disguised compliance were evident in all cases."
         ("mum says all the right things to every professional", {"fmn-f5", "fmn-f3"}),
+        ("violent ex still visiting, mum agrees to everything at core group - what did the audits find", {"fmn-f5"}),
         # "... the voice of the child through their observation ..."
         ("noting down what a toddler is like from watching them play at stay and play", {"ey-f7"}),
         # "... a number of professionals went above and beyond their role ..."
@@ -935,6 +936,13 @@ def test_signs_of_disguised_compliance_described_find_it(kb: KnowledgeBase) -> N
 )
 def test_practice_descriptions_find_the_passage(kb: KnowledgeBase, question: str, expected: set[str]) -> None:
     assert expected & {result.id for result in kb.ask(question).results[:3]}, question
+
+
+def test_a_violent_ex_or_partner_is_domestic_abuse(kb: KnowledgeBase) -> None:
+    for question in ("her violent ex turned up again", "a violent boyfriend at the flat"):
+        units = kb.searcher.analyse(question).units
+        labels = {label for unit in units if unit.concept for label in unit.concept.labels}
+        assert "thesaurus:domestic-abuse" in labels, question
 
 
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
