@@ -841,6 +841,13 @@ def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_
         ("what counts as significant harm", "law"),
         ("how many exploitation cases ended in convictions", "criminal-justice"),
         ("her uncle is arranging a marriage for her back home", "forced-marriage"),
+        ("any learning on pupils permanently excluded", "school-exclusion"),
+        ("transition planning for a disabled teenager", "transition-to-adulthood"),
+        ("a TA acting inappropriately with year 2 pupils", "allegations-against-staff"),
+        ("did any of the exploitation cases go to court", "criminal-justice"),
+        ("could you check if the twins are on a plan", "case-records"),
+        ("nan looking after the kids under an informal arrangement", "adoption-and-permanence"),
+        ("when is the next safeguarding training course", "training-courses"),
     ],
 )
 def test_adjacent_topics_from_practice_are_signposted(kb: KnowledgeBase, question: str, expected: str) -> None:
