@@ -947,6 +947,11 @@ def test_a_violent_ex_or_partner_is_domestic_abuse(kb: KnowledgeBase) -> None:
         assert "thesaurus:domestic-abuse" in labels, question
 
 
+def test_a_group_under_counted_on_plans_is_its_under_representation(kb: KnowledgeBase) -> None:
+    # "There is an underrepresentation of children with disabilities who are subject to a Child Protection (CP) Plan"
+    assert kb.ask("are children with SEND undercounted on CP plans").results[0].id == "cwd-c1"
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:
