@@ -952,6 +952,11 @@ def test_a_group_under_counted_on_plans_is_its_under_representation(kb: Knowledg
     assert kb.ask("are children with SEND undercounted on CP plans").results[0].id == "cwd-c1"
 
 
+def test_getting_better_is_improvement(kb: KnowledgeBase) -> None:
+    # "Investment in safeguarding within BHRUT ... improved safeguarding practice."
+    assert kb.ask("has the emergency department got better at spotting abuse").results[0].id == "fmn-f8"
+
+
 def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:
