@@ -848,6 +848,11 @@ def test_a_procedure_asked_in_its_own_sentence_after_a_signposted_topic_told_is_
         ("could you check if the twins are on a plan", "case-records"),
         ("nan looking after the kids under an informal arrangement", "adoption-and-permanence"),
         ("when is the next safeguarding training course", "training-courses"),
+        ("is it ok to refer without the parents knowing", "law"),
+        ("one of my staff grabbed a child by the wrist", "allegations-against-staff"),
+        ("what signs of exploitation should youth workers look out for", "procedures"),
+        ("a 12 year old being brought up by a neighbour rather than her parents", "private-fostering"),
+        ("how do we support parents who have a learning disability", "parents-with-learning-disabilities"),
     ],
 )
 def test_adjacent_topics_from_practice_are_signposted(kb: KnowledgeBase, question: str, expected: str) -> None:
