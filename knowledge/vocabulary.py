@@ -50,8 +50,9 @@ MIN_HEAD_PHRASES = 3
 # and the word is no commoner in English than this.
 MIN_ROOT = 6
 ROOT_SHARE = 0.7
+ROOT_MAX_ZIPF = 3.5
 # Inflections the stemmer may cut differently from their word ("experiencing"/"experience"), each undone by
-# the endings tried in turn.
+# the endings tried in turn, in words of at least `MIN_INFLECTED` letters.
 INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ing", ("e", "")),
     ("ed", ("e", "")),
@@ -60,9 +61,9 @@ INFLECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("es", ("e", "")),
     ("s", ("",)),
 )
-MAX_ACRONYM_ROLE = 4
 MIN_INFLECTED = 5
-ROOT_MAX_ZIPF = 3.5
+# The longest letter form of an agency read as its role's acronym ("hv", "dsl", "iro", "cait").
+MAX_ACRONYM_ROLE = 4
 # An abbreviation keeps at least this share of the word's letters ("mtgs" 4 of "meetings" 8).
 ABBREVIATION_SHARE = 0.4
 # Title words that say what kind of audit or agency, not which audit ("Multi-Agency Audits", "health agencies").

@@ -140,6 +140,7 @@ TASK_READING = ("how", "do", "i", "complete")
 # What the asker must or should do in the case they tell ("... Should I refer him?", "... Do we have to record a
 # crime?"), asked in the first `DECISION_REACH` words of a sentence ("so should we ...").
 DECISION_MODALS = frozenset({"should", "must", "shall", "ought"})
+DECIDERS = frozenset({"i", "we"})
 DECISION_REACH = 4
 KINDS_OF = frozenset({"kind", "kinds", "sort", "sorts", "type", "types"})
 DECISION_STEMS = frozenset(
@@ -725,18 +726,12 @@ def decides_the_case(typed: list[str], sentence_of: list[int], told: set[int]) -
         if not AUDITED.isdisjoint(asked) or DECISION_STEMS.isdisjoint(map(stem, asked)):
             continue
         opening = asked[:DECISION_REACH]
-        if any(
-            pair in TASK_ASKS and asked[index + 2 : index + 3] in (["i"], ["we"])
-            for index, pair in enumerate(pairwise(opening))
-        ):
-            return True
-        for index, word in enumerate(opening[:-1]):
-            person = opening[index + 1]
-            if person not in TASK_PEOPLE - {"you"}:
-                continue
-            if word in DECISION_MODALS or (
-                word in {"do", "does"} and opening[index + 2 : index + 4] in (["have", "to"], ["need", "to"])
-            ):
+        for index, (word, following) in enumerate(pairwise(opening)):
+            # "how do I ...", "should we ...", "do we have to ...", "do I need to ..."
+            if (word, following) in TASK_ASKS and asked[index + 2 : index + 3] in (["i"], ["we"]):
+                return True
+            obliged = opening[index + 2 : index + 4] in (["have", "to"], ["need", "to"])
+            if following in DECIDERS and (word in DECISION_MODALS or (word in {"do", "does"} and obliged)):
                 return True
     return False
 
