@@ -390,6 +390,12 @@ class Vocabulary:
                 return alone
         return None
 
+    def entry_concept(self, entry: str) -> Concept | None:
+        """The concept a thesaurus entry's phrases name alone (the one carrying fewest other labels), if any."""
+        label = f"thesaurus:{entry}"
+        named = [concept for concept in self.concepts.values() if label in concept.labels]
+        return min(named, key=lambda concept: len(concept.labels), default=None)
+
     def lengthened(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
         """The one concept phrase `key` shortens word by word ("multi need" -> "multiple needs"), if exactly one:
         each word the phrase's word or the start of it, at least `MIN_SHORTENED` letters, one at least shortened."""

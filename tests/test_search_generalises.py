@@ -2555,3 +2555,27 @@ def test_a_typo_as_near_a_vocabulary_word_as_a_signpost_word_is_the_vocabulary_w
 )
 def test_how_an_audit_was_done_is_no_other_audit(kb: KnowledgeBase, question: str) -> None:
     assert "other-reports" not in [signpost.id for signpost in kb.ask(question).signposts]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "were kids with additional needs less likely to end up on a protection plan here",
+        "disabled children hardly ever end up on plans round here",
+    ],
+)
+def test_how_often_a_group_is_on_a_plan_is_the_under_representation(kb: KnowledgeBase, question: str) -> None:
+    # "There is an underrepresentation of children with disabilities who are subject to a Child Protection (CP)
+    # Plan ...": said as how often, before a plan, the frequency words read as that concept.
+    assert kb.ask(question).results[0].id == "cwd-c1"
+    assert "how often, beside a plan: read as under-representation" in notes_of(kb, question)
+
+
+@pytest.mark.parametrize(
+    "question", ["dad is hardly ever seen by the social worker", "are plans less likely to be SMART for disabled kids"]
+)
+def test_frequency_words_away_from_a_plan_or_after_it_are_no_under_representation(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert "how often, beside a plan: read as under-representation" not in notes_of(kb, question)
+    assert "cwd-c1" not in [result.id for result in kb.ask(question).results[:3]]

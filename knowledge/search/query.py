@@ -148,6 +148,19 @@ DECISION_STEMS = frozenset(
     for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert".split()
 )
 REQUEST_REACH = 8
+# "were disabled children less likely to be on a plan", "hardly ever end up on the register": how often a group of
+# children is on a plan or register, compared, is the audits' under-representation. The frequency words alone are
+# not ("dad is hardly ever seen"), nor before a plan's quality ("plans less likely to be SMART"): they are read so
+# only within `COMPARED_REACH` words before a plan concept.
+FREQUENCY_PHRASES = frozenset(
+    {
+        *(("less", "likely"), ("more", "likely"), ("as", "likely"), ("less", "often"), ("more", "often")),
+        *(("hardly", "ever"), ("hardly", "any"), ("rarely",), ("seldom",), ("very", "few"), ("not", "many")),
+    }
+)
+STATUS_CONCEPTS = frozenset({"thesaurus:child-protection-plan", "thesaurus:child-in-need-plan", "thesaurus:care-plan"})
+COMPARED_CONCEPT = "under-representation"
+COMPARED_REACH = 6
 ASKED_OF = AGENCY_PHRASES | {("expected", "to"), ("expect", "of"), ("expects", "of")}
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -1037,6 +1050,7 @@ class Analyser:
         spans += self.capital_spans(typed, taken, text, notes)
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
+        self.compared_status(query.units, fixed, sentence_of)
         if not any(unit.concept for unit in query.units) and (
             query.wants_kind == "recommendation" or has_phrase(typed, AGENCY_PHRASES)
         ):
@@ -2364,6 +2378,44 @@ class Analyser:
             for unit in units:
                 if unit.positions and asker.issuperset(unit.positions):
                     self.as_filler(unit, "who asks, not what is asked")
+
+    def compared_status(self, units: list[Unit], fixed: list[str], sentence_of: list[int]) -> None:
+        """Frequency words ("less likely", "hardly ever") within `COMPARED_REACH` words before a plan or register
+        concept, in its sentence, and naming nothing themselves, are read as the under-representation concept: how
+        often a group of children is on a plan, compared."""
+        concept = self.vocab.entry_concept(COMPARED_CONCEPT)
+        status = [
+            unit
+            for unit in units
+            if unit.concept is not None and unit.positions and STATUS_CONCEPTS & set(unit.concept.labels)
+        ]
+        if concept is None or not status:
+            return
+        longest = max(len(phrase) for phrase in FREQUENCY_PHRASES)
+        for start in range(len(fixed)):
+            for length in range(longest, 0, -1):
+                phrase = tuple(fixed[start : start + length])
+                if len(phrase) < length or phrase not in FREQUENCY_PHRASES:
+                    continue
+                span = set(range(start, start + length))
+                if len({sentence_of[index] for index in span}) > 1 or not any(
+                    sentence_of[unit.positions[0]] == sentence_of[start]
+                    and 0 < min(unit.positions) - max(span) <= COMPARED_REACH
+                    for unit in status
+                ):
+                    continue
+                inside = [unit for unit in units if unit.positions and span.issuperset(unit.positions)]
+                if not inside or any(unit.concept is not None or unit.signpost for unit in inside):
+                    continue
+                first = inside[0]
+                for unit in inside[1:]:
+                    units.remove(unit)
+                first.positions = tuple(sorted(span))
+                first.typed = first.words = phrase
+                first.stems = tuple(stem(word) for word in phrase)
+                first.concept = concept
+                first.notes.append(f"how often, beside a plan: read as {COMPARED_CONCEPT}")
+                break
 
     @staticmethod
     def weigh_repeats(units: list[Unit]) -> None:
