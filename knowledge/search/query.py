@@ -366,6 +366,9 @@ class Query:
     # The question asks for the kind it wants by name ("what were the early years recommendations", "the findings").
     names_kind: bool = False
     names_audit: bool = False
+    # Asks how many cases were looked at ("how many CSE cases were audited"): the audited cases are counted, so a
+    # concept naming an audit's topic names that audit.
+    counts_audited: bool = False
     truncated: bool = False
     # Kinds of personal detail left out of the search ("date of birth", "postcode").
     ignored: list[str] = field(default_factory=list)
@@ -1042,6 +1045,7 @@ class Analyser:
             fixed, " ".join(fixed), names_audit=query.names_audit, sentence_of=sentence_of
         )
         query.names_kind = not KIND_NAMES.get(query.wants_kind or "", frozenset()).isdisjoint(fixed)
+        query.counts_audited = query.intent == "fact" and bool(present & CASES and present & (LOOKING | AUDIT_WORDS))
         if query.intent == "purpose":
             # Why an audit was done is its context, neither a finding nor a recommendation.
             query.wants_kind = None
@@ -1097,6 +1101,12 @@ class Analyser:
                 # finding answers; the word "good" in a passage is no better answer.
                 self.as_filler(unit, "asks how good")
         self.describe(query.units)
+        if query.counts_audited:
+            # "how many CSE cases were looked at": "cases" and "looked at" ask the count; the topic names the audit.
+            counting = {index for index, word in enumerate(typed) if word in CASES | LOOKING | AUDIT_WORDS}
+            for unit in query.units:
+                if unit.positions and counting.issuperset(unit.positions):
+                    self.as_filler(unit, "asks how many cases were audited")
         self.weigh_askers(query.units, typed, sentence_of)
         self.weigh_introduction(query.units, typed, sentence_of)
         asks_number = query.intent == "fact" or query.counts

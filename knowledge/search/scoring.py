@@ -28,6 +28,10 @@ COUNT = re.compile(r"\b\d+ (?:out )?of\b|\ball \d+ case")
 PHRASE_SLACK = 3
 AUDIT_STEM = stem("audit")
 DIGIT = re.compile(r"\d")
+# A number that counts something: not a year ("2016") nor a priority's number ("Priority 1").
+COUNTING_NUMBER = re.compile(r"(?<!prioriti )\b(?!(?:19|20)\d\d\b)\d")
+# How many of the audited cases: "all 8 case", "2 of the 6 case", "for 8 case be audit".
+CASE_COUNT = re.compile(r"\b\d+ (?:out )?of\b|\b\d+ case")
 VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six) case")
 
 
@@ -233,6 +237,8 @@ class Scorer:
         # An agency's own recommendations and those addressed to every agency, as `recommendations` lists them.
         agency_tags = {tag_token(AGENCY_TAG, agency) for agency in (*query.named_agencies, ALL_AGENCIES)}
         texts = [unit.text for unit in query.units]
+        # "how many CSE cases were looked at": the audited cases are counted, so the topic names the audit.
+        audit_named = query.names_audit or query.counts_audited
         hits: list[Hit] = []
         for rowid, item_id, stems_text, tags_text, kind, audit_id, rank in rows:
             words = stems_text.split()
@@ -240,7 +246,7 @@ class Scorer:
             tags = set(tags_text.split())
             sequence = Sequence(words, stems_text)
             matches = [
-                self.match(unit, stems, tags, audit_id, audit_named=query.names_audit, sequence=sequence)
+                self.match(unit, stems, tags, audit_id, audit_named=audit_named, sequence=sequence)
                 if audit_id in reach_audits or not (stems.isdisjoint(reach_stems) and tags.isdisjoint(reach_tags))
                 else Match(text, unit.weight, 0.0, "none")
                 for unit, text, (reach_stems, reach_tags, reach_audits) in zip(query.units, texts, reaches, strict=True)
@@ -284,9 +290,14 @@ class Scorer:
         agency for an agency one; and less for a context passage (why the audit was done) when the question does
         not ask why."""
         if query.intent == "fact":
-            if COUNT.search(stems_text):
+            if query.counts_audited:
+                # How many cases were audited: the context tells it as the audit's set-up ("8 cases being
+                # audited"), a finding as what was found across them ("across all 8 cases"); both answer.
+                if CASE_COUNT.search(stems_text):
+                    return self.tuning.intent_bonus if kind != "context" else self.tuning.intent_bonus / 2
+            elif COUNT.search(stems_text):
                 return self.tuning.intent_bonus
-            if VAGUE_COUNT.search(stems_text) or DIGIT.search(stems_text) is not None:
+            if VAGUE_COUNT.search(stems_text) or COUNTING_NUMBER.search(stems_text) is not None:
                 return self.tuning.intent_bonus / 2
         if kind == "context":
             if query.intent != "purpose":
