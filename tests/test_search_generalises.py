@@ -2592,3 +2592,11 @@ def test_how_many_cases_were_audited_finds_the_count_of_the_audits_cases(kb: Kno
     # audit; "cases" and "looked at" ask the count, and match no passage's words as a topic.
     top = [result.id for result in kb.ask(question).results[:5]]
     assert "cse-f1" in top and top[0] != "cse-mase-priority"
+
+
+def test_a_broad_concept_phrase_is_evidence_an_everyday_unknown_word_gives_way_to(kb: KnowledgeBase) -> None:
+    # "child's perspective" is the voice of the child, in many passages; with "manager" beside it, one unknown
+    # everyday word ("sits") does not blank the answer.
+    question = "making sure the child's perspective gets discussed every time a worker sits down with their manager"
+    assert kb.ask(question).found
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)

@@ -2019,6 +2019,17 @@ class Analyser:
             for unit in specific
         ]
         strength = sum(tuning.everyday_evidence if plain else 1.0 for plain in everyday)
+        # A phrase naming a broad learning concept ("the child's perspective", "core group") is evidence too, if
+        # weaker: found in a large share of the passages, it still names a topic of the audits, not of an agency.
+        strength += tuning.everyday_evidence * sum(
+            1
+            for unit in evidence
+            if unit not in specific
+            and len(unit.words) > 1
+            and unit.concept is not None
+            and not unit.concept.agencies
+            and not any(label.startswith("agency:") for label in unit.concept.labels)
+        )
         for unit, plain in zip(specific, everyday, strict=True):
             unit.specific = not plain
         foreign = [
