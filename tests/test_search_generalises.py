@@ -2600,3 +2600,13 @@ def test_a_broad_concept_phrase_is_evidence_an_everyday_unknown_word_gives_way_t
     question = "making sure the child's perspective gets discussed every time a worker sits down with their manager"
     assert kb.ask(question).found
     assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+
+
+def test_yet_after_a_negation_is_so_far_not_a_contrast(kb: KnowledgeBase) -> None:
+    # "hasn't crawled yet" says "so far": the words before it are no background to what follows.
+    told = "a ten month old who is not crawling yet has come into the children's centre with bruises on his face"
+    assert "background: before the question's 'but'" not in notes_of(kb, told)
+    assert [signpost.id for signpost in kb.ask(told).signposts] == ["injuries-in-babies"]
+    # "... yet nobody checked" is the contrast still.
+    contrast = "the school made three referrals about the family this year yet the plan was never reviewed by anyone"
+    assert "background: before the question's 'but'" in notes_of(kb, contrast)

@@ -452,6 +452,12 @@ TOPIC_LABEL_WORDS = 3
 # A long question's last "but" turns from the background to the point.
 CONTRAST_WORDS = frozenset({"but", "however", "although", "though", "yet"})
 CONTRAST_MIN_WORDS = 12
+# "isn't crawling yet", "not seen him yet": "yet" within this many words after a negation is the adverb ("so
+# far"), not the contrast ("yet she never came").
+NEGATIONS = frozenset(
+    "not no never nobody none isnt arent wasnt werent hasnt havent hadnt doesnt dont didnt cant couldnt wont".split()
+)
+YET_REACH = 3
 CONTRAST_SHARE = 0.7
 SCENE_SHARE = 0.75
 BACKGROUND_NOTE = "background: before the question's 'but'"
@@ -2320,7 +2326,12 @@ class Analyser:
         but nobody checked the plan was SMART"): see `signposts_told`."""
         if len(typed) < CONTRAST_MIN_WORDS:
             return
-        cuts = [index for index, word in enumerate(typed) if word in CONTRAST_WORDS]
+        cuts = [
+            index
+            for index, word in enumerate(typed)
+            if word in CONTRAST_WORDS
+            and not (word == "yet" and not NEGATIONS.isdisjoint(typed[max(index - YET_REACH, 0) : index]))
+        ]
         if not cuts:
             return
         cut = cuts[-1]
