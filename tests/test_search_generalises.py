@@ -2610,3 +2610,27 @@ def test_yet_after_a_negation_is_so_far_not_a_contrast(kb: KnowledgeBase) -> Non
     # "... yet nobody checked" is the contrast still.
     contrast = "the school made three referrals about the family this year yet the plan was never reviewed by anyone"
     assert "background: before the question's 'but'" in notes_of(kb, contrast)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "has the teenager been affected by having so many social workers",
+        "she has had a series of different social workers this year, does it matter to her",
+    ],
+)
+def test_how_many_workers_a_child_has_had_is_the_changes_of_social_worker(kb: KnowledgeBase, question: str) -> None:
+    # "Where there had been a change/multiple changes in social workers, this has had a negative impact on young
+    # people": told as how many workers, not named as changes.
+    assert "how many workers: read as changes of social worker" in notes_of(kb, question)
+    assert [result.id for result in kb.ask(question).results[:2]] in (["cse-f7", "cse-r5"], ["cse-r5", "cse-f7"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how many social workers came to the core group", "several agencies and the social worker were at the meeting"],
+)
+def test_a_count_that_asks_or_words_far_from_the_worker_are_no_changes_of_social_worker(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert "how many workers: read as changes of social worker" not in notes_of(kb, question)

@@ -148,19 +148,50 @@ DECISION_STEMS = frozenset(
     for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert".split()
 )
 REQUEST_REACH = 8
-# "were disabled children less likely to be on a plan", "hardly ever end up on the register": how often a group of
-# children is on a plan or register, compared, is the audits' under-representation. The frequency words alone are
-# not ("dad is hardly ever seen"), nor before a plan's quality ("plans less likely to be SMART"): they are read so
-# only within `COMPARED_REACH` words before a plan concept.
-FREQUENCY_PHRASES = frozenset(
-    {
-        *(("less", "likely"), ("more", "likely"), ("as", "likely"), ("less", "often"), ("more", "often")),
-        *(("hardly", "ever"), ("hardly", "any"), ("rarely",), ("seldom",), ("very", "few"), ("not", "many")),
-    }
+
+
+# Words that name nothing alone but, just before a concept, make another concept with it: (the words, the labels of
+# the concepts they must come before in the same sentence, within how many words, the thesaurus entry read, and what
+# `ask --explain` says). How often a group of children is on a plan, compared ("were disabled children less likely
+# to be on a plan", "hardly ever end up on the register"), is the audits' under-representation; not the frequency
+# words alone ("dad is hardly ever seen") nor after a plan ("plans less likely to be SMART"). How many workers a
+# child has had ("a string of different caseworkers", "so many social workers") is the changes of social worker;
+# not the workers alone, nor a count that asks ("how many social workers came").
+@dataclass(frozen=True)
+class Pairing:
+    phrases: frozenset[tuple[str, ...]]
+    before: frozenset[str]
+    reach: int
+    entry: str
+    note: str
+
+
+PAIRINGS = (
+    Pairing(
+        frozenset(
+            {
+                *(("less", "likely"), ("more", "likely"), ("as", "likely"), ("less", "often"), ("more", "often")),
+                *(("hardly", "ever"), ("hardly", "any"), ("rarely",), ("seldom",), ("very", "few"), ("not", "many")),
+            }
+        ),
+        frozenset({"thesaurus:child-protection-plan", "thesaurus:child-in-need-plan", "thesaurus:care-plan"}),
+        6,
+        "under-representation",
+        "how often, beside a plan: read as under-representation",
+    ),
+    Pairing(
+        frozenset(
+            {
+                *(("string", "of"), ("series", "of"), ("succession", "of"), ("lots", "of"), ("loads", "of")),
+                *(("so", "many"), ("too", "many"), ("multiple",), ("several",), ("different",), ("various",)),
+            }
+        ),
+        frozenset({"thesaurus:social-care"}),
+        3,
+        "changes-of-social-worker",
+        "how many workers: read as changes of social worker",
+    ),
 )
-STATUS_CONCEPTS = frozenset({"thesaurus:child-protection-plan", "thesaurus:child-in-need-plan", "thesaurus:care-plan"})
-COMPARED_CONCEPT = "under-representation"
-COMPARED_REACH = 6
 ASKED_OF = AGENCY_PHRASES | {("expected", "to"), ("expect", "of"), ("expects", "of")}
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -1060,7 +1091,7 @@ class Analyser:
         spans += self.capital_spans(typed, taken, text, notes)
         spans += self.phrase_spans(fixed, stems, taken, zipf, notes)
         query.units = self.units(spans, typed, fixed, stems, notes)
-        self.compared_status(query.units, fixed, sentence_of)
+        self.paired_readings(query.units, fixed, sentence_of)
         if not any(unit.concept for unit in query.units) and (
             query.wants_kind == "recommendation" or has_phrase(typed, AGENCY_PHRASES)
         ):
@@ -2411,43 +2442,80 @@ class Analyser:
                 if unit.positions and asker.issuperset(unit.positions):
                     self.as_filler(unit, "who asks, not what is asked")
 
-    def compared_status(self, units: list[Unit], fixed: list[str], sentence_of: list[int]) -> None:
-        """Frequency words ("less likely", "hardly ever") within `COMPARED_REACH` words before a plan or register
-        concept, in its sentence, and naming nothing themselves, are read as the under-representation concept: how
-        often a group of children is on a plan, compared."""
-        concept = self.vocab.entry_concept(COMPARED_CONCEPT)
-        status = [
-            unit
-            for unit in units
-            if unit.concept is not None and unit.positions and STATUS_CONCEPTS & set(unit.concept.labels)
-        ]
-        if concept is None or not status:
+    def paired_readings(self, units: list[Unit], fixed: list[str], sentence_of: list[int]) -> None:
+        """Each pairing's words, naming nothing themselves, within its reach before one of its concepts in the same
+        sentence, are read as the pairing's concept (see `PAIRINGS`)."""
+        for pairing in PAIRINGS:
+            concept = self.vocab.entry_concept(pairing.entry)
+            targets = [
+                unit
+                for unit in units
+                if unit.concept is not None and unit.positions and pairing.before & set(unit.concept.labels)
+            ]
+            if concept is None or not targets:
+                continue
+            longest = max(len(phrase) for phrase in pairing.phrases)
+            spans: list[list[int]] = []
+            start = 0
+            while start < len(fixed):
+                length = next(
+                    (size for size in range(longest, 0, -1) if tuple(fixed[start : start + size]) in pairing.phrases),
+                    0,
+                )
+                if not length:
+                    start += 1
+                    continue
+                if spans and spans[-1][-1] == start - 1 and sentence_of[spans[-1][-1]] == sentence_of[start]:
+                    spans[-1].extend(range(start, start + length))  # "a string of different caseworkers"
+                else:
+                    spans.append(list(range(start, start + length)))
+                start += length
+            for span in spans:
+                self.read_paired(units, fixed, sentence_of, span, targets, pairing, concept)
+
+    def read_paired(
+        self,
+        units: list[Unit],
+        fixed: list[str],
+        sentence_of: list[int],
+        span: list[int],
+        targets: list[Unit],
+        pairing: Pairing,
+        concept: Concept,
+    ) -> None:
+        """The words at `span` as `pairing`'s concept, if they come within its reach before one of `targets` in
+        their sentence and name nothing themselves (stopwords, "so many", make a unit of their own)."""
+        if len({sentence_of[index] for index in span}) > 1 or not any(
+            sentence_of[unit.positions[0]] == sentence_of[span[0]]
+            and 0 < min(unit.positions) - span[-1] <= pairing.reach
+            for unit in targets
+        ):
             return
-        longest = max(len(phrase) for phrase in FREQUENCY_PHRASES)
-        for start in range(len(fixed)):
-            for length in range(longest, 0, -1):
-                phrase = tuple(fixed[start : start + length])
-                if len(phrase) < length or phrase not in FREQUENCY_PHRASES:
-                    continue
-                span = set(range(start, start + length))
-                if len({sentence_of[index] for index in span}) > 1 or not any(
-                    sentence_of[unit.positions[0]] == sentence_of[start]
-                    and 0 < min(unit.positions) - max(span) <= COMPARED_REACH
-                    for unit in status
-                ):
-                    continue
-                inside = [unit for unit in units if unit.positions and span.issuperset(unit.positions)]
-                if not inside or any(unit.concept is not None or unit.signpost for unit in inside):
-                    continue
-                first = inside[0]
-                for unit in inside[1:]:
-                    units.remove(unit)
-                first.positions = tuple(sorted(span))
-                first.typed = first.words = phrase
-                first.stems = tuple(stem(word) for word in phrase)
-                first.concept = concept
-                first.notes.append(f"how often, beside a plan: read as {COMPARED_CONCEPT}")
-                break
+        inside = [unit for unit in units if unit.positions and set(span).issuperset(unit.positions)]
+        if any(unit.concept is not None or unit.signpost for unit in inside):
+            return
+        if any(unit.positions and not set(span).isdisjoint(unit.positions) for unit in units if unit not in inside):
+            return  # part of a longer unit
+        phrase = tuple(fixed[index] for index in span)
+        paired = Unit(
+            typed=phrase,
+            words=phrase,
+            stems=tuple(stem(word) for word in phrase),
+            concept=concept,
+            positions=tuple(span),
+        )
+        paired.notes.append(pairing.note)
+        place = (
+            units.index(inside[0])
+            if inside
+            else next(
+                (index for index, unit in enumerate(units) if unit.positions and min(unit.positions) > span[-1]),
+                len(units),
+            )
+        )
+        for unit in inside:
+            units.remove(unit)
+        units.insert(place, paired)
 
     @staticmethod
     def weigh_repeats(units: list[Unit]) -> None:
