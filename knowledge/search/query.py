@@ -1663,8 +1663,10 @@ class Analyser:
                 self.english_zipf(word) >= SPLIT_MAX_ZIPF
                 or pair in self.vocab.concepts
                 or (out and (stem(out[-1]), stem(word)) in self.vocab.concepts)
+                or word in self.vocab.signpost_words
             ):
-                # ... nor a word of a phrase the vocabulary knows as typed ("global developmental delay").
+                # ... nor a word of a phrase the vocabulary knows as typed ("global developmental delay"), nor a
+                # word a signpost phrase uses ("reduced timetable" is no "time table").
                 parts = None
             if word in PARTNERS and (
                 (out and out[-1] in PARTNER_OWNERS)
