@@ -2660,3 +2660,11 @@ def test_an_injury_told_in_the_case_is_no_signpost_when_the_question_asks_a_lear
     # "Injury" alone is too common in a case told (a fall, a sports injury) to be the physical-abuse signpost.
     answer = kb.ask("a child came in with a minor injury after dad had been drinking, what did the audits find on dads")
     assert answer.found and not answer.signposts
+
+
+def test_broad_plan_phrases_are_evidence_even_when_their_concept_belongs_to_an_agency(kb: KnowledgeBase) -> None:
+    # "child in need plan" is social care's and names a topic (SMART planning) all the same: with "protection
+    # plan" beside it, one unknown word ("formal") is weighed lightly.
+    question = "did agencies work better on a formal protection plan or on a child in need plan"
+    assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
+    assert "cse-f5" in [result.id for result in kb.ask(question).results[:5]]

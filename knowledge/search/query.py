@@ -2059,14 +2059,16 @@ class Analyser:
         ]
         strength = sum(tuning.everyday_evidence if plain else 1.0 for plain in everyday)
         # A phrase naming a broad learning concept ("the child's perspective", "core group") is evidence too, if
-        # weaker: found in a large share of the passages, it still names a topic of the audits, not of an agency.
+        # weaker: found in a large share of the passages, it still names a topic of the audits. Not an agency or a
+        # role ("social workers", "A&E"): a concept naming agencies and no learning theme; a topic an agency owns
+        # ("child in need plan": social care's, SMART planning) still counts.
         strength += tuning.everyday_evidence * sum(
             1
             for unit in evidence
             if unit not in specific
             and len(unit.words) > 1
             and unit.concept is not None
-            and not unit.concept.agencies
+            and (bool(unit.concept.themes) or not unit.concept.agencies)
             and not any(label.startswith("agency:") for label in unit.concept.labels)
         )
         for unit, plain in zip(specific, everyday, strict=True):
