@@ -2668,3 +2668,9 @@ def test_broad_plan_phrases_are_evidence_even_when_their_concept_belongs_to_an_a
     question = "did agencies work better on a formal protection plan or on a child in need plan"
     assert "unknown word, weighed lightly: the question names a learning topic" in notes_of(kb, question)
     assert "cse-f5" in [result.id for result in kb.ask(question).results[:5]]
+
+
+def test_pulling_together_is_working_together(kb: KnowledgeBase) -> None:
+    # "Agencies seemed to work in a more co-ordinated way whilst a child was on a CP rather than on a CiN ... Plan."
+    question = "do services pull together more on a formal protection plan than on a child in need plan"
+    assert kb.ask(question).results[0].id == "cse-f5"
