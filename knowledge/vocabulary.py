@@ -156,6 +156,7 @@ class Vocabulary:
         self.stem_df: dict[str, int] = dict(conn.execute("SELECT term, doc FROM items_fts_vocab"))
         self.idf_max = self._idf(0)
         self.concepts: dict[tuple[str, ...], Concept] = {}
+        self._entry_concepts: dict[str, Concept | None] = {}  # `entry_concept`'s answers
         self.known_words: set[str] = set(STOPWORDS)
         # A large collection holds its own typos and one-off names ("complince", "profesional"), so being in the
         # passages does not make a word right: a typed word is corrected to a close word TYPO_RATIO times more
@@ -391,10 +392,13 @@ class Vocabulary:
         return None
 
     def entry_concept(self, entry: str) -> Concept | None:
-        """The concept a thesaurus entry's phrases name alone (the one carrying fewest other labels), if any."""
-        label = f"thesaurus:{entry}"
-        named = [concept for concept in self.concepts.values() if label in concept.labels]
-        return min(named, key=lambda concept: len(concept.labels), default=None)
+        """The concept a thesaurus entry's phrases name alone (the one carrying fewest other labels), if any: looked
+        up once per entry (a scan of every concept)."""
+        if entry not in self._entry_concepts:
+            label = f"thesaurus:{entry}"
+            named = [concept for concept in self.concepts.values() if label in concept.labels]
+            self._entry_concepts[entry] = min(named, key=lambda concept: len(concept.labels), default=None)
+        return self._entry_concepts[entry]
 
     def lengthened(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
         """The one concept phrase `key` shortens word by word ("multi need" -> "multiple needs"), if exactly one:
