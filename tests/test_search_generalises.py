@@ -2651,9 +2651,7 @@ def test_a_count_that_asks_or_words_far_from_the_worker_are_no_changes_of_social
 def test_the_standard_words_of_a_topic_the_audits_do_not_cover_find_its_signpost(
     kb: KnowledgeBase, question: str, signpost: str
 ) -> None:
-    answer = kb.ask(question)
-    assert not answer.found
-    assert [shown.id for shown in answer.signposts] == [signpost]
+    assert signposted(kb, question) == [signpost]
 
 
 def test_an_injury_told_in_the_case_is_no_signpost_when_the_question_asks_a_learning_topic(kb: KnowledgeBase) -> None:

@@ -2450,13 +2450,13 @@ class Analyser:
         """Each pairing's words, naming nothing themselves, within its reach before one of its concepts in the same
         sentence, are read as the pairing's concept (see `PAIRINGS`)."""
         for pairing in PAIRINGS:
-            concept = self.vocab.entry_concept(pairing.entry)
             targets = [
                 unit
                 for unit in units
                 if unit.concept is not None and unit.positions and pairing.before & set(unit.concept.labels)
             ]
-            if concept is None or not targets:
+            concept = self.vocab.entry_concept(pairing.entry) if targets else None
+            if concept is None:
                 continue
             longest = max(len(phrase) for phrase in pairing.phrases)
             spans: list[list[int]] = []
@@ -2495,10 +2495,14 @@ class Analyser:
             for unit in targets
         ):
             return
-        inside = [unit for unit in units if unit.positions and set(span).issuperset(unit.positions)]
+        spanned = set(span)
+        inside = [unit for unit in units if unit.positions and spanned.issuperset(unit.positions)]
         if any(unit.concept is not None or unit.signpost for unit in inside):
             return
-        if any(unit.positions and not set(span).isdisjoint(unit.positions) for unit in units if unit not in inside):
+        if any(
+            unit.positions and not spanned.issuperset(unit.positions) and spanned & set(unit.positions)
+            for unit in units
+        ):
             return  # part of a longer unit
         phrase = tuple(fixed[index] for index in span)
         paired = Unit(
@@ -2517,8 +2521,7 @@ class Analyser:
                 len(units),
             )
         )
-        for unit in inside:
-            units.remove(unit)
+        units[:] = [unit for unit in units if not any(unit is taken for taken in inside)]
         units.insert(place, paired)
 
     @staticmethod
