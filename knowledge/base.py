@@ -128,7 +128,7 @@ class Answer:
         if self.purposes:
             data["purposes"] = [{"audit": p.audit.id, "purpose": p.purpose} for p in self.purposes]
         if self.signposts:
-            data["signposts"] = [signpost.model_dump(exclude={"phrases"}) for signpost in self.signposts]
+            data["signposts"] = [signpost.model_dump(exclude={"phrases", "acts"}) for signpost in self.signposts]
         if self.analysis is not None:
             data["analysis"] = self.analysis
         return data

@@ -259,6 +259,16 @@ class OffTopicFile(Frozen):
     phrases: tuple[Word, ...] = ()
 
 
+class Act(Frozen):
+    """A topic told by what someone did rather than named: one of `actors` followed, in the same sentence and within
+    `reach` words, by one of `deeds` ("a member of nursery staff seen grabbing a toddler": an allegation against
+    staff)."""
+
+    actors: tuple[Word, ...] = Field(min_length=1)
+    deeds: tuple[Word, ...] = Field(min_length=1)
+    reach: int = Field(default=3, ge=1, le=6)
+
+
 class Signpost(Frozen):
     """A safeguarding topic the audits do not cover, and where to send someone who asks about it."""
 
@@ -271,6 +281,8 @@ class Signpost(Frozen):
     fallback: bool = False
     # Only for questions of this intent ("fact": "how many ... last year" asks for figures the audits do not keep).
     intent: Literal["fact"] | None = None
+    # The topic told by what someone did, with no phrase of it typed.
+    acts: tuple[Act, ...] = ()
 
 
 class SignpostFile(Frozen):

@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 # 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
 # 12: fallback signposts; 13: glossary terms described in practitioners' words;
 # 14: signposts for one intent; 15: "'d" and "'ll" read as "would" and "will",
-# "4 month old" as "baby".
-SCHEMA_VERSION = "15"
+# "4 month old" as "baby"; 16: signposts told by what someone did (acts).
+SCHEMA_VERSION = "16"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
@@ -368,12 +368,16 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db.conn.executemany("INSERT OR IGNORE INTO offtopic VALUES (?)", [(phrase,) for phrase in knowledge.offtopic])
     db.execute(
         "CREATE TABLE signposts"
-        " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER, intent TEXT)"
+        " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER, intent TEXT,"
+        " acts TEXT)"
     )
     db.conn.executemany(
-        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
-            (s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback), s.intent)
+            (
+                *(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback), s.intent),
+                json.dumps([act.model_dump() for act in s.acts]),
+            )
             for s in knowledge.signposts
         ],
     )

@@ -21,7 +21,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from knowledge.models import Signpost, comparable_text
+from knowledge.models import Act, Signpost, comparable_text
 from knowledge.text import META_WORDS, STOPWORDS, is_abbreviation, sound_key, stem, transpositions, words
 
 MAX_PHRASE = 6
@@ -105,6 +105,11 @@ def closest_spelling(word: str, choices: Sequence[str]) -> str | None:
     return found[0] if found else None
 
 
+def stemmed_keys(phrases: tuple[str, ...]) -> frozenset[tuple[str, ...]]:
+    """The stems of each phrase (stopwords kept), for matching on the question's stems."""
+    return frozenset(key for phrase in phrases if (key := tuple(stem(word) for word in words(phrase))))
+
+
 def key_of(text: str) -> tuple[str, ...]:
     """The stemmed content words of a phrase: how concept keys and query words are compared.
 
@@ -172,8 +177,10 @@ class Vocabulary:
         # Out-of-scope safeguarding topics, by the stems of their phrases (stopwords kept: "off roll").
         self.signposts: dict[str, Signpost] = {}
         self.signpost_keys: dict[tuple[str, ...], str] = {}
-        signposts = conn.execute("SELECT id, name, phrases, message, link, fallback, intent FROM signposts ORDER BY id")
-        for signpost_id, name, phrases, message, link, fallback, intent in signposts:
+        signposts = conn.execute(
+            "SELECT id, name, phrases, message, link, fallback, intent, acts FROM signposts ORDER BY id"
+        )
+        for signpost_id, name, phrases, message, link, fallback, intent, acts in signposts:
             signpost = Signpost(
                 id=signpost_id,
                 name=name,
@@ -182,6 +189,7 @@ class Vocabulary:
                 link=link,
                 fallback=bool(fallback),
                 intent=intent,
+                acts=tuple(Act(**act) for act in json.loads(acts)),
             )
             self.signposts[signpost_id] = signpost
             for phrase in signpost.phrases:
@@ -203,6 +211,12 @@ class Vocabulary:
             for (head, signpost_id), count in heads.items()
             if count >= MIN_HEAD_PHRASES and not self.signposts[signpost_id].fallback and head not in STOPWORDS
         }
+        # Topics told by what someone did: (topic, the actors' and the deeds' stemmed phrases, reach).
+        self.signpost_acts: list[tuple[str, frozenset[tuple[str, ...]], frozenset[tuple[str, ...]], int]] = [
+            (signpost.id, stemmed_keys(act.actors), stemmed_keys(act.deeds), act.reach)
+            for signpost in self.signposts.values()
+            for act in signpost.acts
+        ]
         # Words of the signposts' phrases are spelt as meant ("clare" of "clare's law" is no typo of "care").
         self.signpost_words = frozenset(word for phrase in self.signpost_phrases() for word in words(phrase))
         self._sorted_words: list[str] | None = None  # for `root`, sorted on first use

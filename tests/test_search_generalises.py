@@ -618,14 +618,18 @@ def test_the_signposts_file_is_optional_and_each_bad_record_is_named(data: Path)
     raw["signposts"][0].pop("message")
     raw["signposts"][1]["link"] = "not a link"
     raw["signposts"].append(dict(raw["signposts"][2]))
+    allegations = next(signpost for signpost in raw["signposts"] if signpost["id"] == "allegations-against-staff")
+    allegations["acts"][0]["reach"] = 0
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         load_knowledge(data)
     lines = caught.value.lines
+    assert any(line.startswith(f"{path}: signpost allegations-against-staff: acts.0.reach:") for line in lines), lines
     assert f"{path}: signpost radicalisation: message: Field required" in lines, lines
     assert any(line.startswith(f"{path}: signpost fgm: link: String should match pattern") for line in lines), lines
     raw["signposts"][0]["message"] = "Back again."
     raw["signposts"][1]["link"] = None
+    allegations["acts"][0]["reach"] = 3
     path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
     with pytest.raises(DataError) as caught:
         load_knowledge(data)
@@ -719,6 +723,67 @@ def test_no_signpost_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> No
             key = [stem(word) for word in words(phrase)]
             for passage in passages:
                 assert not occurs(key, passage), f"signpost {signpost.id}: phrase {phrase!r} occurs in an audit passage"
+
+
+def test_no_signpost_act_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
+    # An actor then a deed within reach, in any passage, would signpost a question quoting it.
+    passages = passage_words(kb, stem)
+    for signpost in load_knowledge(bundled_data_dir()).signposts:
+        for act in signpost.acts:
+            actors = [[stem(word) for word in words(actor)] for actor in act.actors]
+            deeds = [[stem(word) for word in words(deed)] for deed in act.deeds]
+            for passage in passages:
+                for start in range(len(passage)):
+                    for actor in actors:
+                        if passage[start : start + len(actor)] != actor:
+                            continue
+                        after = passage[start + len(actor) : start + len(actor) + act.reach + max(map(len, deeds))]
+                        for deed in deeds:
+                            spans = range(min(act.reach + 1, len(after) - len(deed) + 1))
+                            assert not any(after[i : i + len(deed)] == deed for i in spans), (
+                                f"signpost {signpost.id}: {' '.join(actor)} ... {' '.join(deed)} in an audit passage"
+                            )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "our childminder was seen slapping a two year old, what now",
+        "a foster carer shouted at and shoved a 7 year old",
+        "parent says a TA grabbed her son. Teacher hit a child in the playground too",
+        "member of staff at the club kicked a boy",
+    ],
+)
+def test_an_allegation_told_by_what_a_worker_did_gets_its_signpost(kb: KnowledgeBase, question: str) -> None:
+    # `acts`: someone who works with children, then within reach what they did to a child.
+    assert signposted(kb, question) == ["allegations-against-staff"]
+    assert "told by what someone did: signpost allegations-against-staff" in notes_of(kb, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Someone else named between the worker and the deed did it.
+        "the teacher said dad grabbed him by the arm",
+        "nursery staff saw mum slapping the toddler at pick up",
+        # ... or the deed is in another sentence.
+        "the teacher rang us. Mum's boyfriend kicked him",
+    ],
+)
+def test_a_worker_telling_what_someone_else_did_is_no_allegation_against_staff(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert "allegations-against-staff" not in [signpost.id for signpost in kb.ask(question).signposts]
+
+
+def test_a_topic_phrase_with_an_alternative_inside_it_gets_its_signpost(kb: KnowledgeBase) -> None:
+    # "making up symptoms" (fabricated illness) with "or causing" inside; "allegations about staff" with "or concerns".
+    question = "a parent making up or causing symptoms so the child keeps having tests"
+    assert signposted(kb, question) == ["fabricated-illness"]
+    assert "a phrase with an alternative inside: read as 'make up symptom'" in notes_of(kb, question)
+    assert signposted(kb, "allegations or concerns about staff") == ["allegations-against-staff"]
+    # Two topics joined are each still read by their own phrase.
+    assert kb.ask("neglect and domestic abuse").found
 
 
 def test_no_workplace_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:

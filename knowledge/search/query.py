@@ -192,6 +192,17 @@ PAIRINGS = (
         "how many workers: read as changes of social worker",
     ),
 )
+# The words joining alternatives inside a topic's phrase ("making up or causing symptoms"), as stemmed.
+COORDINATORS = frozenset({"or", "and", "nor"})
+# Someone named between an actor and a deed did the deed instead ("the teacher saw dad grab him"), as stemmed.
+OTHER_PEOPLE = frozenset(
+    stem(word)
+    for word in (
+        "mum mother dad father parent parents stepdad stepfather stepmum stepmother partner boyfriend girlfriend"
+        " brother sister sibling uncle aunt grandad grandma nan he she they child pupil boy girl man woman someone"
+        " somebody another"
+    ).split()
+)
 ASKED_OF = AGENCY_PHRASES | {("expected", "to"), ("expect", "of"), ("expects", "of")}
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -1252,6 +1263,8 @@ class Analyser:
         stems = [stem(word) for word in read]
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=named_topic)
         spans += self.qualified_kinds(stems, taken, named_topic, notes)
+        spans += self.coordinated_topics(stems, taken, named_topic, notes)
+        spans += self.told_acts(stems, taken, notes, sentence_of)
         # ... a topic's name (after the phrases: "Prevent referral" says it as well).
         spans += self.topic_heads(read, taken, find, notes, capitalised or set(), alone=not spans)
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
@@ -1290,6 +1303,91 @@ class Analyser:
                 for index in set(positions) & misspelt.keys():
                     notes[index] = f"typo: {typed[index]} -> {misspelt[index]}"
         return spans
+
+    def coordinated_topics(
+        self, stems: list[str], taken: list[bool], find: Find, notes: dict[int, str] | None
+    ) -> list[Span]:
+        """A topic's phrase with an alternative joined inside it ("making up or causing symptoms" is "making up
+        symptoms", "allegations or concerns about staff" is "allegations about staff"): the phrase read across "or"
+        or "and" and the one or two words after it, which are taken with it."""
+        spans: list[Span] = []
+        for joint, word in enumerate(stems):
+            if word not in COORDINATORS or not joint or taken[joint]:
+                continue
+            for inside in (1, 2):
+                after = joint + 1 + inside
+                if after >= len(stems) or any(taken[joint : after + 1]):
+                    continue
+                found = self.across(stems, taken, joint, after, find)
+                if found is None:
+                    continue
+                (before, length), concept = found
+                positions = list(range(joint - before, after + length))
+                for position in positions:
+                    taken[position] = True
+                if notes is not None:
+                    read = stems[joint - before : joint] + stems[after : after + length]
+                    notes[positions[0]] = f"a phrase with an alternative inside: read as '{' '.join(read)}'"
+                spans.append((positions, concept))
+                break
+        return spans
+
+    def across(
+        self, stems: list[str], taken: list[bool], joint: int, after: int, find: Find
+    ) -> tuple[tuple[int, int], Concept] | None:
+        """The longest phrase `find` knows made of words just before `joint` and words from `after` on (how many of
+        each), none of them taken."""
+        longest = self.vocab.max_signpost
+        for size in range(longest, 1, -1):
+            for before in range(size - 1, 0, -1):
+                length = size - before
+                if joint - before < 0 or after + length > len(stems):
+                    continue
+                if any(taken[joint - before : joint]) or any(taken[after : after + length]):
+                    continue
+                concept = find(tuple(stems[joint - before : joint] + stems[after : after + length]))
+                if concept is not None:
+                    return (before, length), concept
+        return None
+
+    def told_acts(
+        self, stems: list[str], taken: list[bool], notes: dict[int, str] | None, sentence_of: list[int] | None
+    ) -> list[Span]:
+        """A topic told by what someone did, not named (`Signpost.acts`): one of its actors followed within reach,
+        in the same sentence, by one of its deeds, with nobody else named between ("a member of nursery staff seen
+        grabbing a toddler", "a teacher who grabbed a pupil", not "the teacher said dad grabbed him")."""
+        spans: list[Span] = []
+        for topic, actors, deeds, reach in self.vocab.signpost_acts:
+            actor = self.act_part(stems, taken, actors, 0)
+            while actor is not None:
+                start, length = actor
+                deed = self.act_part(stems, taken, deeds, start + length, reach=reach)
+                if deed is not None and (sentence_of is None or sentence_of[deed[0]] == sentence_of[start]):
+                    between = stems[start + length : deed[0]]
+                    if OTHER_PEOPLE.isdisjoint(between):
+                        positions = [*range(start, start + length), *range(deed[0], deed[0] + deed[1])]
+                        for position in positions:
+                            taken[position] = True
+                        if notes is not None:
+                            notes[start] = f"told by what someone did: signpost {topic}"
+                        spans.append((positions, Concept(labels=[SIGNPOSTED + topic])))
+                        break
+                actor = self.act_part(stems, taken, actors, start + length)
+        return spans
+
+    @staticmethod
+    def act_part(
+        stems: list[str], taken: list[bool], keys: frozenset[tuple[str, ...]], start: int, *, reach: int | None = None
+    ) -> tuple[int, int] | None:
+        """The first untaken phrase of `keys` starting at or after `start` (within `reach` words of it): its start
+        and length, the longest there."""
+        end = len(stems) if reach is None else min(len(stems), start + reach + 1)
+        longest = max((len(key) for key in keys), default=0)
+        for position in range(start, end):
+            for length in range(min(longest, len(stems) - position), 0, -1):
+                if not any(taken[position : position + length]) and tuple(stems[position : position + length]) in keys:
+                    return position, length
+        return None
 
     def topic_heads(
         self,
