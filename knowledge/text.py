@@ -407,6 +407,7 @@ TEXTING: dict[str, str] = {
     "hw": "how",
     "y": "why",
     "wid": "with",
+    "w": "with",
     "whn": "when",
     "whr": "where",
     "shd": "should",
