@@ -847,6 +847,21 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
     assert "told as the case, not asked: the signpost is shown beside the answer" in notes_of(kb, question)
 
 
+def test_a_signposted_topic_in_the_scene_of_a_case_whose_point_is_practice_is_background(kb: KnowledgeBase) -> None:
+    # The scene names the topic, the case's point is a learning topic of practice, and the ask only asks whether the
+    # audits cover it: the answer is the learning, with the signpost beside it.
+    question = (
+        "Girl of 15 with autism disclosed sexual abuse in the family."
+        " The core group minutes don't record what she wanted. Was this raised in the audits?"
+    )
+    answer = kb.ask(question)
+    assert answer.found and [signpost.id for signpost in answer.signposts] == ["child-sexual-abuse"]
+    assert "background: the scene of a case whose point is a learning topic" in notes_of(kb, question)
+    # ... not when the point is what the family says: the topic is still what the case is about.
+    told = "Boy of 14 found with two phones and wads of cash. Mum says he was at a friend's. Was this in the audits?"
+    assert signposted(kb, told) == ["criminal-exploitation"]
+
+
 def test_a_signposted_topic_asked_about_is_answered_by_its_signpost_alone(kb: KnowledgeBase) -> None:
     # ... and so is a case whose asking names no topic.
     assert kb.ask("what is the self harm pathway for a looked after child in A&E?").results == ()

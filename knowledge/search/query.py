@@ -503,6 +503,8 @@ YET_REACH = 3
 CONTRAST_SHARE = 0.7
 SCENE_SHARE = 0.75
 BACKGROUND_NOTE = "background: before the question's 'but'"
+SCENE_SIGNPOST_NOTE = "background: the scene of a case whose point is a learning topic"
+BACKGROUNDS = frozenset({BACKGROUND_NOTE, SCENE_SIGNPOST_NOTE})
 QUESTION_WORDS = frozenset({"which", "who", "what", "where", "when", "how", "why"})
 DID_REACH = 4
 
@@ -911,6 +913,11 @@ FAMILY_MEMBERS = frozenset(
     }
 )
 FIRST_PERSON_OWNERS = frozenset({"my", "our", "mine", "ours"})
+# ... and the family as a whole, or more of them: what a case's family says or does is no point on practice.
+FAMILY_WORDS = FAMILY_MEMBERS | {
+    *("parent", "parents", "mums", "dads", "family", "families", "relative", "relatives", "cousin", "cousins"),
+    *("grandparent", "grandparents", "siblings", "brothers", "sisters", "aunts", "uncles", "partners"),
+}
 
 
 def says_nothing(unit: Unit, names: set[str]) -> bool:
@@ -1174,7 +1181,8 @@ class Analyser:
         told = self.told_sentences(query.units, parts, sentence_of, asking)
         self.weigh_narrative(query.units, told, sentence_of)
         if not told:
-            self.weigh_background(query.units, len(parts), sentence_of, asking)
+            framing = bool(framed_alone) and {sentence_of[position] for position in framed_alone} == asking
+            self.weigh_background(query.units, len(parts), sentence_of, asking, framing=framing)
         self.weigh_contrast(query.units, typed)
         for unit in query.units:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
@@ -2431,10 +2439,15 @@ class Analyser:
                 unit.notes.append("narrative: told as the case, not asked")
 
     @staticmethod
-    def weigh_background(units: list[Unit], sentences_: int, sentence_of: list[int], asking: set[int]) -> None:
+    def weigh_background(
+        units: list[Unit], sentences_: int, sentence_of: list[int], asking: set[int], *, framing: bool = False
+    ) -> None:
         """A case told before an ask naming nothing ("... What should be happening?") is the topic, and its last
         sentence is usually its point (the plan, the meeting, what went wrong); the sentences before set the scene
-        ("family with twins aged 2, dad has depression") and weigh `SCENE_SHARE`."""
+        ("family with twins aged 2, dad has depression") and weigh `SCENE_SHARE`. A signposted topic in the scene is
+        background (`SCENE_SIGNPOST_NOTE`, see `signposts_told`) when the ask only asks whether the audits cover it
+        (`framing`: "... Was this raised in the audit?"), the point naming a learning concept of practice, not only the
+        family ("... the police record says nothing of what he wanted")."""
         if not asking or max(asking) != sentences_ - 1:
             return
         case = list(range(min(asking)))
@@ -2446,10 +2459,18 @@ class Analyser:
             unit.concept is not None for unit in units if unit.positions and sentence_of[unit.positions[0]] == point
         ):
             return
+        # ... a point on practice, not what the family says ("... Mum says he was at his cousin's").
+        practice = framing and any(
+            unit.concept is not None and not unit.signpost and FAMILY_WORDS.isdisjoint(unit.words)
+            for unit in units
+            if unit.positions and sentence_of[unit.positions[0]] == point
+        )
         for unit in units:
             if unit.positions and all(sentence_of[position] in scene for position in unit.positions):
                 unit.weight *= SCENE_SHARE
                 unit.notes.append("scene: told before the point of the case")
+                if unit.signpost and practice:
+                    unit.notes.append(SCENE_SIGNPOST_NOTE)
 
     def weigh_contrast(self, units: list[Unit], typed: list[str]) -> None:
         """In a question of a dozen words or more, what comes before its last "but" is background and what comes
@@ -2648,10 +2669,10 @@ class Analyser:
         is the signposted topic's procedures, not the audits' learning."""
         signposted = [unit for unit in units if unit.signpost and unit.positions]
         if not signposted or not all(
-            sentence_of[unit.positions[0]] in told or BACKGROUND_NOTE in unit.notes for unit in signposted
+            sentence_of[unit.positions[0]] in told or not BACKGROUNDS.isdisjoint(unit.notes) for unit in signposted
         ):
             return False
-        if BACKGROUND_NOTE not in {note for unit in signposted for note in unit.notes} and decides_the_case(
+        if BACKGROUNDS.isdisjoint({note for unit in signposted for note in unit.notes}) and decides_the_case(
             typed, sentence_of, told
         ):
             return False
