@@ -516,7 +516,9 @@ PURPOSE_PHRASES = frozenset(
     }
 )
 # "what is asked of children's centres", "what is expected of police": a request for an agency's recommendations.
-AGENCY_PHRASES = frozenset({("asked", "of"), ("expected", "of"), ("to", "action"), ("need", "to", "do")})
+AGENCY_PHRASES = frozenset(
+    {("asked", "of"), ("expected", "of"), ("required", "of"), ("to", "action"), ("need", "to", "do")}
+)
 
 
 ECHO_CHARS = 80

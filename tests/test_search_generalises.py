@@ -156,7 +156,14 @@ def test_a_one_line_case_with_names_a_postcode_district_and_ages_is_answered(kb:
 
 
 @pytest.mark.parametrize(
-    "question", ["Ruby T, 2 yrs old - has she had her 2 year check?", "did he have his review health assessment"]
+    "question",
+    [
+        "Ruby T, 2 yrs old - has she had her 2 year check?",
+        "did he have his review health assessment",
+        # A name where the phrase says "he" or "she".
+        "is Jacob Smith (dob 01/01/2010) open to the CWD team?",
+        "does Amira Begum have a social worker",
+    ],
 )
 def test_asking_whether_one_child_has_had_something_gets_the_case_records_signpost(
     kb: KnowledgeBase, question: str
@@ -845,6 +852,26 @@ def test_a_signposted_topic_told_in_the_case_is_shown_beside_the_answer_to_what_
     answer = kb.ask(question)
     assert answer.found and [shown.id for shown in answer.signposts] == [signpost]
     assert "told as the case, not asked: the signpost is shown beside the answer" in notes_of(kb, question)
+
+
+def test_a_name_is_read_as_a_person_only_where_a_phrase_about_one_person_would_say_he(kb: KnowledgeBase) -> None:
+    question = "is Jacob Smith open to the CWD team?"
+    assert "a person's name in a phrase about one person: read as 'he'" in notes_of(kb, question)
+    # Capitalised words the knowledge base knows are no name ("Early Help"), nor a name outside such a phrase.
+    assert kb.ask("is Early Help open to families with a CAF").signposts == ()
+    assert kb.ask("Jacob's voice in the CSE plans - what did the audit find?").found
+
+
+def test_how_to_get_a_document_done_by_someone_else_is_not_a_procedure(kb: KnowledgeBase) -> None:
+    # "completed by health" says who did it: the question asks how to involve dads, which the audits learned about.
+    assert kb.ask("how do we get dads involved in assessments completed by health").found
+
+
+def test_a_topic_word_just_before_the_cases_names_its_audit(kb: KnowledgeBase) -> None:
+    # "on the disability cases" is the cases the disabilities audit looked at: its passages answer first.
+    query = kb.searcher.analyse("how well did agencies pass info between each other on the disability cases")
+    assert query.audits == {"children-with-disabilities"}
+    assert kb.searcher.analyse("how many disability cases does a team hold").audits == set()
 
 
 def test_a_signposted_topic_in_the_scene_of_a_case_whose_point_is_practice_is_background(kb: KnowledgeBase) -> None:
@@ -2013,6 +2040,9 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         # How to do an office task, whatever it is done to.
         ("how do I upload the core group minutes to Protocol", "procedures"),
         ("how do I attach the chronology to the referral", "procedures"),
+        # ... and how to get a document done.
+        ("how can we get the CP plan signed off before conference", "procedures"),
+        ("how do i get the risk checklist filled in b4 the meeting", "procedures"),
         ("where can we book a room for the TAC meeting", "procedures"),
         # ... read as their typos are.
         ("how ofetn are LAC reviews chaired by the IRO?", "procedures"),
@@ -2401,7 +2431,12 @@ def test_an_aim_in_the_sentence_naming_the_audit_still_asks_its_purpose(kb: Know
 
 @pytest.mark.parametrize(
     "question",
-    ["what did the audits ask GPs to do", "what is expected of midwives", "recommendations for teachers"],
+    [
+        "what did the audits ask GPs to do",
+        "what is expected of midwives",
+        "what's required of midwives in the audits",
+        "recommendations for teachers",
+    ],
 )
 def test_an_agency_question_about_a_role_no_passage_names_says_so(kb: KnowledgeBase, question: str) -> None:
     assert signposted(kb, question) == ["unnamed-roles"]

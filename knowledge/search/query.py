@@ -135,6 +135,12 @@ ADMIN_VERBS = frozenset(
     "upload attach scan save print book claim submit download install reset order renew login log".split()
 )
 TASK_ASKS = frozenset({("how", "do"), ("how", "can"), ("how", "should"), ("where", "do"), ("where", "can")})
+# ... and how to get a document done ("how do I get the risk checklist filled in before MARAC", "how can we get the
+# plan signed off"): "get", then within `DONE_REACH` words one of these, not followed by "by".
+DONE_WORDS = frozenset(
+    "filled completed signed countersigned uploaded approved authorised authorized typed printed".split()
+)
+DONE_REACH = 5
 TASK_PEOPLE = frozenset({"i", "we", "you"})
 TASK_READING = ("how", "do", "i", "complete")
 # What the asker must or should do in the case they tell ("... Should I refer him?", "... Do we have to record a
@@ -192,6 +198,7 @@ PAIRINGS = (
         "how many workers: read as changes of social worker",
     ),
 )
+PERSON_STEM = stem("he")
 # The words joining alternatives inside a topic's phrase ("making up or causing symptoms"), as stemmed.
 COORDINATORS = frozenset({"or", "and", "nor"})
 # Someone named between an actor and a deed did the deed instead ("the teacher saw dad grab him"), as stemmed.
@@ -489,6 +496,8 @@ SHARE_PHRASES = frozenset({("many", "of")})
 # words ("the families with multiple problems audit", not "health agencies report in the audits").
 TITLE_REACH = 5
 TITLE_WORDS = 2
+# ... and just before "cases", after "the" ("the disability cases", "the CSE cases").
+CASES_TITLE_REACH = 2
 # A sentence of at most this many words after an asking sentence labels its topic ("... anyone? private fostering").
 TOPIC_LABEL_WORDS = 3
 # A long question's last "but" turns from the background to the point.
@@ -1272,6 +1281,7 @@ class Analyser:
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=named_topic)
         spans += self.qualified_kinds(stems, taken, named_topic, notes)
         spans += self.coordinated_topics(stems, taken, named_topic, notes)
+        spans += self.named_people(stems, read, taken, named_topic, notes, capitalised or set())
         spans += self.told_acts(stems, taken, notes, sentence_of)
         # ... a topic's name (after the phrases: "Prevent referral" says it as well).
         spans += self.topic_heads(read, taken, find, notes, capitalised or set(), alone=not spans)
@@ -1357,6 +1367,52 @@ class Analyser:
                 if concept is not None:
                     return (before, length), concept
         return None
+
+    def named_people(
+        self,
+        stems: list[str],
+        read: list[str],
+        taken: list[bool],
+        find: Find,
+        notes: dict[int, str] | None,
+        capitalised: set[str],
+    ) -> list[Span]:
+        """A phrase about one person ("is he known to", "does she have a social worker") asked with their name in
+        place of "he" or "she" ("is Jacob Smith open to the CWD team?"): a run of capitalised words the knowledge
+        base does not know, read as "he"."""
+        names = [
+            not taken[index] and word in capitalised and word not in STOPWORDS and not self.vocab.is_word(word)
+            for index, word in enumerate(read)
+        ]
+        if not any(names):
+            return []
+        # The question with each run of names as one "he", and where each of its words came from.
+        reduced: list[str] = []
+        origin: list[list[int]] = []
+        for index, stemmed in enumerate(stems):
+            if names[index] and index and names[index - 1]:
+                origin[-1].append(index)
+                continue
+            reduced.append(PERSON_STEM if names[index] else stemmed)
+            origin.append([index])
+        person = {number for number, source in enumerate(origin) if names[source[0]]}
+        spans: list[Span] = []
+        for start in range(len(reduced)):
+            for length in range(min(self.vocab.max_signpost, len(reduced) - start), 1, -1):
+                window = range(start, start + length)
+                positions = [index for number in window for index in origin[number]]
+                if person.isdisjoint(window) or any(taken[index] for index in positions):
+                    continue
+                concept = find(tuple(reduced[number] for number in window))
+                if concept is None:
+                    continue
+                for index in positions:
+                    taken[index] = True
+                if notes is not None:
+                    notes[positions[0]] = "a person's name in a phrase about one person: read as 'he'"
+                spans.append((positions, concept))
+                break
+        return spans
 
     def told_acts(
         self, stems: list[str], taken: list[bool], notes: dict[int, str] | None, sentence_of: list[int] | None
@@ -1619,6 +1675,24 @@ class Analyser:
         """How to do an office task ("how do I upload a case note to Protocol", "how to claim mileage", "where can
         we book a room"): a procedure, read as the signpost phrase `TASK_READING`, whatever the task is done to."""
         for index, word in enumerate(typed):
+            if word == "get" and not taken[index]:
+                done = next(
+                    (
+                        after
+                        for after in range(index + 2, min(index + 2 + DONE_REACH, len(typed)))
+                        if typed[after] in DONE_WORDS
+                    ),
+                    None,
+                )
+                before = typed[max(0, index - 3) : index]
+                asked = (len(before) == 3 and tuple(before[:2]) in TASK_ASKS and before[2] in TASK_PEOPLE) or before[
+                    -2:
+                ] == ["how", "to"]
+                # ... not who did it ("how do we get dads involved in assessments completed by health").
+                by = done is not None and typed[done + 1 : done + 2] == ["by"]
+                if done is not None and asked and not taken[done] and not by:
+                    what = f"asks how to get a document done (get ... {typed[done]})"
+                    return read_as([index, done], TASK_READING, what, find, taken, notes)
             if word not in ADMIN_VERBS or taken[index]:
                 continue
             before = typed[max(0, index - 3) : index]
@@ -1633,12 +1707,16 @@ class Analyser:
 
     def titled_audits(self, typed: list[str]) -> dict[int, str]:
         """Audits named by a word of their title only, a few words before "audit" ("the families with multiple
-        problems audit", "in the disability audit"): the title word's position -> the audit."""
+        problems audit", "in the disability audit"), or just before "the ... cases" ("on the disability cases": the
+        cases that audit looked at): the title word's position -> the audit."""
         named: dict[int, str] = {}
         for index, word in enumerate(typed):
-            if word not in AUDIT_WORDS:
+            if word in CASES and "the" in typed[max(0, index - CASES_TITLE_REACH - 1) : index]:
+                start = max(0, index - CASES_TITLE_REACH)
+            elif word in AUDIT_WORDS:
+                start = max(0, index - TITLE_REACH)
+            else:
                 continue
-            start = max(0, index - TITLE_REACH)
             before = [position for position in range(start, index) if typed[position] not in STOPWORDS]
             for position in before[-TITLE_WORDS:]:
                 audit = self.vocab.audit_words.get(stem(typed[position]))
