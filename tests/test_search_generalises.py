@@ -865,6 +865,11 @@ def test_a_name_is_read_as_a_person_only_where_a_phrase_about_one_person_would_s
 def test_how_to_get_a_document_done_by_someone_else_is_not_a_procedure(kb: KnowledgeBase) -> None:
     # "completed by health" says who did it: the question asks how to involve dads, which the audits learned about.
     assert kb.ask("how do we get dads involved in assessments completed by health").found
+    # ... and what should have been done, in the past, is what the audits found.
+    assert kb.ask("in how many cases should the concerns have been referred to MASE sooner").found
+    assert kb.ask("was the neglect tool used").found
+    # A form a passage names, asked alone, is that passage's learning.
+    assert kb.ask("Children's Centres referral form").found
 
 
 def test_a_topic_word_just_before_the_cases_names_its_audit(kb: KnowledgeBase) -> None:
@@ -2040,6 +2045,16 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         # How to do an office task, whatever it is done to.
         ("how do I upload the core group minutes to Protocol", "procedures"),
         ("how do I attach the chronology to the referral", "procedures"),
+        # ... a topic then "how to", and a deadline asked.
+        ("chronology template how to", "procedures"),
+        ("when should the core group minutes go out by", "procedures"),
+        # ... whether something must be passed on, asked in the passive.
+        ("does mum's drinking need to be reported to children's social care", "procedures"),
+        ("does dad's cannabis use have to be notified to the school", "procedures"),
+        ("should this be referred to early help or social care", "procedures"),
+        # ... a form named alone, or an artefact asked for in a clause after it.
+        ("the early help form", "forms-and-contacts"),
+        ("the neglect screening tool - where can i find it", "forms-and-contacts"),
         # ... and how to get a document done.
         ("how can we get the CP plan signed off before conference", "procedures"),
         ("how do i get the risk checklist filled in b4 the meeting", "procedures"),
@@ -2432,6 +2447,7 @@ def test_an_aim_in_the_sentence_naming_the_audit_still_asks_its_purpose(kb: Know
 @pytest.mark.parametrize(
     "question",
     [
+        "what did the audits say about midwives",
         "what did the audits ask GPs to do",
         "what is expected of midwives",
         "what's required of midwives in the audits",

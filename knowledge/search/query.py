@@ -99,7 +99,7 @@ AUDITING_ENTRY = "thesaurus:audit"
 CONTACT_WORDS = frozenset({"email", "link", "url", "website", "extension"})
 ARTEFACT_WORDS = CONTACT_WORDS | {
     *("form", "forms", "template", "templates", "leaflet", "leaflets", "login", "logins", "password", "portal"),
-    *("policy", "policies", "toolkit", "toolkits", "flowchart", "flowcharts"),
+    *("policy", "policies", "toolkit", "toolkits", "flowchart", "flowcharts", "tool", "tools"),
 }
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 # ... and the artefacts asked for by what they are for ("the email for the conference admin", "a template for core
@@ -107,6 +107,22 @@ REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send"
 # children's centres" their access to records.
 FOR_WORDS = CONTACT_WORDS | {"form", "forms", "template", "templates", "leaflet", "leaflets"}
 ARTEFACT_READING = ("forms", "and", "contacts")
+# "... - where do I get it", "where can I find it", "where is it": asking for the artefact named before.
+WHERE_IS_IT = frozenset(
+    {
+        ("where", "do", "i", "get"),
+        ("where", "do", "i", "find"),
+        ("where", "can", "i", "get"),
+        ("where", "can", "i", "find"),
+        ("where", "do", "we", "get"),
+        ("where", "do", "we", "find"),
+        ("where", "is", "it"),
+        ("wheres", "it"),
+    }
+)
+# A question of at most this many content words naming a topic and a form last asks for the form.
+ARTEFACT_ALONE = 3
+FORM_WORDS = frozenset({"form", "forms"})
 MAX_ARTEFACT_LOOKUPS = 2
 # "how often are LAC reviews chaired", "how long does a DVPO last", "how soon must we ...": how often or how long
 # something is done, asked in the present, is a rule of practice (read as the signpost phrase `TIMING_READING`);
@@ -149,6 +165,9 @@ DECISION_MODALS = frozenset({"should", "must", "shall", "ought"})
 DECIDERS = frozenset({"i", "we"})
 DECISION_REACH = 4
 KINDS_OF = frozenset({"kind", "kinds", "sort", "sorts", "type", "types"})
+# ... and asked of the case in the passive ("does this need to be reported", "should it be referred").
+OBLIGING = frozenset({"need", "needs", "have", "has"})
+NOTIFY_READING = ("need", "to", "notify")
 DECISION_STEMS = frozenset(
     stem(word)
     for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert".split()
@@ -1211,7 +1230,8 @@ class Analyser:
         ):
             query.intent = "agency"
             query.wants_kind = "recommendation"
-        if query.intent == "agency":
+        if query.intent in ("agency", None):
+            # ... or any question whose only topic is such a role ("what did the audits say about midwives").
             self.unnamed_roles(query)
             query.asks_of_agency = has_phrase(typed, ASKED_OF) or has_phrase(fixed, ASKED_OF)
         if not query.units:
@@ -1288,6 +1308,7 @@ class Analyser:
         # After the phrases (a topic's "book a course" says more), read as their typos are ("how ofetn are").
         spans += self.timing_rules(read, taken, find, notes)
         spans += self.office_tasks(read, taken, find, notes)
+        spans += self.passive_decisions(read, taken, find, notes)
         # A fallback signpost is about the kind of question ("what's the process"), not its topic: a topic signpost
         # the question also names says more, and the fallback's words go back to the question.
         fallback = [span for span in spans if self.vocab.signposts[self.signpost_of(span)].fallback]
@@ -1480,10 +1501,10 @@ class Analyser:
         return spans
 
     def unnamed_roles(self, query: Query) -> None:
-        """An agency question only about a role no passage names, not even by its root ("what did the audits ask
-        GPs to do", "what is expected of midwives"): the audits ask nothing of that role, and say so (the signpost
-        `UNNAMED_ROLE`) rather than give the learning of the wider agency it belongs to. "Health visitors" is named
-        ("Health Visiting")."""
+        """A question only about a role no passage names, not even by its root ("what did the audits ask GPs to
+        do", "what is expected of midwives", "what did the audits say about midwives"): the audits ask nothing of
+        that role, and say so (the signpost `UNNAMED_ROLE`) rather than give the learning of the wider agency it
+        belongs to. "Health visitors" is named ("Health Visiting")."""
         if UNNAMED_ROLE not in self.vocab.signposts:
             return
         topics = [unit for unit in query.units if unit.concept is not None and not unit.offtopic and not unit.titles]
@@ -1636,8 +1657,19 @@ class Analyser:
                 # ... unless a passage speaks of it and of what it is for ("refer to the children's centre using
                 # the Children's Centres referral form"): that is learning.
                 followed = not self.names_artefact(read, index)
-            # ... or asked for right after it ("neglect toolkit link?", "CAF form download").
+            # ... or asked for right after it ("neglect toolkit link?", "CAF form download"), or in a clause after it
+            # ("CSE screening tool - where do I get it").
             named_for = index + 1 < len(typed) and typed[index + 1] in CONTACT_WORDS | {"download", "copy"}
+            named_for = named_for or has_phrase(typed[index + 1 : index + 1 + REQUEST_REACH], WHERE_IS_IT)
+            # ... or a form named alone, last ("neglect referral form", "MARAC form"), unless a passage names it. (A
+            # template or flowchart on a topic, "SMART plans template", asks for the topic's learning too.)
+            content = [other for other in typed if other not in STOPWORDS]
+            alone = word in FORM_WORDS and index == len(typed) - 1 and len(content) <= ARTEFACT_ALONE
+            if not (followed or named_for) and alone:
+                if looked_up >= MAX_ARTEFACT_LOOKUPS:
+                    break
+                looked_up += 1
+                named_for = not self.names_artefact(read, index)
             if not (followed or named_for) and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
             return read_as([index], ARTEFACT_READING, f"asks where to find a {word}", find, taken, notes)
@@ -1653,7 +1685,10 @@ class Analyser:
         """How often or how long something is done, asked in the present ("how often are LAC reviews chaired",
         "how long does a protection order last"): a rule of practice, read as the signpost phrase
         `TIMING_READING`. Asked in the past ("how often was it seen", "how long did it take") it is what the audits
-        found, and left to them."""
+        found, and left to them. So is a deadline asked ("when do I need to do a CAF by")."""
+        last = len(typed) - 1
+        if last > 1 and typed[0] == "when" and typed[last] == "by" and typed[1] in PRESENT_AUXILIARIES:
+            return read_as([0, last], TIMING_READING, "asks a deadline (when ... by)", find, taken, notes)
         for index in range(len(typed) - 2):
             if typed[index] != "how" or typed[index + 1] not in TIMING_WORDS or taken[index] or taken[index + 1]:
                 continue
@@ -1673,7 +1708,11 @@ class Analyser:
         notes: dict[int, str] | None,
     ) -> list[Span]:
         """How to do an office task ("how do I upload a case note to Protocol", "how to claim mileage", "where can
-        we book a room"): a procedure, read as the signpost phrase `TASK_READING`, whatever the task is done to."""
+        we book a room"): a procedure, read as the signpost phrase `TASK_READING`, whatever the task is done to. So
+        is a topic followed by "how to" ("Graded Care Profile how to")."""
+        end = len(typed) - 2
+        if end > 0 and typed[end:] == ["how", "to"] and not any(taken[end:]):
+            return read_as([end, end + 1], TASK_READING, "ends asking how to", find, taken, notes)
         for index, word in enumerate(typed):
             if word == "get" and not taken[index]:
                 done = next(
@@ -1703,6 +1742,22 @@ class Analyser:
             if not asked or self.offtopic_spans(typed[index + 1 :], [False] * (len(typed) - index - 1)):
                 continue
             return read_as([index], TASK_READING, f"asks how to do an office task ({word})", find, taken, notes)
+        return []
+
+    @staticmethod
+    def passive_decisions(typed: list[str], taken: list[bool], find: Find, notes: dict[int, str] | None) -> list[Span]:
+        """Whether something must be passed on, asked of it ("does a child living with an aunt need to be reported
+        to the council", "should this be referred to MASH", "does it have to be notified"): a procedure, read as the
+        signpost phrase `NOTIFY_READING`."""
+        for index in range(2, len(typed)):
+            if stem(typed[index]) not in DECISION_STEMS or typed[index - 1] != "be" or taken[index]:
+                continue
+            before = typed[max(0, index - 4) : index - 1]
+            obliged = before[-1:] == ["to"] and not OBLIGING.isdisjoint(before[-2:-1])
+            modal = not DECISION_MODALS.isdisjoint(before[-2:]) and before[-1:] != ["not"]
+            if obliged or modal:
+                what = f"asks whether it must be passed on ({typed[index - 1]} {typed[index]})"
+                return read_as([index - 1, index], NOTIFY_READING, what, find, taken, notes)
         return []
 
     def titled_audits(self, typed: list[str]) -> dict[int, str]:
