@@ -2407,6 +2407,12 @@ def test_a_misspelt_form_of_a_passage_word_is_no_uncovered_topic(kb: KnowledgeBa
         ("17 year old girl with a controlling boyfriend her own age", "teenage-relationship-abuse"),
         ("a 13 year old has been living with a family friend since Easter", "private-fostering"),
         ("boy of 15 caught selling drugs for older lads", "criminal-exploitation"),
+        ("mum says she was cut as a girl back home", "fgm"),
+        ("what support is there for care leavers who were on the MASE list", "care-leavers"),
+        ("family in one room, how do we get them rehoused", "immigration-and-housing"),
+        ("what does the partnership spend on training", "practicalities"),
+        ("has anyone been out to this address before", "case-records"),
+        ("a nursery worker is said to have hurt one of the toddlers", "allegations-against-staff"),
     ],
 )
 def test_uncovered_topics_described_in_practitioners_words_are_signposted(
