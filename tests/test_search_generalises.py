@@ -2771,6 +2771,25 @@ def test_how_many_workers_a_child_has_had_is_the_changes_of_social_worker(kb: Kn
 
 @pytest.mark.parametrize(
     "question",
+    [
+        "can children's centre staff see the council's social care records",
+        "can family centre managers get into the health and social care databases",
+    ],
+)
+def test_seeing_records_or_a_system_is_access_to_them(kb: KnowledgeBase, question: str) -> None:
+    # "no direct access to any database such as Protocol" and "an appropriate level of access to Protocol", not a
+    # passage that only names Protocol.
+    assert "seeing records or systems: read as access to them" in notes_of(kb, question)
+    assert kb.ask(question).results[0].id in {"ey-r3", "ey-f6"}
+
+
+def test_a_pairing_word_last_in_the_question_is_read_once(kb: KnowledgeBase) -> None:
+    # A one-word pairing phrase last was matched as a two-word one past the end of the question (an IndexError).
+    assert kb.ask("family centre staff writing that up as the child's view").found
+
+
+@pytest.mark.parametrize(
+    "question",
     ["how many social workers came to the core group", "several agencies and the social worker were at the meeting"],
 )
 def test_a_count_that_asks_or_words_far_from_the_worker_are_no_changes_of_social_worker(

@@ -181,7 +181,8 @@ REQUEST_REACH = 8
 # to be on a plan", "hardly ever end up on the register"), is the audits' under-representation; not the frequency
 # words alone ("dad is hardly ever seen") nor after a plan ("plans less likely to be SMART"). How many workers a
 # child has had ("a string of different caseworkers", "so many social workers") is the changes of social worker;
-# not the workers alone, nor a count that asks ("how many social workers came").
+# not the workers alone, nor a count that asks ("how many social workers came"). Seeing or looking up records or a
+# system ("can children's centre staff see the council's records") is access to them.
 @dataclass(frozen=True)
 class Pairing:
     phrases: frozenset[tuple[str, ...]]
@@ -215,6 +216,13 @@ PAIRINGS = (
         3,
         "changes-of-social-worker",
         "how many workers: read as changes of social worker",
+    ),
+    Pairing(
+        frozenset({("see",), ("view",), ("look", "up"), ("look", "at"), ("look", "on"), ("get", "into"), ("check",)}),
+        frozenset({"thesaurus:records-systems", "thesaurus:recording", "theme:recording-systems", "glossary:protocol"}),
+        8,
+        "access-to-records",
+        "seeing records or systems: read as access to them",
     ),
 )
 PERSON_STEM = stem("he")
@@ -2715,7 +2723,11 @@ class Analyser:
             start = 0
             while start < len(fixed):
                 length = next(
-                    (size for size in range(longest, 0, -1) if tuple(fixed[start : start + size]) in pairing.phrases),
+                    (
+                        size
+                        for size in range(min(longest, len(fixed) - start), 0, -1)
+                        if tuple(fixed[start : start + size]) in pairing.phrases
+                    ),
                     0,
                 )
                 if not length:
