@@ -1907,8 +1907,12 @@ def test_a_student_of_a_profession_is_no_school_pupil(kb: KnowledgeBase) -> None
 
 
 def test_times_after_a_count_says_how_often_not_time_or_delay(kb: KnowledgeBase) -> None:
-    question = "I've invited the health visitor to the TAC three times and she never comes"
+    question = "I've invited the health visitor to the TAC ten times and she never comes"
     assert "how many times something happened: weighed as filler" in notes_of(kb, question)
+    # ... and the counts the thesaurus knows ("three times", "again and again") are doing it repeatedly.
+    units = kb.searcher.analyse("I've invited the health visitor to the TAC three times and she never comes").units
+    assert any(unit.concept and "thesaurus:repeatedly" in unit.concept.labels for unit in units)
+    assert not any(unit.concept and "thesaurus:delay" in unit.concept.labels for unit in units)
     assert "how many times something happened: weighed as filler" not in notes_of(kb, "delays and waiting times")
 
 
@@ -2781,6 +2785,24 @@ def test_seeing_records_or_a_system_is_access_to_them(kb: KnowledgeBase, questio
     # passage that only names Protocol.
     assert "seeing records or systems: read as access to them" in notes_of(kb, question)
     assert kb.ask(question).results[0].id in {"ey-r3", "ey-f6"}
+
+
+def test_doing_something_again_and_again_is_doing_it_repeatedly(kb: KnowledgeBase) -> None:
+    # "despite Children's Centre staff repeatedly inviting services to engage in the TAC process, they were not
+    # coming forward" (ey-f6), not the passage on who is invited (ey-f5).
+    question = (
+        "children's centre staff keep inviting other services to the meetings round the child but they never come"
+    )
+    assert "keeps doing it: read as repeatedly" in notes_of(kb, question)
+    assert kb.ask(question).results[0].id == "ey-f6"
+    assert kb.ask("services invited to TAC meetings again and again but not turning up").results[0].id == "ey-f6"
+    # ... weighed as the word it is: no topic of its own, so it neither blanks a case nor answers one out of scope.
+    assert kb.ask(
+        "HV. 2 year old twins, mum keeps telling me everything's fine, house is immaculate at planned visits but"
+        " nursery say the kids arrive hungry. What learning was there on this?"
+    ).found
+    assert not kb.ask("a teenager keeps running away overnight - what happens when they come back home").found
+    assert "keeps doing it: read as repeatedly" not in notes_of(kb, "how do we keep children safe at home")
 
 
 def test_a_pairing_word_last_in_the_question_is_read_once(kb: KnowledgeBase) -> None:

@@ -237,6 +237,10 @@ OTHER_PEOPLE = frozenset(
         " somebody another"
     ).split()
 )
+# "we keep inviting them", "mum kept cancelling": done again and again (see `Analyser.kept_doing`).
+KEEP_WORDS = frozenset({"keep", "keeps", "kept", "keeping"})
+MIN_ING_WORD = 5
+REPEATED_ENTRY = "repeatedly"
 ASKED_OF = AGENCY_PHRASES | {("expected", "to"), ("expect", "of"), ("expects", "of")}
 # A word this common in English is no place name ("local", "whole").
 AREA_NAME_ZIPF = 4.0
@@ -1225,6 +1229,7 @@ class Analyser:
                 unit.weight *= self.tuning.narrative_share
                 unit.notes.append("quoted: an example of what was said or written, not the need")
         self.weigh_repeats(query.units)
+        self.kept_doing(query.units, fixed)
         query.signposts_told = self.signposts_told(query.units, told, sentence_of, typed)
         if (
             query.intent is None
@@ -2740,6 +2745,22 @@ class Analyser:
                 start += length
             for span in spans:
                 self.read_paired(units, fixed, sentence_of, span, targets, pairing, concept)
+
+    def kept_doing(self, units: list[Unit], fixed: list[str]) -> None:
+        """"keep" before an "-ing" word ("we keep inviting them", "she kept cancelling") says it happened again and
+        again: the word "keep" is read as the thesaurus entry `REPEATED_ENTRY` ("repeatedly inviting services"),
+        weighing what it weighed as a word. Read once the question is weighed: it says how often, not what about, so
+        it neither names the topic nor excuses unknown words."""
+        for unit in units:
+            if unit.concept is not None or len(unit.positions) != 1 or unit.words[0] not in KEEP_WORDS:
+                continue
+            after = unit.positions[0] + 1
+            if after < len(fixed) and fixed[after].endswith("ing") and len(fixed[after]) >= MIN_ING_WORD:
+                concept = self.vocab.entry_concept(REPEATED_ENTRY)
+                if concept is None:
+                    return
+                unit.concept = concept
+                unit.notes.append("keeps doing it: read as repeatedly")
 
     def read_paired(
         self,
