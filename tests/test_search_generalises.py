@@ -868,6 +868,8 @@ def test_how_to_get_a_document_done_by_someone_else_is_not_a_procedure(kb: Knowl
     # ... and what should have been done, in the past, is what the audits found.
     assert kb.ask("in how many cases should the concerns have been referred to MASE sooner").found
     assert kb.ask("was the neglect tool used").found
+    # ... and whether consent was got is what the audits found on consent.
+    assert kb.ask("did workers get consent from parents before referring to the children's centre").found
     # A form a passage names, asked alone, is that passage's learning.
     assert kb.ask("Children's Centres referral form").found
 
@@ -2052,6 +2054,8 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         # ... a topic then "how to", and a deadline asked.
         ("chronology template how to", "procedures"),
         ("when should the core group minutes go out by", "procedures"),
+        # ... whether consent is needed, a rule of practice (what the audits found on consent is theirs to give).
+        ("do we need their consent before we share concerns with the school", "procedures"),
         # ... whether something must be passed on, asked in the passive.
         ("does mum's drinking need to be reported to children's social care", "procedures"),
         ("does dad's cannabis use have to be notified to the school", "procedures"),
