@@ -798,6 +798,15 @@ def test_a_topic_phrase_with_an_alternative_inside_it_gets_its_signpost(kb: Know
     assert kb.ask("neglect and domestic abuse").found
 
 
+def test_a_topic_phrase_said_with_a_relative_clause_gets_its_signpost(kb: KnowledgeBase) -> None:
+    # "parents with a learning disability", said as "parents who themselves have a learning disability".
+    question = "any learning on parents who themselves have a learning disability"
+    assert signposted(kb, question) == ["parents-with-learning-disabilities"]
+    assert "a relative clause 'who have': read as 'with'" in notes_of(kb, question)
+    # ... a learning topic said so is still the learning ("children with disabilities").
+    assert kb.ask("children who have a disability on cp plans").found
+
+
 def test_no_workplace_phrase_occurs_in_any_audit_passage(kb: KnowledgeBase) -> None:
     passages = passage_words(kb)
     for phrase in load_knowledge(bundled_data_dir()).offtopic:

@@ -226,6 +226,10 @@ PAIRINGS = (
     ),
 )
 PERSON_STEM = stem("he")
+# "parents who (themselves) have ...": the relative clause read as "with" (see `Analyser.relative_with`).
+WHO_STEM, WITH_STEM = stem("who"), stem("with")
+HAVE_STEMS = frozenset({stem("have"), stem("has"), stem("had")})
+RELATIVE_FILLERS = frozenset({stem(word) for word in ("themselves", "himself", "herself", "also", "both", "all")})
 # The words joining alternatives inside a topic's phrase ("making up or causing symptoms"), as stemmed.
 COORDINATORS = frozenset({"or", "and", "nor"})
 # Someone named between an actor and a deed did the deed instead ("the teacher saw dad grab him"), as stemmed.
@@ -1314,6 +1318,7 @@ class Analyser:
         spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=named_topic)
         spans += self.qualified_kinds(stems, taken, named_topic, notes)
         spans += self.coordinated_topics(stems, taken, named_topic, notes)
+        spans += self.relative_with(stems, taken, named_topic, notes)
         spans += self.named_people(stems, read, taken, named_topic, notes, capitalised or set())
         spans += self.told_acts(stems, taken, notes, sentence_of)
         # ... a topic's name (after the phrases: "Prevent referral" says it as well).
@@ -1382,6 +1387,45 @@ class Analyser:
                     notes[positions[0]] = f"a phrase with an alternative inside: read as '{' '.join(read)}'"
                 spans.append((positions, concept))
                 break
+        return spans
+
+    def relative_with(
+        self, stems: list[str], taken: list[bool], find: Find, notes: dict[int, str] | None
+    ) -> list[Span]:
+        """A topic's phrase "X with Y" said as "X who (themselves) have Y" ("parents who themselves have a learning
+        disability" is "parents with a learning disability"): read with "with" for the relative clause's words."""
+        spans: list[Span] = []
+        for who, word in enumerate(stems):
+            if word != WHO_STEM or not who or taken[who]:
+                continue
+            after = who + 1
+            while after < len(stems) and stems[after] in RELATIVE_FILLERS:
+                after += 1
+            if after >= len(stems) or stems[after] not in HAVE_STEMS:
+                continue
+            rest = after + 1
+            longest = self.vocab.max_signpost
+            for size in range(longest, 2, -1):
+                found = None
+                for before in range(size - 2, 0, -1):
+                    length = size - 1 - before
+                    if who - before < 0 or rest + length > len(stems) or length < 1:
+                        continue
+                    positions = [*range(who - before, rest + length)]
+                    if any(taken[index] for index in positions):
+                        continue
+                    concept = find((*stems[who - before : who], WITH_STEM, *stems[rest : rest + length]))
+                    if concept is not None:
+                        found = positions, concept
+                        break
+                if found is not None:
+                    positions, concept = found
+                    for index in positions:
+                        taken[index] = True
+                    if notes is not None:
+                        notes[positions[0]] = "a relative clause 'who have': read as 'with'"
+                    spans.append(found)
+                    break
         return spans
 
     def across(
@@ -2747,7 +2791,7 @@ class Analyser:
                 self.read_paired(units, fixed, sentence_of, span, targets, pairing, concept)
 
     def kept_doing(self, units: list[Unit], fixed: list[str]) -> None:
-        """"keep" before an "-ing" word ("we keep inviting them", "she kept cancelling") says it happened again and
+        """ "keep" before an "-ing" word ("we keep inviting them", "she kept cancelling") says it happened again and
         again: the word "keep" is read as the thesaurus entry `REPEATED_ENTRY` ("repeatedly inviting services"),
         weighing what it weighed as a word. Read once the question is weighed: it says how often, not what about, so
         it neither names the topic nor excuses unknown words."""
