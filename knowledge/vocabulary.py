@@ -192,9 +192,8 @@ class Vocabulary:
                 acts=tuple(Act(**act) for act in json.loads(acts)),
             )
             self.signposts[signpost_id] = signpost
-            for phrase in signpost.phrases:
-                if words(phrase):
-                    self.signpost_keys.setdefault(tuple(stem(word) for word in words(phrase)), signpost_id)
+            for key in stemmed_keys(signpost.phrases):
+                self.signpost_keys.setdefault(key, signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
         # The word that opens several of one topic signpost's phrases ("prevent" of "prevent referral", "prevent
         # duty", "prevent lead") -> the first of them: the topic, read as that phrase when the word names it.

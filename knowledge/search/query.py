@@ -253,6 +253,13 @@ AREA_WORDS = frozenset(
 )
 
 
+def asks_task(typed: list[str], index: int) -> bool:
+    """Whether the word at `index` is asked how to do ("how do I ...", "where can we ...", "how to ...")."""
+    before = typed[max(0, index - 3) : index]
+    how_do_i = len(before) == 3 and tuple(before[:2]) in TASK_ASKS and before[2] in TASK_PEOPLE
+    return how_do_i or before[-2:] == ["how", "to"]
+
+
 def read_as(
     positions: list[int],
     reading: tuple[str, ...],
@@ -1401,47 +1408,34 @@ class Analyser:
             after = who + 1
             while after < len(stems) and stems[after] in RELATIVE_FILLERS:
                 after += 1
-            if after >= len(stems) or stems[after] not in HAVE_STEMS:
+            if after >= len(stems) or stems[after] not in HAVE_STEMS or any(taken[who : after + 1]):
                 continue
-            rest = after + 1
-            longest = self.vocab.max_signpost
-            for size in range(longest, 2, -1):
-                found = None
-                for before in range(size - 2, 0, -1):
-                    length = size - 1 - before
-                    if who - before < 0 or rest + length > len(stems) or length < 1:
-                        continue
-                    positions = [*range(who - before, rest + length)]
-                    if any(taken[index] for index in positions):
-                        continue
-                    concept = find((*stems[who - before : who], WITH_STEM, *stems[rest : rest + length]))
-                    if concept is not None:
-                        found = positions, concept
-                        break
-                if found is not None:
-                    positions, concept = found
-                    for index in positions:
-                        taken[index] = True
-                    if notes is not None:
-                        notes[positions[0]] = "a relative clause 'who have': read as 'with'"
-                    spans.append(found)
-                    break
+            found = self.across(stems, taken, who, after + 1, find, joined=(WITH_STEM,))
+            if found is None:
+                continue
+            (before, length), concept = found
+            positions = list(range(who - before, after + 1 + length))
+            for index in positions:
+                taken[index] = True
+            if notes is not None:
+                notes[positions[0]] = "a relative clause 'who have': read as 'with'"
+            spans.append((positions, concept))
         return spans
 
     def across(
-        self, stems: list[str], taken: list[bool], joint: int, after: int, find: Find
+        self, stems: list[str], taken: list[bool], joint: int, after: int, find: Find, *, joined: tuple[str, ...] = ()
     ) -> tuple[tuple[int, int], Concept] | None:
-        """The longest phrase `find` knows made of words just before `joint` and words from `after` on (how many of
-        each), none of them taken."""
+        """The longest phrase `find` knows made of words just before `joint`, then `joined`, then words from `after`
+        on (how many before and after), none of them taken."""
         longest = self.vocab.max_signpost
-        for size in range(longest, 1, -1):
-            for before in range(size - 1, 0, -1):
-                length = size - before
+        for size in range(longest, len(joined) + 1, -1):
+            for before in range(size - len(joined) - 1, 0, -1):
+                length = size - len(joined) - before
                 if joint - before < 0 or after + length > len(stems):
                     continue
                 if any(taken[joint - before : joint]) or any(taken[after : after + length]):
                     continue
-                concept = find(tuple(stems[joint - before : joint] + stems[after : after + length]))
+                concept = find((*stems[joint - before : joint], *joined, *stems[after : after + length]))
                 if concept is not None:
                     return (before, length), concept
         return None
@@ -1703,6 +1697,7 @@ class Analyser:
         "template for"), unless a passage names it ("the Children's Centres referral form")."""
         read = read or typed  # the words as their typos are read
         looked_up = 0  # passages searched for an artefact's name: a few at most, however many a question repeats
+        content = sum(word not in STOPWORDS for word in typed)
         for index, word in enumerate(read):
             if word not in ARTEFACT_WORDS or taken[index]:
                 continue
@@ -1720,8 +1715,7 @@ class Analyser:
             named_for = named_for or has_phrase(typed[index + 1 : index + 1 + REQUEST_REACH], WHERE_IS_IT)
             # ... or a form named alone, last ("neglect referral form", "MARAC form"), unless a passage names it. (A
             # template or flowchart on a topic, "SMART plans template", asks for the topic's learning too.)
-            content = [other for other in typed if other not in STOPWORDS]
-            alone = word in FORM_WORDS and index == len(typed) - 1 and len(content) <= ARTEFACT_ALONE
+            alone = word in FORM_WORDS and index == len(typed) - 1 and content <= ARTEFACT_ALONE
             if not (followed or named_for) and alone:
                 if looked_up >= MAX_ARTEFACT_LOOKUPS:
                     break
@@ -1771,7 +1765,9 @@ class Analyser:
         if end > 0 and typed[end:] == ["how", "to"] and not any(taken[end:]):
             return read_as([end, end + 1], TASK_READING, "ends asking how to", find, taken, notes)
         for index, word in enumerate(typed):
-            if word == "get" and not taken[index]:
+            if taken[index] or not asks_task(typed, index):
+                continue
+            if word == "get":
                 done = next(
                     (
                         after
@@ -1780,23 +1776,12 @@ class Analyser:
                     ),
                     None,
                 )
-                before = typed[max(0, index - 3) : index]
-                asked = (len(before) == 3 and tuple(before[:2]) in TASK_ASKS and before[2] in TASK_PEOPLE) or before[
-                    -2:
-                ] == ["how", "to"]
                 # ... not who did it ("how do we get dads involved in assessments completed by health").
-                by = done is not None and typed[done + 1 : done + 2] == ["by"]
-                if done is not None and asked and not taken[done] and not by:
+                if done is not None and not taken[done] and typed[done + 1 : done + 2] != ["by"]:
                     what = f"asks how to get a document done (get ... {typed[done]})"
                     return read_as([index, done], TASK_READING, what, find, taken, notes)
-            if word not in ADMIN_VERBS or taken[index]:
-                continue
-            before = typed[max(0, index - 3) : index]
-            asked = (len(before) == 3 and tuple(before[:2]) in TASK_ASKS and before[2] in TASK_PEOPLE) or before[
-                -2:
-            ] == ["how", "to"]
             # ... a workplace matter of the asker's own ("how do I book annual leave") is no procedure of practice.
-            if not asked or self.offtopic_spans(typed[index + 1 :], [False] * (len(typed) - index - 1)):
+            if word not in ADMIN_VERBS or self.offtopic_spans(typed[index + 1 :], [False] * (len(typed) - index - 1)):
                 continue
             return read_as([index], TASK_READING, f"asks how to do an office task ({word})", find, taken, notes)
         return []
