@@ -2869,3 +2869,91 @@ def test_pulling_together_is_working_together(kb: KnowledgeBase) -> None:
     # "Agencies seemed to work in a more co-ordinated way whilst a child was on a CP rather than on a CiN ... Plan."
     question = "do services pull together more on a formal protection plan than on a child in need plan"
     assert kb.ask(question).results[0].id == "cse-f5"
+
+
+def test_a_determiner_after_and_starts_a_noun_phrase_of_its_own(kb: KnowledgeBase) -> None:
+    # "a learning disability and his parents": his parents are joined to the disability, not disabled parents.
+    question = (
+        "Amir, 8, has autism and a learning disability and his parents find it hard to get him to school. The"
+        " family support worker helped them a lot. Did the disability audit see good work like this?"
+    )
+    assert "parents-with-learning-disabilities" not in [signpost.id for signpost in kb.ask(question).signposts]
+    assert kb.ask(question).found
+    # ... while an alternative inside a phrase is still read across it.
+    assert signposted(kb, "a dad making up or causing symptoms in his son") == ["fabricated-illness"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "no matter how many times we invite them, other agencies don't come to the TAC meetings",
+        "health never send anyone to the core group regardless of how often they're invited",
+    ],
+)
+def test_a_concessive_how_many_asks_no_count(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert answer.found, question
+    assert "statistics" not in [signpost.id for signpost in answer.signposts]
+
+
+def test_a_count_asked_is_still_a_count(kb: KnowledgeBase) -> None:
+    assert signposted(kb, "how many times were children seen by a social worker last year") == ["statistics"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "MARAC",
+        "who goes to MARAC from health",
+        "DV case - marac referal, wot do I need",
+        "multi-agency risk assessment conference",
+    ],
+)
+def test_marac_is_a_process_the_audits_do_not_look_at(kb: KnowledgeBase, question: str) -> None:
+    assert "marac" in signposted(kb, question)
+
+
+def test_domestic_abuse_without_marac_is_still_learning(kb: KnowledgeBase) -> None:
+    assert kb.ask("what did the audits find about domestic abuse and the children's voice").found
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is there a CSE risk tool I can use", "is there a tool we could use for CSE", "any CSE screening toolkit to use"],
+)
+def test_a_tool_asked_for_on_a_topic_no_passage_names_a_tool_for_is_a_request(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["forms-and-contacts"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["is there a neglect tool I can use", "is there a checklist or tool to use when I'm worried about neglect"],
+)
+def test_a_tool_asked_for_on_a_topic_a_passage_names_a_tool_for_is_learning(kb: KnowledgeBase, question: str) -> None:
+    assert "ey-r" not in "".join(result.id for result in kb.ask(question).results[:1])
+    assert any("Neglect Toolkit" in result.text for result in kb.ask(question).results[:3]), question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "a youth worker at the club has been accused of hitting a 12 year old",
+        "staff who abuse the children in their care",
+        "one of the professionals at the centre was alleged to have slapped a toddler",
+    ],
+)
+def test_allegations_told_with_words_between_the_worker_and_the_deed_are_signposted(
+    kb: KnowledgeBase, question: str
+) -> None:
+    assert signposted(kb, question) == ["allegations-against-staff"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nursery staff told us that dad hit the baby, what did the early years audit find",
+        "school staff noticed the harm to the child was getting worse at home, any learning",
+    ],
+)
+def test_staff_telling_what_others_did_is_no_allegation(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found

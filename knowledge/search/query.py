@@ -120,6 +120,14 @@ WHERE_IS_IT = frozenset(
         ("wheres", "it"),
     }
 )
+# "a CSE risk tool I can use": a tool asked for to use, unless a passage names a tool on the question's topic ("is
+# there a neglect tool I can use": the Neglect Toolkit).
+TOOL_WORDS = frozenset({"tool", "tools", "toolkit", "toolkits"})
+USE_CUES = frozenset(
+    (*people, *modal, "use") for people in (("i",), ("we",)) for modal in (("can",), ("could",), ("should",), ("must",))
+) | {("to", "use"), ("do", "i", "use"), ("do", "we", "use")}
+USE_REACH = 4
+TOOL_MODIFIERS = 3
 # A question of at most this many content words naming a topic and a form last asks for the form.
 ARTEFACT_ALONE = 3
 FORM_WORDS = frozenset({"form", "forms"})
@@ -232,6 +240,12 @@ HAVE_STEMS = frozenset({stem("have"), stem("has"), stem("had")})
 RELATIVE_FILLERS = frozenset({stem(word) for word in ("themselves", "himself", "herself", "also", "both", "all")})
 # The words joining alternatives inside a topic's phrase ("making up or causing symptoms"), as stemmed.
 COORDINATORS = frozenset({"or", "and", "nor"})
+# ... but a determiner after them starts a noun phrase of its own: "a learning disability and his parents" joins
+# "his parents" to the disability, it does not make them disabled parents.
+DETERMINERS = frozenset(
+    stem(word) for word in "a an the his her their its my our your this that these those some any no each every".split()
+)
+STOPWORD_STEMS = frozenset(stem(word) for word in STOPWORDS)
 # Someone named between an actor and a deed did the deed instead ("the teacher saw dad grab him"), as stemmed.
 OTHER_PEOPLE = frozenset(
     stem(word)
@@ -892,6 +906,20 @@ def by_sentence(typed: list[str], sentence_of: list[int] | None) -> list[list[st
     return list(sentences_.values())
 
 
+# "no matter how many times they're asked": how many is said, not asked.
+CONCESSIVE = frozenset({("no", "matter", "how"), ("regardless", "of", "how"), ("whatever", "how")})
+
+
+def asked(typed: list[str]) -> list[str]:
+    """The words with each concessive "how" ("no matter how many times") blanked: it asks nothing."""
+    return [
+        ""
+        if word == "how" and any(tuple(typed[max(0, index - 2) : index + 1][-len(c) :]) == c for c in CONCESSIVE)
+        else word
+        for index, word in enumerate(typed)
+    ]
+
+
 def intent_of(typed: list[str], text: str, *, names_audit: bool, sentence_of: list[int] | None = None) -> str | None:
     """The question's intent from its cue words: "fact", "purpose" or None (agency intent needs the units).
     `sentence_of` (each word's sentence) keeps a cue about an aim to the sentence naming the audit."""
@@ -1104,7 +1132,7 @@ class Analyser:
         query.titled_audits = set(titles.values())
         # ... not of the audited cases ("how many of the families", "in how many cases", "the CSE audit").
         query.counts = (
-            has_phrase(typed, COUNT_PHRASES)
+            has_phrase(asked(typed), COUNT_PHRASES)
             and not has_phrase(typed, SHARE_PHRASES)
             and not query.names_audit
             and not present & CASES
@@ -1117,7 +1145,7 @@ class Analyser:
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
         query.wants_kind = wanted_kind(typed, openers)
         taken = [False] * len(typed)
-        query.intent = intent_of(typed, text, names_audit=query.names_audit, sentence_of=sentence_of)
+        query.intent = intent_of(asked(typed), text, names_audit=query.names_audit, sentence_of=sentence_of)
         zipf = self.english(present - STOPWORDS)
         spelt: dict[str, str | None] = {}  # each typed word's vocabulary typo correction, worked out once
         own_period: set[int] = set()  # where the question names the audits' own year
@@ -1382,6 +1410,8 @@ class Analyser:
                 after = joint + 1 + inside
                 if after >= len(stems) or any(taken[joint : after + 1]):
                     continue
+                if not DETERMINERS.isdisjoint(stems[joint + 1 : after]):
+                    break
                 found = self.across(stems, taken, joint, after, find)
                 if found is None:
                     continue
@@ -1517,7 +1547,13 @@ class Analyser:
     ) -> tuple[int, int] | None:
         """The first untaken phrase of `keys` starting at or after `start` (within `reach` words of it): its start
         and length, the longest there."""
-        end = len(stems) if reach is None else min(len(stems), start + reach + 1)
+        end = len(stems)
+        if reach is not None:
+            # Within `reach` words that are not stopwords ("a teacher at my school has been accused of").
+            content, end = 0, start
+            while end < len(stems) and content <= reach:
+                content += stems[end] not in STOPWORD_STEMS
+                end += 1
         longest = max((len(key) for key in keys), default=0)
         for position in range(start, end):
             for length in range(min(longest, len(stems) - position), 0, -1):
@@ -1721,6 +1757,12 @@ class Analyser:
                     break
                 looked_up += 1
                 named_for = not self.names_artefact(read, index)
+            to_use = word in TOOL_WORDS and has_phrase(typed[index + 1 : index + 1 + USE_REACH], USE_CUES)
+            if not (followed or named_for) and to_use:
+                if looked_up >= MAX_ARTEFACT_LOOKUPS:
+                    break
+                looked_up += 1
+                named_for = not self.names_tool(read, index)
             if not (followed or named_for) and REQUEST_WORDS.isdisjoint(typed[max(0, index - REQUEST_REACH) : index]):
                 continue
             return read_as([index], ARTEFACT_READING, f"asks where to find a {word}", find, taken, notes)
@@ -1830,6 +1872,25 @@ class Analyser:
             for at in (index, index - 1)
             if at >= 1 and (at == index or read[at] in ARTEFACT_WORDS)
         )
+
+    def names_tool(self, read: list[str], index: int) -> bool:
+        """Whether a passage names a tool on the topic of the one at `index`: with every word naming that tool
+        ("CSE risk assessment tool": "CSE", "risk" and "assessment"), or, for a tool named by no such word ("a
+        checklist or tool to use when kids are neglected"), with any word of the question the knowledge base
+        knows."""
+        modifiers: list[str] = []
+        for word in reversed(read[max(0, index - TOOL_MODIFIERS) : index]):
+            if not word.isalnum() or word in STOPWORDS or not self.vocab.is_word(word):
+                break
+            modifiers.append(stem(word))
+        if modifiers:
+            return self.passage_matches(" AND ".join(["stems : tool*", *(f'stems : "{w}"' for w in modifiers)]))
+        others = [
+            f'"{stem(word)}"'
+            for word in read
+            if word.isalnum() and word not in STOPWORDS | TOOL_WORDS | {"use", "using"} and self.vocab.is_word(word)
+        ]
+        return bool(others) and self.passage_matches(f"stems : tool* AND stems : ({' OR '.join(others)})")
 
     def mentions(self, typed: list[str], *, beside: list[str]) -> bool:
         """Whether a passage holds these words in this order ("referral form") and one of the words `beside` that
