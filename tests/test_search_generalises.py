@@ -2957,3 +2957,27 @@ def test_allegations_told_with_words_between_the_worker_and_the_deed_are_signpos
 )
 def test_staff_telling_what_others_did_is_no_allegation(kb: KnowledgeBase, question: str) -> None:
     assert kb.ask(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "signpost"),
+    [
+        ("my patient's mum reports symptoms that no consultant can find a cause for", "fabricated-illness"),
+        ("dad keeps describing seizures and symptoms nobody else sees", "fabricated-illness"),
+        ("a 15 year old says she is to be married abroad in August", "forced-marriage"),
+        ("her uncle is planning for her to marry next summer", "forced-marriage"),
+    ],
+)
+def test_a_topic_told_by_what_happens_finds_its_signpost(kb: KnowledgeBase, question: str, signpost: str) -> None:
+    assert signposted(kb, question) == [signpost]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "mum recently married her new partner; what did the audits find about new partners in the home",
+        "mum's depression symptoms got worse and nobody could explain why the plan stayed the same",
+    ],
+)
+def test_a_marriage_or_symptoms_in_a_case_are_no_signpost_on_their_own(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found
