@@ -1323,6 +1323,9 @@ def test_deadlines_escalation_and_notification_schemes_get_a_signpost(kb: Knowle
         ("what does SMART actually stand for", "SMART"),
         ("what's CIN short for", "CIN"),
         ("what does disguised compliance mean", "Disguised compliance"),
+        # The words after "stand for" say where the term is used; the term is what stands for something.
+        ("what does TAC stand for in early help", "TAC"),
+        ("what's CIN short for on a plan", "CIN"),
     ],
 )
 def test_asking_what_a_term_stands_for_gets_its_glossary_entry(kb: KnowledgeBase, question: str, term: str) -> None:

@@ -340,7 +340,12 @@ def defined_term(typed: list[str]) -> str | None:
     if not asks and not (typed[:2] == ["what", "does"] and typed[-1:] in (["mean"], ["means"])):
         return None
     cues = {word for phrase in DEFINITION_PHRASES for word in phrase} | DEFINITION_WORDS | DEFINITION_FILLER
-    term = [word for word in typed if word not in STOPWORDS and word not in cues]
+    # "what does SMART stand for in CP plans": the term is what stands for something; the words after say where.
+    stands = next(
+        (index for index in range(len(typed) - 1) if tuple(typed[index : index + 2]) in DEFINITION_PHRASES), None
+    )
+    before = [word for word in typed[:stands] if word not in STOPWORDS and word not in cues] if stands else []
+    term = before or [word for word in typed if word not in STOPWORDS and word not in cues]
     return " ".join(term) if 0 < len(term) <= MAX_DEFINED_WORDS else None
 
 
