@@ -2984,3 +2984,20 @@ def test_a_topic_told_by_what_happens_finds_its_signpost(kb: KnowledgeBase, ques
 )
 def test_a_marriage_or_symptoms_in_a_case_are_no_signpost_on_their_own(kb: KnowledgeBase, question: str) -> None:
     assert kb.ask(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "signpost"),
+    [
+        ("what's the guidance on core group attendance", "procedures"),
+        ("is there any guidance for health visitors on neglect", "procedures"),
+        ("where do I find the neglect guidance", "forms-and-contacts"),
+    ],
+)
+def test_asking_for_guidance_gets_where_guidance_is(kb: KnowledgeBase, question: str, signpost: str) -> None:
+    # No passage holds guidance: the audits hold what was learned, and say where procedures are.
+    assert signposted(kb, question) == [signpost]
+
+
+def test_what_the_audits_advise_is_still_learning(kb: KnowledgeBase) -> None:
+    assert kb.ask("what did the early years audit advise children's centres to do").found

@@ -99,7 +99,8 @@ AUDITING_ENTRY = "thesaurus:audit"
 CONTACT_WORDS = frozenset({"email", "link", "url", "website", "extension"})
 ARTEFACT_WORDS = CONTACT_WORDS | {
     *("form", "forms", "template", "templates", "leaflet", "leaflets", "login", "logins", "password", "portal"),
-    *("policy", "policies", "toolkit", "toolkits", "flowchart", "flowcharts", "tool", "tools"),
+    *("policy", "policies", "toolkit", "toolkits", "flowchart", "flowcharts", "tool", "tools", "guidance"),
+    "guidelines",
 }
 REQUEST_WORDS = frozenset({"where", "wheres", "link", "download", "copy", "send", "url", "website", "get"})
 # ... and the artefacts asked for by what they are for ("the email for the conference admin", "a template for core
