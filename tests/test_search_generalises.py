@@ -3001,3 +3001,16 @@ def test_asking_for_guidance_gets_where_guidance_is(kb: KnowledgeBase, question:
 
 def test_what_the_audits_advise_is_still_learning(kb: KnowledgeBase) -> None:
     assert kb.ask("what did the early years audit advise children's centres to do").found
+
+
+def test_a_signposted_topic_before_but_beside_a_specific_learning_topic_is_background(kb: KnowledgeBase) -> None:
+    # Before the 'but': the child's views (a learning topic) and short breaks (signposted); after it, an assessment.
+    question = (
+        "Autistic 9 year old. Her views are recorded by the short breaks team but the assessment by social care"
+        " leaves them out. Any learning?"
+    )
+    answer = kb.ask(question)
+    assert answer.found
+    assert "disability-services" in [signpost.id for signpost in answer.signposts]
+    # ... not when nothing before the 'but' is learning: the topic is then what is asked about.
+    assert signposted(kb, "we asked for short breaks for him but social care said no") == ["disability-services"]

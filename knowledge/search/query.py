@@ -2738,6 +2738,15 @@ class Analyser:
             unit.positions and min(unit.positions) > cut and unit.specific and unit.concept and not unit.signpost
             for unit in units
         )
+        # ... or a learning concept follows, and the words before it name a specific one beside the signposted topic
+        # ("his wishes are written up by the short breaks team, but the assessment doesn't mention them").
+        pointed = pointed or (
+            any(unit.positions and min(unit.positions) > cut and unit.concept and not unit.signpost for unit in units)
+            and any(
+                unit.positions and max(unit.positions) < cut and unit.specific and unit.concept and not unit.signpost
+                for unit in units
+            )
+        )
         for unit in units:
             if unit.positions and max(unit.positions) < cut:
                 unit.weight *= CONTRAST_SHARE
