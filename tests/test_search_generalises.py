@@ -3014,3 +3014,18 @@ def test_a_signposted_topic_before_but_beside_a_specific_learning_topic_is_backg
     assert "disability-services" in [signpost.id for signpost in answer.signposts]
     # ... not when nothing before the 'but' is learning: the topic is then what is asked about.
     assert signposted(kb, "we asked for short breaks for him but social care said no") == ["disability-services"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["did the audit pick up problems with hospital records", "did the audits ever spot dads being left out"],
+)
+def test_the_audits_noticing_something_asks_what_they_found(kb: KnowledgeBase, question: str) -> None:
+    assert "what the audits noticed: asks what they found: weighed as filler" in notes_of(kb, question)
+    assert kb.ask(question).found
+
+
+def test_noticing_done_by_practitioners_is_still_identification(kb: KnowledgeBase) -> None:
+    assert "what the audits noticed: asks what they found: weighed as filler" not in notes_of(
+        kb, "did health visitors pick up early help needs"
+    )

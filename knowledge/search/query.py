@@ -727,6 +727,25 @@ def trainee_of(units: list[Unit], unit: Unit) -> bool:
     )
 
 
+# "did the audit pick up problems with ...", "did the audits spot this": the audits as the subject of a verb of
+# noticing ask what they found, not about noticing (identification) as a topic.
+NOTICING = frozenset(
+    {("pick", "up"), ("picked", "up"), ("pick",), ("spot",), ("spotted",), ("notice",), ("noticed",), ("flag",)}
+    | {("flagged",), ("identify",), ("identified",), ("highlight",), ("highlighted",), ("see",), ("saw",)}
+)
+AUDIT_SUBJECT_FILLERS = frozenset({"ever", "also", "actually", "really", "at", "all", "itself", "themselves"})
+
+
+def audits_noticing(typed: list[str], unit: Unit) -> bool:
+    """Whether a unit is a verb of noticing whose subject is the audits ("did the audit pick up ...")."""
+    if not unit.positions or tuple(unit.typed) not in NOTICING:
+        return False
+    before = typed[: unit.positions[0]]
+    while before and before[-1] in AUDIT_SUBJECT_FILLERS:
+        before = before[:-1]
+    return bool(before) and before[-1] in AUDIT_WORDS
+
+
 def counted_times(typed: list[str], unit: Unit) -> bool:
     """Whether a unit is "times" said after a number or a count ("three times", "several times", "10 times")."""
     if len(unit.typed) != 1 or unit.typed[0] not in TIMES_WORDS or not unit.positions:
@@ -1236,6 +1255,8 @@ class Analyser:
             elif unit.positions and aim.issuperset(unit.positions):
                 # "what was the audit trying to achieve": what it set out to do is asked, not achievement.
                 self.as_filler(unit, "what the audit set out to do")
+            elif audits_noticing(typed, unit):
+                self.as_filler(unit, "what the audits noticed: asks what they found")
             elif asks_how_good(unit, typed):
                 # "how good were the assessments", "were the plans any good": asks about quality, which every
                 # finding answers; the word "good" in a passage is no better answer.
