@@ -3029,3 +3029,17 @@ def test_noticing_done_by_practitioners_is_still_identification(kb: KnowledgeBas
     assert "what the audits noticed: asks what they found: weighed as filler" not in notes_of(
         kb, "did health visitors pick up early help needs"
     )
+
+
+def test_the_family_named_in_a_cases_scene_is_its_cast_not_its_point(kb: KnowledgeBase) -> None:
+    # The scene names dad; the point is a parent agreeing to everything with nothing changing (disguised compliance),
+    # not the significant males in the family.
+    question = (
+        "Dad has schizophrenia and mum drinks, the twins are 3. Mum says yes to every action at the core group and"
+        " nothing ever changes at home. Anything in the audits?"
+    )
+    assert kb.ask(question).results[0].id == "fmn-f5"
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    weights = {unit["unit"]: unit["weight"] for unit in analysis["units"]}
+    assert weights["dad"] < weights["schizophrenia"]

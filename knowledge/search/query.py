@@ -573,6 +573,7 @@ NEGATIONS = frozenset(
 YET_REACH = 3
 CONTRAST_SHARE = 0.7
 SCENE_SHARE = 0.75
+CAST_SHARE = 0.5
 BACKGROUND_NOTE = "background: before the question's 'but'"
 SCENE_SIGNPOST_NOTE = "background: the scene of a case whose point is a learning topic"
 BACKGROUNDS = frozenset({BACKGROUND_NOTE, SCENE_SIGNPOST_NOTE})
@@ -2730,7 +2731,8 @@ class Analyser:
         )
         for unit in units:
             if unit.positions and all(sentence_of[position] in scene for position in unit.positions):
-                unit.weight *= SCENE_SHARE
+                # The family named in the scene ("mum", "dad") is its cast, not its point.
+                unit.weight *= SCENE_SHARE * (CAST_SHARE if FAMILY_WORDS.issuperset(unit.typed) else 1.0)
                 unit.notes.append("scene: told before the point of the case")
                 if unit.signpost and practice:
                     unit.notes.append(SCENE_SIGNPOST_NOTE)
