@@ -3043,3 +3043,18 @@ def test_the_family_named_in_a_cases_scene_is_its_cast_not_its_point(kb: Knowled
     assert analysis is not None
     weights = {unit["unit"]: unit["weight"] for unit in analysis["units"]}
     assert weights["dad"] < weights["schizophrenia"]
+
+
+@pytest.mark.parametrize(
+    "question", ["which agencies were missing from the TAC meetings", "was the father's view missing from the plan"]
+)
+def test_missing_said_of_something_absent_is_no_child_going_missing(kb: KnowledgeBase, question: str) -> None:
+    assert "missing: said of something absent, not of a child going missing: weighed as filler" in notes_of(
+        kb, question
+    )
+    assert not kb.ask(question).results[0].id.startswith("cse-")
+
+
+@pytest.mark.parametrize("question", ["girls who keep going missing", "missing episodes and CSE risk"])
+def test_a_child_going_missing_is_still_read_as_such(kb: KnowledgeBase, question: str) -> None:
+    assert not any("said of something absent" in note for note in notes_of(kb, question))

@@ -747,6 +747,27 @@ def audits_noticing(typed: list[str], unit: Unit) -> bool:
     return bool(before) and before[-1] in AUDIT_WORDS
 
 
+# "missing" is a child going missing ("started going missing", "missing episodes") only beside these words;
+# otherwise it says something is absent ("the child's voice was missing", "which agencies were missing").
+MISSING_WORD = "missing"
+GOING_MISSING_BEFORE = frozenset(
+    {"go", "goes", "going", "gone", "went", "reported", "report", "run", "runs", "ran", "running", "been", "keeps"}
+)
+GOING_MISSING_AFTER = frozenset(
+    {"episode", "episodes", "person", "persons", "children", "child", "kids", "young", "girls", "boys", "teenagers"}
+)
+
+
+def absent_not_missing(typed: list[str], unit: Unit) -> bool:
+    """Whether a unit is "missing" said of something absent, not of a child going missing."""
+    if tuple(unit.typed) != (MISSING_WORD,) or not unit.positions:
+        return False
+    position = unit.positions[0]
+    before = typed[position - 1] if position else ""
+    after = typed[position + 1] if position + 1 < len(typed) else ""
+    return before not in GOING_MISSING_BEFORE and after not in GOING_MISSING_AFTER
+
+
 def counted_times(typed: list[str], unit: Unit) -> bool:
     """Whether a unit is "times" said after a number or a count ("three times", "several times", "10 times")."""
     if len(unit.typed) != 1 or unit.typed[0] not in TIMES_WORDS or not unit.positions:
@@ -1256,6 +1277,8 @@ class Analyser:
             elif unit.positions and aim.issuperset(unit.positions):
                 # "what was the audit trying to achieve": what it set out to do is asked, not achievement.
                 self.as_filler(unit, "what the audit set out to do")
+            elif absent_not_missing(typed, unit):
+                self.as_filler(unit, "missing: said of something absent, not of a child going missing")
             elif audits_noticing(typed, unit):
                 self.as_filler(unit, "what the audits noticed: asks what they found")
             elif asks_how_good(unit, typed):
