@@ -3058,3 +3058,8 @@ def test_missing_said_of_something_absent_is_no_child_going_missing(kb: Knowledg
 @pytest.mark.parametrize("question", ["girls who keep going missing", "missing episodes and CSE risk"])
 def test_a_child_going_missing_is_still_read_as_such(kb: KnowledgeBase, question: str) -> None:
     assert not any("said of something absent" in note for note in notes_of(kb, question))
+
+
+def test_on_time_is_to_agreed_timescales(kb: KnowledgeBase) -> None:
+    # "this Plan was not reviewed to agreed timescales" (cwd-f5) answers plans not reviewed on time.
+    assert kb.ask("are plans for children with disabilities reviewed on time").results[0].id == "cwd-f5"
