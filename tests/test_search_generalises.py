@@ -3063,3 +3063,14 @@ def test_a_child_going_missing_is_still_read_as_such(kb: KnowledgeBase, question
 def test_on_time_is_to_agreed_timescales(kb: KnowledgeBase) -> None:
     # "this Plan was not reviewed to agreed timescales" (cwd-f5) answers plans not reviewed on time.
     assert kb.ask("are plans for children with disabilities reviewed on time").results[0].id == "cwd-f5"
+
+
+def test_a_phrase_is_read_across_a_negated_auxiliary(kb: KnowledgeBase) -> None:
+    # "concerns get passed on" is information sharing, said with "didn't" between subject and verb.
+    question = "the GP's concerns didn't get passed on to the school nurse"
+    assert any(
+        "information-sharing" in " ".join(unit["concepts"]) for unit in kb.ask(question, explain=True).analysis["units"]
+    )
+    # ... while an auxiliary that asks still breaks a run: "in how many cases did workers ..." holds no "case workers".
+    units = [unit["unit"] for unit in kb.ask("in how many cases did workers visit", explain=True).analysis["units"]]
+    assert "cases" in units and "workers" in units

@@ -1108,9 +1108,10 @@ def signposted(concept: Concept | None) -> bool:
 # Stopwords a phrase is never read across: an auxiliary or modal verb starting a question's clause ("in how many
 # cases did workers ...", "which cases should workers ...") ends the words before it. ("how good were the
 # assessments" is still "good assessments": a form of "be" links the two.)
+# (Not their negations: "worries don't get passed on" stands between a subject and its verb, as a phrase says
+# them: "worries get passed on".)
 RUN_BREAKS = frozenset(
-    {"did", "do", "does", "didnt", "dont", "doesnt", "will", "would", "should", "could", "can", "may", "might"}
-    | {"must", "shall", "cant", "wont", "shouldnt", "couldnt", "wouldnt"}
+    {"did", "do", "does", "will", "would", "should", "could", "can", "may", "might", "must", "shall"}
 )
 
 
