@@ -3074,3 +3074,24 @@ def test_a_phrase_is_read_across_a_negated_auxiliary(kb: KnowledgeBase) -> None:
     # ... while an auxiliary that asks still breaks a run: "in how many cases did workers ..." holds no "case workers".
     units = [unit["unit"] for unit in kb.ask("in how many cases did workers visit", explain=True).analysis["units"]]
     assert "cases" in units and "workers" in units
+
+
+def test_a_title_word_in_another_sentence_names_no_audit(kb: KnowledgeBase) -> None:
+    # "this year" ends its sentence; "the audit" opens the next: no early years audit is named.
+    question = "We changed our referral forms this year. Did the audit say anything about referrals?"
+    assert not any("names the audit" in note for note in notes_of(kb, question))
+    assert any("names the audit" in note for note in notes_of(kb, "what did the early years audit find"))
+
+
+def test_asking_about_the_askers_own_workplace_keeps_the_role_as_the_topic(kb: KnowledgeBase) -> None:
+    question = (
+        "Paediatric nurse in A&E. We've had a lot of new safeguarding training. What did the audits say about how"
+        " our department is doing?"
+    )
+    assert "the asker's own role: weighed as the case told" not in notes_of(kb, question)
+    # Both findings on the hospital trust lead, before the training recommendations.
+    assert {result.id for result in kb.ask(question).results[:2]} == {"fmn-f8", "cse-f12"}
+    # ... while a role introduced before another topic is still only who asks.
+    assert "the asker's own role: weighed as the case told" in notes_of(
+        kb, "I'm an A&E nurse. What did the audits find about the voice of the child?"
+    )

@@ -1039,6 +1039,10 @@ FAMILY_MEMBERS = frozenset(
     }
 )
 FIRST_PERSON_OWNERS = frozenset({"my", "our", "mine", "ours"})
+# The asker's own workplace, said as "our department", "my team".
+WORKPLACE_NOUNS = frozenset(
+    "department dept team service services unit ward practice agency organisation organization trust surgery".split()
+)
 # ... and the family as a whole, or more of them: what a case's family says or does is no point on practice.
 FAMILY_WORDS = FAMILY_MEMBERS | {
     *("parent", "parents", "mums", "dads", "family", "families", "relative", "relatives", "cousin", "cousins"),
@@ -1176,7 +1180,7 @@ class Analyser:
             query.notice = said
             return query
         query.names_audit = bool(present & AUDIT_WORDS)
-        titles = self.titled_audits(typed)
+        titles = self.titled_audits(typed, sentence_of)
         query.titled_audits = set(titles.values())
         # ... not of the audited cases ("how many of the families", "in how many cases", "the CSE audit").
         query.counts = (
@@ -1896,10 +1900,11 @@ class Analyser:
                 return read_as([index - 1, index], NOTIFY_READING, what, find, taken, notes)
         return []
 
-    def titled_audits(self, typed: list[str]) -> dict[int, str]:
+    def titled_audits(self, typed: list[str], sentence_of: list[int] | None = None) -> dict[int, str]:
         """Audits named by a word of their title only, a few words before "audit" ("the families with multiple
         problems audit", "in the disability audit"), or just before "the ... cases" ("on the disability cases": the
-        cases that audit looked at): the title word's position -> the audit."""
+        cases that audit looked at): the title word's position -> the audit. Not from another sentence or clause
+        ("... new processes this year. Did the audit comment ...": "year" names no early years audit)."""
         named: dict[int, str] = {}
         for index, word in enumerate(typed):
             if word in CASES and "the" in typed[max(0, index - CASES_TITLE_REACH - 1) : index]:
@@ -1908,6 +1913,10 @@ class Analyser:
                 start = max(0, index - TITLE_REACH)
             else:
                 continue
+            for position in range(index - 1, start - 1, -1):
+                if typed[position] in RUN_BREAKS or (sentence_of and sentence_of[position] != sentence_of[index]):
+                    start = position + 1
+                    break
             before = [position for position in range(start, index) if typed[position] not in STOPWORDS]
             for position in before[-TITLE_WORDS:]:
                 audit = self.vocab.audit_words.get(stem(typed[position]))
@@ -2818,6 +2827,14 @@ class Analyser:
         for need not name them (an agency question keeps the role: see `Query.named_agencies`)."""
         role = introduction_positions(typed, sentence_of) | self.signed_role(units, typed, sentence_of)
         if not role:
+            return
+        # ... unless what is asked is about the asker's own workplace ("how is our department doing?"): then the
+        # role they introduced is its topic.
+        if any(
+            word in WORKPLACE_NOUNS and typed[index - 1] in FIRST_PERSON_OWNERS and index - 1 not in role
+            for index, word in enumerate(typed)
+            if index
+        ):
             return
         introduced = [unit for unit in units if unit.positions and role.issuperset(unit.positions)]
         if not introduced or not any(unit.concept is not None and unit not in introduced for unit in units):
