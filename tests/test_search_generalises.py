@@ -3095,3 +3095,12 @@ def test_asking_about_the_askers_own_workplace_keeps_the_role_as_the_topic(kb: K
     assert "the asker's own role: weighed as the case told" in notes_of(
         kb, "I'm an A&E nurse. What did the audits find about the voice of the child?"
     )
+
+
+@pytest.mark.parametrize("question", ["ICPC timescales", "core group timescales", "strategy discussion deadlines"])
+def test_a_timescale_named_alone_asks_a_rule(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) in (["procedures"], ["law"])
+
+
+def test_timescales_in_a_clause_are_learning(kb: KnowledgeBase) -> None:
+    assert kb.ask("plans not reviewed to timescales").found

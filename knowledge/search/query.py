@@ -137,6 +137,7 @@ MAX_ARTEFACT_LOOKUPS = 2
 # something is done, asked in the present, is a rule of practice (read as the signpost phrase `TIMING_READING`);
 # asked in the past ("how often was disguised compliance seen") it is what the audits found.
 TIMING_WORDS = frozenset({"often", "long", "soon", "quickly", "frequently"})
+TIMESCALE_WORDS = frozenset({"timescale", "timescales", "timeframe", "timeframes", "deadline", "deadlines"})
 # The words "how" asks with: a misspelt word after "how" is read as one of them when it is as near as any other.
 HOW_WORDS = TIMING_WORDS | QUALITY_WORDS | {"many", "much", "far", "can", "do", "does", "did", "should", "to"}
 PRESENT_AUXILIARIES = frozenset(
@@ -1838,6 +1839,11 @@ class Analyser:
         last = len(typed) - 1
         if last > 1 and typed[0] == "when" and typed[last] == "by" and typed[1] in PRESENT_AUXILIARIES:
             return read_as([0, last], TIMING_READING, "asks a deadline (when ... by)", find, taken, notes)
+        # ... or a timescale named alone, last, after the name of what it is for ("section 47 timescales", "CIN
+        # review timescales"), as a form is; not in a clause ("plans not reviewed to timescales" is learning).
+        named_alone = len(typed) <= ARTEFACT_ALONE and not any(word in STOPWORDS for word in typed)
+        if named_alone and typed[last] in TIMESCALE_WORDS and not taken[last]:
+            return read_as([last], TIMING_READING, "asks a timescale named alone", find, taken, notes)
         for index in range(len(typed) - 2):
             if typed[index] != "how" or typed[index + 1] not in TIMING_WORDS or taken[index] or taken[index + 1]:
                 continue
