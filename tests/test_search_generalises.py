@@ -2969,6 +2969,8 @@ def test_staff_telling_what_others_did_is_no_allegation(kb: KnowledgeBase, quest
         ("dad keeps describing seizures and symptoms nobody else sees", "fabricated-illness"),
         ("a 15 year old says she is to be married abroad in August", "forced-marriage"),
         ("her uncle is planning for her to marry next summer", "forced-marriage"),
+        ("a 15 year old teenage girl in a controlling relationship at school", "teenage-relationship-abuse"),
+        ("young people being hit by their boyfriend", "teenage-relationship-abuse"),
     ],
 )
 def test_a_topic_told_by_what_happens_finds_its_signpost(kb: KnowledgeBase, question: str, signpost: str) -> None:
@@ -2980,6 +2982,7 @@ def test_a_topic_told_by_what_happens_finds_its_signpost(kb: KnowledgeBase, ques
     [
         "mum recently married her new partner; what did the audits find about new partners in the home",
         "mum's depression symptoms got worse and nobody could explain why the plan stayed the same",
+        "a teenager whose mum is in an abusive relationship with her partner - what did the audits find",
     ],
 )
 def test_a_marriage_or_symptoms_in_a_case_are_no_signpost_on_their_own(kb: KnowledgeBase, question: str) -> None:
