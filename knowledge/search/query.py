@@ -1841,7 +1841,7 @@ class Analyser:
             return read_as([0, last], TIMING_READING, "asks a deadline (when ... by)", find, taken, notes)
         # ... or a timescale named alone, last, after the name of what it is for ("section 47 timescales", "CIN
         # review timescales"), as a form is; not in a clause ("plans not reviewed to timescales" is learning).
-        named_alone = len(typed) <= ARTEFACT_ALONE and not any(word in STOPWORDS for word in typed)
+        named_alone = 0 < len(typed) <= ARTEFACT_ALONE and not any(word in STOPWORDS for word in typed)
         if named_alone and typed[last] in TIMESCALE_WORDS and not taken[last]:
             return read_as([last], TIMING_READING, "asks a timescale named alone", find, taken, notes)
         for index in range(len(typed) - 2):
