@@ -3107,3 +3107,10 @@ def test_a_timescale_named_alone_asks_a_rule(kb: KnowledgeBase, question: str) -
 
 def test_timescales_in_a_clause_are_learning(kb: KnowledgeBase) -> None:
     assert kb.ask("plans not reviewed to timescales").found
+
+
+def test_a_worker_of_an_agency_named_before_is_that_agency(kb: KnowledgeBase) -> None:
+    # "charity workers": the charity says which; "workers" alone must not pull in the changes of social worker.
+    question = "young people confiding in charity workers more than in social care"
+    assert "the worker of the agency named before it: weighed as filler" in notes_of(kb, question)
+    assert kb.ask(question).results[0].id == "cse-f6"

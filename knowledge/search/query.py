@@ -769,6 +769,27 @@ def absent_not_missing(typed: list[str], unit: Unit) -> bool:
     return before not in GOING_MISSING_BEFORE and after not in GOING_MISSING_AFTER
 
 
+# "a charity worker", "nursery staff": the worker or staff of the agency named before them, which says which.
+ROLE_HEADS = frozenset(
+    "worker workers staff practitioner practitioners professional professionals officer officers colleague"
+    " colleagues".split()
+)
+
+
+def role_head(units: list[Unit], unit: Unit) -> bool:
+    """Whether a unit naming nothing is a worker or staff word just after a unit naming an agency."""
+    if unit.concept is not None or len(unit.typed) != 1 or unit.typed[0] not in ROLE_HEADS or not unit.positions:
+        return False
+    before = unit.positions[0] - 1
+    return any(
+        other.concept is not None
+        and other.positions
+        and max(other.positions) == before
+        and any(label.startswith("agency:") for label in other.concept.labels)
+        for other in units
+    )
+
+
 def counted_times(typed: list[str], unit: Unit) -> bool:
     """Whether a unit is "times" said after a number or a count ("three times", "several times", "10 times")."""
     if len(unit.typed) != 1 or unit.typed[0] not in TIMES_WORDS or not unit.positions:
@@ -1283,6 +1304,8 @@ class Analyser:
             elif unit.positions and aim.issuperset(unit.positions):
                 # "what was the audit trying to achieve": what it set out to do is asked, not achievement.
                 self.as_filler(unit, "what the audit set out to do")
+            elif role_head(query.units, unit):
+                self.as_filler(unit, "the worker of the agency named before it")
             elif absent_not_missing(typed, unit):
                 self.as_filler(unit, "missing: said of something absent, not of a child going missing")
             elif audits_noticing(typed, unit):
