@@ -975,16 +975,14 @@ def by_sentence(typed: list[str], sentence_of: list[int] | None) -> list[list[st
     return list(sentences_.values())
 
 
-# "no matter how many times they're asked": how many is said, not asked.
-CONCESSIVE = frozenset({("no", "matter", "how"), ("regardless", "of", "how"), ("whatever", "how")})
+# "no matter how many times they're asked", "regardless of how often": how many is said, not asked.
+CONCESSIVE = frozenset({("no", "matter"), ("regardless", "of")})
 
 
 def asked(typed: list[str]) -> list[str]:
     """The words with each concessive "how" ("no matter how many times") blanked: it asks nothing."""
     return [
-        ""
-        if word == "how" and any(tuple(typed[max(0, index - 2) : index + 1][-len(c) :]) == c for c in CONCESSIVE)
-        else word
+        "" if word == "how" and tuple(typed[max(0, index - 2) : index]) in CONCESSIVE else word
         for index, word in enumerate(typed)
     ]
 
@@ -1204,9 +1202,10 @@ class Analyser:
         query.names_audit = bool(present & AUDIT_WORDS)
         titles = self.titled_audits(typed, sentence_of)
         query.titled_audits = set(titles.values())
+        asked_words = asked(typed)
         # ... not of the audited cases ("how many of the families", "in how many cases", "the CSE audit").
         query.counts = (
-            has_phrase(asked(typed), COUNT_PHRASES)
+            has_phrase(asked_words, COUNT_PHRASES)
             and not has_phrase(typed, SHARE_PHRASES)
             and not query.names_audit
             and not present & CASES
@@ -1219,7 +1218,7 @@ class Analyser:
         openers = {word for index, word in enumerate(typed) if not index or sentence_of[index - 1] < sentence_of[index]}
         query.wants_kind = wanted_kind(typed, openers)
         taken = [False] * len(typed)
-        query.intent = intent_of(asked(typed), text, names_audit=query.names_audit, sentence_of=sentence_of)
+        query.intent = intent_of(asked_words, text, names_audit=query.names_audit, sentence_of=sentence_of)
         zipf = self.english(present - STOPWORDS)
         spelt: dict[str, str | None] = {}  # each typed word's vocabulary typo correction, worked out once
         own_period: set[int] = set()  # where the question names the audits' own year
