@@ -3114,3 +3114,9 @@ def test_a_worker_of_an_agency_named_before_is_that_agency(kb: KnowledgeBase) ->
     question = "young people confiding in charity workers more than in social care"
     assert "the worker of the agency named before it: weighed as filler" in notes_of(kb, question)
     assert kb.ask(question).results[0].id == "cse-f6"
+
+
+def test_yet_another_is_one_more_not_a_contrast(kb: KnowledgeBase) -> None:
+    question = "Kai, 15, at risk of CSE, has just been given yet another new social worker"
+    assert not any("before the question's 'but'" in note for note in notes_of(kb, question))
+    assert any("before the question's 'but'" in note for note in notes_of(kb, question.replace("yet another", "yet a")))

@@ -2811,6 +2811,8 @@ class Analyser:
             for index, word in enumerate(typed)
             if word in CONTRAST_WORDS
             and not (word == "yet" and not NEGATIONS.isdisjoint(typed[max(index - YET_REACH, 0) : index]))
+            # ... nor "yet another", "yet again": one more.
+            and not (word == "yet" and typed[index + 1 : index + 2] in (["another"], ["again"], ["more"]))
         ]
         if not cuts:
             return
