@@ -3120,3 +3120,15 @@ def test_yet_another_is_one_more_not_a_contrast(kb: KnowledgeBase) -> None:
     question = "Kai, 15, at risk of CSE, has just been given yet another new social worker"
     assert not any("before the question's 'but'" in note for note in notes_of(kb, question))
     assert any("before the question's 'but'" in note for note in notes_of(kb, question.replace("yet another", "yet a")))
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["DSLs never get to sit down with a manager about their cases", "meeting with my manager to go through cases"],
+)
+def test_sitting_down_with_a_manager_is_supervision(kb: KnowledgeBase, question: str) -> None:
+    assert "sitting down with a manager: read as supervision" in notes_of(kb, question)
+
+
+def test_a_manager_signing_off_is_still_management_oversight(kb: KnowledgeBase) -> None:
+    assert "sitting down with a manager: read as supervision" not in notes_of(kb, "did managers sign off the plans")

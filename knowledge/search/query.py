@@ -192,7 +192,8 @@ REQUEST_REACH = 8
 # words alone ("dad is hardly ever seen") nor after a plan ("plans less likely to be SMART"). How many workers a
 # child has had ("a string of different caseworkers", "so many social workers") is the changes of social worker;
 # not the workers alone, nor a count that asks ("how many social workers came"). Seeing or looking up records or a
-# system ("can children's centre staff see the council's records") is access to them.
+# system ("can children's centre staff see the council's records") is access to them. Sitting down or meeting with
+# a manager ("every time a worker sits down with their manager") is supervision.
 @dataclass(frozen=True)
 class Pairing:
     phrases: frozenset[tuple[str, ...]]
@@ -233,6 +234,19 @@ PAIRINGS = (
         8,
         "access-to-records",
         "seeing records or systems: read as access to them",
+    ),
+    Pairing(
+        frozenset(
+            {
+                *(("sit", "down"), ("sits", "down"), ("sat", "down"), ("sitting", "down"), ("catch", "up")),
+                *(("catches", "up"), ("one", "to", "one"), ("1", "1"), ("121",), ("meet",), ("meets",), ("meeting",)),
+                *(("talk", "through"), ("talks", "through"), ("talking", "through"), ("go", "through")),
+            }
+        ),
+        frozenset({"thesaurus:management"}),
+        4,
+        "supervision",
+        "sitting down with a manager: read as supervision",
     ),
 )
 PERSON_STEM = stem("he")
