@@ -3132,3 +3132,14 @@ def test_sitting_down_with_a_manager_is_supervision(kb: KnowledgeBase, question:
 
 def test_a_manager_signing_off_is_still_management_oversight(kb: KnowledgeBase) -> None:
     assert "sitting down with a manager: read as supervision" not in notes_of(kb, "did managers sign off the plans")
+
+
+def test_a_signpost_phrase_inside_an_agencys_name_is_that_agency(kb: KnowledgeBase) -> None:
+    # "prevention team" reads as the Prevent team's phrase; inside "youth offending prevention team" it is the
+    # youth offending service the CSE audit names.
+    question = "a 15 year old at risk of CSE started working with the youth offending prevention team - any learning?"
+    assert "radicalisation" not in [signpost.id for signpost in kb.ask(question).signposts]
+    assert kb.ask(question).found
+    assert "radicalisation" in signposted(kb, "who is on the Prevent team")
+    # ... a topic phrase holding a signpost phrase is no agency's name: elective home education stays signposted.
+    assert "home-education" in signposted(kb, "is there learning on elective home education")

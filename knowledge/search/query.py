@@ -1443,7 +1443,16 @@ class Analyser:
         spans += self.other_audits(read, taken, find, notes)  # as their typos are read ("the neglcet aduit")
         spans += self.artefact_requests(typed, taken, find, notes, read)
         stems = [stem(word) for word in read]
-        spans += longest_matches(stems, taken, longest=self.vocab.max_signpost, shortest=1, find=named_topic)
+        for positions, concept in longest_matches(
+            stems, taken, longest=self.vocab.max_signpost, shortest=1, find=named_topic
+        ):
+            # ... not inside the longer name of an agency ("youth offending prevention team" is a service the
+            # audits name, not the Prevent team).
+            if self.inside_agency_name(stems, positions):
+                for position in positions:
+                    taken[position] = False
+                continue
+            spans.append((positions, concept))
         spans += self.qualified_kinds(stems, taken, named_topic, notes)
         spans += self.coordinated_topics(stems, taken, named_topic, notes)
         spans += self.relative_with(stems, taken, named_topic, notes)
@@ -1975,6 +1984,18 @@ class Analyser:
             for at in (index, index - 1)
             if at >= 1 and (at == index or read[at] in ARTEFACT_WORDS)
         )
+
+    def inside_agency_name(self, stems: list[str], positions: list[int]) -> bool:
+        """Whether the name of an agency (a phrase naming an agency and no theme), longer than the words at
+        `positions`, holds them."""
+        start, end = positions[0], positions[-1] + 1
+        longest = self.vocab.max_phrase
+        for first in range(max(0, end - longest), start + 1):
+            for last in range(end, min(len(stems), first + longest) + 1):
+                concept = self.vocab.concepts.get(tuple(stems[first:last])) if last - first > end - start else None
+                if concept is not None and concept.agencies and not concept.themes:
+                    return True
+        return False
 
     def names_tool(self, read: list[str], index: int) -> bool:
         """Whether a passage names a tool on the topic of the one at `index`: with every word naming that tool
