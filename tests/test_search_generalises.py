@@ -3144,3 +3144,29 @@ def test_a_signpost_phrase_inside_an_agencys_name_is_that_agency(kb: KnowledgeBa
     assert "radicalisation" in signposted(kb, "who is on the Prevent team")
     # ... a topic phrase holding a signpost phrase is no agency's name: elective home education stays signposted.
     assert "home-education" in signposted(kb, "is there learning on elective home education")
+
+
+@pytest.mark.parametrize(
+    ("question", "signpost"),
+    [
+        ("what happens at an initial child protection conference", "procedures"),
+        ("does the CAF need to be completed before a referral to social care", "procedures"),
+        ("is a 14 year old Gillick competent to agree to help", "law"),
+        ("can a 16 year old consent to their own early help assessment", "law"),
+    ],
+)
+def test_procedures_and_the_law_asked_in_other_words_get_their_signpost(
+    kb: KnowledgeBase, question: str, signpost: str
+) -> None:
+    assert signpost in signposted(kb, question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what happened at the core groups in the neglect cases",
+        "what happens to teenagers who keep changing social worker",
+    ],
+)
+def test_what_happened_or_happens_to_children_is_learning(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found

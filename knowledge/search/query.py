@@ -180,7 +180,7 @@ OBLIGING = frozenset({"need", "needs", "have", "has"})
 NOTIFY_READING = ("need", "to", "notify")
 DECISION_STEMS = frozenset(
     stem(word)
-    for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert".split()
+    for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert complete fill".split()
 )
 REQUEST_REACH = 8
 
@@ -1884,6 +1884,13 @@ class Analyser:
         last = len(typed) - 1
         if last > 1 and typed[0] == "when" and typed[last] == "by" and typed[1] in PRESENT_AUXILIARIES:
             return read_as([0, last], TIMING_READING, "asks a deadline (when ... by)", find, taken, notes)
+        # ... or what happens, in the present, at any meeting of a kind ("what happens at an ICPC"): its procedure.
+        # ("what happened at the core groups" asks what the audits found.)
+        for index in range(len(typed) - 3):
+            if typed[index : index + 2] == ["what", "happens"] and typed[index + 2] in {"at", "in", "during"}:
+                if typed[index + 3] in {"a", "an"} and not any(taken[index : index + 2]):
+                    what = "asks what happens at any meeting of a kind (what happens at a ...)"
+                    return read_as([index, index + 1], TIMING_READING, what, find, taken, notes)
         # ... or a timescale named alone, last, after the name of what it is for ("section 47 timescales", "CIN
         # review timescales"), as a form is; not in a clause ("plans not reviewed to timescales" is learning).
         named_alone = 0 < len(typed) <= ARTEFACT_ALONE and not any(word in STOPWORDS for word in typed)
