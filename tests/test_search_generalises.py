@@ -3170,3 +3170,27 @@ def test_procedures_and_the_law_asked_in_other_words_get_their_signpost(
 )
 def test_what_happened_or_happens_to_children_is_learning(kb: KnowledgeBase, question: str) -> None:
     assert kb.ask(question).found
+
+
+@pytest.mark.parametrize(
+    ("question", "signpost"),
+    [
+        ("how do we escalate a disagreement with the CP chair", "procedures"),
+        ("the school won't let me attend TAC meetings in work time, is that allowed", "procedures"),
+        ("how should we use the neglect toolkit with a family", "procedures"),
+        ("is there a course on professional curiosity", "training-courses"),
+        ("how can we get access to the health records system", "forms-and-contacts"),
+        ("how much does a TAC meeting cost", "practicalities"),
+    ],
+)
+def test_more_practical_asks_in_practitioners_words_get_their_signpost(
+    kb: KnowledgeBase, question: str, signpost: str
+) -> None:
+    assert signposted(kb, question) == [signpost]
+
+
+@pytest.mark.parametrize(
+    "question", ["should children's centres get access to Protocol", "what did the audits say about escalation"]
+)
+def test_the_same_topics_asked_as_learning_are_answered(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found

@@ -180,7 +180,9 @@ OBLIGING = frozenset({"need", "needs", "have", "has"})
 NOTIFY_READING = ("need", "to", "notify")
 DECISION_STEMS = frozenset(
     stem(word)
-    for word in "refer report record tell inform notify contact call ring discuss discussed escalate alert complete fill".split()
+    for word in (
+        "refer report record tell inform notify contact call ring discuss discussed escalate alert complete fill"
+    ).split()
 )
 REQUEST_REACH = 8
 
@@ -1887,10 +1889,14 @@ class Analyser:
         # ... or what happens, in the present, at any meeting of a kind ("what happens at an ICPC"): its procedure.
         # ("what happened at the core groups" asks what the audits found.)
         for index in range(len(typed) - 3):
-            if typed[index : index + 2] == ["what", "happens"] and typed[index + 2] in {"at", "in", "during"}:
-                if typed[index + 3] in {"a", "an"} and not any(taken[index : index + 2]):
-                    what = "asks what happens at any meeting of a kind (what happens at a ...)"
-                    return read_as([index, index + 1], TIMING_READING, what, find, taken, notes)
+            if (
+                typed[index : index + 2] == ["what", "happens"]
+                and typed[index + 2] in {"at", "in", "during"}
+                and typed[index + 3] in {"a", "an"}
+                and not any(taken[index : index + 2])
+            ):
+                what = "asks what happens at any meeting of a kind (what happens at a ...)"
+                return read_as([index, index + 1], TIMING_READING, what, find, taken, notes)
         # ... or a timescale named alone, last, after the name of what it is for ("section 47 timescales", "CIN
         # review timescales"), as a form is; not in a clause ("plans not reviewed to timescales" is learning).
         named_alone = 0 < len(typed) <= ARTEFACT_ALONE and not any(word in STOPWORDS for word in typed)
