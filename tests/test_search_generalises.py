@@ -3194,3 +3194,12 @@ def test_more_practical_asks_in_practitioners_words_get_their_signpost(
 )
 def test_the_same_topics_asked_as_learning_are_answered(kb: KnowledgeBase, question: str) -> None:
     assert kb.ask(question).found
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["did changing social workers all the time harm the teenagers", "does high staff turnover harm the children"],
+)
+def test_what_harms_children_is_no_allegation_against_staff(kb: KnowledgeBase, question: str) -> None:
+    assert "allegations-against-staff" not in [signpost.id for signpost in kb.ask(question).signposts]
+    assert kb.ask(question).found
