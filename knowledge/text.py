@@ -44,6 +44,27 @@ _LEMMAS = {
     "kids": "child",
     "kid": "child",
     "info": "information",
+    # Irregular past forms, folded to the verb ("parents who said all the right things": saying the right things).
+    "said": "say",
+    "told": "tell",
+    "took": "take",
+    "taken": "take",
+    "gave": "give",
+    "given": "give",
+    "kept": "keep",
+    "brought": "bring",
+    "heard": "hear",
+    "spoke": "speak",
+    "spoken": "speak",
+    "thought": "think",
+    "knew": "know",
+    "known": "know",
+    "felt": "feel",
+    "sat": "sit",
+    "wrote": "write",
+    "written": "write",
+    "saw": "see",
+    "seen": "see",
 }
 
 # Function words and question scaffolding: they carry no meaning for retrieval.

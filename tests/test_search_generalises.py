@@ -3203,3 +3203,9 @@ def test_the_same_topics_asked_as_learning_are_answered(kb: KnowledgeBase, quest
 def test_what_harms_children_is_no_allegation_against_staff(kb: KnowledgeBase, question: str) -> None:
     assert "allegations-against-staff" not in [signpost.id for signpost in kb.ask(question).signposts]
     assert kb.ask(question).found
+
+
+def test_an_irregular_past_form_is_read_as_its_verb(kb: KnowledgeBase) -> None:
+    # "said all the right things" is "saying all the right things": disguised compliance.
+    assert stem("said") == stem("saying") and stem("told") == stem("tell")
+    assert kb.ask("parents who said all the right things at every visit").results[0].id == "fmn-f5"
