@@ -3209,3 +3209,23 @@ def test_an_irregular_past_form_is_read_as_its_verb(kb: KnowledgeBase) -> None:
     # "said all the right things" is "saying all the right things": disguised compliance.
     assert stem("said") == stem("saying") and stem("told") == stem("tell")
     assert kb.ask("parents who said all the right things at every visit").results[0].id == "fmn-f5"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "were the recommendations from the CSE audit ever implemented",
+        "is the Children's Centre access to Protocol still in place",
+        "has the board done a re-audit of the disability cases",
+    ],
+)
+def test_what_happened_since_the_audits_gets_its_signpost(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["since-the-audits"]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["what are the police asked to do after the CSE audit", "plan not updated since she went missing last week"],
+)
+def test_after_the_audit_or_since_in_a_case_is_still_learning(kb: KnowledgeBase, question: str) -> None:
+    assert kb.ask(question).found
