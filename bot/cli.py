@@ -67,9 +67,7 @@ class Context:
         }
         return Workspaces(default, by_team)
 
-    def live(
-        self, settings: Settings, *, db_path: Path | None = None, data_dir: Path | None = None
-    ) -> LiveKnowledge:
+    def live(self, settings: Settings, *, db_path: Path | None = None, data_dir: Path | None = None) -> LiveKnowledge:
         """The knowledge base for a long-running bot: built if needed, then followed as it is rebuilt."""
         from knowledge.live import LiveKnowledge, SnapshotError
         from knowledge.store import ensure_database

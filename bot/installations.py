@@ -24,7 +24,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BOT_FIELDS = (
-    "bot_token", "bot_id", "bot_user_id", "bot_scopes", "bot_refresh_token", "bot_token_expires_at",
+    "bot_token",
+    "bot_id",
+    "bot_user_id",
+    "bot_scopes",
+    "bot_refresh_token",
+    "bot_token_expires_at",
 )
 
 
@@ -48,16 +53,21 @@ class StateInstallationStore(InstallationStore):
     def save(self, installation: Installation) -> None:
         team_id = _team(installation.team_id, installation.is_enterprise_install)
         self.records.save_installation(
-            enterprise_id=installation.enterprise_id, team_id=team_id, user_id=installation.user_id,
-            installed_at=installation.installed_at, data=_plain(installation.to_dict_for_copying()),
+            enterprise_id=installation.enterprise_id,
+            team_id=team_id,
+            user_id=installation.user_id,
+            installed_at=installation.installed_at,
+            data=_plain(installation.to_dict_for_copying()),
         )
         if installation.bot_token is not None:
             self.save_bot(installation.to_bot())
 
     def save_bot(self, bot: Bot) -> None:
         self.records.save_bot(
-            enterprise_id=bot.enterprise_id, team_id=_team(bot.team_id, bot.is_enterprise_install),
-            installed_at=bot.installed_at, data=_plain(bot.to_dict_for_copying()),
+            enterprise_id=bot.enterprise_id,
+            team_id=_team(bot.team_id, bot.is_enterprise_install),
+            installed_at=bot.installed_at,
+            data=_plain(bot.to_dict_for_copying()),
         )
 
     def find_bot(
@@ -67,7 +77,11 @@ class StateInstallationStore(InstallationStore):
         return Bot(**data) if data else None
 
     def find_installation(
-        self, *, enterprise_id: str | None, team_id: str | None, user_id: str | None = None,
+        self,
+        *,
+        enterprise_id: str | None,
+        team_id: str | None,
+        user_id: str | None = None,
         is_enterprise_install: bool | None = False,
     ) -> Installation | None:
         team = _team(team_id, is_enterprise_install)

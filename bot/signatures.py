@@ -80,9 +80,7 @@ class RefusalLog:
         logger.info("Refused a request to %s (%d: %s)%s", path, refusal.status, refusal.reason, tally)
 
 
-def signature_valid(
-    body: bytes, timestamp: str | None, signature: str | None, *, secret: bytes, now: float
-) -> bool:
+def signature_valid(body: bytes, timestamp: str | None, signature: str | None, *, secret: bytes, now: float) -> bool:
     """Slack's v0 signature: HMAC-SHA256 of `v0:{timestamp}:{body}`, and a timestamp within five minutes."""
     if not fresh(timestamp, now=now) or not signature:
         return False
