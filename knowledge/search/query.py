@@ -68,6 +68,12 @@ STOP_STEMS = frozenset(stem(word) for word in STOPWORDS)
 OFFTOPIC = Concept(labels=["offtopic"])  # marks a workplace phrase while the question is being split into units
 SIGNPOSTED = "signpost:"  # label prefix marking an out-of-scope safeguarding topic while splitting into units
 
+
+def names_agency(concept: Concept | None) -> bool:
+    """Whether a concept names an agency as such ("health visitors", "the police"), not only involves one."""
+    return concept is not None and any(label.startswith("agency:") for label in concept.labels)
+
+
 _CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\b")
 _ANY_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)\b")
 _ACRONYM = re.compile(r"\b[A-Z]{2,}\b")
@@ -263,7 +269,6 @@ COORDINATORS = frozenset({"or", "and", "nor"})
 DETERMINERS = frozenset(
     stem(word) for word in "a an the his her their its my our your this that these those some any no each every".split()
 )
-STOPWORD_STEMS = frozenset(stem(word) for word in STOPWORDS)
 # Someone named between an actor and a deed did the deed instead ("the teacher saw dad grab him"), as stemmed.
 OTHER_PEOPLE = frozenset(
     stem(word)
@@ -528,7 +533,7 @@ class Query:
         return {
             agency
             for unit in self.units
-            if unit.concept and any(label.startswith("agency:") for label in unit.concept.labels)
+            if unit.concept and names_agency(unit.concept)
             for agency in unit.concept.agencies
         }
 
@@ -736,13 +741,7 @@ def trainee_of(units: list[Unit], unit: Unit) -> bool:
     if len(unit.typed) != 1 or unit.typed[0] not in TRAINEE_WORDS or not unit.positions:
         return False
     after = unit.positions[0] + 1
-    return any(
-        other.positions
-        and other.positions[0] == after
-        and other.concept is not None
-        and any(label.startswith("agency:") for label in other.concept.labels)
-        for other in units
-    )
+    return any(other.positions and other.positions[0] == after and names_agency(other.concept) for other in units)
 
 
 # "did the audit pick up problems with ...", "did the audits spot this": the audits as the subject of a verb of
@@ -797,13 +796,7 @@ def role_head(units: list[Unit], unit: Unit) -> bool:
     if unit.concept is not None or len(unit.typed) != 1 or unit.typed[0] not in ROLE_HEADS or not unit.positions:
         return False
     before = unit.positions[0] - 1
-    return any(
-        other.concept is not None
-        and other.positions
-        and max(other.positions) == before
-        and any(label.startswith("agency:") for label in other.concept.labels)
-        for other in units
-    )
+    return any(other.positions and max(other.positions) == before and names_agency(other.concept) for other in units)
 
 
 def counted_times(typed: list[str], unit: Unit) -> bool:
@@ -1656,7 +1649,7 @@ class Analyser:
             # Within `reach` words that are not stopwords ("a teacher at my school has been accused of").
             content, end = 0, start
             while end < len(stems) and content <= reach:
-                content += stems[end] not in STOPWORD_STEMS
+                content += stems[end] not in STOP_STEMS
                 end += 1
         longest = max((len(key) for key in keys), default=0)
         for position in range(start, end):
@@ -1699,7 +1692,7 @@ class Analyser:
         if UNNAMED_ROLE not in self.vocab.signposts:
             return
         topics = [unit for unit in query.units if unit.concept is not None and not unit.offtopic and not unit.titles]
-        roles = [unit for unit in topics if any(label.startswith("agency:") for label in unit.concept.labels)]
+        roles = [unit for unit in topics if names_agency(unit.concept)]
         if not roles or len(roles) != len(topics):
             return
         for unit in roles:
@@ -2548,7 +2541,7 @@ class Analyser:
             and len(unit.words) > 1
             and unit.concept is not None
             and (bool(unit.concept.themes) or not unit.concept.agencies)
-            and not any(label.startswith("agency:") for label in unit.concept.labels)
+            and not names_agency(unit.concept)
         )
         for unit, plain in zip(specific, everyday, strict=True):
             unit.specific = not plain
@@ -2932,9 +2925,7 @@ class Analyser:
             return set()
         inside = [unit for unit in units if unit.positions and set(unit.positions) <= set(first)]
         named = [unit for unit in inside if unit.concept is not None]
-        if not named or any(
-            not any(label.startswith("agency:") for label in unit.concept.labels) for unit in named if unit.concept
-        ):
+        if not named or not all(names_agency(unit.concept) for unit in named):
             return set()
         if any(unit.concept is None and unit.stems and set(unit.stems) - STOP_STEMS for unit in inside):
             return set()  # a word besides the role: not a signature
