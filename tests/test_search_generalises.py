@@ -2898,6 +2898,9 @@ def test_a_concessive_how_many_asks_no_count(kb: KnowledgeBase, question: str) -
     answer = kb.ask(question)
     assert answer.found, question
     assert "statistics" not in [signpost.id for signpost in answer.signposts]
+    # ... nor a fact: the intent read again from the corrected words blanks it too.
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None and analysis["intent"] != "fact"
 
 
 def test_a_count_asked_is_still_a_count(kb: KnowledgeBase) -> None:

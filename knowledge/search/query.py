@@ -1258,7 +1258,7 @@ class Analyser:
         query.wants_kind = query.wants_kind or wanted_kind(fixed)
         # ... and the intent from the words as corrected ("how meny", "wat percentage").
         query.intent = query.intent or intent_of(
-            fixed, " ".join(fixed), names_audit=query.names_audit, sentence_of=sentence_of
+            asked(fixed), " ".join(fixed), names_audit=query.names_audit, sentence_of=sentence_of
         )
         query.names_kind = not KIND_NAMES.get(query.wants_kind or "", frozenset()).isdisjoint(fixed)
         query.counts_audited = query.intent == "fact" and bool(present & CASES and present & (LOOKING | AUDIT_WORDS))
