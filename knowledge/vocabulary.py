@@ -40,6 +40,8 @@ AMERICAN = tuple(
 )
 # An English word at least this common (Zipf scale) is a real word, not a typo to correct.
 REAL_WORD_ZIPF = 2.0
+# A real word rarer than this may be a slip for a signpost word its neighbour confirms ("chanel panel").
+SLIP_MAX_ZIPF = 3.0
 # Words shorter than this are read as a signpost word only as its abbreviation ("cnty"), never by edits ("hba",
 # "nrm" are too close to others).
 MIN_SIGNPOST_TYPO = 5
@@ -195,6 +197,9 @@ class Vocabulary:
             for key in stemmed_keys(signpost.phrases):
                 self.signpost_keys.setdefault(key, signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
+        # Two stems side by side in a signpost phrase ("channel panel"): a real word typed for one of them beside
+        # the other ("chanel panel") is read as the phrase's word, the neighbour confirming the slip.
+        self.signpost_pairs = frozenset(pair for key in self.signpost_keys for pair in itertools.pairwise(key))
         # The word that opens several of one topic signpost's phrases ("prevent" of "prevent referral", "prevent
         # duty", "prevent lead") -> the first of them: the topic, read as that phrase when the word names it.
         heads: dict[tuple[str, str], int] = defaultdict(int)
@@ -675,6 +680,27 @@ class Vocabulary:
         if found is None or found[0] != word[0] or found.startswith(word) or word.startswith(found):
             return None
         return found
+
+    def signpost_slip(
+        self, word: str, before: str | None, after: str | None, *, zipf: float | None = None
+    ) -> str | None:
+        """The signpost word a real but rare word was typed for, when the word beside it makes the pair a signpost
+        phrase's ("chanel panel": "channel panel"); `signpost_typo` leaves real words alone, the neighbour here
+        says which was meant. `before` and `after` are the neighbours' stems. An everyday word ("care leaves") is
+        meant as typed."""
+        if not word.isalpha() or len(word) < MIN_SIGNPOST_TYPO or word in self.known_words or word in self.word_df:
+            return None
+        if zipf is not None and zipf >= SLIP_MAX_ZIPF:
+            return None
+        found = closest_spelling(word, self._signpost_words)
+        if found is None or found[0] != word[0] or OSA.distance(word, found) > 1:
+            return None
+        meant = stem(found)
+        if (before is not None and (before, meant) in self.signpost_pairs) or (
+            after is not None and (meant, after) in self.signpost_pairs
+        ):
+            return found
+        return None
 
     def correct(self, word: str, *, zipf: float | None = None) -> str | None:
         """The vocabulary word a misspelt word most likely means, or None when it is known or too far off.

@@ -586,6 +586,32 @@ def test_a_misspelt_signpost_word_still_gets_its_signpost(
     assert note in notes_of(kb, question)
 
 
+def test_a_real_word_typed_for_a_signpost_word_is_read_as_it_when_its_neighbour_completes_the_phrase(
+    kb: KnowledgeBase,
+) -> None:
+    # "chanel" is English (a name), so no typo alone; beside "panel" it can only mean the Channel panel.
+    assert signposted(kb, "who sits on the chanel panel") == ["radicalisation"]
+    assert "typo: chanel -> channel" in notes_of(kb, "who sits on the chanel panel")
+    # Without the neighbour the word stays as typed.
+    vocab = kb.searcher.analyser.vocab
+    assert vocab.signpost_slip("chanel", None, "panel") == "channel"
+    assert vocab.signpost_slip("chanel", None, "meeting") is None
+    assert vocab.signpost_slip("chanel", None, None) is None
+    assert vocab.signpost_slip("leaves", "care", None, zipf=4.5) is None  # everyday: "social care leaves them out"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "restraint of disabled children in special schools",
+        "what's the guidance on positive handling for a 9yo with autism",
+        "child with autism was held down by staff at school",
+    ],
+)
+def test_restraint_is_a_topic_the_audits_do_not_cover(kb: KnowledgeBase, question: str) -> None:
+    assert signposted(kb, question) == ["restraint"]
+
+
 def test_only_a_word_neither_the_passages_nor_english_use_is_read_as_a_signpost_word(kb: KnowledgeBase) -> None:
     vocab = kb.searcher.analyser.vocab
     assert vocab.signpost_typo("radicalisaton") == "radicalisation"

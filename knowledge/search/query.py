@@ -1414,6 +1414,15 @@ class Analyser:
             if meant is not None:
                 misspelt[index] = meant
             read.append(meant or word)
+        for index, word in enumerate(typed):
+            # A real but rare word typed for a signpost word, its neighbour confirming it ("chanel panel").
+            if index in misspelt or word in STOPWORDS or word in self.vocab.signpost_words:
+                continue
+            before = stem(read[index - 1]) if index else None
+            after = stem(read[index + 1]) if index + 1 < len(read) else None
+            meant = self.vocab.signpost_slip(word, before, after, zipf=zipf.get(word))
+            if meant is not None:
+                misspelt[index] = read[index] = meant
         keys, signposts = self.vocab.signpost_keys, self.vocab.signposts
 
         def find(key: tuple[str, ...]) -> Concept | None:
