@@ -612,6 +612,28 @@ def test_restraint_is_a_topic_the_audits_do_not_cover(kb: KnowledgeBase, questio
     assert signposted(kb, question) == ["restraint"]
 
 
+def test_a_kind_named_by_a_corrected_word_outweighs_the_kind_the_phrasing_suggests(kb: KnowledgeBase) -> None:
+    # "what were" asks what happened (findings), but the misspelt word names the recommendations.
+    answer = kb.ask("wat were the cse reccomendations pls", explain=True)
+    assert answer.analysis is not None and answer.analysis["wants_kind"] == "recommendation"
+    assert answer.results[0].kind == "recommendation"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("who is the LSCB business manager", "practicalities"),
+        ("who is the LSCB business manager and how do I contact them", "practicalities"),
+        ("max caseload for a SW in the assessment team", "procedures"),  # texting: max -> maximum
+        ("what is the KLOE audit tool and can i get a copy", "forms-and-contacts"),
+    ],
+)
+def test_who_holds_a_post_a_copy_of_a_document_and_a_maximum_are_not_learning(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
+
+
 def test_only_a_word_neither_the_passages_nor_english_use_is_read_as_a_signpost_word(kb: KnowledgeBase) -> None:
     vocab = kb.searcher.analyser.vocab
     assert vocab.signpost_typo("radicalisaton") == "radicalisation"
@@ -1918,6 +1940,30 @@ def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBa
     assert "the asker's own role: weighed as the case told" in role["notes"]
     # A topic said as a sentence of its own is no role.
     assert not any("asker's own role" in note for note in notes_of(kb, "Neglect toolkit. Did the audits mention it?"))
+
+
+def test_a_role_before_a_dash_signs_the_asker_in_unless_what_follows_asks_of_it(kb: KnowledgeBase) -> None:
+    question = (
+        "midwife - pregnant mum, partner's been violent, she says he's moved out but his stuff is all over the flat."
+        " nobody has ever met him. any learning?"
+    )
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    role = next(unit for unit in analysis["units"] if unit["typed"] == "midwife")
+    assert "the asker's own role: weighed as the case told" in role["notes"]
+    assert kb.ask(question).found
+    # "... - what did they do well?": the role before the dash is what is asked about.
+    asked = "children's centre family support workers - what did they do well"
+    assert not any("asker's own role" in note for note in notes_of(kb, asked))
+
+
+def test_mums_partner_after_a_comma_is_the_man_in_the_household_not_partner_agencies(kb: KnowledgeBase) -> None:
+    analysis = kb.ask("pregnant mum, partner's been violent", explain=True).analysis
+    assert analysis is not None
+    labels = [label for unit in analysis["units"] for label in unit["concepts"] or []]
+    assert "thesaurus:significant-males" in labels
+    assert "thesaurus:multi-agency-working" not in labels
+    assert "mum male" not in [unit["typed"] for unit in analysis["units"]]
 
 
 @pytest.mark.parametrize(("typed", "base"), [("riskier", "risky"), ("riskiest", "risky")])

@@ -160,6 +160,8 @@ ROLE_ENDING = 2
 # [MASH] referral").
 MIN_QUALIFIED = 3
 MAX_QUALIFIERS = 2
+# Stopwords that may still name what a signpost phrase is for inside it ("who is the LSCB business manager").
+NAMING_STEMS = frozenset(stem(word) for word in ("lscb", "board", "audit", "report"))
 # "how do I upload a case note", "where can we book ...", "how to claim ...": how to do an office task is a
 # procedure (read as the signpost phrase `TASK_READING`), whatever it is done to. Not the tasks of practice the
 # audits learned about ("how do I record the child's voice", "how do we register a family").
@@ -1192,9 +1194,12 @@ class Analyser:
         # or as a sentence of its own (`framed_alone`).
         framed: set[int] = set()
         framed_alone: set[int] = set()
+        lead: list[int] = []  # positions of the question's first clause, when a dash or colon ends it
         for number, sentence in enumerate(parts):
             inside = quoted_words(sentence)
-            for clause in clauses(sentence):
+            for clause_number, clause in enumerate(clauses(sentence)):
+                if number == 0 and clause_number == 1:
+                    lead = list(range(len(typed)))
                 read = self.forms(words(clause), query.corrections, notes, start=len(typed))
                 if typed and refers_back(read):
                     alone = not sentence_of or sentence_of[-1] != number
@@ -1255,7 +1260,15 @@ class Analyser:
         fixed = self.correct(typed, taken, zipf, query.corrections, notes, spelt=spelt)
         corrected = set(fixed)
         zipf.update(self.english(corrected - present - STOPWORDS))
-        query.wants_kind = query.wants_kind or wanted_kind(fixed)
+        # ... and from the words as corrected, where a correction names the kind ("what were the cse
+        # reccomendations": "what were" asks what happened, the recommendations are named).
+        fixed_kind = wanted_kind(fixed)
+        if query.wants_kind is None or (
+            fixed_kind is not None
+            and not KIND_NAMES[fixed_kind].isdisjoint(fixed)
+            and KIND_NAMES[fixed_kind].isdisjoint(typed)
+        ):
+            query.wants_kind = fixed_kind
         # ... and the intent from the words as corrected ("how meny", "wat percentage").
         query.intent = query.intent or intent_of(
             asked(fixed), " ".join(fixed), names_audit=query.names_audit, sentence_of=sentence_of
@@ -1330,7 +1343,7 @@ class Analyser:
                 if unit.positions and counting.issuperset(unit.positions):
                     self.as_filler(unit, "asks how many cases were audited")
         self.weigh_askers(query.units, typed, sentence_of)
-        self.weigh_introduction(query.units, typed, sentence_of)
+        self.weigh_introduction(query.units, typed, sentence_of, lead)
         asks_number = query.intent == "fact" or query.counts
         for unit in query.units:
             if (
@@ -1760,7 +1773,7 @@ class Analyser:
                     positions = [*range(start, first), first + size]
                     if any(taken[position] for position in (*positions, *inside)):
                         continue
-                    if any(stems[position] in STOP_STEMS for position in inside):
+                    if any(stems[position] in STOP_STEMS - NAMING_STEMS for position in inside):
                         continue
                     concept = find(tuple(stems[position] for position in positions))
                     if concept is None:
@@ -2443,7 +2456,12 @@ class Analyser:
                     notes.setdefault(run[cursor], f"shortened: {' '.join(key)} -> {' '.join(full)}")
                 # ... typed together, not across a word between ("mum and dad" qualifies neither).
                 adjacent = length == 2 and run[cursor + 1] == run[cursor] + 1
-                if concept is None and adjacent and (concept := self.vocab.qualified(key)) is not None:
+                if (
+                    concept is None
+                    and adjacent
+                    and not self.phrase_from(run, cursor + 1, stems)
+                    and (concept := self.vocab.qualified(key)) is not None
+                ):
                     notes.setdefault(
                         run[cursor], f"qualifies the concept as in another of its phrases: {' '.join(key)}"
                     )
@@ -2454,6 +2472,15 @@ class Analyser:
                     cursor += length
                     break
         return spans
+
+    def phrase_from(self, run: list[int], cursor: int, stems: list[str]) -> bool:
+        """Whether a concept phrase of two words or more starts at `cursor` of the run: a pair qualifying a concept
+        gives its second word to it ("mum male partner" is "mum" + "male partner", not "mum male" + "partner")."""
+        longest = min(self.vocab.max_phrase, len(run) - cursor)
+        return any(
+            tuple(stems[index] for index in run[cursor : cursor + length]) in self.vocab.concepts
+            for length in range(2, longest + 1)
+        )
 
     def yielded(self, run: list[int], cursor: int, length: int, stems: list[str], concept: Concept) -> int:
         """The length of the phrase at `cursor` once it gives its last words to a longer phrase they start, where
@@ -2901,11 +2928,13 @@ class Analyser:
                 return [unit]
         return []
 
-    def weigh_introduction(self, units: list[Unit], typed: list[str], sentence_of: list[int]) -> None:
+    def weigh_introduction(
+        self, units: list[Unit], typed: list[str], sentence_of: list[int], lead: list[int] | None = None
+    ) -> None:
         """The asker's own role, as they introduce themselves ("I'm a community midwife. ..."), weighs as the case
         told (`narrative_share`) when the question names a concept besides: it says who asks, and the learning asked
         for need not name them (an agency question keeps the role: see `Query.named_agencies`)."""
-        role = introduction_positions(typed, sentence_of) | self.signed_role(units, typed, sentence_of)
+        role = introduction_positions(typed, sentence_of) | self.signed_role(units, typed, sentence_of, lead)
         if not role:
             return
         # ... unless what is asked is about the asker's own workplace ("how is our department doing?"): then the
@@ -2924,11 +2953,17 @@ class Analyser:
             unit.notes.append("the asker's own role: weighed as the case told")
 
     @staticmethod
-    def signed_role(units: list[Unit], typed: list[str], sentence_of: list[int]) -> set[int]:
+    def signed_role(
+        units: list[Unit], typed: list[str], sentence_of: list[int], lead: list[int] | None = None
+    ) -> set[int]:
         """A first sentence that is only a role, before the case ("Children's centre FSW. I'm lead professional on a
-        CAF ..."): the asker signing in with their role. Every unit in it names an agency; it tells nothing."""
+        CAF ..."): the asker signing in with their role. Every unit in it names an agency; it tells nothing. So is a
+        first clause a dash or colon ends ("midwife - pregnant mum, ...", "HV: ...")."""
         first = [index for index, number in enumerate(sentence_of) if number == 0]
-        if not first or len(first) > ROLE_REACH + 1 or sentence_of[-1] == 0:
+        if lead and len(lead) <= ROLE_REACH + 1 and typed[len(lead)] not in NEED_STARTS:
+            # ... told before the case, not before what is asked of it ("FSWs - what did they do well?").
+            first = lead
+        elif not first or len(first) > ROLE_REACH + 1 or sentence_of[-1] == 0:
             return set()
         if not TELLING_WORDS.isdisjoint(typed[index] for index in first):
             return set()
