@@ -1957,6 +1957,17 @@ def test_a_role_before_a_dash_signs_the_asker_in_unless_what_follows_asks_of_it(
     assert not any("asker's own role" in note for note in notes_of(kb, asked))
 
 
+def test_a_learning_concept_in_the_scene_of_a_case_is_no_sign_of_another_topic(kb: KnowledgeBase) -> None:
+    # "disclosed" (the voice of the child) is in the scene; the point is the partner nobody knows.
+    question = (
+        "midwife. pregnant woman, 2nd baby, disclosed DV from her ex. current partner never comes to any"
+        " appointments and we know nothing about him. what's the learning"
+    )
+    assert "scene: told before the point of the case" in notes_of(kb, question)
+    answer = kb.ask(question)
+    assert answer.found and "significant males" in answer.results[0].text
+
+
 def test_mums_partner_after_a_comma_is_the_man_in_the_household_not_partner_agencies(kb: KnowledgeBase) -> None:
     analysis = kb.ask("pregnant mum, partner's been violent", explain=True).analysis
     assert analysis is not None

@@ -481,6 +481,8 @@ class Unit:
     titles: set[str] = field(default_factory=set)
     # In a sentence telling the case, not in what is asked.
     told: bool = False
+    # In the scene of a case: its sentences before the point (see `Analyser.weigh_background`).
+    scene: bool = False
     # What the analysis did to this unit and why, for `ask --explain` ("texting form 'u'", "sounds like ...").
     notes: list[str] = field(default_factory=list)
 
@@ -2871,6 +2873,7 @@ class Analyser:
             if unit.positions and all(sentence_of[position] in scene for position in unit.positions):
                 # The family named in the scene ("mum", "dad") is its cast, not its point.
                 unit.weight *= SCENE_SHARE * (CAST_SHARE if FAMILY_WORDS.issuperset(unit.typed) else 1.0)
+                unit.scene = True
                 unit.notes.append("scene: told before the point of the case")
                 if unit.signpost and practice:
                     unit.notes.append(SCENE_SIGNPOST_NOTE)

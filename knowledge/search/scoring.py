@@ -364,7 +364,11 @@ class Scorer:
             (
                 m.weight
                 for m, unit in zip(hit.matches, units, strict=True)
-                if m.credit == 0 and (unit.concept is None or unit.specific or unit.signpost or unit.offtopic)
+                if m.credit == 0
+                and (unit.concept is None or unit.specific or unit.signpost or unit.offtopic)
+                # ... nor is a learning concept in the case told before what is asked ("pregnant woman, disclosed
+                # DV from her ex. Partner never comes ..."): the scene, not the topic.
+                and not (unit.concept is not None and (unit.told or unit.scene) and not unit.signpost)
             ),
             default=0.0,
         )
