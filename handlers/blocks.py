@@ -130,6 +130,9 @@ def answer_message(answer: Answer, kb: KnowledgeBase, *, asked: str | None = Non
         head += contexts(
             " ".join(f"(read “{escape(typed)}” as “{escape(fixed)}”)" for typed, fixed in answer.corrections.items())
         )
+    # A topic the audits do not cover, named beside what they do ("... short breaks team, but the assessment ...")
+    # or only named by them (a board priority): where to go for it, before what the report says.
+    head += signpost_blocks(answer)
     page = answer.results[:PAGE_SIZE]
     rest = tuple(result.id for result in answer.results[PAGE_SIZE:])
     total = answer.offset + len(answer.results)  # what "More" can page through
@@ -350,8 +353,13 @@ def purpose_blocks(answer: Answer) -> list[Block]:
 
 def signpost_message(answer: Answer, *, head: Sequence[Block] = ()) -> Message:
     """The audits do not cover the topic: where to go instead, with the board's link."""
-    blocks: list[Block] = [*head]
+    return Message(text=answer.signposts[0].message, blocks=(*head, *signpost_blocks(answer)))
+
+
+def signpost_blocks(answer: Answer) -> list[Block]:
+    """Each signposted topic's name, message and link."""
+    blocks: list[Block] = []
     for signpost in answer.signposts:
         link = f"\n<{signpost.link}|{escape(signpost.name)} procedures>" if signpost.link else ""
         blocks += sections(f"*{escape(signpost.name)}*\n{escape(signpost.message)}{link}")
-    return Message(text=answer.signposts[0].message, blocks=tuple(blocks))
+    return blocks

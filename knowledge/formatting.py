@@ -69,6 +69,9 @@ def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> 
         return "\n".join(lines)
     for typed, fixed in answer.corrections.items():
         lines.append(f'(read "{typed}" as "{fixed}")')
+    if answer.signposts:
+        # A topic the audits do not cover, beside what they do: where to go for it, before what the report says.
+        lines.extend([*signpost_lines(answer), ""])
     shown = f"{answer.offset + 1}-{answer.offset + len(answer.results)}"
     lines.append(f"Learning points {shown} of {answer.total} from the multi-agency audits:")
     for number, result in enumerate(answer.results, start=answer.offset + 1):

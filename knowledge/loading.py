@@ -353,6 +353,14 @@ def _cross_check(data_dir: Path, knowledge: Knowledge, audit_paths: dict[str, Pa
             if fact.item is not None and fact.item not in item_ids:
                 yield f"{path}: facts[{index}]: item: unknown item '{fact.item}' in audit {audit.id}"
 
+    # A signpost's passage of an audit this data holds must exist (a typo); one of an audit it does not hold (the
+    # bundled signposts beside another board's audits) is simply not shown.
+    held = {passage.rsplit("-", 1)[0] for passage in item_owner}
+    for signpost in knowledge.signposts:
+        for passage in signpost.passages:
+            if passage not in item_owner and passage.rsplit("-", 1)[0] in held:
+                yield f"{data_dir / SIGNPOST_FILE}: signpost {signpost.id}: passages: unknown passage '{passage}'"
+
     thesaurus_path = data_dir / "thesaurus.yaml"
     for entry in knowledge.thesaurus:
         for agency in entry.agencies:

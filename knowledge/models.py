@@ -283,6 +283,9 @@ class Signpost(Frozen):
     intent: Literal["fact"] | None = None
     # The topic told by what someone did, with no phrase of it typed.
     acts: tuple[Act, ...] = ()
+    # Passages that name the topic without learning on it (a board priority naming it): shown with the message,
+    # so the asker sees every sentence the report has on it.
+    passages: tuple[Slug, ...] = ()
 
 
 class SignpostFile(Frozen):

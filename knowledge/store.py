@@ -32,8 +32,8 @@ logger = logging.getLogger(__name__)
 # 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
 # 12: fallback signposts; 13: glossary terms described in practitioners' words;
 # 14: signposts for one intent; 15: "'d" and "'ll" read as "would" and "will",
-# "4 month old" as "baby"; 16: signposts told by what someone did (acts).
-SCHEMA_VERSION = "16"
+# "4 month old" as "baby"; 16: signposts told by what someone did (acts); 17: passages naming a signposted topic.
+SCHEMA_VERSION = "17"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.
@@ -369,14 +369,15 @@ def write_database(db: sqlite_utils.Database, knowledge: Knowledge, *, item_rows
     db.execute(
         "CREATE TABLE signposts"
         " (id TEXT PRIMARY KEY, name TEXT, phrases TEXT, message TEXT, link TEXT, fallback INTEGER, intent TEXT,"
-        " acts TEXT)"
+        " acts TEXT, passages TEXT)"
     )
     db.conn.executemany(
-        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO signposts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 *(s.id, s.name, json.dumps(list(s.phrases)), s.message, s.link, int(s.fallback), s.intent),
                 json.dumps([act.model_dump() for act in s.acts]),
+                json.dumps(list(s.passages)),
             )
             for s in knowledge.signposts
         ],

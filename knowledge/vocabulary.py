@@ -180,9 +180,9 @@ class Vocabulary:
         self.signposts: dict[str, Signpost] = {}
         self.signpost_keys: dict[tuple[str, ...], str] = {}
         signposts = conn.execute(
-            "SELECT id, name, phrases, message, link, fallback, intent, acts FROM signposts ORDER BY id"
+            "SELECT id, name, phrases, message, link, fallback, intent, acts, passages FROM signposts ORDER BY id"
         )
-        for signpost_id, name, phrases, message, link, fallback, intent, acts in signposts:
+        for signpost_id, name, phrases, message, link, fallback, intent, acts, passages in signposts:
             signpost = Signpost(
                 id=signpost_id,
                 name=name,
@@ -192,6 +192,7 @@ class Vocabulary:
                 fallback=bool(fallback),
                 intent=intent,
                 acts=tuple(Act(**act) for act in json.loads(acts)),
+                passages=tuple(json.loads(passages)),
             )
             self.signposts[signpost_id] = signpost
             for key in stemmed_keys(signpost.phrases):

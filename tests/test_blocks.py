@@ -204,3 +204,14 @@ def test_partial_glossary_matches_are_labelled(kb: KnowledgeBase) -> None:
 def test_unknown_glossary_term_is_echoed_escaped() -> None:
     body = rendered(blocks.glossary_message([], term="<!everyone>"))
     assert "&lt;!everyone&gt;" in body and "<!" not in body
+
+
+def test_a_signposted_topic_beside_passages_shows_its_message_before_them(kb: KnowledgeBase) -> None:
+    answer = kb.ask("parents are first cousins, any learning?")
+    assert answer.found and answer.signposts
+    message = blocks.answer_message(answer, kb)
+    shown = texts(message)
+    where = next(index for index, text in enumerate(shown) if text.startswith("*Consanguineous relationships"))
+    priority = next(index for index, text in enumerate(shown) if "Business Plan Priority 4" in text)
+    assert where < priority
+    assert message.text.startswith("Learning points 1–1 of 1")

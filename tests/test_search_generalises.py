@@ -28,9 +28,11 @@ from knowledge.vocabulary import key_of
 
 
 def signposted(kb: KnowledgeBase, question: str) -> list[str]:
-    """The signposts a question gets instead of learning points (failing if it gets learning points)."""
+    """The signposts a question gets instead of learning points (failing if it gets any passage but those its
+    signposts list as naming their topic)."""
     answer = kb.ask(question)
-    assert answer.results == (), question
+    naming = [passage for signpost in answer.signposts for passage in signpost.passages]
+    assert [result.id for result in answer.results] == naming, question
     return [signpost.id for signpost in answer.signposts]
 
 
@@ -671,6 +673,36 @@ def data(tmp_path: Path) -> Path:
     return target
 
 
+def test_a_signposts_passage_must_exist_in_an_audit_the_data_holds(data: Path) -> None:
+    path = data / "signposts.yaml"
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    consanguinity = next(signpost for signpost in raw["signposts"] if signpost["id"] == "consanguinity")
+    consanguinity["passages"] = ["children-with-disabilities-priorty"]
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_knowledge(data)
+    expected = f"{path}: signpost consanguinity: passages: unknown passage 'children-with-disabilities-priorty'"
+    assert caught.value.lines == [expected]
+    # ... but another board's data, without that audit, loads the same signposts (the passage is not shown).
+    consanguinity["passages"] = ["children-with-disabilities-priority"]
+    path.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
+    (data / "audits" / "children-with-disabilities.yaml").unlink()
+    assert "consanguinity" in {signpost.id for signpost in load_knowledge(data).signposts}
+
+
+def test_a_signposted_topic_a_passage_names_shows_the_message_and_that_passage(kb: KnowledgeBase, kb_path) -> None:
+    # The board's priority for the disabilities audit names consanguinity; no finding does.
+    answer = kb.ask("cousin marrige n disability anything")
+    assert [signpost.id for signpost in answer.signposts] == ["consanguinity"]
+    assert [result.id for result in answer.results] == ["children-with-disabilities-priority"]
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "parents are first cousins, any learning?"])
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.index("Consanguineous relationships") < text.index("Business Plan Priority 4")
+    # A signposted topic no passage names still gets its message alone.
+    assert kb.ask("FGM").results == ()
+
+
 def test_the_signposts_file_is_optional_and_each_bad_record_is_named(data: Path) -> None:
     path = data / "signposts.yaml"
     assert {signpost.id for signpost in load_knowledge(data).signposts} >= {"fgm", "radicalisation"}
@@ -1140,14 +1172,17 @@ def test_getting_better_is_improvement(kb: KnowledgeBase) -> None:
     assert kb.ask("has the emergency department got better at spotting abuse").results[0].id == "fmn-f8"
 
 
-def test_the_consanguinity_signpost_quotes_the_boards_priority_and_a_priority_question_gets_the_priority(
+def test_the_consanguinity_signpost_shows_the_boards_priority_and_a_priority_question_gets_the_priority(
     kb: KnowledgeBase,
 ) -> None:
     answer = kb.ask("did the disability audit say anything about cousin marriage")
-    assert answer.results == ()
+    # The priority naming consanguinity is the only passage on it, shown after the signpost; no learning point.
+    assert [result.id for result in answer.results] == ["children-with-disabilities-priority"]
+    assert "reduce the incidence of disability by increasing awareness of the risks of consanguineous" in (
+        answer.results[0].text
+    )
     message = answer.signposts[0].message
-    assert "reduce the incidence of disability by increasing awareness of the risks of consanguineous" in message
-    assert kb.item("children-with-disabilities-priority").text.split(": ", 1)[1].rstrip(".") in message
+    assert "priority" in message and "say nothing about consanguinity" in message
     # Asking whether it was one of the board's priorities is answered by the priority itself.
     assert kb.ask("was cousin marriage a board priority").results[0].id == "children-with-disabilities-priority"
     # Police keeping families updated on the CPS's charging decisions is the CSE audit's own learning.

@@ -68,8 +68,9 @@ class Searcher:
         """Retrieve, score and threshold for an analysed question: the relevant passages, best first."""
         question = query.question
         if not query.units or (query.signposts and not query.signposts_told):
-            # A safeguarding topic the audits do not cover is answered by its signpost, never by learning points.
-            return []
+            # A safeguarding topic the audits do not cover is answered by its signpost, never by learning points;
+            # shown beside it, the passages that name the topic (a board priority naming it).
+            return self.naming_passages(query)
         hits = self.score(query)
         if not hits:
             return []
@@ -80,6 +81,16 @@ class Searcher:
             pool = shown + [hit for hit in hits[: self.tuning.semantic_pool] if hit not in shown]
             shown = self.rerank(question, pool)
         return shown
+
+    def naming_passages(self, query: Query) -> list[Hit]:
+        """The passages the question's signposts list as naming their topic, in the signposts' order."""
+        ids = list(dict.fromkeys(p for topic in query.signposts for p in self.vocab.signposts[topic].passages))
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rowids = dict(self.conn.execute(f"SELECT id, rowid FROM items WHERE id IN ({marks})", ids).fetchall())
+        unmatched = [Match(unit.text, unit.weight, 0.0, "none") for unit in query.units]
+        return [Hit(rowids[i], i, 0.0, 0.0, 0.0, 0.0, list(unmatched)) for i in ids if i in rowids]
 
     def with_continuations(self, query: Query, shown: list[Hit], hits: list[Hit]) -> list[Hit]:
         """Each of the first `continued_from` passages shown, followed by the next passage of its audit section when
