@@ -40,6 +40,7 @@ from knowledge.formatting import (
     NOTHING_FOUND,
     NOTICES,
     addressed_heading,
+    audit_detail,
     item_marker,
     recommendations_heading,
     source_line,
@@ -122,10 +123,12 @@ def answer_message(answer: Answer, kb: KnowledgeBase, *, asked: str | None = Non
     if asked is not None:
         head += contexts(f"*You asked:* {echo(asked)}")
     head += purpose_blocks(answer)
-    if not answer.found and not answer.purposes:
+    head += detail_blocks(answer)
+    if not answer.found and not answer.purposes and not answer.details:
         return no_result_message(answer, kb, head=head)
     if not answer.found:
-        return Message(text=answer.purposes[0].purpose, blocks=tuple(head))
+        text = answer.purposes[0].purpose if answer.purposes else audit_detail(answer.details[0])
+        return Message(text=text, blocks=tuple(head))
     if answer.corrections:
         head += contexts(
             " ".join(f"(read “{escape(typed)}” as “{escape(fixed)}”)" for typed, fixed in answer.corrections.items())
@@ -349,6 +352,14 @@ def purpose_blocks(answer: Answer) -> list[Block]:
     for found in answer.purposes:
         blocks += sections(f"*{escape(found.audit.title)}, why the audit was done*\n{escape(found.purpose)}")
     return blocks
+
+
+def detail_blocks(answer: Answer) -> list[Block]:
+    """How many cases the audits asked about looked at and when (the report's summary table, not a learning point)."""
+    if not answer.details:
+        return []
+    lines = "\n".join(f"• {escape(audit_detail(details))}" for details in answer.details)
+    return sections(f"*From the report's summary of the audits*\n{lines}")
 
 
 def signpost_message(answer: Answer, *, head: Sequence[Block] = ()) -> Message:

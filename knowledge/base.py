@@ -54,6 +54,15 @@ class AuditPurpose:
 
 
 @dataclass(frozen=True)
+class AuditDetails:
+    """How many cases an audit looked at and when it was completed, from the report's summary table: for a question
+    asking only that, never a learning point. `cases_audited` is None where the report does not say."""
+
+    audit: AuditRef
+    cases_audited: int | None
+
+
+@dataclass(frozen=True)
 class Result:
     """One learning point, with where it comes from."""
 
@@ -106,6 +115,8 @@ class Answer:
     signposts: tuple[Signpost, ...] = ()
     # For a question asking why an audit was done: the purposes of the audits it names (or of all of them).
     purposes: tuple[AuditPurpose, ...] = ()
+    # For a question asking how many cases an audit looked at or when: the named audits' details (or all).
+    details: tuple[AuditDetails, ...] = ()
     # With explain: how the question was read (units, notes, intent, ignored details), found or not.
     analysis: dict[str, Any] | None = field(default=None, compare=False)
     # For a question asking what a term stands for or means: its glossary entries (then no learning points).
@@ -128,7 +139,14 @@ class Answer:
         if self.purposes:
             data["purposes"] = [{"audit": p.audit.id, "purpose": p.purpose} for p in self.purposes]
         if self.signposts:
-            data["signposts"] = [signpost.model_dump(exclude={"phrases", "acts"}) for signpost in self.signposts]
+            data["signposts"] = [
+                signpost.model_dump(exclude={"phrases", "acts", "passages"}) for signpost in self.signposts
+            ]
+        if self.details:
+            data["audit_details"] = [
+                {"audit": d.audit.id, "cases_audited": d.cases_audited, "completed": d.audit.completed}
+                for d in self.details
+            ]
         if self.analysis is not None:
             data["analysis"] = self.analysis
         return data
@@ -318,7 +336,7 @@ class KnowledgeBase:
         return Answer(
             question=question,
             results=tuple(results),
-            suggestions=self._suggestions(query, bool(hits)),
+            suggestions=self._suggestions(query, bool(hits) or query.asks_details),
             total=len(hits),
             offset=offset,
             notice=query.notice,
@@ -328,14 +346,26 @@ class KnowledgeBase:
             elapsed_ms=elapsed,
             signposts=self._signposts(query),
             purposes=self._purposes(query, results),
+            details=self._details(query),
             analysis=_analysis(query) if explain else None,
             definitions=definitions,
         )
+
+    def _details(self, query: Query) -> tuple[AuditDetails, ...]:
+        """For a question asking how many cases an audit looked at or when it was done: the named audits' details,
+        else every audit's, in order of completion."""
+        if not query.asks_details:
+            return ()
+        wanted = query.audits or set(self._audits)
+        rows = self.conn.execute("SELECT id, cases_audited FROM audits ORDER BY completed, id").fetchall()
+        return tuple(AuditDetails(self._audits[row[0]], row[1]) for row in rows if row[0] in wanted)
 
     def _signposts(self, query: Query) -> tuple[Signpost, ...]:
         """The signposts of the topics the question names; for a number the audits do not hold, the fallback
         signposts for fact questions (where local figures are)."""
         signposts = self.vocabulary.signposts
+        if query.asks_details:
+            return ()  # "what date was the CSE audit done": the audit's details, not a practical detail
         if query.uncounted and not query.signposts:
             return tuple(s for s in signposts.values() if s.fallback and s.intent == "fact")
         return tuple(signposts[topic] for topic in query.signposts)

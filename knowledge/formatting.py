@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from knowledge.base import AgencyRecommendations, Answer, KnowledgeBase, NamedCount, Result
+from knowledge.base import AgencyRecommendations, Answer, AuditDetails, KnowledgeBase, NamedCount, Result
 from knowledge.models import Wording, cases_label
 from knowledge.text import clip
 
@@ -57,10 +57,11 @@ def answer_text(answer: Answer, kb: KnowledgeBase, *, explain: bool = False) -> 
     if answer.notice in NOTICES and not answer.purposes:
         lines.append(NOTICES[answer.notice])
     lines.extend(purpose_lines(answer))
+    lines.extend(detail_lines(answer))
     if not answer.results:
         if answer.signposts:
             lines.extend(signpost_lines(answer))
-        elif not answer.purposes and answer.notice not in BARE_NOTICES:
+        elif not answer.purposes and not answer.details and answer.notice not in BARE_NOTICES:
             if answer.notice is None:
                 lines.append(NOTHING_FOUND)
             lines.extend(answer.suggestions)
@@ -96,6 +97,19 @@ def purpose_lines(answer: Answer) -> list[str]:
     for found in answer.purposes:
         lines.append(f"{found.audit.title}, why the audit was done: {found.purpose}")
     return [*lines, ""] if lines and answer.results else lines
+
+
+def audit_detail(details: AuditDetails) -> str:
+    """One audit's cases and month completed, as the report's summary table gives them."""
+    return f"{details.audit.title}: {cases_label(details.cases_audited)}, completed {details.audit.completed_label}."
+
+
+def detail_lines(answer: Answer) -> list[str]:
+    """How many cases the audits a question names looked at and when, from the report's summary table."""
+    if not answer.details:
+        return []
+    lines = ["From the report's summary of the audits:", *(f"   {audit_detail(d)}" for d in answer.details)]
+    return [*lines, ""] if answer.results else lines
 
 
 def signpost_lines(answer: Answer) -> list[str]:

@@ -2871,8 +2871,55 @@ def test_frequency_words_away_from_a_plan_or_after_it_are_no_under_representatio
 def test_how_many_cases_were_audited_finds_the_count_of_the_audits_cases(kb: KnowledgeBase, question: str) -> None:
     # "All agencies were able to evidence effective working together across all 8 cases." The topic names the
     # audit; "cases" and "looked at" ask the count, and match no passage's words as a topic.
-    top = [result.id for result in kb.ask(question).results[:5]]
+    answer = kb.ask(question)
+    top = [result.id for result in answer.results[:5]]
     assert "cse-f1" in top and top[0] != "cse-mase-priority"
+    # ... after the report's summary of the audit (8 cases, December 2016); only passages stating that count.
+    assert [details.cases_audited for details in answer.details] == [8]
+    assert all("8 cases" in result.text for result in answer.results)
+
+
+@pytest.mark.parametrize(
+    ("question", "audits"),
+    [
+        ("how many cases did the early years audit look at", ["early-years"]),
+        ("when was the CWD audit completed", ["children-with-disabilities"]),
+        ("what date was the cse audit done", ["cse-mase"]),
+        (
+            "how many cases were audited",
+            ["early-years", "children-with-disabilities", "cse-mase", "families-multiple-needs"],
+        ),
+    ],
+)
+def test_how_many_cases_an_audit_looked_at_or_when_is_answered_from_the_reports_summary(
+    kb: KnowledgeBase, question: str, audits: list[str]
+) -> None:
+    answer = kb.ask(question)
+    assert [details.audit.id for details in answer.details] == audits
+    # No passage states the early years audit's 10 cases or any audit's month: no learning point, no signpost.
+    if "cse" not in question and question != "how many cases were audited":
+        assert answer.results == () and answer.signposts == () and answer.suggestions == ()
+
+
+def test_the_audits_details_are_shown_in_the_cli_and_in_slack(kb: KnowledgeBase, kb_path) -> None:
+    result = CliRunner().invoke(cli, ["--db", str(kb_path), "ask", "when did the early years audit take place"])
+    assert result.exit_code == 0
+    assert "Early Years Multi-Agency Audits: 10 cases audited, completed August 2016." in result.stdout
+    assert "Nothing in the audits answers that" not in result.stdout
+    message = blocks.answer_message(kb.ask("how many cases did the CWD audit look at"), kb)
+    assert message.text == "Children with Disabilities (CWD): 6 cases audited, completed September 2016."
+    assert "From the report's summary of the audits" in json.dumps(message.as_kwargs())
+    data = kb.ask("how many cases did the CWD audit look at").to_json()
+    assert data["audit_details"] == [
+        {"audit": "children-with-disabilities", "cases_audited": 6, "completed": "2016-09"}
+    ]
+
+
+def test_a_count_of_something_the_audit_found_is_no_question_about_its_details(kb: KnowledgeBase) -> None:
+    assert kb.ask("how many cases did the CWD audit find disguised compliance in").details == ()
+    assert kb.ask("when is the next CWD audit").details == ()
+    question = "how many cases had hardly any voice of the child in the families with multiple needs audit"
+    assert kb.ask(question).details == () and kb.ask(question).found
 
 
 def test_a_broad_concept_phrase_is_evidence_an_everyday_unknown_word_gives_way_to(kb: KnowledgeBase) -> None:

@@ -16,6 +16,7 @@ The pipeline, in order, one module each:
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from typing import TYPE_CHECKING
 
@@ -67,6 +68,10 @@ class Searcher:
     def passages(self, query: Query) -> list[Hit]:
         """Retrieve, score and threshold for an analysed question: the relevant passages, best first."""
         question = query.question
+        if query.asks_details:
+            # How many cases an audit looked at, or when: its details answer (`KnowledgeBase.ask`), with the
+            # passages that state that count ("across all 8 cases").
+            return self.stating_the_count(query) if query.counts_audited else []
         if not query.units or (query.signposts and not query.signposts_told):
             # A safeguarding topic the audits do not cover is answered by its signpost, never by learning points;
             # shown beside it, the passages that name the topic (a board priority naming it).
@@ -81,6 +86,23 @@ class Searcher:
             pool = shown + [hit for hit in hits[: self.tuning.semantic_pool] if hit not in shown]
             shown = self.rerank(question, pool)
         return shown
+
+    def stating_the_count(self, query: Query) -> list[Hit]:
+        """The passages good enough to show that hold their audit's number of cases audited as a number."""
+        hits = self.score(query)
+        shown = self.scorer.threshold(query, hits) if hits else []
+        if not shown:
+            return []
+        marks = ",".join("?" * len(shown))
+        rows = self.conn.execute(
+            "SELECT items.rowid, items.text, audits.cases_audited FROM items JOIN audits ON audits.id = items.audit_id"
+            f" WHERE items.rowid IN ({marks})",
+            [hit.rowid for hit in shown],
+        ).fetchall()
+        stating = {
+            rowid for rowid, text, cases in rows if cases is not None and re.search(rf"(?<!\d){cases} cases\b", text)
+        }
+        return [hit for hit in shown if hit.rowid in stating]
 
     def naming_passages(self, query: Query) -> list[Hit]:
         """The passages the question's signposts list as naming their topic, in the signposts' order."""

@@ -506,6 +506,9 @@ class Query:
     # Asks how many cases were looked at ("how many CSE cases were audited"): the audited cases are counted, so a
     # concept naming an audit's topic names that audit.
     counts_audited: bool = False
+    # Asks only how many cases a named audit looked at or when it was done: the report's summary table answers
+    # it (`KnowledgeBase.ask` gives the audits' details), no passage does.
+    asks_details: bool = False
     truncated: bool = False
     # Kinds of personal detail left out of the search ("date of birth", "postcode").
     ignored: list[str] = field(default_factory=list)
@@ -1043,6 +1046,36 @@ def intent_of(typed: list[str], text: str, *, names_audit: bool, sentence_of: li
     return None
 
 
+# "when was the CWD audit completed", "when did the early years audit take place": when an audit was done.
+AUDIT_DONE_WORDS = frozenset(
+    "completed complete done finished carried conducted undertaken happen happened held took take run ran".split()
+)
+WHEN_PHRASES = frozenset({("when",), ("what", "date"), ("what", "month"), ("what", "year"), ("which", "month")})
+
+
+def asks_details(query: Query, typed: list[str], filler_zipf: float, fallbacks: set[str]) -> bool:
+    """Whether the question asks only how many cases the audits it names looked at, or when they were done: every
+    unit is an audit's name, filler, or a word saying when it was done (a fallback signpost such as "what date"
+    aside; a topic signpost is another question)."""
+    when = has_phrase(typed, WHEN_PHRASES) and not AUDIT_DONE_WORDS.isdisjoint(typed)
+    if not (query.counts_audited or (when and (query.titled_audits or not AUDIT_WORDS.isdisjoint(typed)))):
+        return False
+    for unit in query.units:
+        if unit.signpost is not None:
+            if unit.signpost not in fallbacks:
+                return False
+        elif not (
+            unit.titles
+            # "how many CSE cases were looked at": counting the audited cases, a topic naming an audit names it.
+            or (query.counts_audited and unit.concept is not None and unit.concept.audits)
+            or (unit.concept is None and unit.commonness >= filler_zipf)
+            or any(note.endswith("weighed as filler") for note in unit.notes)
+            or set(unit.words) <= AUDIT_DONE_WORDS
+        ):
+            return False
+    return True
+
+
 # Words that say what is asked, not what about: weighed as filler (the intent or wanted kind carries them).
 INTENT_WORDS = (
     FACT_WORDS
@@ -1391,6 +1424,8 @@ class Analyser:
             query.asks_of_agency = has_phrase(typed, ASKED_OF) or has_phrase(fixed, ASKED_OF)
         if not query.units:
             query.notice = "no-content-words"
+        fallbacks = {topic for topic, signpost in self.vocab.signposts.items() if signpost.fallback}
+        query.asks_details = asks_details(query, typed, self.tuning.filler_zipf, fallbacks)
         return query
 
     # -- steps ------------------------------------------------------------------------------------------------
