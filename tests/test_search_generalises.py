@@ -2214,6 +2214,8 @@ def test_social_work_shorthand_is_read_as_the_words(kb: KnowledgeBase) -> None:
         # Pay and timetables.
         ("what are the pay rates for agency social workers", "practicalities"),
         ("health visitor clinic times in the borough", "practicalities"),
+        ("when does the MASE panel meet", "practicalities"),  # what meets, named inside the phrase
+        ("when do the core groups meet", "practicalities"),
         # A form or template asked for by what it is for, which no passage names.
         ("a chronology template for core group meetings", "forms-and-contacts"),
         ("the GP report template for a child protection conference", "forms-and-contacts"),
