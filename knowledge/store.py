@@ -32,8 +32,9 @@ logger = logging.getLogger(__name__)
 # 8 (signposts) and 9 (reads_as) were bumped on two branches at once; 11: listing indexes, theme positions;
 # 12: fallback signposts; 13: glossary terms described in practitioners' words;
 # 14: signposts for one intent; 15: "'d" and "'ll" read as "would" and "will",
-# "4 month old" as "baby"; 16: signposts told by what someone did (acts); 17: passages naming a signposted topic.
-SCHEMA_VERSION = "17"
+# "4 month old" as "baby"; 16: signposts told by what someone did (acts); 17: passages naming a signposted topic;
+# 18: a number's plural ("5s") stemmed as the number.
+SCHEMA_VERSION = "18"
 FTS_TABLE = "items_fts"
 # Stamped into every knowledge database (SQLite's header, offset 68): `build` replaces only a file that carries it
 # (or, for databases built before the stamp, a `meta` table with this code's keys), never anything else.

@@ -321,9 +321,14 @@ def _age_word(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    """The stem of one lower-case word (irregular plurals folded first)."""
+    """The stem of one lower-case word (irregular plurals folded first; a number's plural, "under 5s", is the
+    number)."""
     word = _LEMMAS.get(word, word)
-    return _STEMMER.stemWord(word) if word.isalpha() else word
+    if word.isalpha():
+        return _STEMMER.stemWord(word)
+    if len(word) > 1 and word[-1] == "s" and word[:-1].isdigit():
+        return word[:-1]
+    return word
 
 
 def stems(text: str) -> list[str]:

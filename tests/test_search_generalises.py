@@ -621,6 +621,21 @@ def test_a_kind_named_by_a_corrected_word_outweighs_the_kind_the_phrasing_sugges
     assert answer.results[0].kind == "recommendation"
 
 
+def test_asked_of_asks_for_recommendations_and_people_working_with_someone_ask_no_findings(kb: KnowledgeBase) -> None:
+    # "working" asks how well something worked ("what's working well"), not who works with whom.
+    answer = kb.ask("what's asked of agencies working with under 5s", explain=True)
+    assert answer.analysis is not None and answer.analysis["wants_kind"] == "recommendation"
+    # "under 5s" is "under 5": the passage asking any service working with a child under 5 to check.
+    assert answer.results[0].text.startswith(
+        "Any organisation/ service working with a family where there is a child under 5"
+    )
+    assert stem("5s") == "5" and stem("1990s") == "1990" and stem("s") == "s"
+    analysis = kb.ask("HV didn't know the children's centre was already working with the family", explain=True).analysis
+    assert analysis is not None and analysis["wants_kind"] != "finding"
+    analysis = kb.ask("what's working well in early help", explain=True).analysis
+    assert analysis is not None and analysis["wants_kind"] == "finding"
+
+
 @pytest.mark.parametrize(
     ("question", "topic"),
     [

@@ -617,9 +617,18 @@ def wanted_kind(typed: list[str], openers: set[str] | None = None) -> str | None
     cues = present & RECOMMENDATION_CUES
     if cues and cues <= RECOMMENDATION_NOUNS and present & FINDING_VERBS:
         cues = set()  # "plans with vague actions - what did the audits find?"
-    if cues or has_phrase(typed, RECOMMENDATION_PHRASES) or asks_directive(typed):
+    asked_of = has_phrase(typed, AGENCY_PHRASES)  # "what's asked of agencies working with under 5s"
+    if cues or asked_of or has_phrase(typed, RECOMMENDATION_PHRASES) or asks_directive(typed):
         return "recommendation"
-    if present & FINDING_CUES or (openers and openers & FINDING_OPENERS) or has_phrase(typed, FINDING_PHRASES):
+    # "working" asks how well something worked ("what's working"), not as the agencies or people working with or in
+    # something ("agencies working with under 5s", "the audit working group").
+    finding_cues = {
+        word
+        for index, word in enumerate(typed)
+        if word in FINDING_CUES
+        and not (word == "working" and typed[index + 1 : index + 2] in (["with"], ["in"], ["group"]))
+    }
+    if finding_cues or (openers and openers & FINDING_OPENERS) or has_phrase(typed, FINDING_PHRASES):
         return "finding"
     if "did" in present and present & REPORTING_VERBS and not present & REPORTERS:
         # "what did school DSLs say about ...": what those audited told the audit is a finding.
