@@ -621,6 +621,14 @@ def test_a_kind_named_by_a_corrected_word_outweighs_the_kind_the_phrasing_sugges
     assert answer.results[0].kind == "recommendation"
 
 
+def test_at_the_last_minute_is_no_meetings_minutes(kb: KnowledgeBase) -> None:
+    question = "mum always cancels at the last minute then is all smiles at the next visit"
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    assert "minute" not in [unit["typed"] for unit in analysis["units"]]
+    assert any(unit["typed"] == "minutes" for unit in kb.ask("MASE minutes", explain=True).analysis["units"])
+
+
 def test_asked_of_asks_for_recommendations_and_people_working_with_someone_ask_no_findings(kb: KnowledgeBase) -> None:
     # "working" asks how well something worked ("what's working well"), not who works with whom.
     answer = kb.ask("what's asked of agencies working with under 5s", explain=True)

@@ -405,6 +405,10 @@ IDIOMS = frozenset(
         ("heard", "a", "thing"),
         ("blind", "drunk"),
         ("contact", "with"),
+        # ... "at the last minute" is no meeting's minutes.
+        ("last", "minute"),
+        ("a", "minute"),
+        ("this", "minute"),
         # ... and the courtesy of asking ("quick question" is no delay).
         ("quick", "question"),
         ("quick", "one"),
