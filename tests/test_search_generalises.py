@@ -2641,6 +2641,17 @@ def test_an_agency_question_about_a_role_the_passages_name_is_answered(kb: Knowl
     assert answer.found and answer.signposts == ()
 
 
+@pytest.mark.parametrize(
+    "question", ["is a GP expected to attend ICPC", "are GPs supposed to go to child protection conferences"]
+)
+def test_what_is_expected_of_a_role_no_passage_names_in_a_covered_practice_is_the_unnamed_role(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # The audits expect nothing of GPs by name; conference attendance they cover is asked of others.
+    assert signposted(kb, question) == ["unnamed-roles"]
+    assert kb.ask("what is expected of police at ICPC").found  # a role the passages name
+
+
 def test_a_role_no_passage_names_told_beside_a_topic_is_no_unnamed_role(kb: KnowledgeBase) -> None:
     answer = kb.ask("I'm a GP: what did the audits find about disguised compliance?")
     assert answer.found and answer.signposts == ()

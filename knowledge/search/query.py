@@ -1765,7 +1765,14 @@ class Analyser:
             return
         topics = [unit for unit in query.units if unit.concept is not None and not unit.offtopic and not unit.titles]
         roles = [unit for unit in topics if names_agency(unit.concept)]
-        if not roles or len(roles) != len(topics):
+        # ... or what is expected of such a role in a practice the audits cover ("is a GP expected to attend ICPC"):
+        # the audits expect nothing of it by name. Not the asker's own role ("I'm a GP: ...").
+        expected_of = (
+            query.intent == "agency"
+            and bool(roles)
+            and not any("the asker's own role" in note for unit in roles for note in unit.notes)
+        )
+        if not roles or (len(roles) != len(topics) and not expected_of):
             return
         for unit in roles:
             roots = [
