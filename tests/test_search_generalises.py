@@ -2026,6 +2026,29 @@ def test_a_learning_concept_in_the_scene_of_a_case_is_no_sign_of_another_topic(k
     assert answer.found and "significant males" in answer.results[0].text
 
 
+def test_signposted_topics_in_the_scene_are_background_when_the_ask_names_a_learning_topic(kb: KnowledgeBase) -> None:
+    question = (
+        "midwife - booking appt, mum 19, partner 30 came to every appointment and did all the talking. she has"
+        " history of self harm, unborn likely to need a pre-birth assessment. nobody seems to have assessed him."
+        " anything in the audit about partners?"
+    )
+    answer = kb.ask(question)
+    # The scene's self-harm and pre-birth assessment keep their signposts; the ask (partners) is answered.
+    assert {signpost.id for signpost in answer.signposts} == {"self-harm", "pre-birth"}
+    assert answer.found and "significant males" in answer.results[0].text
+    notes = notes_of(kb, question)
+    assert "partner 30: read as 'male partner'" in notes  # an age after "partner": a person
+    # Told as the case's detail and then asked about, the partner is the same man, not partner agencies.
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None
+    assert not any("thesaurus:multi-agency-working" in (unit["concepts"] or []) for unit in analysis["units"])
+    # With no case told, "partners" may still be partner agencies.
+    assert (
+        "thesaurus:multi-agency-working"
+        in kb.ask("anything in the audit about partners?", explain=True).analysis["units"][0]["concepts"]
+    )
+
+
 def test_mums_partner_after_a_comma_is_the_man_in_the_household_not_partner_agencies(kb: KnowledgeBase) -> None:
     analysis = kb.ask("pregnant mum, partner's been violent", explain=True).analysis
     assert analysis is not None

@@ -7,10 +7,11 @@ and weigh each unit by how much it says about the topic. Imports the text and vo
 
 from __future__ import annotations
 
+import itertools
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -1248,7 +1249,8 @@ class Analyser:
             for clause_number, clause in enumerate(clauses(sentence)):
                 if number == 0 and clause_number == 1:
                     lead = list(range(len(typed)))
-                read = self.forms(words(clause), query.corrections, notes, start=len(typed))
+                household = any(pair == ("male", "partner") for pair in itertools.pairwise(typed))
+                read = self.forms(words(clause), query.corrections, notes, start=len(typed), household=household)
                 if typed and refers_back(read):
                     alone = not sentence_of or sentence_of[-1] != number
                     (framed_alone if alone else framed).update(range(len(typed), len(typed) + len(read)))
@@ -1410,7 +1412,7 @@ class Analyser:
         self.weigh_narrative(query.units, told, sentence_of)
         if not told:
             framing = bool(framed_alone) and {sentence_of[position] for position in framed_alone} == asking
-            self.weigh_background(query.units, len(parts), sentence_of, asking, framing=framing)
+            self.weigh_background(query.units, len(parts), sentence_of, asking, framing=framing, typed=typed)
         self.weigh_contrast(query.units, typed)
         for unit in query.units:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
@@ -2197,7 +2199,13 @@ class Analyser:
         )
 
     def forms(
-        self, typed: list[str], corrections: dict[str, str], notes: dict[int, str], *, start: int = 0
+        self,
+        typed: list[str],
+        corrections: dict[str, str],
+        notes: dict[int, str],
+        *,
+        start: int = 0,
+        household: bool = False,
     ) -> list[str]:
         """Texting forms read as words ("pls" -> "please"), words run together split ("neglecttoolkit") and one
         word typed as two joined ("safe guarding"); `notes` says which position was changed and how, and
@@ -2219,13 +2227,25 @@ class Analyser:
                 # ... nor a word of a phrase the vocabulary knows as typed ("global developmental delay"), nor a
                 # word a signpost phrase uses ("reduced timetable" is no "time table").
                 parts = None
+            # ... or followed by an age ("mum 19, partner 30"): a person, not partner agencies.
+            aged = following is not None and following.isdigit() and len(following) <= 2
+            # ... and once the question has named the man in the household (`household`), "partners" later on
+            # ("anything in the audit about partners?") is him again.
             if word in PARTNERS and (
                 (out and out[-1] in PARTNER_OWNERS)
-                or (word == "partner" and following in PERSON_VERBS and not (out and out[-1] in NOT_HOUSEHOLD))
+                or (household and not (out and out[-1] in NOT_HOUSEHOLD))
+                or (
+                    word == "partner" and (following in PERSON_VERBS or aged) and not (out and out[-1] in NOT_HOUSEHOLD)
+                )
             ):
                 # "her partner", "mum's partner", "partner has a history of DV": the man in the household, not
                 # partner agencies.
-                said = f"{out[-1]} {word}" if out and out[-1] in PARTNER_OWNERS else f"{word} {following}"
+                said = (
+                    f"{out[-1]} {word}"
+                    if out and out[-1] in PARTNER_OWNERS
+                    else " ".join(part for part in (word, following) if part and not household)
+                    or f"{word}, after the man in the household"
+                )
                 notes[start + len(out)] = f"{said}: read as 'male {word}'"
                 out += ["male", word]
             elif word in TEXTING:
@@ -2899,7 +2919,13 @@ class Analyser:
 
     @staticmethod
     def weigh_background(
-        units: list[Unit], sentences_: int, sentence_of: list[int], asking: set[int], *, framing: bool = False
+        units: list[Unit],
+        sentences_: int,
+        sentence_of: list[int],
+        asking: set[int],
+        *,
+        framing: bool = False,
+        typed: Sequence[str] = (),
     ) -> None:
         """A case told before an ask naming nothing ("... What should be happening?") is the topic, and its last
         sentence is usually its point (the plan, the meeting, what went wrong); the sentences before set the scene
@@ -2918,8 +2944,14 @@ class Analyser:
             unit.concept is not None for unit in units if unit.positions and sentence_of[unit.positions[0]] == point
         ):
             return
+        # ... or when the ask names a learning topic of its own ("... anything in the audit about partners?").
+        # (A word named twice is one unit, at its first place: the ask's words are looked up by their stems.)
+        asked = {stem(word) for word, number in zip(typed, sentence_of, strict=False) if number in asking}
+        asks_topic = any(
+            unit.concept is not None and not unit.signpost and set(unit.stems) & asked - STOP_STEMS for unit in units
+        )
         # ... a point on practice, not what the family says ("... Mum says he was at his cousin's").
-        practice = framing and any(
+        practice = (framing or asks_topic) and any(
             unit.concept is not None and not unit.signpost and FAMILY_WORDS.isdisjoint(unit.words)
             for unit in units
             if unit.positions and sentence_of[unit.positions[0]] == point
