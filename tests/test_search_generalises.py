@@ -696,6 +696,40 @@ def data(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        # "EHE" and "CME" name elective home education and children missing education, not school attendance.
+        (
+            "family deregistered all 3 kids to home educate after we raised attendance concerns. any learning on EHE?",
+            "home-education",
+        ),
+        ("any learning on EHE", "home-education"),
+        ("how do children's centre staff apply for a Protocol login", "forms-and-contacts"),
+        ("fusion drug service referral number pls", "forms-and-contacts"),
+    ],
+)
+def test_home_education_acronyms_login_requests_and_referral_numbers_are_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
+    assert kb.ask("child was deregistered from the CP plan too early").found  # a plan's deregistration
+
+
+def test_a_signposted_topic_asked_as_a_procedure_gets_no_passage_naming_it(kb: KnowledgeBase) -> None:
+    # Where to refer for genetic counselling: the board's priority naming consanguinity does not say.
+    answer = kb.ask("where do I refer a couple who are first cousins planning a baby for genetic counselling")
+    assert [signpost.id for signpost in answer.signposts] == ["consanguinity"] and answer.results == ()
+
+
+def test_a_reporting_year_in_two_digits_is_the_audits_own_period(kb: KnowledgeBase) -> None:
+    assert "the audits' own year: weighed as filler" in notes_of(kb, "which audits were done in 16-17")
+    assert len(kb.ask("which audits were done in 16-17 and what was each one for").purposes) == 4
+    assert signposted(kb, "what did the 17/18 audits find") == ["other-reports"]
+    # An age range is no year.
+    assert kb.ask("any learning for 16-17 year olds at risk of CSE").found
+
+
 def test_a_signposts_passage_must_exist_in_an_audit_the_data_holds(data: Path) -> None:
     path = data / "signposts.yaml"
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))

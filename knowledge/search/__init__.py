@@ -107,7 +107,7 @@ class Searcher:
     def naming_passages(self, query: Query) -> list[Hit]:
         """The passages the question's signposts list as naming their topic, in the signposts' order."""
         ids = list(dict.fromkeys(p for topic in query.signposts for p in self.vocab.signposts[topic].passages))
-        if not ids:
+        if not ids or query.practical:  # how to refer or where the form is: the report says nothing to that
             return []
         marks = ",".join("?" * len(ids))
         rowids = dict(self.conn.execute(f"SELECT id, rowid FROM items WHERE id IN ({marks})", ids).fetchall())

@@ -437,6 +437,22 @@ OTHER_AREA = stems_of(OTHER_AREA_WORDS)
 READINGS = {reading: stems_of(reading) for reading in (OTHER_YEAR_WORDS, OTHER_PERIOD_WORDS)}
 
 
+# After two numbers, these say they are ages or durations ("16-17 year olds"), not a reporting year ("16-17").
+AGE_UNITS = frozenset("year years yr yrs yo month months weeks week days olds old".split())
+
+
+def short_period(typed: list[str], index: int) -> str | None:
+    """The start year in four digits when two-digit numbers name a reporting year ("the 16-17 audits", "16/17"),
+    the second one more than the first and no age or duration after them ("16-17 year olds"); else None."""
+    word = typed[index]
+    if len(word) != 2 or not word.isdigit() or index + 1 >= len(typed):
+        return None
+    following = typed[index + 1]
+    if following != f"{(int(word) + 1) % 100:02d}" or (typed[index + 2 : index + 3] and typed[index + 2] in AGE_UNITS):
+        return None
+    return f"20{word}"
+
+
 def period_end(start: str, following: str) -> str | None:
     """The end year, in four digits, when a year and the number typed after it name a period ("2017-18",
     "2017/2018": a reporting year), else None."""
@@ -511,6 +527,9 @@ class Query:
     # Asks how many cases were looked at ("how many CSE cases were audited"): the audited cases are counted, so a
     # concept naming an audit's topic names that audit.
     counts_audited: bool = False
+    # The fallback signposts (procedures, forms, practical details) the question's words named beside a topic
+    # signpost, giving way to it ("where do I refer cousins for genetic counselling"): it asks how, not what.
+    practical: set[str] = field(default_factory=set)
     # Asks only how many cases a named audit looked at or when it was done: the report's summary table answers
     # it (`KnowledgeBase.ask` gives the audits' details), no passage does.
     asks_details: bool = False
@@ -1303,6 +1322,7 @@ class Analyser:
             asks_findings=query.wants_kind == "finding"
             or bool(present & RECOMMENDATION_CUES)
             or bool(present & REPORTING_VERBS and present & REPORTERS),
+            gave_way=query.practical,
         )
         spans += self.offtopic_spans(typed, taken)
         # "all the time", "every time": how often, not time or delay; taken, they make no unit.
@@ -1458,6 +1478,7 @@ class Analyser:
         asks_findings: bool = False,
         capitalised: set[str] | None = None,
         sentence_of: list[int] | None = None,
+        gave_way: set[str] | None = None,
     ) -> list[Span]:
         """Safeguarding topics the audits do not cover ("FGM", "Prevent referral"): answered by a signpost. A word
         neither the knowledge base nor English knows is read as the signpost or passage word it misspells
@@ -1548,6 +1569,8 @@ class Analyser:
             giving_way = [span for span in fallback if sentence_of[span[0][0]] in told_in]
         else:
             giving_way = fallback if topical else []
+        if giving_way and gave_way is not None:
+            gave_way.update(self.signpost_of(span) for span in giving_way)
         if giving_way:
             for positions, _ in giving_way:
                 for position in positions:
@@ -1861,6 +1884,9 @@ class Analyser:
         positions of the audits' own period go into `own`: they say which report, weighed as filler."""
         spans: list[Span] = []
         for index, word in enumerate(typed):
+            short = short_period(typed, index)
+            if short is not None:
+                word = typed[index] = short  # "16-17" is "2016-17"
             if taken[index] or index in own or not _YEAR.fullmatch(word):
                 continue  # (the end of the audits' own period, "2016-2017", is theirs too)
             end = period_end(word, typed[index + 1] if index + 1 < len(typed) else "")
