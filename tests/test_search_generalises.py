@@ -3296,6 +3296,17 @@ def test_noticing_done_by_practitioners_is_still_identification(kb: KnowledgeBas
     )
 
 
+def test_a_family_member_beside_a_specific_learning_concept_is_whom_it_concerns(kb: KnowledgeBase) -> None:
+    # "mum" (parents and carers, a broad concept) outweighed "face value" (professional curiosity).
+    question = "workers taking what parents say at face value and not digging any deeper"
+    assert "professional curiosity" in kb.ask(question).results[0].text
+    assert "a family member beside a specific learning concept: whom it concerns" in notes_of(kb, question)
+    # Alone, the family member is the topic; naming an audit, it is the audit.
+    assert not any("whom it concerns" in note for note in notes_of(kb, "working with parents"))
+    families = "how well was the child's day to day life understood in the families audit"
+    assert not any("whom it concerns" in note for note in notes_of(kb, families))
+
+
 def test_the_family_named_in_a_cases_scene_is_its_cast_not_its_point(kb: KnowledgeBase) -> None:
     # The scene names dad; the point is a parent agreeing to everything with nothing changing (disguised compliance),
     # not the significant males in the family.

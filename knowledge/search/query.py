@@ -1434,6 +1434,7 @@ class Analyser:
             framing = bool(framed_alone) and {sentence_of[position] for position in framed_alone} == asking
             self.weigh_background(query.units, len(parts), sentence_of, asking, framing=framing, typed=typed)
         self.weigh_contrast(query.units, typed)
+        self.weigh_cast(query.units)
         for unit in query.units:
             if unit.concept is not None and unit.positions and quoted.issuperset(unit.positions):
                 unit.weight *= self.tuning.narrative_share
@@ -2753,6 +2754,23 @@ class Analyser:
             elif learning and unit.concept is None and unit.commonness > tuning.distinctive_zipf:
                 unit.weight *= tuning.everyday_beside_concept
                 unit.notes.append("everyday word, weighed lightly: the question names a learning topic")
+
+    @staticmethod
+    def weigh_cast(units: list[Unit]) -> None:
+        """A family member named beside a specific learning concept ("workers taking what mum says at face value"):
+        whom the practice concerns, not the topic. As a broad concept (parents and carers) it weighs `CAST_SHARE`;
+        not again in a case told or its scene (weighed there already), nor where it names an audit ("the families
+        audit")."""
+        if not any(
+            unit.specific and unit.concept is not None and not FAMILY_WORDS.issuperset(unit.typed) for unit in units
+        ):
+            return
+        for unit in units:
+            if unit.scene or unit.told or unit.titles:
+                continue
+            if unit.concept is not None and not unit.specific and unit.typed and FAMILY_WORDS.issuperset(unit.typed):
+                unit.weight *= CAST_SHARE
+                unit.notes.append("a family member beside a specific learning concept: whom it concerns")
 
     def as_filler(self, unit: Unit, why: str) -> None:
         """Weigh a unit as everyday filler: it says what or which is asked, not what about."""
