@@ -3296,6 +3296,16 @@ def test_noticing_done_by_practitioners_is_still_identification(kb: KnowledgeBas
     )
 
 
+def test_a_prioritys_number_is_no_count(kb: KnowledgeBase) -> None:
+    # "Business Plan Priority 2.5" holds no count: the finding "In 2 of the 6 cases ..." answers how many.
+    from knowledge.search.scoring import COUNTING_NUMBER
+
+    assert COUNTING_NUMBER.search("busi plan prioriti 2 5 to improv") is None
+    assert COUNTING_NUMBER.search("in 2 of the 6 case") is not None
+    question = "in how many cases was the child's voice missing in the DV/MH/substance audit"
+    assert kb.ask(question).results[0].text.startswith("In 2 of the 6 cases")
+
+
 def test_a_family_member_beside_a_specific_learning_concept_is_whom_it_concerns(kb: KnowledgeBase) -> None:
     # "mum" (parents and carers, a broad concept) outweighed "face value" (professional curiosity).
     question = "workers taking what parents say at face value and not digging any deeper"

@@ -29,7 +29,8 @@ PHRASE_SLACK = 3
 AUDIT_STEM = stem("audit")
 DIGIT = re.compile(r"\d")
 # A number that counts something: not a year ("2016") nor a priority's number ("Priority 1").
-COUNTING_NUMBER = re.compile(r"(?<!prioriti )\b(?!(?:19|20)\d\d\b)\d")
+# (Neither a year nor a priority's number, "Priority 2.5" being stemmed "prioriti 2 5".)
+COUNTING_NUMBER = re.compile(r"(?<!prioriti )(?<!prioriti \d )\b(?!(?:19|20)\d\d\b)\d")
 # How many of the audited cases: "all 8 case", "2 of the 6 case", "for 8 case be audit".
 CASE_COUNT = re.compile(r"\b\d+ (?:out )?of\b|\b\d+ case")
 VAGUE_COUNT = re.compile(r"\ball case|\bmajor\b|\b(?:one|two|three|four|five|six) case")
