@@ -3296,6 +3296,15 @@ def test_noticing_done_by_practitioners_is_still_identification(kb: KnowledgeBas
     )
 
 
+@pytest.mark.parametrize(
+    "question", ["was this picked up in the audit?", "was it flagged by the audits", "did the audit pick up on it"]
+)
+def test_noticing_said_of_the_audits_asks_what_they_found_in_either_voice(kb: KnowledgeBase, question: str) -> None:
+    assert "what the audits noticed: asks what they found: weighed as filler" in notes_of(
+        kb, f"DSLs did not know who their school nurse was. {question}"
+    )
+
+
 def test_a_prioritys_number_is_no_count(kb: KnowledgeBase) -> None:
     # "Business Plan Priority 2.5" holds no count: the finding "In 2 of the 6 cases ..." answers how many.
     from knowledge.search.scoring import COUNTING_NUMBER

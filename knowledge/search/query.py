@@ -794,13 +794,17 @@ AUDIT_SUBJECT_FILLERS = frozenset({"ever", "also", "actually", "really", "at", "
 
 
 def audits_noticing(typed: list[str], unit: Unit) -> bool:
-    """Whether a unit is a verb of noticing whose subject is the audits ("did the audit pick up ...")."""
+    """Whether a unit is a verb of noticing whose subject is the audits ("did the audit pick up ...", or in the
+    passive: "was this picked up in the audit", "was it flagged by the audits")."""
     if not unit.positions or tuple(unit.typed) not in NOTICING:
         return False
     before = typed[: unit.positions[0]]
     while before and before[-1] in AUDIT_SUBJECT_FILLERS:
         before = before[:-1]
-    return bool(before) and before[-1] in AUDIT_WORDS
+    if before and before[-1] in AUDIT_WORDS:
+        return True
+    after = typed[max(unit.positions) + 1 : max(unit.positions) + 4]
+    return bool(after) and after[0] in ("in", "by") and not AUDIT_WORDS.isdisjoint(after[1:])
 
 
 # "missing" is a child going missing ("started going missing", "missing episodes") only beside these words;
