@@ -1267,13 +1267,15 @@ class Analyser:
         framed: set[int] = set()
         framed_alone: set[int] = set()
         lead: list[int] = []  # positions of the question's first clause, when a dash or colon ends it
+        household = False  # whether a clause read so far named the man in the household ("mum's partner")
         for number, sentence in enumerate(parts):
             inside = quoted_words(sentence)
             for clause_number, clause in enumerate(clauses(sentence)):
                 if number == 0 and clause_number == 1:
                     lead = list(range(len(typed)))
-                household = any(pair == ("male", "partner") for pair in itertools.pairwise(typed))
                 read = self.forms(words(clause), query.corrections, notes, start=len(typed), household=household)
+                # (once, per clause read: the man in the household named so far)
+                household = household or any(pair == ("male", "partner") for pair in itertools.pairwise(read))
                 if typed and refers_back(read):
                     alone = not sentence_of or sentence_of[-1] != number
                     (framed_alone if alone else framed).update(range(len(typed), len(typed) + len(read)))
@@ -2271,12 +2273,12 @@ class Analyser:
             ):
                 # "her partner", "mum's partner", "partner has a history of DV": the man in the household, not
                 # partner agencies.
-                said = (
-                    f"{out[-1]} {word}"
-                    if out and out[-1] in PARTNER_OWNERS
-                    else " ".join(part for part in (word, following) if part and not household)
-                    or f"{word}, after the man in the household"
-                )
+                if out and out[-1] in PARTNER_OWNERS:
+                    said = f"{out[-1]} {word}"
+                elif household:
+                    said = f"{word}, after the man in the household"
+                else:
+                    said = f"{word} {following}"
                 notes[start + len(out)] = f"{said}: read as 'male {word}'"
                 out += ["male", word]
             elif word in TEXTING:
