@@ -3305,6 +3305,16 @@ def test_noticing_said_of_the_audits_asks_what_they_found_in_either_voice(kb: Kn
     )
 
 
+def test_agencies_named_only_in_the_case_told_do_not_make_an_agency_question(kb: KnowledgeBase) -> None:
+    question = (
+        "toddler (2) and baby, mum using cannabis daily and has anxiety, dad works away. nursery have flagged"
+        " weight concerns. TAC running via the children's centre. should we be using any particular tool?"
+    )
+    analysis = kb.ask(question, explain=True).analysis
+    assert analysis is not None and analysis["intent"] != "agency"
+    assert kb.ask("what should children's centres be doing", explain=True).analysis["intent"] == "agency"
+
+
 def test_a_prioritys_number_is_no_count(kb: KnowledgeBase) -> None:
     # "Business Plan Priority 2.5" holds no count: the finding "In 2 of the 6 cases ..." answers how many.
     from knowledge.search.scoring import COUNTING_NUMBER

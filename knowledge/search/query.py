@@ -1451,6 +1451,12 @@ class Analyser:
         if (
             query.intent is None
             and query.named_agencies
+            # ... named where the question asks, not only in the case told ("... TAC running via the children's
+            # centre. should we be using any particular tool?" asks for a tool, not for children's centres' tasks)
+            and any(
+                unit.concept is not None and names_agency(unit.concept) and not unit.told and not unit.scene
+                for unit in query.units
+            )
             # (as typed, or as its typos are read: "what was aksed of midwives")
             and (
                 query.wants_kind == "recommendation"
