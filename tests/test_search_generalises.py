@@ -2024,6 +2024,12 @@ def test_a_sentence_of_circumstances_before_the_question_is_no_sign_of_another_t
     assert not kb.ask("I'm a social worker with a busy caseload. Is the canteen open for lunch today?").found
 
 
+def test_im_the_introduces_the_askers_role_too(kb: KnowledgeBase) -> None:
+    question = "I'm the police rep on the MASE panel - what did the audit conclude about how MASE is working overall?"
+    assert any("the asker's own role" in note for note in notes_of(kb, question))
+    assert kb.ask(question).results[0].text.startswith(("The MASE panel", "Multi-agency working through MASE"))
+
+
 def test_a_first_sentence_that_is_only_a_role_signs_the_asker_in(kb: KnowledgeBase) -> None:
     question = "Children's centre FSW. I've a CAF for a 2 year old and the HV never comes to the TAC. Any learning?"
     analysis = kb.ask(question, explain=True).analysis

@@ -888,7 +888,10 @@ def case_number(typed: list[str], position: int, *, asks_number: bool = True) ->
 
 
 # "I'm a community midwife. ...", "Health visitor here - ...": the asker's own role introduces the case.
-INTRODUCTIONS = frozenset({("im", "a"), ("im", "an"), ("i", "am", "a"), ("i", "am", "an"), ("i", "work", "as", "a")})
+INTRODUCTIONS = frozenset(
+    {("im", "a"), ("im", "an"), ("i", "am", "a"), ("i", "am", "an"), ("i", "work", "as", "a")}
+    | {("im", "the"), ("i", "am", "the")}  # "I'm the police rep on the MASE panel"
+)
 INTRODUCTION_ENDS = frozenset({"with", "and", "in", "at", "on", "for", "covering", "working", "who", "here"})
 ROLE_REACH = 4
 
