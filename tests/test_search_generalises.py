@@ -716,6 +716,23 @@ def test_home_education_acronyms_login_requests_and_referral_numbers_are_signpos
     assert kb.ask("child was deregistered from the CP plan too early").found  # a plan's deregistration
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("mum took her out of school and says she's educating her at home now", "home-education"),
+        ("dad says he is going to teach the kids at home from now on", "home-education"),
+        ("she is being taught at home by her aunt", "home-education"),
+        ("boy in year 10 says he works long hours at a car wash for a man who keeps his passport", "trafficking"),
+        ("a lad at my school says he was brought here to work in a nail bar and owes money", "trafficking"),
+    ],
+)
+def test_home_education_and_modern_slavery_told_as_a_story_are_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
+    assert kb.ask("the school nurse saw him at home").signposts == ()
+
+
 def test_a_signposted_topic_asked_as_a_procedure_gets_no_passage_naming_it(kb: KnowledgeBase) -> None:
     # Where to refer for genetic counselling: the board's priority naming consanguinity does not say.
     answer = kb.ask("where do I refer a couple who are first cousins planning a baby for genetic counselling")
