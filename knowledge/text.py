@@ -548,6 +548,8 @@ PURPOSE_PHRASES = frozenset(
 # "what is asked of children's centres", "what is expected of police": a request for an agency's recommendations.
 AGENCY_PHRASES = frozenset(
     {("asked", "of"), ("expected", "of"), ("required", "of"), ("to", "action"), ("need", "to", "do")}
+    # "anything directed (specifically) at children's social care", "recommendations aimed at schools"
+    | {("directed", "at"), ("aimed", "at"), ("directed", "specifically", "at"), ("aimed", "specifically", "at")}
 )
 
 

@@ -733,6 +733,28 @@ def test_home_education_and_modern_slavery_told_as_a_story_are_signposted(
     assert kb.ask("the school nurse saw him at home").signposts == ()
 
 
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("what training is available for midwives on DV", "training-courses"),
+        (
+            "aunt has been looking after a 12yo niece for 6 months, parents are abroad. does this need reporting?",
+            "procedures",
+        ),
+    ],
+)
+def test_what_training_is_available_and_whether_something_needs_reporting_are_signposted(
+    kb: KnowledgeBase, question: str, topic: str
+) -> None:
+    assert signposted(kb, question) == [topic]
+    assert kb.ask("what training was planned after the audits").found
+
+
+def test_directed_at_an_agency_asks_for_its_recommendations(kb: KnowledgeBase) -> None:
+    analysis = kb.ask("anything directed at children's social care", explain=True).analysis
+    assert analysis is not None and analysis["intent"] == "agency"
+
+
 def test_a_signposted_topic_asked_as_a_procedure_gets_no_passage_naming_it(kb: KnowledgeBase) -> None:
     # Where to refer for genetic counselling: the board's priority naming consanguinity does not say.
     answer = kb.ask("where do I refer a couple who are first cousins planning a baby for genetic counselling")
