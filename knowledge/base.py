@@ -357,8 +357,9 @@ class KnowledgeBase:
         if not query.asks_details:
             return ()
         wanted = query.audits or set(self._audits)
-        rows = self.conn.execute("SELECT id, cases_audited FROM audits ORDER BY completed, id").fetchall()
-        return tuple(AuditDetails(self._audits[row[0]], row[1]) for row in rows if row[0] in wanted)
+        return tuple(
+            AuditDetails(self._audits[row["id"]], row["cases_audited"]) for row in self.audits() if row["id"] in wanted
+        )
 
     def _signposts(self, query: Query) -> tuple[Signpost, ...]:
         """The signposts of the topics the question names; for a number the audits do not hold, the fallback

@@ -198,6 +198,8 @@ class Vocabulary:
             for key in stemmed_keys(signpost.phrases):
                 self.signpost_keys.setdefault(key, signpost_id)
         self.max_signpost = max((len(key) for key in self.signpost_keys), default=0)
+        # The signposts about the kind of question (procedures, forms), not a topic.
+        self.fallback_signposts = frozenset(topic for topic, signpost in self.signposts.items() if signpost.fallback)
         # Two stems side by side in a signpost phrase ("channel panel"): a real word typed for one of them beside
         # the other ("chanel panel") is read as the phrase's word, the neighbour confirming the slip.
         self.signpost_pairs = frozenset(pair for key in self.signpost_keys for pair in itertools.pairwise(key))

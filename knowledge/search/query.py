@@ -7,7 +7,6 @@ and weigh each unit by how much it says about the topic. Imports the text and vo
 
 from __future__ import annotations
 
-import itertools
 import re
 import sqlite3
 from collections import defaultdict
@@ -1093,7 +1092,7 @@ AUDIT_DONE_WORDS = frozenset(
 WHEN_PHRASES = frozenset({("when",), ("what", "date"), ("what", "month"), ("what", "year"), ("which", "month")})
 
 
-def asks_details(query: Query, typed: list[str], filler_zipf: float, fallbacks: set[str]) -> bool:
+def asks_details(query: Query, typed: list[str], filler_zipf: float, fallbacks: frozenset[str]) -> bool:
     """Whether the question asks only how many cases the audits it names looked at, or when they were done: every
     unit is an audit's name, filler, or a word saying when it was done (a fallback signpost such as "what date"
     aside; a topic signpost is another question)."""
@@ -1278,7 +1277,7 @@ class Analyser:
                     lead = list(range(len(typed)))
                 read = self.forms(words(clause), query.corrections, notes, start=len(typed), household=household)
                 # (once, per clause read: the man in the household named so far)
-                household = household or any(pair == ("male", "partner") for pair in itertools.pairwise(read))
+                household = household or any(pair == ("male", "partner") for pair in pairwise(read))
                 if typed and refers_back(read):
                     alone = not sentence_of or sentence_of[-1] != number
                     (framed_alone if alone else framed).update(range(len(typed), len(typed) + len(read)))
@@ -1341,13 +1340,11 @@ class Analyser:
         zipf.update(self.english(corrected - present - STOPWORDS))
         # ... and from the words as corrected, where a correction names the kind ("what were the cse
         # reccomendations": "what were" asks what happened, the recommendations are named).
-        fixed_kind = wanted_kind(fixed)
-        if query.wants_kind is None or (
-            fixed_kind is not None
-            and not KIND_NAMES[fixed_kind].isdisjoint(fixed)
-            and KIND_NAMES[fixed_kind].isdisjoint(typed)
-        ):
-            query.wants_kind = fixed_kind
+        named_by_correction = any(not names.isdisjoint(corrected - present) for names in KIND_NAMES.values())
+        if query.wants_kind is None or named_by_correction:
+            fixed_kind = wanted_kind(fixed)
+            if query.wants_kind is None or (fixed_kind is not None and not KIND_NAMES[fixed_kind].isdisjoint(fixed)):
+                query.wants_kind = fixed_kind
         # ... and the intent from the words as corrected ("how meny", "wat percentage").
         query.intent = query.intent or intent_of(
             asked(fixed), " ".join(fixed), names_audit=query.names_audit, sentence_of=sentence_of
@@ -1475,8 +1472,7 @@ class Analyser:
             query.asks_of_agency = has_phrase(typed, ASKED_OF) or has_phrase(fixed, ASKED_OF)
         if not query.units:
             query.notice = "no-content-words"
-        fallbacks = {topic for topic, signpost in self.vocab.signposts.items() if signpost.fallback}
-        query.asks_details = asks_details(query, typed, self.tuning.filler_zipf, fallbacks)
+        query.asks_details = asks_details(query, typed, self.tuning.filler_zipf, self.vocab.fallback_signposts)
         return query
 
     # -- steps ------------------------------------------------------------------------------------------------
